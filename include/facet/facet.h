@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libfacet — several engines tracing one process tree, in the spirit of utrace.
+ *
+ * A *session* spawns a command and supervises its whole process tree. Engines
+ * attach to the session in order; each declares which system calls it wants
+ * to see (at entry, at exit, or both) and which other events (clone, exec,
+ * signal, exit). The seccomp filter installed in the tree is compiled from
+ * the union of those wishes, so a call no engine asked for runs natively.
+ *
+ * At system-call entry every interested engine is called in attach order and
+ * may decide what happens to the call. Decisions have a rank; a decision
+ * replaces the current one only if its rank is strictly higher, so the most
+ * interventionist action wins and, among equals, the earliest engine wins:
+ *
+ *     FACET_RUN < FACET_REWRITE < FACET_COMPLETE < FACET_INJECT_FD < FACET_FAIL
+ *
+ * Later engines see the decision so far in `facet_syscall.action`. Engines
+ * that asked for the exit of the call are called after it with its result,
+ * whether the kernel ran it or an engine completed it.
+ *
+ * Library functions return 0 or a non-negative value on success and a
+ * negative errno value on failure; they never print.
+ *
+ * See libfacet(3) for the full description.
+ */
+#ifndef FACET_FACET_H
+#define FACET_FACET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* libfacet is built with hidden visibility; what is declared here is its ABI. */
+#pragma GCC visibility push(default)
+
+#define FACET_MAX_ARGS 6
+
+struct facet_session;
+struct facet_engine;
+struct facet_task;
+struct facet_process;
+
+/* ---------------------------------------------------------------------- */
+/* The system-call table: what libfacet knows about each call.             */
+
+/* Syscall classes, as in strace's -e trace=%CLASS. A call may be in several. */
+enum facet_syscall_class {
+	FACET_CLASS_FILE    = 1u << 0, /* takes a file name */
+	FACET_CLASS_DESC    = 1u << 1, /* takes or returns a file descriptor */
+	FACET_CLASS_PROCESS = 1u << 2, /* process lifecycle */
+	FACET_CLASS_NETWORK = 1u << 3, /* sockets */
+	FACET_CLASS_SIGNAL  = 1u << 4, /* signals */
+	FACET_CLASS_MEMORY  = 1u << 5, /* memory mapping */
+	FACET_CLASS_IPC     = 1u << 6, /* SysV IPC */
+	FACET_CLASS_CREDS   = 1u << 7, /* user/group ids, capabilities */
+	FACET_CLASS_CLOCK   = 1u << 8, /* read or change clocks */
+	FACET_CLASS_STAT    = 1u << 9, /* stat family */
+};
+
+/* How an argument is to be understood. The trace engine decodes by kind;
+ * other engines use it to find paths, fds and out-pointers generically. */
+enum facet_arg_kind {
+	FACET_ARG_NONE = 0,
+	FACET_ARG_INT,        /* signed decimal */
+	FACET_ARG_UINT,       /* unsigned decimal (sizes, counts) */
+	FACET_ARG_HEX,        /* anything else: shown in hex */
+	FACET_ARG_PTR,        /* an address, not followed */
+	FACET_ARG_FD,         /* a file descriptor */
+	FACET_ARG_DIRFD,      /* a dirfd of an *at() call (AT_FDCWD allowed) */
+	FACET_ARG_PATH,       /* pointer to a NUL-terminated path (input) */
+	FACET_ARG_STR,        /* pointer to a NUL-terminated string (input) */
+	FACET_ARG_BUF_IN,     /* pointer to bytes; length in the next argument */
+	FACET_ARG_BUF_OUT,    /* pointer filled by the call; length = result */
+	FACET_ARG_PATH_OUT,   /* pointer filled with a path; length = result */
+	FACET_ARG_ARGV,       /* NULL-terminated array of strings */
+	FACET_ARG_ENVP,       /* environment array (shown as a count) */
+	FACET_ARG_OPEN_FLAGS, /* O_* */
+	FACET_ARG_MODE,       /* permission bits, octal */
+	FACET_ARG_AT_FLAGS,   /* AT_* */
+	FACET_ARG_ACCESS_MODE,/* F_OK/R_OK/W_OK/X_OK */
+	FACET_ARG_STAT_OUT,   /* struct stat * filled by the call */
+	FACET_ARG_STATX_OUT,  /* struct statx * filled by the call */
+	FACET_ARG_STATX_MASK, /* STATX_* */
+	FACET_ARG_OPEN_HOW,   /* struct open_how * (openat2) */
+	FACET_ARG_MMAP_PROT,  /* PROT_* */
+	FACET_ARG_MMAP_FLAGS, /* MAP_* */
+	FACET_ARG_SIGNAL,     /* a signal number */
+	FACET_ARG_CLONE_FLAGS,/* CLONE_* (the low byte is the exit signal) */
+	FACET_ARG_WHENCE,     /* SEEK_* */
+	FACET_ARG_FCNTL_CMD,  /* F_* */
+	FACET_ARG_PIPE_FDS,   /* int[2] filled by the call */
+	FACET_ARG_SOCKADDR,   /* struct sockaddr *; length in the next argument */
+	FACET_ARG_SOCK_FAMILY,/* AF_* */
+	FACET_ARG_SOCK_TYPE,  /* SOCK_* with flags */
+	FACET_ARG_UNLINK_FLAGS,/* AT_REMOVEDIR */
+	FACET_ARG_RENAME_FLAGS,/* RENAME_* */
+	FACET_ARG_WAIT_STATUS,/* int * filled with a wait status */
+	FACET_ARG_KIND_COUNT
+};
+
+/* How the return value is to be understood. */
+enum facet_ret_kind {
+	FACET_RET_INT = 0,    /* signed decimal, negative = -errno */
+	FACET_RET_FD,         /* a new file descriptor */
+	FACET_RET_HEX,        /* an address (mmap, brk) */
+	FACET_RET_NONE,       /* does not return (exit, exit_group) */
+};
+
+struct facet_syscall_info {
+	long nr;
+	const char *name;
+	unsigned nargs;
+	unsigned classes;                       /* FACET_CLASS_* */
+	enum facet_ret_kind ret;
+	enum facet_arg_kind args[FACET_MAX_ARGS];
+};
+
+/* Look up by number (NULL if unknown) or by name (NULL if unknown), for the
+ * architecture libfacet was built for. */
+const struct facet_syscall_info *facet_syscall_by_nr(long nr);
+const struct facet_syscall_info *facet_syscall_by_name(const char *name);
+/* Iterate: *cursor starts at 0; returns NULL at the end. */
+const struct facet_syscall_info *facet_syscall_next(size_t *cursor);
+/* "%file" -> FACET_CLASS_FILE; 0 if not a class name. */
+unsigned facet_syscall_class_by_name(const char *name);
+
+/* ---------------------------------------------------------------------- */
+/* One system call, as seen by engines.                                    */
+
+enum facet_action {
+	FACET_RUN = 0,     /* let the call run (natively, or emulated by the core) */
+	FACET_REWRITE,     /* run it with the arguments in args[] changed */
+	FACET_COMPLETE,    /* do not run it; return `retval` */
+	FACET_INJECT_FD,   /* do not run it; install `inject_fd` in the tracee, return its number */
+	FACET_FAIL,        /* do not run it; fail with errno `-retval` */
+};
+
+struct facet_syscall {
+	long nr;
+	const struct facet_syscall_info *info; /* NULL for a number libfacet does not know */
+	uint64_t args[FACET_MAX_ARGS];
+	uint64_t ip;                           /* instruction pointer of the call */
+
+	enum facet_action action;              /* decision so far */
+	const struct facet_engine *decided_by; /* engine that made it, NULL for RUN */
+	int64_t retval;                        /* at exit: the result, -errno on failure */
+	int inject_fd;                         /* supervisor's fd, for FACET_INJECT_FD */
+	bool inject_cloexec;
+
+	bool exited;                           /* retval is the real result */
+	bool emulated;                         /* the supervisor performed the call itself */
+	struct timespec entry_time, exit_time; /* CLOCK_MONOTONIC */
+};
+
+/* Decisions, used from an entry callback. Each returns 0 if it took effect,
+ * -EALREADY if an earlier engine made a stronger (or equal) decision, and
+ * -EOPNOTSUPP if the back end cannot carry it out for this call (rewriting
+ * arguments of a call delivered by seccomp user notification, for example). */
+int facet_syscall_fail(struct facet_syscall *sc, const struct facet_engine *e, int err);
+int facet_syscall_complete(struct facet_syscall *sc, const struct facet_engine *e, int64_t value);
+int facet_syscall_inject_fd(struct facet_syscall *sc, const struct facet_engine *e, int fd, bool cloexec);
+int facet_syscall_rewrite(struct facet_syscall *sc, const struct facet_engine *e, unsigned argi, uint64_t value);
+
+/* ---------------------------------------------------------------------- */
+/* Engines.                                                                */
+
+enum facet_event {
+	FACET_EV_SYSCALL_ENTRY = 1u << 0,
+	FACET_EV_SYSCALL_EXIT  = 1u << 1,
+	FACET_EV_CLONE         = 1u << 2,
+	FACET_EV_EXEC          = 1u << 3,
+	FACET_EV_SIGNAL        = 1u << 4,
+	FACET_EV_EXIT          = 1u << 5,
+};
+
+enum facet_clone_kind { FACET_CLONE_THREAD, FACET_CLONE_FORK, FACET_CLONE_VFORK };
+
+struct facet_engine_ops {
+	const char *name;
+	/* Called once when the session starts, before the command runs. */
+	int (*start)(struct facet_engine *e, struct facet_session *s);
+	/* System-call entry and exit, for the calls the engine asked for. */
+	void (*syscall_entry)(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc);
+	void (*syscall_exit)(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc);
+	/* A new task; `child` is already in the session's tables. */
+	void (*clone)(struct facet_engine *e, struct facet_task *parent, struct facet_task *child,
+		      enum facet_clone_kind kind);
+	/* A successful execve/execveat, after the new image is loaded. */
+	void (*exec)(struct facet_engine *e, struct facet_task *t, const char *filename);
+	/* A signal is about to be delivered. Return the signal to deliver
+	 * (the same one, another one, or 0 to suppress it). */
+	int (*signal)(struct facet_engine *e, struct facet_task *t, int sig);
+	/* A task is gone; `status` is a wait(2) status. */
+	void (*exit)(struct facet_engine *e, struct facet_task *t, int status);
+	/* Called once when the whole tree is gone. */
+	void (*finish)(struct facet_engine *e, struct facet_session *s);
+	/* Per-task and per-process private data are freed with these (optional). */
+	void (*free_task_slot)(struct facet_engine *e, void *slot);
+	void (*free_process_slot)(struct facet_engine *e, void *slot);
+};
+
+/* The engine object is owned by the session it is attached to. */
+struct facet_engine *facet_engine_new(const struct facet_engine_ops *ops, void *priv);
+void *facet_engine_priv(const struct facet_engine *e);
+const char *facet_engine_name(const struct facet_engine *e);
+
+/* Ask for a call at entry (FACET_EV_SYSCALL_ENTRY), exit, or both. */
+int facet_engine_want_syscall(struct facet_engine *e, long nr, unsigned events);
+/* The same for every call in one or more FACET_CLASS_* classes. */
+int facet_engine_want_class(struct facet_engine *e, unsigned classes, unsigned events);
+/* Every call libfacet knows. */
+int facet_engine_want_all(struct facet_engine *e, unsigned events);
+/* Ask for FACET_EV_CLONE, _EXEC, _SIGNAL, _EXIT (or-ed together). */
+void facet_engine_want_events(struct facet_engine *e, unsigned events);
+
+/* A loadable engine is a shared object that exports this function under the
+ * name "facet_plugin_init"; `facet --engine=PATH[:ARG]` loads it and attaches
+ * the engine it returns (NULL, with errno set, to refuse). */
+typedef struct facet_engine *facet_plugin_init_fn(const char *arg);
+#define FACET_PLUGIN_INIT "facet_plugin_init"
+
+/* ---------------------------------------------------------------------- */
+/* Sessions.                                                               */
+
+enum facet_backend {
+	FACET_BACKEND_AUTO = 0, /* user notification if the kernel gives it, else ptrace */
+	FACET_BACKEND_NOTIFY,   /* seccomp user notification (+ ptrace for events) */
+	FACET_BACKEND_PTRACE,   /* seccomp RET_TRACE and ptrace only */
+};
+const char *facet_backend_name(enum facet_backend b);
+
+struct facet_session *facet_session_new(void);
+void facet_session_free(struct facet_session *s);
+/* Attach in order; the session owns `e` from now on, even on failure. */
+int facet_session_attach(struct facet_session *s, struct facet_engine *e);
+void facet_session_set_backend(struct facet_session *s, enum facet_backend b);
+/* The back end actually used; valid after facet_session_spawn(). */
+enum facet_backend facet_session_backend(const struct facet_session *s);
+
+/* Spawn argv[0] (searched in PATH) under supervision, then supervise until
+ * every task in the tree is gone. Returns the command's wait status
+ * (>= 0), or a negative errno if the tree could not be started. On failure
+ * facet_session_error() says which step failed. */
+int facet_session_run(struct facet_session *s, char *const argv[]);
+const char *facet_session_error(const struct facet_session *s);
+
+/* Kernel features found by probing (valid after run, or after probe). */
+struct facet_features {
+	bool seccomp_filter, user_notif, notif_addfd, sync_wakeup, wait_killable,
+	     ptrace, get_syscall_info, pidfd_getfd;
+};
+int facet_probe(struct facet_features *out);
+
+/* ---------------------------------------------------------------------- */
+/* Tasks and processes.                                                    */
+
+pid_t facet_task_tid(const struct facet_task *t);
+pid_t facet_task_pid(const struct facet_task *t);   /* thread-group id */
+struct facet_process *facet_task_process(struct facet_task *t);
+struct facet_session *facet_task_session(struct facet_task *t);
+
+/* Private data of engine `e` for this task / process (NULL at first). */
+void *facet_task_slot(const struct facet_task *t, const struct facet_engine *e);
+void facet_task_set_slot(struct facet_task *t, const struct facet_engine *e, void *data);
+void *facet_process_slot(const struct facet_process *p, const struct facet_engine *e);
+void facet_process_set_slot(struct facet_process *p, const struct facet_engine *e, void *data);
+pid_t facet_process_pid(const struct facet_process *p);
+
+/* ---------------------------------------------------------------------- */
+/* Tracee memory. Each returns the number of bytes transferred, or -EFAULT
+ * (bad address), -ESRCH (task gone). */
+ssize_t facet_mem_read(struct facet_task *t, uint64_t addr, void *buf, size_t len);
+ssize_t facet_mem_write(struct facet_task *t, uint64_t addr, const void *buf, size_t len);
+/* Reads a NUL-terminated string into buf (always terminated). Returns its
+ * length, -ENAMETOOLONG if it does not fit in `size`, or -EFAULT. */
+ssize_t facet_mem_read_string(struct facet_task *t, uint64_t addr, char *buf, size_t size);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The facet command: parse, build a session from the plan, run, report. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/options.h"
+#include "engines/trace/trace.h"
+
+#define EXIT_USAGE 2
+
+static int die(int code, const char *fmt, const char *what)
+{
+	fputs("facet: ", stderr);
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
+	return code;
+}
+
+static int on_verbose_start(struct facet_engine *e, struct facet_session *s)
+{
+	struct facet_features f;
+	facet_probe(&f);
+	fprintf(stderr, "facet: back end: %s (seccomp user notification %s, sync wake-up %s, "
+		"fd injection %s, killable wait %s)\n",
+		facet_backend_name(facet_session_backend(s)), f.user_notif ? "yes" : "no",
+		f.sync_wakeup ? "yes" : "no", f.notif_addfd ? "yes" : "no", f.wait_killable ? "yes" : "no");
+	return 0;
+}
+
+static const struct facet_engine_ops verbose_ops = { .name = "verbose", .start = on_verbose_start };
+
+/* --engine=PATH[:ARG]: the shared object stays loaded until exit. */
+static int attach_plugin(struct facet_session *s, const char *spec)
+{
+	char path[4096];
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	if (n >= sizeof(path))
+		return die(EXIT_USAGE, "engine path too long: %s", spec);
+	memcpy(path, spec, n);
+	path[n] = '\0';
+	/* A bare name would be searched in the library path; be explicit. */
+	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		fprintf(stderr, "facet: cannot load engine %s: %s\n", path, dlerror());
+		return EXIT_USAGE;
+	}
+	facet_plugin_init_fn *init = (facet_plugin_init_fn *)dlsym(handle, FACET_PLUGIN_INIT);
+	if (!init) {
+		fprintf(stderr, "facet: %s is not a facet engine: it has no %s function\n", path, FACET_PLUGIN_INIT);
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	struct facet_engine *e = init(colon ? colon + 1 : NULL);
+	if (!e) {
+		fprintf(stderr, "facet: engine %s refused to start: %s\n", path,
+			errno ? strerror(errno) : "no reason given");
+		return EXIT_USAGE;
+	}
+	return facet_session_attach(s, e) < 0 ? die(1, "%s", "out of memory") : 0;
+}
+
+static FILE *open_output(const char *path)
+{
+	if (!path) {
+		setvbuf(stderr, NULL, _IOLBF, 0);
+		return stderr;
+	}
+	/* O_CLOEXEC: the traced command must not inherit the trace file. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	else
+		setvbuf(f, NULL, isatty(fd) ? _IOLBF : _IOFBF, 1 << 16);
+	return f;
+}
+
+static int attach_trace(struct facet_session *s, const struct cli_plan *plan, FILE **out)
+{
+	struct trace_options opts = { .json = plan->json, .summary = plan->summary };
+	const char *bad = NULL;
+	size_t badlen = 0;
+	if (trace_set_parse(&opts.set, plan->trace_set, &bad, &badlen) < 0) {
+		fprintf(stderr, "facet: unknown system call or class '%.*s' in '%s'; "
+			"classes are %%file %%desc %%process %%network %%signal %%memory %%ipc %%creds %%clock %%stat\n",
+			(int)badlen, bad, plan->trace_set);
+		return EXIT_USAGE;
+	}
+	if (!(*out = open_output(plan->output)))
+		return die(EXIT_USAGE, "cannot open the output file: %s", strerror(errno));
+	opts.out = *out;
+	struct facet_engine *e = trace_engine_new(&opts);
+	if (!e || facet_session_attach(s, e) < 0)
+		return die(1, "%s", "out of memory");
+	return 0;
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_plan plan;
+	char err[256];
+	if (cli_parse(argc, argv, &plan, err, sizeof(err)) < 0)
+		return die(EXIT_USAGE, "%s", err);
+	if (plan.action == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (plan.action == CLI_VERSION) {
+		puts("facet " FACET_VERSION);
+		return 0;
+	}
+	struct facet_session *s = facet_session_new();
+	if (!s)
+		return die(1, "%s", "out of memory");
+	facet_session_set_backend(s, plan.backend);
+	FILE *out = NULL;
+	int code = 0;
+	if (plan.verbose)
+		facet_session_attach(s, facet_engine_new(&verbose_ops, NULL));
+	for (unsigned i = 0; i < plan.nengines && code == 0; i++)
+		code = attach_plugin(s, plan.engines[i]);
+	if (plan.trace && code == 0)
+		code = attach_trace(s, &plan, &out);
+	if (code == 0) {
+		int status = facet_session_run(s, plan.argv);
+		if (status >= 0)
+			code = exit_code(status);
+		else if (status == -ENOENT || status == -EACCES || status == -ENOEXEC)
+			code = die(status == -ENOENT ? 127 : 126, "cannot run %s", facet_session_error(s));
+		else
+			code = die(EXIT_USAGE, "%s", facet_session_error(s));
+	}
+	if (out && out != stderr)
+		fclose(out);
+	facet_session_free(s);
+	return code;
+}

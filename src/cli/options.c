@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/options.h"
+
+void cli_usage(FILE *out)
+{
+	fputs("Usage: facet trace [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       facet [--trace[=SET]] [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "\n"
+	      "Run COMMAND and its whole process tree under the facet supervisor.\n"
+	      "\n"
+	      "Tracing:\n"
+	      "  -e trace=SET, -e SET   trace only the calls in SET: call names and classes\n"
+	      "                         %file %desc %process %network %signal %memory %ipc\n"
+	      "                         %creds %clock %stat, comma-separated; all, none;\n"
+	      "                         a leading ! negates (default: all)\n"
+	      "      --trace[=SET]      the same as 'facet trace -e trace=SET'\n"
+	      "  -o FILE                write the trace to FILE instead of standard error\n"
+	      "      --json             one JSON object per call per line\n"
+	      "  -c                     count calls, errors and time; print a table at exit\n"
+	      "\n"
+	      "Engines:\n"
+	      "      --engine=PATH[:ARG]  load an engine from a shared object (see\n"
+	      "                         libfacet(3)); several may be given, and they are\n"
+	      "                         attached in order, before the tracer\n"
+	      "\n"
+	      "Supervisor:\n"
+	      "      --backend=NAME     auto (default), notify (seccomp user notification)\n"
+	      "                         or ptrace\n"
+	      "  -v                     say which back end and kernel features are used\n"
+	      "  -h, --help             show this help\n"
+	      "  -V, --version          show the version\n"
+	      "\n"
+	      "Calls outside SET run natively: the kernel's seccomp filter lets them through.\n"
+	      "The exit status is COMMAND's, or 128+N if it was killed by signal N.\n",
+	      out);
+}
+
+enum { OPT_JSON = 256, OPT_BACKEND, OPT_TRACE, OPT_ENGINE };
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *what)
+{
+	snprintf(err, errlen, fmt, what);
+	return -1;
+}
+
+static int parse_backend(const char *name, enum facet_backend *out)
+{
+	static const struct { const char *name; enum facet_backend b; } names[] = {
+		{ "auto", FACET_BACKEND_AUTO }, { "notify", FACET_BACKEND_NOTIFY },
+		{ "ptrace", FACET_BACKEND_PTRACE },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i].name) == 0) {
+			*out = names[i].b;
+			return 0;
+		}
+	return -1;
+}
+
+int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "trace", optional_argument, NULL, OPT_TRACE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ 0 },
+	};
+	memset(plan, 0, sizeof(*plan));
+	plan->trace_set = "all";
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "trace") == 0) {
+		plan->trace = true;
+		first = 2;
+	}
+	/* getopt_long starts at optind; "+" stops at the command's name. */
+	optind = first;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+he:o:cvV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': plan->action = CLI_HELP; return 0;
+		case 'V': plan->action = CLI_VERSION; return 0;
+		case 'e':
+			plan->trace = true;
+			plan->trace_set = strncmp(optarg, "trace=", 6) == 0 ? optarg + 6 : optarg;
+			break;
+		case OPT_TRACE:
+			plan->trace = true;
+			if (optarg)
+				plan->trace_set = optarg;
+			break;
+		case 'o': plan->output = optarg; break;
+		case 'c': plan->summary = true; break;
+		case 'v': plan->verbose = true; break;
+		case OPT_JSON: plan->json = true; break;
+		case OPT_ENGINE:
+			if (plan->nengines == sizeof(plan->engines) / sizeof(plan->engines[0]))
+				return fail(err, errlen, "too many engines (at most 16): '%s'", optarg);
+			plan->engines[plan->nengines++] = optarg;
+			break;
+		case OPT_BACKEND:
+			if (parse_backend(optarg, &plan->backend) < 0)
+				return fail(err, errlen, "unknown back end '%s'; use auto, notify or ptrace", optarg);
+			break;
+		case ':':
+			return fail(err, errlen, "option '%s' needs an argument; see 'facet --help'", argv[optind - 1]);
+		default:
+			return fail(err, errlen, "unknown option '%s'; see 'facet --help'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return fail(err, errlen, "%s", "no command given; usage: facet trace [OPTIONS] COMMAND [ARG...]");
+	if ((plan->json || plan->summary || plan->output) && !plan->trace)
+		plan->trace = true; /* -o, --json and -c only make sense for a trace */
+	if (plan->json && plan->summary)
+		return fail(err, errlen, "%s", "--json and -c cannot be used together");
+	plan->argv = argv + optind;
+	return 0;
+}

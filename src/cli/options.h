@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The command line, parsed into a plan before anything runs. */
+#ifndef FACET_CLI_OPTIONS_H
+#define FACET_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "facet/facet.h"
+
+enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
+
+struct cli_plan {
+	enum cli_action action;
+	bool trace;              /* the trace engine is attached */
+	const char *trace_set;   /* -e trace=SET; "all" if not given */
+	const char *output;      /* -o FILE; NULL for stderr */
+	bool json, summary, verbose;
+	enum facet_backend backend;
+	const char *engines[16]; /* --engine=PATH[:ARG], in order, before the tracer */
+	unsigned nengines;
+	char **argv;             /* the command */
+};
+
+/* Returns 0, or -1 with a one-line message (without "facet: ") in err. */
+int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t errlen);
+void cli_usage(FILE *out);
+
+#endif

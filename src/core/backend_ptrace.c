@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The ptrace side of the supervisor: one function that takes a wait status
+ * and acts on it. Used by both back ends: with user notification it carries
+ * only clone/exec/exit events and the calls whose exit an engine needs but
+ * the core cannot emulate; with the ptrace back end it carries every call.
+ *
+ * A trapped call arrives as a PTRACE_EVENT_SECCOMP stop. If an engine wants
+ * its result, the task is resumed with PTRACE_SYSCALL, which stops it again
+ * at the syscall exit; otherwise with PTRACE_CONT, so it runs freely.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "core/internal.h"
+#include "core/regs.h"
+#include "core/seccomp_compat.h"
+
+static void resume(struct facet_task *t, int sig)
+{
+	/* ESRCH: the task was killed meanwhile; its death is reported next. */
+	ptrace(t->in_syscall ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, sig);
+}
+
+static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info), info) < 0)
+		return -errno;
+	return 0;
+}
+
+static void finish_skipped(struct facet_session *s, struct facet_task *t)
+{
+	struct call *c = &t->call;
+	if (regs_skip_syscall(t->tid, c->sc.retval) < 0)
+		return;
+	c->sc.exited = true;
+	if (c->want_exit)
+		dispatch_exit(s, t, c);
+}
+
+static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
+{
+	struct __ptrace_syscall_info info;
+	if (syscall_info(t->tid, &info) < 0 || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+		resume(t, 0);
+		return;
+	}
+	struct call *c = &t->call;
+	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
+		  info.instruction_pointer, ROUTE_PTRACE);
+	dispatch_entry(s, t, c);
+	switch (c->sc.action) {
+	case FACET_FAIL:
+	case FACET_COMPLETE:
+		finish_skipped(s, t);
+		break;
+	case FACET_INJECT_FD: /* refused by facet_syscall_inject_fd on this route */
+		break;
+	case FACET_REWRITE:
+		regs_set_args(t->tid, c->sc.args);
+		/* fall through */
+	case FACET_RUN:
+		t->in_syscall = c->want_exit;
+		break;
+	}
+	resume(t, 0);
+}
+
+static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
+{
+	struct __ptrace_syscall_info info;
+	if (!t->in_syscall || syscall_info(t->tid, &info) < 0 || info.op != PTRACE_SYSCALL_INFO_EXIT) {
+		resume(t, 0);
+		return;
+	}
+	t->in_syscall = false;
+	t->call.sc.retval = info.exit.rval;
+	t->call.sc.exited = true;
+	dispatch_exit(s, t, &t->call);
+	resume(t, 0);
+}
+
+static void on_clone(struct facet_session *s, struct facet_task *t, int event)
+{
+	unsigned long msg = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && msg) {
+		pid_t child_tid = (pid_t)msg;
+		enum facet_clone_kind kind = FACET_CLONE_FORK;
+		pid_t tgid = task_read_tgid(child_tid);
+		if (event == PTRACE_EVENT_VFORK)
+			kind = FACET_CLONE_VFORK;
+		else if (event == PTRACE_EVENT_CLONE && tgid == t->proc->pid)
+			kind = FACET_CLONE_THREAD;
+		struct facet_task *child = task_get(s, child_tid, tgid);
+		dispatch_clone(s, t, child, kind);
+	}
+	resume(t, 0);
+}
+
+/* After an exec the caller has the thread-group leader's tid; if it was
+ * another thread, the old leader is gone without a death report. */
+static void on_exec(struct facet_session *s, pid_t tid)
+{
+	unsigned long former = (unsigned long)tid;
+	ptrace(PTRACE_GETEVENTMSG, tid, 0, &former);
+	struct facet_task *t = task_find(s, (pid_t)former);
+	if ((pid_t)former != tid) {
+		struct facet_task *old_leader = task_find(s, tid);
+		if (old_leader && old_leader != t) {
+			dispatch_task_exit(s, old_leader, 0);
+			task_remove(s, old_leader);
+		}
+		if (t)
+			task_rekey(s, t, tid);
+	}
+	if (!t)
+		t = task_get(s, tid, tid);
+	if (tid == s->root_pid)
+		s->root_execed = true;
+	dispatch_exec(s, t);
+	resume(t, 0);
+}
+
+static void on_signal_stop(struct facet_session *s, struct facet_task *t, int sig)
+{
+	if (t->tid == s->root_pid && sig == SIGTRAP && spawn_exec_failed(s, t->tid))
+		return; /* the command is being killed; the error is recorded */
+	resume(t, dispatch_signal(s, t, sig));
+}
+
+int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		struct facet_task *t = task_find(s, tid);
+		if (t) {
+			dispatch_task_exit(s, t, status);
+			task_remove(s, t);
+		}
+		if (tid == s->root_pid) {
+			s->root_status = status;
+			s->root_done = true;
+		}
+		return 0;
+	}
+	if (!WIFSTOPPED(status))
+		return 0;
+	int sig = WSTOPSIG(status);
+	int event = status >> 16;
+	if (event == PTRACE_EVENT_EXEC) {
+		on_exec(s, tid);
+		return 0;
+	}
+	struct facet_task *t = task_get(s, tid, 0);
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(s, t);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_clone(s, t, event);
+		break;
+	case PTRACE_EVENT_STOP:
+		t->seen_first_stop = true;
+		/* Group stop (job control): stay stopped but keep reporting. */
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+		else
+			resume(t, 0);
+		break;
+	case 0:
+		if (sig == (SIGTRAP | 0x80))
+			on_syscall_stop(s, t);
+		else
+			on_signal_stop(s, t, sig);
+		break;
+	default:
+		resume(t, 0);
+		break;
+	}
+	return 0;
+}

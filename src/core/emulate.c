@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Calls the supervisor performs itself in the name of a tracee, so that their
+ * result is known without a ptrace exit stop (one user notification instead
+ * of two ptrace stops). Only calls whose result is exactly what the tracee
+ * would get are here: they read the file system with the tracee's own
+ * credentials (the supervisor runs as the same user, and no_new_privs keeps
+ * it that way), resolve relative names against the tracee's own cwd or dirfd
+ * through /proc, and write their output where the tracee asked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "util/cleanup.h"
+
+bool emulate_supported(long nr)
+{
+	switch (nr) {
+	case SYS_stat: case SYS_lstat: case SYS_newfstatat: case SYS_statx:
+	case SYS_access: case SYS_faccessat: case SYS_faccessat2:
+	case SYS_readlink: case SYS_readlinkat:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The directory a tracee's relative name starts from, as a supervisor fd.
+ * *owned is set when the caller must close it. */
+static int tracee_dirfd(const struct facet_task *t, int dirfd, const char *path, int *owned)
+{
+	char proc[64];
+	*owned = -1;
+	if (path[0] == '/')
+		return AT_FDCWD; /* same root: tracees cannot chroot without privilege */
+	if (dirfd == AT_FDCWD)
+		snprintf(proc, sizeof(proc), "/proc/%d/cwd", t->tid);
+	else if (dirfd < 0)
+		return -EBADF;
+	else
+		snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", t->tid, dirfd);
+	int fd = open(proc, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT && dirfd != AT_FDCWD ? -EBADF : -errno;
+	*owned = fd;
+	return fd;
+}
+
+/* Reads the path argument; a NULL name with AT_EMPTY_PATH means "" (Linux 6.11+). */
+static int read_path(struct facet_task *t, uint64_t addr, int flags, char *buf)
+{
+	if (addr == 0 && (flags & AT_EMPTY_PATH)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	ssize_t n = facet_mem_read_string(t, addr, buf, PATH_MAX);
+	return n < 0 ? (int)n : 0;
+}
+
+static int64_t write_out(struct facet_task *t, uint64_t addr, const void *data, size_t len, int64_t ok)
+{
+	ssize_t n = facet_mem_write(t, addr, data, len);
+	return n < 0 ? -EFAULT : ok;
+}
+
+/* The generic shape of every call here: (dirfd, path, flags) then the work. */
+struct at_call {
+	int dirfd;
+	uint64_t path;
+	int flags;
+};
+
+static struct at_call at_args(const struct call *c)
+{
+	const uint64_t *a = c->sc.args;
+	switch (c->sc.nr) {
+	case SYS_stat: case SYS_access: case SYS_readlink:
+		return (struct at_call){ AT_FDCWD, a[0], 0 };
+	case SYS_lstat:
+		return (struct at_call){ AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW };
+	case SYS_newfstatat:
+		return (struct at_call){ (int)a[0], a[1], (int)a[3] };
+	case SYS_statx:
+		return (struct at_call){ (int)a[0], a[1], (int)a[2] };
+	case SYS_faccessat2:
+		return (struct at_call){ (int)a[0], a[1], (int)a[3] };
+	default: /* faccessat, readlinkat */
+		return (struct at_call){ (int)a[0], a[1], 0 };
+	}
+}
+
+static int64_t do_call(struct facet_task *t, const struct call *c, int dfd, const char *path, int flags)
+{
+	const uint64_t *a = c->sc.args;
+	switch (c->sc.nr) {
+	case SYS_stat: case SYS_lstat: case SYS_newfstatat: {
+		struct stat st;
+		if (fstatat(dfd, path, &st, flags) < 0)
+			return -errno;
+		return write_out(t, c->sc.nr == SYS_newfstatat ? a[2] : a[1], &st, sizeof(st), 0);
+	}
+	case SYS_statx: {
+		struct statx stx;
+		if (syscall(SYS_statx, dfd, path, flags, (unsigned)a[3], &stx) < 0)
+			return -errno;
+		return write_out(t, a[4], &stx, sizeof(stx), 0);
+	}
+	case SYS_access: case SYS_faccessat: case SYS_faccessat2: {
+		int mode = (int)(c->sc.nr == SYS_access ? a[1] : a[2]);
+		/* The raw calls: glibc's faccessat() emulates flags in user space. */
+		long r = flags ? syscall(SYS_faccessat2, dfd, path, mode, flags)
+			       : syscall(SYS_faccessat, dfd, path, mode);
+		return r < 0 ? -errno : 0;
+	}
+	default: { /* readlink, readlinkat */
+		uint64_t buf = c->sc.nr == SYS_readlink ? a[1] : a[2];
+		int size = (int)(c->sc.nr == SYS_readlink ? a[2] : a[3]);
+		if (size <= 0)
+			return -EINVAL;
+		char target[PATH_MAX + 1];
+		ssize_t n = readlinkat(dfd, path, target, size < (int)sizeof(target) ? (size_t)size : sizeof(target));
+		if (n < 0)
+			return -errno;
+		return write_out(t, buf, target, (size_t)n, n);
+	}
+	}
+}
+
+int64_t emulate_call(struct facet_task *t, const struct call *c)
+{
+	struct at_call at = at_args(c);
+	char path[PATH_MAX];
+	int r = read_path(t, at.path, at.flags, path);
+	if (r < 0)
+		return r;
+	if (path[0] == '\0' && !(at.flags & AT_EMPTY_PATH) && c->sc.nr != SYS_readlinkat)
+		return -ENOENT;
+	_cleanup_close_ int owned = -1;
+	int dfd = tracee_dirfd(t, at.dirfd, path, &owned);
+	if (dfd < 0 && dfd != AT_FDCWD)
+		return dfd;
+	return do_call(t, c, dfd, path, at.flags);
+}

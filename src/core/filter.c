@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The filter compiler: one BPF program for the whole tree, built with
+ * libseccomp from the union of what the engines asked for. A call nobody
+ * asked for is allowed by the kernel and never wakes the supervisor.
+ *
+ * libseccomp 2.5 cannot pass SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, so the
+ * program is exported and loaded by spawn.c with the flags we need.
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "core/seccomp_compat.h"
+#include "util/cleanup.h"
+
+static uint32_t action_for(const struct facet_session *s, long nr)
+{
+	return session_route(s, nr) == ROUTE_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0);
+}
+
+static int export_program(scmp_filter_ctx ctx, struct sock_fprog *out)
+{
+	_cleanup_close_ int fd = memfd_create("facet-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return r;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return -E2BIG;
+	struct sock_filter *insns = malloc((size_t)st.st_size);
+	if (!insns)
+		return -ENOMEM;
+	if (pread(fd, insns, (size_t)st.st_size, 0) != st.st_size) {
+		free(insns);
+		return -EIO;
+	}
+	out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	out->filter = insns;
+	return 0;
+}
+
+int filter_compile(struct facet_session *s, struct sock_fprog *out)
+{
+	/* Calls from another ABI (i386 int 0x80, x32) would be decoded with the
+	 * wrong table and could bypass a view: refuse them with ENOSYS. */
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
+	/* The supervisor sets no_new_privs itself, before loading. */
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
+		if (!s->want[nr])
+			continue;
+		r = seccomp_rule_add(ctx, action_for(s, nr), (int)nr, 0);
+		/* A number this libseccomp does not know is still a valid number
+		 * for the kernel; libseccomp only refuses pseudo-numbers. */
+		if (r == -EDOM || r == -EINVAL)
+			r = 0;
+	}
+	if (r == 0)
+		r = export_program(ctx, out);
+	seccomp_release(ctx);
+	return r;
+}
+
+void filter_free(struct sock_fprog *prog)
+{
+	free(prog->filter);
+	prog->filter = NULL;
+	prog->len = 0;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Structures shared by the files of src/core; not part of the public API. */
+#ifndef FACET_CORE_INTERNAL_H
+#define FACET_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "facet/facet.h"
+
+/* Highest syscall number + 1 that libfacet tracks (x86-64 tops out below). */
+#define FACET_NR_MAX 512
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
+
+struct facet_engine {
+	const struct facet_engine_ops *ops;
+	void *priv;
+	struct facet_session *session;
+	unsigned index;                    /* slot index in tasks and processes */
+	unsigned events;                   /* FACET_EV_CLONE|EXEC|SIGNAL|EXIT */
+	uint8_t want[FACET_NR_MAX];        /* FACET_EV_SYSCALL_ENTRY|EXIT per nr */
+};
+
+struct facet_process {
+	pid_t pid;
+	unsigned nthreads;
+	int pidfd;                         /* -1 until first needed */
+	void **slots;
+	struct facet_process *hnext;
+};
+
+/* How a trapped call reached the supervisor; decides what can be done to it. */
+enum call_route { ROUTE_NOTIFY, ROUTE_PTRACE };
+
+/* The public facet_syscall plus what only the core needs. */
+struct call {
+	struct facet_syscall sc;
+	enum call_route route;
+	bool can_rewrite;                  /* the back end can honour FACET_REWRITE */
+	bool can_inject;                   /* ... and FACET_INJECT_FD */
+	bool want_exit;                    /* some engine asked for the exit */
+	uint64_t notif_id;                 /* ROUTE_NOTIFY */
+};
+
+struct facet_task {
+	pid_t tid;
+	struct facet_process *proc;
+	struct facet_session *session;
+	void **slots;
+	bool seen_first_stop;              /* ptrace: the attach stop was consumed */
+	bool in_syscall;                   /* ptrace: resumed to reach the exit stop */
+	bool pending_exec;                 /* an execve stopped at PTRACE_EVENT_EXEC */
+	struct call call;                  /* the call between entry and exit (ptrace) */
+	struct facet_task *hnext;
+};
+
+#define TASK_BUCKETS 1024
+
+struct facet_session {
+	struct facet_engine **engines;
+	unsigned nengines;
+	unsigned events;                   /* union of engines' events */
+	uint8_t want[FACET_NR_MAX];        /* union of engines' syscall wishes */
+	enum facet_backend requested, backend;
+	struct facet_features feat;
+	bool probed;
+
+	int notify_fd;                     /* -1 with the ptrace back end */
+	pid_t root_pid;
+	int root_status;
+	bool root_done;
+	bool root_execed;                  /* the command's first execve succeeded */
+	int exec_error;                    /* errno of a failed first execve */
+	bool started;
+
+	struct facet_task *tasks[TASK_BUCKETS];
+	struct facet_process *procs[TASK_BUCKETS];
+	unsigned ntasks;
+
+	char error[512];
+};
+
+/* session.c */
+__attribute__((format(printf, 3, 4)))
+int session_fail(struct facet_session *s, int err, const char *fmt, ...);
+/* Calls the engines' start callbacks and forms the union of their wishes. */
+int session_prepare(struct facet_session *s);
+/* Route of syscall nr given the back end and what engines want. */
+enum call_route session_route(const struct facet_session *s, long nr);
+
+/* task.c */
+struct facet_task *task_find(struct facet_session *s, pid_t tid);
+/* Finds or creates the task; its process is found from /proc if needed.
+ * `tgid` may be 0 if unknown. */
+struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid);
+void task_remove(struct facet_session *s, struct facet_task *t);
+/* The thread `from` took over `to`'s tid (exec from a non-leader thread). */
+void task_rekey(struct facet_session *s, struct facet_task *t, pid_t new_tid);
+void task_free_all(struct facet_session *s);
+pid_t task_read_tgid(pid_t tid);
+
+/* dispatch.c */
+void dispatch_entry(struct facet_session *s, struct facet_task *t, struct call *c);
+void dispatch_exit(struct facet_session *s, struct facet_task *t, struct call *c);
+void dispatch_clone(struct facet_session *s, struct facet_task *parent, struct facet_task *child,
+		    enum facet_clone_kind kind);
+void dispatch_exec(struct facet_session *s, struct facet_task *t);
+int dispatch_signal(struct facet_session *s, struct facet_task *t, int sig);
+void dispatch_task_exit(struct facet_session *s, struct facet_task *t, int status);
+void call_init(struct call *c, const struct facet_session *s, long nr, const uint64_t args[6],
+	       uint64_t ip, enum call_route route);
+
+/* filter.c: the BPF program for the tree, from the engines' union. */
+struct sock_fprog;
+int filter_compile(struct facet_session *s, struct sock_fprog *out);
+void filter_free(struct sock_fprog *prog);
+
+/* emulate.c: calls the supervisor can perform itself with identical results,
+ * so that their result is known without a ptrace exit stop. */
+bool emulate_supported(long nr);
+/* Performs c->sc in the name of t; returns the syscall result (-errno on failure). */
+int64_t emulate_call(struct facet_task *t, const struct call *c);
+
+/* probe.c */
+int probe_features(struct facet_features *f);
+
+/* spawn.c */
+int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog);
+/* At a SIGTRAP of the root task: true if it is the stub reporting that
+ * execve failed; the error is then recorded and the task killed. */
+bool spawn_exec_failed(struct facet_session *s, pid_t tid);
+
+/* backend_notify.c / backend_ptrace.c */
+int notify_handle(struct facet_session *s);
+void notify_set_sync_wakeup(struct facet_session *s);
+int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status);
+int supervise(struct facet_session *s);
+
+#endif

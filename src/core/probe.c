@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Finding out, by trying, what the running kernel lets us do. A probe child
+ * installs a throw-away filter (a filter cannot be removed, so the
+ * supervisor never installs one on itself) and reports a bit per feature. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "core/seccomp_compat.h"
+#include "util/cleanup.h"
+
+enum {
+	P_FILTER = 1 << 0, P_NOTIF = 1 << 1, P_ADDFD = 1 << 2, P_SYNC = 1 << 3,
+	P_KILLABLE = 1 << 4, P_PIDFD_GETFD = 1 << 5,
+};
+
+static int install_allow_filter(unsigned flags)
+{
+	struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &insn };
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+static int probe_in_child(void)
+{
+	int bits = 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return 0;
+	if (install_allow_filter(0) == 0)
+		bits |= P_FILTER;
+	int fd = install_allow_filter(SECCOMP_FILTER_FLAG_NEW_LISTENER |
+				      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+	if (fd >= 0)
+		bits |= P_KILLABLE;
+	else
+		fd = install_allow_filter(SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	if (fd < 0)
+		return bits;
+	bits |= P_NOTIF;
+	/* No notification has id 0: a kernel that knows ADDFD says ENOENT. */
+	struct seccomp_notif_addfd addfd = { .id = 0, .srcfd = 0, .flags = SECCOMP_ADDFD_FLAG_SEND };
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 && errno == ENOENT)
+		bits |= P_ADDFD;
+	/* The flags are passed by value, not through a pointer. */
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0)
+		bits |= P_SYNC;
+	return bits;
+}
+
+static bool probe_pidfd_getfd(void)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd < 0)
+		return false;
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, pidfd, 0);
+	bool ok = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	close(pidfd);
+	return ok;
+}
+
+int probe_features(struct facet_features *f)
+{
+	memset(f, 0, sizeof(*f));
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(probe_in_child());
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	int bits = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+	f->seccomp_filter = bits & P_FILTER;
+	f->user_notif = bits & P_NOTIF;
+	f->notif_addfd = bits & P_ADDFD;
+	f->sync_wakeup = bits & P_SYNC;
+	f->wait_killable = bits & P_KILLABLE;
+	f->pidfd_getfd = probe_pidfd_getfd();
+	/* PTRACE_GET_SYSCALL_INFO (5.3) on a non-tracee answers ESRCH; an
+	 * older kernel says EIO. Real ptrace access is checked at spawn. */
+	errno = 0;
+	ptrace((enum __ptrace_request)0x420e, getpid(), 0, 0);
+	f->get_syscall_info = errno == ESRCH;
+	f->ptrace = true;
+	return 0;
+}
+
+int facet_probe(struct facet_features *out)
+{
+	return probe_features(out);
+}

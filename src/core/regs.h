@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Per-architecture register access at a ptrace stop (src/core/arch/<arch>/regs.c). */
+#ifndef FACET_CORE_REGS_H
+#define FACET_CORE_REGS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Make the call at this seccomp stop not run, and return `retval` instead. */
+int regs_skip_syscall(pid_t tid, int64_t retval);
+/* Replace the six argument registers of the call at this stop. */
+int regs_set_args(pid_t tid, const uint64_t args[6]);
+
+#endif

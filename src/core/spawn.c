@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Starting the command under supervision.
+ *
+ *   supervisor                         child (a copy of the supervisor)
+ *   fork ─────────────────────────────► waits on the sync pipe
+ *   PTRACE_SEIZE (EXITKILL, events)
+ *   write sync pipe ──────────────────► no_new_privs; load the filter
+ *                                       int3  (no system call: any call
+ *   sees SIGTRAP; reads the listener    made after the filter is loaded
+ *   fd number from the child's memory   may already be trapped, and nobody
+ *   and takes it with pidfd_getfd       would answer it yet)
+ *   resumes the child ────────────────► execve(command)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "core/seccomp_compat.h"
+#include "util/cleanup.h"
+
+/* Written by the child before each int3; the supervisor reads them at the
+ * same addresses in the child (it is a copy of our own memory). */
+static volatile int stub_listener = -1;
+static volatile int stub_errno;
+enum stub_step { STUB_FILTER, STUB_EXEC };
+static volatile int stub_step;
+
+#define PTRACE_OPTIONS                                                          \
+	(PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |      \
+	 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |         \
+	 PTRACE_O_TRACESECCOMP)
+
+static void stub_trap(int step, int err)
+{
+	stub_step = step;
+	stub_errno = err;
+	__asm__ volatile("int3");
+}
+
+static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *orig_mask,
+						  const char *path, char *const argv[],
+						  const struct sock_fprog *prog, unsigned flags)
+{
+	char c;
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* until PTRACE_O_EXITKILL covers us */
+	if (read(sync_fd, &c, 1) != 1)
+		_exit(127);
+	close(sync_fd);
+	prctl(PR_SET_PDEATHSIG, 0);
+	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		stub_trap(STUB_FILTER, errno);
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+	stub_listener = (int)fd;
+	stub_trap(STUB_FILTER, fd < 0 ? errno : 0);
+	execv(path, argv);
+	stub_trap(STUB_EXEC, errno);
+	_exit(127);
+}
+
+/* PATH search done by the supervisor, as strace does, so the trace shows
+ * one execve of the command and not every failed candidate. */
+static int find_command(const char *name, char *out, size_t size)
+{
+	if (strchr(name, '/')) {
+		if (snprintf(out, size, "%s", name) >= (int)size)
+			return -ENAMETOOLONG;
+		return access(out, F_OK) == 0 ? 0 : -errno;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = -ENOENT;
+	for (const char *p = path; ; ) {
+		const char *end = strchrnul(p, ':');
+		int n = snprintf(out, size, "%.*s%s%s", (int)(end - p), p, end == p ? "" : "/", name);
+		if (n > 0 && (size_t)n < size) {
+			struct stat st;
+			if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(out, X_OK) == 0)
+					return 0;
+				err = -EACCES;
+			}
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return err;
+}
+
+/* Wait for the child's int3 and return which step it reports. */
+static int wait_stub_trap(struct facet_session *s, pid_t pid)
+{
+	for (;;) {
+		int status;
+		if (waitpid(pid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return session_fail(s, -errno, "waiting for the command to start");
+		}
+		if (!WIFSTOPPED(status))
+			return session_fail(s, -ECHILD, "the command died before it started");
+		if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+			return 0;
+		/* Any other stop before the exec (a signal sent to us, for
+		 * instance): let it through and keep waiting. */
+		int sig = (status >> 16) ? 0 : WSTOPSIG(status);
+		ptrace(PTRACE_CONT, pid, 0, sig);
+	}
+}
+
+static int read_stub(pid_t pid, volatile int *var)
+{
+	int value = -1;
+	struct iovec local = { &value, sizeof(value) }, remote = { (void *)var, sizeof(value) };
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != sizeof(value))
+		return -1;
+	return value;
+}
+
+static int take_listener(struct facet_session *s, pid_t pid)
+{
+	int child_fd = read_stub(pid, &stub_listener);
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return session_fail(s, -errno, "pidfd_open on the command");
+	int fd = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+	if (fd < 0)
+		return session_fail(s, -errno, "taking the seccomp listener from the command (pidfd_getfd)");
+	s->notify_fd = fd;
+	notify_set_sync_wakeup(s);
+	return 0;
+}
+
+int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog)
+{
+	char path[PATH_MAX];
+	int r = find_command(argv[0], path, sizeof(path));
+	if (r < 0)
+		return session_fail(s, r, "%s", argv[0]);
+
+	unsigned flags = 0;
+	if (s->backend == FACET_BACKEND_NOTIFY) {
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		if (s->feat.wait_killable)
+			flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	}
+
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return session_fail(s, -errno, "pipe");
+	sigset_t all, orig;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, NULL, &orig);
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(sync[0]);
+		close(sync[1]);
+		return session_fail(s, r, "fork");
+	}
+	if (pid == 0) {
+		close(sync[1]);
+		child_main(sync[0], &orig, path, argv, prog, flags);
+	}
+	close(sync[0]);
+	s->root_pid = pid;
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
+		r = -errno;
+		kill(pid, SIGKILL);
+		close(sync[1]);
+		waitpid(pid, NULL, 0);
+		return session_fail(s, r, "cannot ptrace the command (is facet itself being traced, or does "
+				    "/proc/sys/kernel/yama/ptrace_scope forbid it?)");
+	}
+	r = write(sync[1], "x", 1) == 1 ? 0 : -errno;
+	close(sync[1]);
+	if (r == 0)
+		r = wait_stub_trap(s, pid);
+	if (r == 0 && read_stub(pid, &stub_step) == STUB_FILTER && read_stub(pid, &stub_errno))
+		r = session_fail(s, -read_stub(pid, &stub_errno), "loading the seccomp filter");
+	if (r == 0 && s->backend == FACET_BACKEND_NOTIFY)
+		r = take_listener(s, pid);
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		return r;
+	}
+	task_get(s, pid, pid)->seen_first_stop = true;
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	return 0;
+}
+
+bool spawn_exec_failed(struct facet_session *s, pid_t tid)
+{
+	if (s->root_execed || read_stub(tid, &stub_step) != STUB_EXEC)
+		return false;
+	s->exec_error = read_stub(tid, &stub_errno);
+	kill(tid, SIGKILL);
+	return true;
+}

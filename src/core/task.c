@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The session's tables of tasks (threads) and processes (thread groups). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+
+static unsigned bucket(pid_t id) { return (unsigned)id % TASK_BUCKETS; }
+
+pid_t facet_task_tid(const struct facet_task *t) { return t->tid; }
+pid_t facet_task_pid(const struct facet_task *t) { return t->proc->pid; }
+struct facet_process *facet_task_process(struct facet_task *t) { return t->proc; }
+struct facet_session *facet_task_session(struct facet_task *t) { return t->session; }
+pid_t facet_process_pid(const struct facet_process *p) { return p->pid; }
+
+void *facet_task_slot(const struct facet_task *t, const struct facet_engine *e)
+{
+	return t->slots[e->index];
+}
+
+void facet_task_set_slot(struct facet_task *t, const struct facet_engine *e, void *data)
+{
+	t->slots[e->index] = data;
+}
+
+void *facet_process_slot(const struct facet_process *p, const struct facet_engine *e)
+{
+	return p->slots[e->index];
+}
+
+void facet_process_set_slot(struct facet_process *p, const struct facet_engine *e, void *data)
+{
+	p->slots[e->index] = data;
+}
+
+pid_t task_read_tgid(pid_t tid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	pid_t tgid = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+struct facet_task *task_find(struct facet_session *s, pid_t tid)
+{
+	for (struct facet_task *t = s->tasks[bucket(tid)]; t; t = t->hnext)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static struct facet_process *process_get(struct facet_session *s, pid_t pid)
+{
+	struct facet_process **head = &s->procs[bucket(pid)];
+	for (struct facet_process *p = *head; p; p = p->hnext)
+		if (p->pid == pid)
+			return p;
+	struct facet_process *p = calloc(1, sizeof(*p));
+	if (!p)
+		abort(); /* the supervisor cannot continue consistently without memory */
+	p->slots = calloc(s->nengines ? s->nengines : 1, sizeof(void *));
+	if (!p->slots)
+		abort();
+	p->pid = pid;
+	p->pidfd = -1;
+	p->hnext = *head;
+	*head = p;
+	return p;
+}
+
+static void process_put(struct facet_session *s, struct facet_process *p)
+{
+	if (--p->nthreads > 0)
+		return;
+	for (unsigned i = 0; i < s->nengines; i++) {
+		const struct facet_engine *e = s->engines[i];
+		if (p->slots[i] && e->ops->free_process_slot)
+			e->ops->free_process_slot(s->engines[i], p->slots[i]);
+	}
+	struct facet_process **pp = &s->procs[bucket(p->pid)];
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	free(p->slots);
+	free(p);
+}
+
+struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid)
+{
+	struct facet_task *t = task_find(s, tid);
+	if (t)
+		return t;
+	if (tgid <= 0)
+		tgid = task_read_tgid(tid);
+	if (tgid <= 0)
+		tgid = tid;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	t->slots = calloc(s->nengines ? s->nengines : 1, sizeof(void *));
+	if (!t->slots)
+		abort();
+	t->tid = tid;
+	t->session = s;
+	t->proc = process_get(s, tgid);
+	t->proc->nthreads++;
+	t->hnext = s->tasks[bucket(tid)];
+	s->tasks[bucket(tid)] = t;
+	s->ntasks++;
+	return t;
+}
+
+static void task_unlink(struct facet_session *s, struct facet_task *t)
+{
+	struct facet_task **pp = &s->tasks[bucket(t->tid)];
+	while (*pp != t)
+		pp = &(*pp)->hnext;
+	*pp = t->hnext;
+}
+
+void task_remove(struct facet_session *s, struct facet_task *t)
+{
+	task_unlink(s, t);
+	for (unsigned i = 0; i < s->nengines; i++) {
+		const struct facet_engine *e = s->engines[i];
+		if (t->slots[i] && e->ops->free_task_slot)
+			e->ops->free_task_slot(s->engines[i], t->slots[i]);
+	}
+	process_put(s, t->proc);
+	free(t->slots);
+	free(t);
+	s->ntasks--;
+}
+
+void task_rekey(struct facet_session *s, struct facet_task *t, pid_t new_tid)
+{
+	task_unlink(s, t);
+	t->tid = new_tid;
+	t->hnext = s->tasks[bucket(new_tid)];
+	s->tasks[bucket(new_tid)] = t;
+}
+
+void task_free_all(struct facet_session *s)
+{
+	for (unsigned b = 0; b < TASK_BUCKETS; b++)
+		while (s->tasks[b])
+			task_remove(s, s->tasks[b]);
+}

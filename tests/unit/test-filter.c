@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The filter compiler, checked without loading anything into the kernel: the
+ * exported BPF program is run by a small classic-BPF interpreter on made-up
+ * seccomp_data, and the action for each call is compared with what the
+ * engines asked for and the back end chosen.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+#include "core/internal.h"
+
+static int failures;
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); putchar('\n'); } } while (0)
+
+/* Enough of classic BPF for what libseccomp emits. Returns the action. */
+static uint32_t run_bpf(const struct sock_fprog *prog, const struct seccomp_data *d)
+{
+	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = { 0 };
+	for (unsigned pc = 0; pc < prog->len; pc++) {
+		const struct sock_filter *f = &prog->filter[pc];
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (f->k + 4 > sizeof(*d))
+				return 0xdeadbeef;
+			memcpy(&A, (const char *)d + f->k, 4);
+			break;
+		case BPF_LD | BPF_MEM: A = M[f->k]; break;
+		case BPF_LDX | BPF_MEM: X = M[f->k]; break;
+		case BPF_ST: M[f->k] = A; break;
+		case BPF_STX: M[f->k] = X; break;
+		case BPF_LD | BPF_IMM: A = f->k; break;
+		case BPF_ALU | BPF_AND | BPF_K: A &= f->k; break;
+		case BPF_ALU | BPF_OR | BPF_K: A |= f->k; break;
+		case BPF_MISC | BPF_TAX: X = A; break;
+		case BPF_MISC | BPF_TXA: A = X; break;
+		case BPF_JMP | BPF_JA: pc += f->k; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: pc += A == f->k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_K: pc += A > f->k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_K: pc += A >= f->k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JSET | BPF_K: pc += (A & f->k) ? f->jt : f->jf; break;
+		case BPF_RET | BPF_K: return f->k;
+		default:
+			printf("FAIL: unknown BPF opcode %#x at %u\n", f->code, pc);
+			failures++;
+			return 0xdeadbeef;
+		}
+	}
+	return 0xdeadbeef;
+}
+
+static uint32_t action(const struct sock_fprog *p, uint32_t arch, long nr)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = arch };
+	return run_bpf(p, &d) & SECCOMP_RET_ACTION_FULL;
+}
+
+static const struct facet_engine_ops ops = { .name = "test" };
+
+static struct facet_session *session_with(enum facet_backend b, struct sock_fprog *prog)
+{
+	struct facet_session *s = facet_session_new();
+	struct facet_engine *tracer = facet_engine_new(&ops, NULL);
+	struct facet_engine *denier = facet_engine_new(&ops, NULL);
+	/* A tracer wanting entry and exit of the stat and open families... */
+	facet_engine_want_syscall(tracer, SYS_newfstatat, FACET_EV_SYSCALL_ENTRY | FACET_EV_SYSCALL_EXIT);
+	facet_engine_want_syscall(tracer, SYS_openat, FACET_EV_SYSCALL_ENTRY | FACET_EV_SYSCALL_EXIT);
+	/* ...and a second engine wanting only the entry of connect. */
+	facet_engine_want_syscall(denier, SYS_connect, FACET_EV_SYSCALL_ENTRY);
+	facet_session_attach(s, tracer);
+	facet_session_attach(s, denier);
+	s->backend = b;
+	CHECK(session_prepare(s) == 0, "session_prepare");
+	int r = filter_compile(s, prog);
+	CHECK(r == 0, "filter_compile: %s", strerror(-r));
+	return s;
+}
+
+int main(void)
+{
+	struct sock_fprog prog;
+	struct facet_session *s = session_with(FACET_BACKEND_NOTIFY, &prog);
+	uint32_t x86 = AUDIT_ARCH_X86_64;
+	CHECK(action(&prog, x86, SYS_getppid) == SECCOMP_RET_ALLOW, "getppid must run natively");
+	CHECK(action(&prog, x86, SYS_read) == SECCOMP_RET_ALLOW, "read must run natively");
+	CHECK(action(&prog, x86, SYS_newfstatat) == SECCOMP_RET_USER_NOTIF,
+	      "newfstatat: emulated, so user notification even though its exit is wanted");
+	CHECK(action(&prog, x86, SYS_openat) == SECCOMP_RET_TRACE,
+	      "openat: exit wanted and not emulated, so it needs a ptrace exit stop");
+	CHECK(action(&prog, x86, SYS_connect) == SECCOMP_RET_USER_NOTIF, "connect: entry only, so notification");
+	CHECK(action(&prog, AUDIT_ARCH_I386, 5) == (SECCOMP_RET_ERRNO), "i386 calls are refused");
+	struct seccomp_data d = { .nr = 5, .arch = AUDIT_ARCH_I386 };
+	CHECK((run_bpf(&prog, &d) & SECCOMP_RET_DATA) == ENOSYS, "i386 calls fail with ENOSYS");
+	filter_free(&prog);
+	facet_session_free(s);
+
+	s = session_with(FACET_BACKEND_PTRACE, &prog);
+	CHECK(action(&prog, x86, SYS_getppid) == SECCOMP_RET_ALLOW, "ptrace: getppid must run natively");
+	CHECK(action(&prog, x86, SYS_newfstatat) == SECCOMP_RET_TRACE, "ptrace: newfstatat traced");
+	CHECK(action(&prog, x86, SYS_connect) == SECCOMP_RET_TRACE, "ptrace: connect traced");
+	filter_free(&prog);
+	facet_session_free(s);
+
+	if (failures)
+		return 1;
+	puts("ok");
+	return 0;
+}
