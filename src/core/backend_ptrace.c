@@ -126,8 +126,32 @@ static void on_exec(struct facet_session *s, pid_t tid)
 	resume(t, 0);
 }
 
+/* Kernel-internal restart codes (include/linux/errno.h). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+
+/*
+ * A signal that arrives while a call waits for the supervisor's answer
+ * interrupts the wait with ERESTARTSYS, which becomes EINTR for a handler
+ * without SA_RESTART — even for stat, which natively is never interrupted.
+ * For the calls the core performs itself (never interruptible natively) the
+ * restart is made unconditional: the handler runs, then the call is made
+ * again, exactly as if the signal had come just before it.
+ */
+static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
+{
+	long nr;
+	int64_t ret;
+	if (s->backend != FACET_BACKEND_NOTIFY || regs_syscall_state(t->tid, &nr, &ret) < 0)
+		return;
+	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && s->want[nr] &&
+	    session_route(s, nr) == ROUTE_NOTIFY && emulate_supported(nr))
+		regs_set_return(t->tid, -ERESTARTNOINTR);
+}
+
 static void on_signal_stop(struct facet_session *s, struct facet_task *t, int sig)
 {
+	keep_uninterruptible(s, t);
 	if (t->tid == s->root_pid && sig == SIGTRAP && spawn_exec_failed(s, t->tid))
 		return; /* the command is being killed; the error is recorded */
 	resume(t, dispatch_signal(s, t, sig));

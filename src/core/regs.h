@@ -11,4 +11,10 @@ int regs_skip_syscall(pid_t tid, int64_t retval);
 /* Replace the six argument registers of the call at this stop. */
 int regs_set_args(pid_t tid, const uint64_t args[6]);
 
+/* At a signal-delivery stop: the interrupted call's number (-1 if none) and
+ * the value in the return register. */
+int regs_syscall_state(pid_t tid, long *nr, int64_t *ret);
+/* Set the return register (the kernel acts on restart codes found there). */
+int regs_set_return(pid_t tid, int64_t value);
+
 #endif
