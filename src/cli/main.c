@@ -96,8 +96,10 @@ static int attach_trace(struct facet_session *s, const struct cli_plan *plan, FI
 			(int)badlen, bad, plan->trace_set);
 		return EXIT_USAGE;
 	}
-	if (!(*out = open_output(plan->output)))
-		return die(EXIT_USAGE, "cannot open the output file: %s", strerror(errno));
+	if (!(*out = open_output(plan->output))) {
+		fprintf(stderr, "facet: cannot open the output file %s: %s\n", plan->output, strerror(errno));
+		return EXIT_USAGE;
+	}
 	opts.out = *out;
 	struct facet_engine *e = trace_engine_new(&opts);
 	if (!e || facet_session_attach(s, e) < 0)

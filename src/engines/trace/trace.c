@@ -135,6 +135,8 @@ static void write_json(struct trace *tr, struct facet_task *t, const struct face
 	strbuf_printf(b, ",\"start\":%.6f", seconds(&sc->entry_time, tr->realtime_offset));
 	if (sc->exited)
 		strbuf_printf(b, ",\"end\":%.6f", seconds(&sc->exit_time, tr->realtime_offset));
+	else
+		strbuf_puts(b, ",\"end\":null"); /* the call never returned */
 	strbuf_puts(b, "}\n");
 	fwrite(b->s, 1, b->len, tr->o.out);
 }

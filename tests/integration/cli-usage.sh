@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The command line: usage errors exit 2 with a message on stderr, --help
+# exits 0, options stop at the command, a missing command exits 127.
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+# No command at all, in both forms.
+for form in "trace" ""; do
+	# shellcheck disable=SC2086
+	run out err "$FACET" $form
+	expect_status 2 "$status" "facet $form (no command)" err
+	expect_grep err '[Uu]sage' "facet $form (no command) prints the usage on stderr"
+	expect_empty out "facet $form (no command): stdout"
+done
+run out err facet_trace -o /dev/null
+expect_status 2 "$status" "facet trace -o FILE (no command)" err
+run out err facet_trace --
+expect_status 2 "$status" "facet trace -- (no command)" err
+
+# Unknown options: exit 2 and a one-line message naming the option.
+for opt in --bogus-option -Z; do
+	run out err facet_trace "$opt" true
+	expect_status 2 "$status" "facet trace $opt true" err
+	expect_grep err "${opt#-}" "the message names the unknown option $opt"
+	[ "$(wc -l <err)" -eq 1 ] || { echo "FAIL: the message about $opt is not one line:"; show err; exit 1; }
+	expect_empty out "facet trace $opt: stdout"
+done
+run out err "$FACET" --bogus-option true
+expect_status 2 "$status" "facet --bogus-option true" err
+expect_grep err 'bogus-option' "the message names --bogus-option"
+
+# Bad values.
+run out err "$FACET" trace --backend=bogus-backend true
+expect_status 2 "$status" "facet trace --backend=bogus-backend" err
+expect_grep err 'bogus-backend' "the message names the bad back end"
+run out err facet_trace -e trace=nosuchcall -o /dev/null true
+expect_status 2 "$status" "facet trace -e trace=nosuchcall" err
+expect_grep err 'nosuchcall' "the message names the unknown system call"
+run out err facet_trace -o
+expect_status 2 "$status" "facet trace -o (missing argument)" err
+
+# --help: exit 0, usage on stdout.
+for form in "--help" "trace --help"; do
+	# shellcheck disable=SC2086
+	run out err "$FACET" $form
+	expect_status 0 "$status" "facet $form" out err
+	expect_grep out 'trace' "facet $form mentions trace"
+done
+
+# Options stop at the command: the command's own options are its own.
+run out err facet_trace -o trace.out echo -c -o x --json
+expect_status 0 "$status" "facet trace -o F echo -c -o x --json" out err
+[ "$(cat out)" = "-c -o x --json" ] || { echo "FAIL: echo did not get its options"; show out; exit 1; }
+run out err facet_trace -o trace.out -- sh -c 'exit 5'
+expect_status 5 "$status" "facet trace -o F -- sh -c 'exit 5'" out err
+
+# A command that does not exist: a clear message and 127, as in a shell.
+for cmd in no-such-command-facet-test /nonexistent/no-such-command; do
+	run out err facet_trace -o trace.out "$cmd" arg
+	expect_status 127 "$status" "facet trace $cmd" err
+	expect_grep err "$(basename "$cmd")" "the message names the missing command"
+	expect_empty out "facet trace $cmd: stdout"
+done
+echo ok
