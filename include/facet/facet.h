@@ -160,11 +160,13 @@ struct facet_syscall {
 };
 
 /* Decisions, used from an entry callback. Each returns 0 if it took effect,
- * -EALREADY if an earlier engine made a stronger (or equal) decision, and
+ * -EALREADY if an earlier engine made a stronger (or, except for rewrites,
+ * which combine, an equal) decision, and
  * -EOPNOTSUPP if the back end cannot carry it out for this call (rewriting
  * arguments of a call delivered by seccomp user notification, for example). */
 int facet_syscall_fail(struct facet_syscall *sc, const struct facet_engine *e, int err);
 int facet_syscall_complete(struct facet_syscall *sc, const struct facet_engine *e, int64_t value);
+/* The session owns `fd` from this call on, whether the decision takes effect or not. */
 int facet_syscall_inject_fd(struct facet_syscall *sc, const struct facet_engine *e, int fd, bool cloexec);
 int facet_syscall_rewrite(struct facet_syscall *sc, const struct facet_engine *e, unsigned argi, uint64_t value);
 
@@ -186,13 +188,16 @@ struct facet_engine_ops {
 	const char *name;
 	/* Called once when the session starts, before the command runs. */
 	int (*start)(struct facet_engine *e, struct facet_session *s);
-	/* System-call entry and exit, for the calls the engine asked for. */
+	/* System-call entry and exit, for the calls the engine asked for. An
+	 * exit callback may change sc->retval: the tracee gets the final value. */
 	void (*syscall_entry)(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc);
 	void (*syscall_exit)(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc);
 	/* A new task; `child` is already in the session's tables. */
 	void (*clone)(struct facet_engine *e, struct facet_task *parent, struct facet_task *child,
 		      enum facet_clone_kind kind);
-	/* A successful execve/execveat, after the new image is loaded. */
+	/* A successful execve/execveat, after the new image is loaded;
+	 * `filename` is the loaded binary (/proc/PID/exe: for a script, its
+	 * interpreter). */
 	void (*exec)(struct facet_engine *e, struct facet_task *t, const char *filename);
 	/* A signal is about to be delivered. Return the signal to deliver
 	 * (the same one, another one, or 0 to suppress it). */
@@ -204,10 +209,15 @@ struct facet_engine_ops {
 	/* Per-task and per-process private data are freed with these (optional). */
 	void (*free_task_slot)(struct facet_engine *e, void *slot);
 	void (*free_process_slot)(struct facet_engine *e, void *slot);
+	/* Called when the engine is freed (with its session, or by
+	 * facet_engine_free()); frees whatever `priv` holds (optional). */
+	void (*release)(struct facet_engine *e);
 };
 
-/* The engine object is owned by the session it is attached to. */
+/* The engine object is owned by the session it is attached to; one that was
+ * never attached is freed with facet_engine_free(). */
 struct facet_engine *facet_engine_new(const struct facet_engine_ops *ops, void *priv);
+void facet_engine_free(struct facet_engine *e);
 void *facet_engine_priv(const struct facet_engine *e);
 const char *facet_engine_name(const struct facet_engine *e);
 
@@ -241,7 +251,7 @@ void facet_session_free(struct facet_session *s);
 /* Attach in order; the session owns `e` from now on, even on failure. */
 int facet_session_attach(struct facet_session *s, struct facet_engine *e);
 void facet_session_set_backend(struct facet_session *s, enum facet_backend b);
-/* The back end actually used; valid after facet_session_spawn(). */
+/* The back end actually used; valid from the engines' start callbacks on. */
 enum facet_backend facet_session_backend(const struct facet_session *s);
 
 /* Spawn argv[0] (searched in PATH) under supervision, then supervise until
@@ -251,12 +261,14 @@ enum facet_backend facet_session_backend(const struct facet_session *s);
 int facet_session_run(struct facet_session *s, char *const argv[]);
 const char *facet_session_error(const struct facet_session *s);
 
-/* Kernel features found by probing (valid after run, or after probe). */
+/* Kernel features, found by trying them in a throw-away child process. */
 struct facet_features {
 	bool seccomp_filter, user_notif, notif_addfd, sync_wakeup, wait_killable,
 	     ptrace, get_syscall_info, pidfd_getfd;
 };
 int facet_probe(struct facet_features *out);
+/* The features the session found; valid from the engines' start callbacks on. */
+const struct facet_features *facet_session_features(const struct facet_session *s);
 
 /* ---------------------------------------------------------------------- */
 /* Tasks and processes.                                                    */
@@ -278,8 +290,9 @@ pid_t facet_process_pid(const struct facet_process *p);
  * (bad address), -ESRCH (task gone). */
 ssize_t facet_mem_read(struct facet_task *t, uint64_t addr, void *buf, size_t len);
 ssize_t facet_mem_write(struct facet_task *t, uint64_t addr, const void *buf, size_t len);
-/* Reads a NUL-terminated string into buf (always terminated). Returns its
- * length, -ENAMETOOLONG if it does not fit in `size`, or -EFAULT. */
+/* Reads a NUL-terminated string into buf, which is always terminated (empty
+ * on -EFAULT/-ESRCH). Returns its length, -ENAMETOOLONG if it does not fit in
+ * `size` (buf then holds the first size-1 bytes), -EFAULT or -ESRCH. */
 ssize_t facet_mem_read_string(struct facet_task *t, uint64_t addr, char *buf, size_t size);
 
 #pragma GCC visibility pop

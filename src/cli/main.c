@@ -25,8 +25,7 @@ static int die(int code, const char *fmt, const char *what)
 
 static int on_verbose_start(struct facet_engine *e, struct facet_session *s)
 {
-	struct facet_features f;
-	facet_probe(&f);
+	const struct facet_features f = *facet_session_features(s);
 	fprintf(stderr, "facet: back end: %s (seccomp user notification %s, sync wake-up %s, "
 		"fd injection %s, killable wait %s)\n",
 		facet_backend_name(facet_session_backend(s)), f.user_notif ? "yes" : "no",
@@ -40,13 +39,18 @@ static const struct facet_engine_ops verbose_ops = { .name = "verbose", .start =
 static int attach_plugin(struct facet_session *s, const char *spec)
 {
 	char path[4096];
-	const char *colon = strchr(spec, ':');
+	/* ARG starts at the first ':' after the last '/'. */
+	const char *slash = strrchr(spec, '/');
+	const char *colon = strchr(slash ? slash : spec, ':');
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
-	if (n >= sizeof(path))
+	if (n + 2 >= sizeof(path))
 		return die(EXIT_USAGE, "engine path too long: %s", spec);
-	memcpy(path, spec, n);
-	path[n] = '\0';
-	/* A bare name would be searched in the library path; be explicit. */
+	/* dlopen() searches the library path for a name without '/': make a
+	 * bare name mean the file in the current directory, as the user wrote. */
+	int prefix = memchr(spec, '/', n) ? 0 : 2;
+	memcpy(path, "./", 2);
+	memcpy(path + prefix, spec, n);
+	path[n + prefix] = '\0';
 	void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
 		fprintf(stderr, "facet: cannot load engine %s: %s\n", path, dlerror());

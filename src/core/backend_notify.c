@@ -91,5 +91,6 @@ int notify_handle(struct facet_session *s)
 	c.notif_id = req.id;
 	dispatch_entry(s, t, &c);
 	answer(s, t, &c);
+	mem_cache_reset(t);
 	return 0;
 }

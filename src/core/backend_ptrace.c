@@ -21,6 +21,7 @@
 
 static void resume(struct facet_task *t, int sig)
 {
+	mem_cache_reset(t); /* the tracee may change its memory from now on */
 	/* ESRCH: the task was killed meanwhile; its death is reported next. */
 	ptrace(t->in_syscall ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, sig);
 }
@@ -36,11 +37,10 @@ static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
 static void finish_skipped(struct facet_session *s, struct facet_task *t)
 {
 	struct call *c = &t->call;
-	if (regs_skip_syscall(t->tid, c->sc.retval) < 0)
-		return;
 	c->sc.exited = true;
 	if (c->want_exit)
-		dispatch_exit(s, t, c);
+		dispatch_exit(s, t, c); /* may still change the result */
+	regs_skip_syscall(t->tid, c->sc.retval);
 }
 
 static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
@@ -82,6 +82,8 @@ static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
 	t->call.sc.retval = info.exit.rval;
 	t->call.sc.exited = true;
 	dispatch_exit(s, t, &t->call);
+	if (t->call.sc.retval != info.exit.rval)
+		regs_set_return(t->tid, t->call.sc.retval);
 	resume(t, 0);
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 
@@ -14,6 +15,15 @@ struct facet_engine *facet_engine_new(const struct facet_engine_ops *ops, void *
 	e->ops = ops;
 	e->priv = priv;
 	return e;
+}
+
+void facet_engine_free(struct facet_engine *e)
+{
+	if (!e)
+		return;
+	if (e->ops->release)
+		e->ops->release(e);
+	free(e);
 }
 
 void *facet_engine_priv(const struct facet_engine *e) { return e->priv; }
@@ -46,7 +56,14 @@ int facet_engine_want_class(struct facet_engine *e, unsigned classes, unsigned e
 
 int facet_engine_want_all(struct facet_engine *e, unsigned events)
 {
-	return facet_engine_want_class(e, ~0u, events);
+	size_t cur = 0;
+	const struct facet_syscall_info *info;
+	while ((info = facet_syscall_next(&cur))) {
+		int r = facet_engine_want_syscall(e, info->nr, events);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 void facet_engine_want_events(struct facet_engine *e, unsigned events)
@@ -60,6 +77,12 @@ static int decide(struct facet_syscall *sc, const struct facet_engine *e, enum f
 {
 	if (sc->action >= a)
 		return -EALREADY;
+	/* An fd handed over for injection is the session's: close it if a
+	 * stronger decision means it will not be injected. */
+	if (sc->action == FACET_INJECT_FD && sc->inject_fd >= 0) {
+		close(sc->inject_fd);
+		sc->inject_fd = -1;
+	}
 	sc->action = a;
 	sc->decided_by = e;
 	return 0;
@@ -86,11 +109,11 @@ int facet_syscall_complete(struct facet_syscall *sc, const struct facet_engine *
 int facet_syscall_inject_fd(struct facet_syscall *sc, const struct facet_engine *e, int fd, bool cloexec)
 {
 	struct call *c = container_of(sc, struct call, sc);
-	if (!c->can_inject)
-		return -EOPNOTSUPP;
 	if (fd < 0)
 		return -EBADF;
-	int r = decide(sc, e, FACET_INJECT_FD);
+	int r = c->can_inject ? decide(sc, e, FACET_INJECT_FD) : -EOPNOTSUPP;
+	if (r < 0)
+		close(fd); /* owned by the session from the call on, even when refused */
 	if (r == 0) {
 		sc->inject_fd = fd;
 		sc->inject_cloexec = cloexec;

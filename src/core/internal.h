@@ -55,6 +55,7 @@ struct facet_task {
 	bool in_syscall;                   /* ptrace: resumed to reach the exit stop */
 	bool pending_exec;                 /* an execve stopped at PTRACE_EVENT_EXEC */
 	struct call call;                  /* the call between entry and exit (ptrace) */
+	struct mem_cache *memcache;        /* mem.c: bytes read/written during this stop */
 	struct facet_task *hnext;
 };
 
@@ -102,6 +103,10 @@ void task_remove(struct facet_session *s, struct facet_task *t);
 void task_rekey(struct facet_session *s, struct facet_task *t, pid_t new_tid);
 void task_free_all(struct facet_session *s);
 pid_t task_read_tgid(pid_t tid);
+
+/* mem.c: forget what was cached, before the tracee runs again. */
+void mem_cache_reset(struct facet_task *t);
+void mem_cache_free(struct facet_task *t);
 
 /* dispatch.c */
 void dispatch_entry(struct facet_session *s, struct facet_task *t, struct call *c);

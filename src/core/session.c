@@ -24,7 +24,7 @@ void facet_session_free(struct facet_session *s)
 		return;
 	task_free_all(s);
 	for (unsigned i = 0; i < s->nengines; i++)
-		free(s->engines[i]);
+		facet_engine_free(s->engines[i]);
 	free(s->engines);
 	if (s->notify_fd >= 0)
 		close(s->notify_fd);
@@ -33,13 +33,15 @@ void facet_session_free(struct facet_session *s)
 
 int facet_session_attach(struct facet_session *s, struct facet_engine *e)
 {
+	if (!e)
+		return -EINVAL;
 	if (s->started) {
-		free(e);
+		facet_engine_free(e);
 		return -EBUSY;
 	}
 	struct facet_engine **v = realloc(s->engines, (s->nengines + 1) * sizeof(*v));
 	if (!v) {
-		free(e);
+		facet_engine_free(e);
 		return -ENOMEM;
 	}
 	s->engines = v;
@@ -52,6 +54,7 @@ int facet_session_attach(struct facet_session *s, struct facet_engine *e)
 void facet_session_set_backend(struct facet_session *s, enum facet_backend b) { s->requested = b; }
 enum facet_backend facet_session_backend(const struct facet_session *s) { return s->backend; }
 const char *facet_session_error(const struct facet_session *s) { return s->error; }
+const struct facet_features *facet_session_features(const struct facet_session *s) { return &s->feat; }
 
 const char *facet_backend_name(enum facet_backend b)
 {

@@ -47,7 +47,6 @@ static int supervise_notify(struct facet_session *s)
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
 	_cleanup_close_ int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		return -errno;
@@ -79,11 +78,18 @@ static int supervise_notify(struct facet_session *s)
 int supervise(struct facet_session *s)
 {
 	/* The terminal's SIGINT and SIGQUIT are for the command, which decides
-	 * what they mean; facet ends when the command does. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	 * what they mean; facet ends when the command does. SIGCHLD is read
+	 * through a signalfd. The caller's settings are restored afterwards. */
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	sigset_t chld, old_mask;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old_mask);
 	int r = s->notify_fd >= 0 ? supervise_notify(s) : supervise_ptrace(s);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	return r;
 }

@@ -139,6 +139,7 @@ void task_remove(struct facet_session *s, struct facet_task *t)
 			e->ops->free_task_slot(s->engines[i], t->slots[i]);
 	}
 	process_put(s, t->proc);
+	mem_cache_free(t);
 	free(t->slots);
 	free(t);
 	s->ntasks--;

@@ -214,7 +214,16 @@ static void on_finish(struct facet_engine *e, struct facet_session *s)
 	fflush(tr->o.out);
 }
 
+static void on_release(struct facet_engine *e)
+{
+	struct trace *tr = facet_engine_priv(e);
+	trace_summary_free(tr->summary);
+	strbuf_free(&tr->line);
+	free(tr);
+}
+
 static const struct facet_engine_ops trace_ops = {
+	.release = on_release,
 	.name = "trace",
 	.syscall_entry = on_entry,
 	.syscall_exit = on_exit_of_call,
