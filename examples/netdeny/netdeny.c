@@ -68,7 +68,13 @@ static void on_finish(struct facet_engine *e, struct facet_session *s)
 		sep = ", ";
 	}
 	fputs(total ? ")\n" : "\n", stderr);
-	/* The engine object itself belongs to the session; its data is ours. */
+}
+
+/* The engine object itself belongs to the session; its data is ours. Freed
+ * here, not in finish, which does not run if the command never started. */
+static void on_release(struct facet_engine *e)
+{
+	struct netdeny *nd = facet_engine_priv(e);
 	free(nd->counts);
 	free(nd);
 }
@@ -86,6 +92,7 @@ static const struct facet_engine_ops netdeny_ops = {
 	.start = on_start,
 	.syscall_entry = on_entry,
 	.finish = on_finish,
+	.release = on_release,
 };
 
 /* ARG: an errno name (EACCES if there is none). Unknown names are refused
