@@ -1,0 +1,493 @@
+#!/usr/bin/env bash
+# bench/run.sh: time workloads natively and under facet trace, strace, proot
+# and fakeroot; print a Markdown table of medians and ratios to native.
+#
+# usage: bench/run.sh [--quick]
+# See bench/README.md for the environment variables and how to read the output.
+
+set -u -o pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+usage() {
+	cat <<'EOF'
+usage: bench/run.sh [--quick]
+
+  --quick   3 runs instead of 5, smaller loop counts and directory trees
+
+Environment: FACET (default <repo>/build/facet), BENCH_RUNS, BENCH_OUT
+(default /tmp/facet-bench), BENCH_TIMEOUT (seconds per run, default 120),
+BENCH_MICRO_BUDGET (seconds per micro-benchmark run, default 0.5; 0 = always
+use the full loop count), BENCH_N_GETPPID, BENCH_N_STAT, BENCH_N_OPEN,
+BENCH_FIND_DIR, BENCH_TAR_DIR, BENCH_PYTHON.  See bench/README.md.
+EOF
+}
+
+quick=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# ---------------------------------------------------------------- settings --
+
+if [ $quick = 1 ]; then
+	RUNS=${BENCH_RUNS:-3}
+	N_GETPPID=${BENCH_N_GETPPID:-50000}
+	N_STAT=${BENCH_N_STAT:-20000}
+	N_OPEN=${BENCH_N_OPEN:-10000}
+	FIND_DIR=${BENCH_FIND_DIR:-/usr/include}
+	TAR_DIR=${BENCH_TAR_DIR:-/usr/include/linux}
+	MICRO_BUDGET=${BENCH_MICRO_BUDGET:-0.25}
+else
+	RUNS=${BENCH_RUNS:-5}
+	N_GETPPID=${BENCH_N_GETPPID:-200000}
+	N_STAT=${BENCH_N_STAT:-100000}
+	N_OPEN=${BENCH_N_OPEN:-50000}
+	FIND_DIR=${BENCH_FIND_DIR:-/usr/lib}
+	TAR_DIR=${BENCH_TAR_DIR:-/usr/include}
+	MICRO_BUDGET=${BENCH_MICRO_BUDGET:-0.5}
+fi
+TIMEOUT=${BENCH_TIMEOUT:-120}
+OUT=${BENCH_OUT:-/tmp/facet-bench}
+FACET=${FACET:-$root/build/facet}
+case $FACET in /*) ;; *) FACET=$PWD/$FACET ;; esac
+
+for v in RUNS N_GETPPID N_STAT N_OPEN TIMEOUT; do
+	if ! [[ ${!v} =~ ^[0-9]+$ ]] || [ "${!v}" -lt 1 ]; then
+		echo "run.sh: $v must be a positive integer (got '${!v}')" >&2
+		exit 2
+	fi
+done
+if ! [[ $MICRO_BUDGET =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+	echo "run.sh: BENCH_MICRO_BUDGET must be a number of seconds" >&2
+	exit 2
+fi
+
+export LC_ALL=C
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
+note() { printf '%s\n' "$*" >&2; }
+die() { note "run.sh: $*"; exit 1; }
+
+# A Python interpreter for the timing helper and the python3 workload.  Use
+# the real executable, not a wrapper script (pyenv shims are shell scripts
+# that would be traced and timed too).
+if [ -n "${BENCH_PYTHON:-}" ]; then
+	PY=$BENCH_PYTHON
+else
+	command -v python3 >/dev/null || die "python3 is required"
+	PY=$(python3 -c 'import sys; print(sys.executable)') || die "python3 does not run"
+fi
+TIMEIT=("$PY" "$here/timeit.py")
+
+mkdir -p "$OUT" 2>/dev/null && [ -w "$OUT" ] ||
+	die "cannot write to $OUT (set BENCH_OUT to a writable directory)"
+OUT=$(cd "$OUT" && pwd)
+BIN=$OUT/bin
+WORK=$OUT/work
+LOGS=$OUT/logs
+RAW=$OUT/raw.tsv
+rm -rf "$WORK" "$LOGS"
+mkdir -p "$BIN" "$WORK" "$LOGS" || die "cannot create directories under $OUT"
+printf 'phase\tworkload\trunner\tn\twall_ns\tstatus\tuser_ns\tsys_ns\n' >"$RAW"
+
+# ----------------------------------------------------------- micro helpers --
+# Built here with the flags of the project so the harness works before the
+# Meson build does; falls back to the Meson-built build/tests/helper-*.
+CFLAGS_BENCH=(-std=gnu17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2)
+for h in getppid-loop statloop openloop; do
+	src=$root/tests/helpers/$h.c
+	if command -v gcc >/dev/null && [ -f "$src" ] &&
+		gcc "${CFLAGS_BENCH[@]}" -o "$BIN/$h" "$src" 2>"$LOGS/build-$h.err"; then
+		continue
+	fi
+	if [ -x "$root/build/tests/helper-$h" ]; then
+		cp "$root/build/tests/helper-$h" "$BIN/$h"
+	else
+		note "run.sh: cannot build $h (see $LOGS/build-$h.err); its row is skipped"
+		rm -f "$BIN/$h"
+	fi
+done
+
+# ----------------------------------------------------------------- runners --
+
+RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot)
+declare -A LABEL=(
+	[native]="native"
+	[facet]="facet trace"
+	[facet-ptrace]="facet trace --backend=ptrace"
+	[strace]="strace -f"
+	[strace-seccomp]="strace -f --seccomp-bpf"
+	[proot]="proot -b /usr"
+	[fakeroot]="fakeroot"
+)
+declare -A UNAVAIL=()   # runner -> why it is not run at all ("n/a (...)")
+declare -A BROKEN=()    # runner -> why it failed the pre-flight check
+
+# Sets PFX to the command prefix of runner $1.
+prefix() {
+	case $1 in
+	native) PFX=() ;;
+	facet) PFX=("$FACET" trace -e trace=%file -o /dev/null --) ;;
+	facet-ptrace) PFX=("$FACET" trace --backend=ptrace -e trace=%file -o /dev/null --) ;;
+	strace) PFX=(strace -f -o /dev/null) ;;
+	strace-seccomp) PFX=(strace -f --seccomp-bpf -e trace=%file -o /dev/null) ;;
+	proot) PFX=(proot -b /usr) ;;
+	fakeroot) PFX=(fakeroot --) ;;
+	esac
+}
+
+[ -x "$FACET" ] || { UNAVAIL[facet]="n/a (not built)"; UNAVAIL[facet-ptrace]="n/a (not built)"; }
+command -v strace >/dev/null || { UNAVAIL[strace]="n/a (not installed)"; UNAVAIL[strace-seccomp]="n/a (not installed)"; }
+command -v proot >/dev/null || UNAVAIL[proot]="n/a (not installed)"
+command -v fakeroot >/dev/null || UNAVAIL[fakeroot]="n/a (not installed)"
+
+# ---------------------------------------------------------------- workloads --
+
+MICRO=(getppid stat open)
+MACRO=(find tar python make)
+WORKLOADS=("${MICRO[@]}" "${MACRO[@]}")
+declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN)
+declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop)
+declare -A WLABEL=(
+	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
+	[stat]="statloop: stat, trapped (ns/call)"
+	[open]="openloop: open+close (ns/pair)"
+	[find]="\`find $FIND_DIR -xdev\`"
+	[tar]="\`tar -C $TAR_DIR -cf - . \\| cat\`"
+	[python]="\`python3 -c 'import json,sqlite3,email,http.client'\`"
+	[make]="\`make -j2\` (bench/cproject, 13 files)"
+)
+# Exit statuses other than 0 that the native run may have and that the other
+# runners must then reproduce: find exits 1 when some directories are not
+# readable, which is normal for an unprivileged user.
+declare -A TOLERATED=([find]="1")
+declare -A SKIP=()      # workload -> why it is skipped
+declare -A EXPECT=()    # workload -> exit status every run must have
+
+is_micro() { case $1 in getppid | stat | open) return 0 ;; esac; return 1; }
+
+[ -x "$BIN/getppid-loop" ] || SKIP[getppid]="helper not built"
+[ -x "$BIN/statloop" ] || SKIP[stat]="helper not built"
+[ -x "$BIN/openloop" ] || SKIP[open]="helper not built"
+[ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
+[ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
+command -v tar >/dev/null || SKIP[tar]="tar not installed"
+command -v make >/dev/null || SKIP[make]="make not installed"
+command -v cc >/dev/null || SKIP[make]="no C compiler (cc)"
+
+# Sets WCMD to the command of workload $1 with loop count $2 (micro only).
+# For make, first makes a fresh copy of the project (not timed).
+wcmd() {
+	case $1 in
+	getppid) WCMD=("$BIN/getppid-loop" "$2") ;;
+	stat) WCMD=("$BIN/statloop" "$2") ;;
+	open) WCMD=("$BIN/openloop" "$2") ;;
+	find) WCMD=(find "$FIND_DIR" -xdev) ;;
+	tar) WCMD=(bash -c 'set -o pipefail; tar -C "$1" -cf - . | cat >/dev/null' bash "$TAR_DIR") ;;
+	python) WCMD=("$PY" -c 'import json,sqlite3,email,http.client') ;;
+	make)
+		rm -rf "$WORK/cproject"
+		cp -R "$here/cproject" "$WORK/cproject"
+		WCMD=(make -s -j2 -C "$WORK/cproject" all check)
+		;;
+	esac
+}
+
+# --------------------------------------------------------------- execution --
+
+# run PHASE WORKLOAD RUNNER N: run once, log to raw.tsv, set R_NS and R_ST.
+# Aborts the whole benchmark on ^C.
+run() {
+	local phase=$1 wl=$2 rn=$3 n=$4 line
+	prefix "$rn"
+	wcmd "$wl" "$n"
+	line=$("${TIMEIT[@]}" --timeout "$TIMEOUT" --stderr "$LOGS/$wl.$rn.err" -- \
+		"${PFX[@]}" "${WCMD[@]}")
+	local rc=$?
+	if [ $rc = 130 ]; then
+		note "run.sh: interrupted"
+		exit 130
+	fi
+	[ $rc = 0 ] && [ -n "$line" ] || line="0 timeit-failed 0 0"
+	read -r R_NS R_ST _ _ <<<"$line"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$phase" "$wl" "$rn" "$n" "${line// /$'\t'}" >>"$RAW"
+}
+
+# Why run $1/$2 counts as failed ("" if it does not), from R_ST.
+failure() {
+	local wl=$1 rn=$2
+	[ "$R_ST" = "${EXPECT[$wl]}" ] && return
+	local why
+	case $R_ST in
+	timeout) why="timed out after ${TIMEOUT}s" ;;
+	exec-failed | timeit-failed) why="could not be started" ;;
+	*) why="exit status $R_ST" ;;
+	esac
+	[ "${EXPECT[$wl]}" = 0 ] || why="$why, native: ${EXPECT[$wl]}"
+	local msg
+	msg=$(grep -v '^[[:space:]]*$' "$LOGS/$wl.$rn.err" 2>/dev/null | tail -n 1 | cut -c1-120)
+	[ -n "$msg" ] && why="$why: $msg"
+	printf '%s' "$why"
+}
+
+declare -A FAILED=()    # workload/runner -> reason
+declare -A NR=()        # micro workload/runner -> loop count used
+declare -A VALS=()      # workload/runner/n -> wall times (ns) of measured runs
+
+active() { # runner is to be run at all
+	[ -z "${UNAVAIL[$1]:-}" ] && [ -z "${BROKEN[$1]:-}" ]
+}
+
+fmt_secs() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e9 }'; }
+
+started=$(date +%s)
+note "facet benchmark: $RUNS runs per cell, raw data in $RAW"
+
+# Pre-flight: each runner must be able to run `true`.
+for rn in "${RUNNERS[@]}"; do
+	[ "$rn" = native ] && continue
+	active "$rn" || { note "  ${LABEL[$rn]}: ${UNAVAIL[$rn]}"; continue; }
+	prefix "$rn"
+	line=$("${TIMEIT[@]}" --timeout 30 --stderr "$LOGS/preflight.$rn.err" -- "${PFX[@]}" true)
+	[ $? = 130 ] && exit 130
+	read -r _ st _ <<<"$line"
+	if [ "$st" != 0 ]; then
+		msg=$(grep -v '^[[:space:]]*$' "$LOGS/preflight.$rn.err" 2>/dev/null | tail -n 1 | cut -c1-120)
+		BROKEN[$rn]="cannot run \`true\` (status $st${msg:+: $msg})"
+		note "  ${LABEL[$rn]}: FAILED pre-flight: ${BROKEN[$rn]}"
+	fi
+done
+
+# Warm-up: one native run per workload (fills the page cache), which also
+# fixes the exit status every run of that workload must have.
+for wl in "${WORKLOADS[@]}"; do
+	[ -n "${SKIP[$wl]:-}" ] && continue
+	run warmup "$wl" native "${N[$wl]:-0}"
+	if [ "$R_ST" = 0 ] || [[ " ${TOLERATED[$wl]:-} " == *" $R_ST "* ]]; then
+		EXPECT[$wl]=$R_ST
+		note "  warm-up $wl: $(fmt_secs "$R_NS") s"
+	else
+		SKIP[$wl]="native run failed (status $R_ST, see $LOGS/$wl.native.err)"
+		note "  warm-up $wl: ${SKIP[$wl]}"
+	fi
+done
+
+# Calibration of the micro-benchmarks, which also warms up each runner: a
+# runner for which the full loop would take more than MICRO_BUDGET seconds
+# gets a smaller loop count (at least 1000).  Loops of N/100, 8 times that,
+# ... calls are run until one takes 50 ms more than the N=0 run (well above
+# the start-up jitter; fakeroot starts a daemon) or the full N is reached;
+# that run gives the cost per call.  The figure reported is still a cost per
+# call: start-up is subtracted with the N=0 runs.
+for wl in "${MICRO[@]}"; do
+	[ -n "${SKIP[$wl]:-}" ] && continue
+	full=${N[$wl]}
+	for rn in "${RUNNERS[@]}"; do
+		active "$rn" || continue
+		[ "$MICRO_BUDGET" = 0 ] && { NR[$wl/$rn]=$full; continue; }
+		run calibrate "$wl" "$rn" 0
+		why=$(failure "$wl" "$rn")
+		t0=$R_NS
+		ncal=$((full / 100)); [ $ncal -lt 1000 ] && ncal=1000
+		while [ -z "$why" ]; do
+			[ $ncal -gt $full ] && ncal=$full
+			run calibrate "$wl" "$rn" "$ncal"
+			why=$(failure "$wl" "$rn")
+			[ $ncal = $full ] || [ $((R_NS - t0)) -gt 50000000 ] && break
+			ncal=$((ncal * 8))
+		done
+		if [ -n "$why" ]; then
+			FAILED[$wl/$rn]=$why
+			note "  calibrate $wl under ${LABEL[$rn]}: FAILED ($why)"
+			continue
+		fi
+		NR[$wl/$rn]=$(awk -v t="$R_NS" -v t0="$t0" -v n="$ncal" -v full="$full" -v b="$MICRO_BUDGET" 'BEGIN {
+			c = (t - t0) / n                  # ns per call
+			if (c <= 0 || c * full <= b * 1e9) { print full; exit }
+			m = b * 1e9 / c
+			p = 1; while (m >= 100 * p) p *= 10   # keep two significant digits
+			m = int(m / p) * p
+			print (m < 1000 ? 1000 : (m > full ? full : m))
+		}')
+	done
+done
+
+# Measured runs: every repetition runs every workload under every runner,
+# starting with a different runner each time.
+nrun=${#RUNNERS[@]}
+for ((rep = 1; rep <= RUNS; rep++)); do
+	note "repetition $rep/$RUNS ($(($(date +%s) - started)) s elapsed)"
+	for wl in "${WORKLOADS[@]}"; do
+		[ -n "${SKIP[$wl]:-}" ] && continue
+		for ((k = 0; k < nrun; k++)); do
+			rn=${RUNNERS[$(((k + rep - 1) % nrun))]}
+			active "$rn" || continue
+			[ -n "${FAILED[$wl/$rn]:-}" ] && continue
+			if is_micro "$wl"; then
+				ns=(0 "${NR[$wl/$rn]}")
+			else
+				ns=(0)
+			fi
+			for n in "${ns[@]}"; do
+				run measure "$wl" "$rn" "$n"
+				why=$(failure "$wl" "$rn")
+				if [ -n "$why" ]; then
+					FAILED[$wl/$rn]=$why
+					note "  $wl under ${LABEL[$rn]}: FAILED ($why)"
+					break
+				fi
+				VALS[$wl/$rn/$n]+="$R_NS "
+			done
+		done
+	done
+done
+rm -rf "$WORK"
+
+# ------------------------------------------------------------------ report --
+
+median() { printf '%s\n' $1 | sort -n | awk '{ v[NR] = $1 } END {
+	if (NR == 0) exit 1
+	if (NR % 2) printf "%.0f\n", v[(NR + 1) / 2]
+	else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Sets VAL to the figure of workload $1 under runner $2 (ns per call for
+# micro, ns of wall time otherwise), or "" if there is none.
+figure() {
+	local wl=$1 rn=$2 m0 m1
+	VAL=""
+	if is_micro "$wl"; then
+		local n=${NR[$wl/$rn]:-}
+		[ -n "$n" ] || return
+		m0=$(median "${VALS[$wl/$rn/0]:-}") || return
+		m1=$(median "${VALS[$wl/$rn/$n]:-}") || return
+		VAL=$(awk -v a="$m1" -v b="$m0" -v n="$n" 'BEGIN { printf "%.3f", (a - b) / n }')
+	else
+		VAL=$(median "${VALS[$wl/$rn/0]:-}") || VAL=""
+	fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
+	if (b <= 0) { print "?"; exit }
+	r = a / b
+	if (r < 10) printf "%.2f", r; else if (r < 100) printf "%.1f", r; else printf "%.0f", r }'; }
+
+fmt_value() { # $1 workload, $2 value
+	if is_micro "$1"; then
+		awk -v v="$2" 'BEGIN { a = v < 0 ? -v : v
+			if (a < 100) printf "%.1f ns", v; else if (a < 10000) printf "%.0f ns", v
+			else if (a < 1e6) printf "%.1f µs", v / 1e3; else printf "%.2f ms", v / 1e6 }'
+	else
+		awk -v v="$2" 'BEGIN { s = v / 1e9
+			if (s < 1) printf "%.3f s", s; else if (s < 100) printf "%.2f s", s; else printf "%.0f s", s }'
+	fi
+}
+
+tool_version() {
+	case $1 in
+	facet)
+		local v
+		v=$("$FACET" --version 2>/dev/null | head -n 1)
+		case $v in facet*) echo "$v" ;; *) echo "facet ($FACET)" ;; esac
+		;;
+	strace) strace -V 2>/dev/null | head -n 1 | sed 's/ -- version//' ;;
+	proot) dpkg-query -W -f 'proot ${Version}' proot 2>/dev/null || echo proot ;;
+	fakeroot) fakeroot -v 2>/dev/null | head -n 1 | sed 's/ version//' ;;
+	esac
+}
+
+report() {
+	local cpu
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+	echo "## facet trace benchmark"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- kernel: $(uname -srm)"
+	echo "- CPUs: $(nproc)${cpu:+ ($cpu)}"
+	echo "- BENCH_RUNS: $RUNS (median of $RUNS run$([ "$RUNS" = 1 ] || echo s) after a warm-up run$([ $quick = 1 ] && echo ', --quick'))"
+	echo "- user: $(id -un) (uid $(id -u))"
+	local tools=() t v
+	for t in facet strace proot fakeroot; do
+		case $t in
+		facet) [ -x "$FACET" ] || continue ;;
+		*) command -v "$t" >/dev/null || continue ;;
+		esac
+		v=$(tool_version "$t")
+		tools+=("${v:-$t}")
+	done
+	[ ${#tools[@]} -gt 0 ] && echo "- tools: $(IFS=,; echo "${tools[*]}" | sed 's/,/, /g')"
+	echo
+	local hdr="| workload |" sep="|---|" rn
+	for rn in "${RUNNERS[@]}"; do
+		hdr+=" ${LABEL[$rn]} |"
+		sep+="---:|"
+	done
+	echo "$hdr"
+	echo "$sep"
+	local wl row base cell notes=() capped=() capnote
+	for wl in "${WORKLOADS[@]}"; do
+		row="| ${WLABEL[$wl]} |"
+		if [ -n "${SKIP[$wl]:-}" ]; then
+			for rn in "${RUNNERS[@]}"; do row+=" – |"; done
+			echo "$row"
+			notes+=("${WLABEL[$wl]}: skipped, ${SKIP[$wl]}")
+			continue
+		fi
+		figure "$wl" native
+		base=$VAL
+		capnote=""
+		for rn in "${RUNNERS[@]}"; do
+			if [ -n "${UNAVAIL[$rn]:-}" ]; then
+				cell=${UNAVAIL[$rn]}
+			elif [ -n "${BROKEN[$rn]:-}" ]; then
+				cell="FAILED"
+			elif [ -n "${FAILED[$wl/$rn]:-}" ]; then
+				cell="FAILED"
+				notes+=("${WLABEL[$wl]} under ${LABEL[$rn]}: ${FAILED[$wl/$rn]}")
+			else
+				figure "$wl" "$rn"
+				if [ -z "$VAL" ]; then
+					cell="–"
+				elif [ "$rn" = native ]; then
+					cell=$(fmt_value "$wl" "$VAL")
+				elif [ -n "$base" ]; then
+					cell="$(fmt_value "$wl" "$VAL") (×$(ratio "$VAL" "$base"))"
+				else
+					cell=$(fmt_value "$wl" "$VAL")
+				fi
+				if is_micro "$wl" && [ "${NR[$wl/$rn]}" != "${N[$wl]}" ]; then
+					capnote+="${capnote:+, }${LABEL[$rn]} ${NR[$wl/$rn]}"
+				fi
+			fi
+			row+=" $cell |"
+		done
+		echo "$row"
+		[ -n "$capnote" ] && capped+=("${SHORT[$wl]}: $capnote")
+	done
+	echo
+	echo "Cells: median wall time of $RUNS run$([ "$RUNS" = 1 ] || echo s) (×ratio to native). Micro-benchmarks:"
+	echo "(median time at N − median time at N=0) / N, with N = $N_GETPPID getppid, $N_STAT stat,"
+	echo "$N_OPEN open+close calls, so process start-up is not counted."
+	if [ ${#capped[@]} -gt 0 ]; then
+		echo "Runners too slow for the full N within ${MICRO_BUDGET} s per run used fewer calls:"
+		local c
+		for c in "${capped[@]}"; do echo "$c;"; done | sed '$ s/;$/./'
+	fi
+	for rn in "${RUNNERS[@]}"; do
+		[ -n "${BROKEN[$rn]:-}" ] && notes+=("${LABEL[$rn]}: every cell FAILED, ${BROKEN[$rn]}")
+	done
+	if [ ${#notes[@]} -gt 0 ]; then
+		echo
+		local n
+		for n in "${notes[@]}"; do echo "- $n"; done
+	fi
+}
+
+report | tee "$OUT/results.md"
+note "done in $(($(date +%s) - started)) s; raw data: $RAW, table: $OUT/results.md, logs: $LOGS"
