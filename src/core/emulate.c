@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,6 +69,59 @@ static int64_t write_out(struct facet_task *t, uint64_t addr, const void *data, 
 {
 	ssize_t n = facet_mem_write(t, addr, data, len);
 	return n < 0 ? -EFAULT : ok;
+}
+
+/*
+ * Names that mean "the caller" resolve to the supervisor when it performs the
+ * call: /proc/self, /proc/thread-self, and the /dev links to /proc/self/fd.
+ * They are rewritten to the tracee's own /proc entries first. (A symlink of
+ * the user's own making into /proc/self, or a relative name under a /proc
+ * directory, is not caught; see libfacet(3).)
+ */
+static bool follows_last(const struct call *c, int flags)
+{
+	return c->sc.nr != SYS_readlink && c->sc.nr != SYS_readlinkat && c->sc.nr != SYS_lstat &&
+	       !(flags & AT_SYMLINK_NOFOLLOW);
+}
+
+static bool take_prefix(const char *path, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(path, prefix, n) != 0 || (path[n] != '\0' && path[n] != '/'))
+		return false;
+	*rest = path + n;
+	return true;
+}
+
+/* Returns 1 if `path` was rewritten into `out`, 0 if it is fine as it is,
+ * 2 if `out` already holds the answer of a readlink of the link itself. */
+static int rewrite_self(const struct facet_task *t, const struct call *c, int flags,
+			const char *path, char *out, size_t size)
+{
+	const char *rest;
+	pid_t pid = t->proc->pid, tid = t->tid;
+	bool follow = follows_last(c, flags);
+	int n = -1;
+	if (path[0] != '/')
+		return 0;
+	if (take_prefix(path, "/proc/self", &rest)) {
+		if (!*rest && !follow)
+			return c->sc.nr == SYS_readlink || c->sc.nr == SYS_readlinkat
+				       ? (snprintf(out, size, "%d", pid), 2) : 0;
+		n = snprintf(out, size, "/proc/%d%s", pid, rest);
+	} else if (take_prefix(path, "/proc/thread-self", &rest)) {
+		if (!*rest && !follow)
+			return c->sc.nr == SYS_readlink || c->sc.nr == SYS_readlinkat
+				       ? (snprintf(out, size, "%d/task/%d", pid, tid), 2) : 0;
+		n = snprintf(out, size, "/proc/%d/task/%d%s", pid, tid, rest);
+	} else if (take_prefix(path, "/dev/fd", &rest) && (*rest || follow)) {
+		n = snprintf(out, size, "/proc/%d/fd%s", pid, rest);
+	} else if (follow && (!strcmp(path, "/dev/stdin") || !strcmp(path, "/dev/stdout") ||
+			      !strcmp(path, "/dev/stderr"))) {
+		n = snprintf(out, size, "/proc/%d/fd/%d", pid,
+			     path[8] == 'i' ? 0 : path[8] == 'o' ? 1 : 2); /* "/dev/stdin"[8] is the i */
+	}
+	return n > 0 && (size_t)n < size ? 1 : 0;
 }
 
 /* The generic shape of every call here: (dirfd, path, flags) then the work. */
@@ -142,9 +196,26 @@ int64_t emulate_call(struct facet_task *t, const struct call *c)
 		return r;
 	if (path[0] == '\0' && !(at.flags & AT_EMPTY_PATH) && c->sc.nr != SYS_readlinkat)
 		return -ENOENT;
+	char own[PATH_MAX + 64];
+	const char *name = path;
+	switch (rewrite_self(t, c, at.flags, path, own, sizeof(own))) {
+	case 1:
+		name = own;
+		break;
+	case 2: { /* readlink of /proc/self itself */
+		uint64_t buf = c->sc.nr == SYS_readlink ? c->sc.args[1] : c->sc.args[2];
+		int64_t size = (int)(c->sc.nr == SYS_readlink ? c->sc.args[2] : c->sc.args[3]);
+		size_t len = strlen(own);
+		if (size <= 0)
+			return -EINVAL;
+		if ((size_t)size < len)
+			len = (size_t)size;
+		return write_out(t, buf, own, len, (int64_t)len);
+	}
+	}
 	_cleanup_close_ int owned = -1;
-	int dfd = tracee_dirfd(t, at.dirfd, path, &owned);
+	int dfd = tracee_dirfd(t, at.dirfd, name, &owned);
 	if (dfd < 0 && dfd != AT_FDCWD)
 		return dfd;
-	return do_call(t, c, dfd, path, at.flags);
+	return do_call(t, c, dfd, name, at.flags);
 }
