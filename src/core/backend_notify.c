@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <unistd.h>
 
 #include "core/internal.h"
@@ -33,7 +34,73 @@ static int64_t inject(struct facet_session *s, struct call *c)
 	int r = ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	int err = errno;
 	close(c->sc.inject_fd); /* the session owned it */
+	if (r < 0 && err != ENOENT) {
+		/* Not injected and not answered (EMFILE in the tracee, an fd
+		 * ADDFD cannot pass...): the call fails with that error. */
+		struct seccomp_notif_resp resp = { .id = c->notif_id, .error = -err };
+		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
 	return r < 0 ? -err : r;
+}
+
+/* Kernel-internal: "make this call again", whatever the signal handlers say. */
+#define ERESTARTNOINTR 513
+
+/*
+ * A call the core started to emulate but that only the kernel can do in the
+ * tracee's name (opening a FIFO, which blocks for a peer, or a terminal):
+ * the tracee is made to make it again, this time with ptrace watching.
+ * PTRACE_INTERRUPT queues a stop for when the call returns; the answer
+ * ERESTARTNOINTR makes the kernel restart the call after that stop; the
+ * ptrace side (backend_ptrace.c, on_defer_*) then resumes the restarted call
+ * with PTRACE_SYSCALL, and its notification is answered CONTINUE here, so
+ * the kernel runs it and the exit stop carries its result. Entry callbacks
+ * have already run; the exit callbacks run at that exit stop.
+ */
+static void defer(struct facet_session *s, struct facet_task *t, struct call *c)
+{
+	struct seccomp_notif_resp resp = { .id = c->notif_id, .error = -ERESTARTNOINTR };
+	t->call = *c;
+	t->call.route = ROUTE_PTRACE;
+	t->in_syscall = true;
+	t->defer = DEFER_INTERRUPTED;
+	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 ||
+	    ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
+		t->defer = DEFER_NONE; /* interrupted by a signal, or gone: it will come again */
+		t->in_syscall = false;
+	}
+}
+
+/* The restarted call of a deferral: let the kernel run it. */
+static bool continue_deferred(struct facet_session *s, struct facet_task *t, uint64_t id)
+{
+	if (t->defer != DEFER_AWAIT_NOTIF)
+		return false;
+	struct seccomp_notif_resp resp = { .id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+	t->defer = DEFER_AWAIT_EXIT;
+	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	return true;
+}
+
+/* Performs the call in the supervisor; false if it must be deferred. */
+static bool emulate(struct facet_session *s, struct facet_task *t, struct call *c)
+{
+	struct emu_result r;
+	emulate_call(t, c, &r);
+	c->sc.emulated = true;
+	switch (r.kind) {
+	case EMU_DEFER:
+		return false;
+	case EMU_INJECT:
+		c->sc.action = FACET_INJECT_FD;
+		c->sc.inject_fd = r.fd;
+		c->sc.inject_cloexec = r.cloexec;
+		break;
+	case EMU_VALUE:
+		c->sc.retval = r.value;
+		break;
+	}
+	return true;
 }
 
 /* The tracee is still blocked until the answer is sent, so engines that read
@@ -41,6 +108,12 @@ static int64_t inject(struct facet_session *s, struct call *c)
 static void answer(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct seccomp_notif_resp resp = { .id = c->notif_id };
+	if ((c->sc.action == FACET_RUN && c->want_exit) || c->sc.action == FACET_REWRITE) {
+		if (!emulate(s, t, c)) {
+			defer(s, t, c);
+			return;
+		}
+	}
 	switch (c->sc.action) {
 	case FACET_INJECT_FD:
 		/* ADDFD with SEND answers the notification itself; ENOENT means
@@ -56,13 +129,11 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 		break;
 	case FACET_REWRITE:
 	case FACET_RUN:
-		if (c->sc.action == FACET_RUN && !c->want_exit) {
+		if (!c->sc.emulated) {
 			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 			ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 			return;
 		}
-		c->sc.retval = emulate_call(t, c);
-		c->sc.emulated = true;
 		break;
 	}
 	if (c->want_exit) {
@@ -85,6 +156,8 @@ int notify_handle(struct facet_session *s)
 	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return errno == EINTR || errno == ENOENT ? 0 : -errno;
 	struct facet_task *t = task_get(s, (pid_t)req.pid, 0);
+	if (continue_deferred(s, t, req.id))
+		return 0;
 	struct call c;
 	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,
 		  req.data.instruction_pointer, ROUTE_NOTIFY);

@@ -51,6 +51,7 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 		return;
 	}
 	struct call *c = &t->call;
+	t->defer = DEFER_NONE; /* a deferred call that came back another way */
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
 		  info.instruction_pointer, ROUTE_PTRACE);
 	dispatch_entry(s, t, c);
@@ -71,13 +72,39 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	resume(t, 0);
 }
 
+/* Deferred calls (see defer() in backend_notify.c): the stop that
+ * PTRACE_INTERRUPT queued, then the entry of the restarted call. Other calls
+ * (a signal handler's) may stop in between; they are let through. */
+static bool on_defer_interrupt(struct facet_task *t, int sig)
+{
+	if (t->defer != DEFER_INTERRUPTED || sig != SIGTRAP)
+		return false;
+	t->defer = DEFER_AWAIT_ENTRY;
+	resume(t, 0);
+	return true;
+}
+
+static bool on_defer_syscall_stop(struct facet_task *t, const struct __ptrace_syscall_info *info)
+{
+	if (t->defer == DEFER_NONE || t->defer == DEFER_AWAIT_EXIT)
+		return false;
+	if (t->defer == DEFER_AWAIT_ENTRY && info->op == PTRACE_SYSCALL_INFO_ENTRY &&
+	    (long)info->entry.nr == t->call.sc.nr)
+		t->defer = DEFER_AWAIT_NOTIF;
+	resume(t, 0);
+	return true;
+}
+
 static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
 {
 	struct __ptrace_syscall_info info;
-	if (!t->in_syscall || syscall_info(t->tid, &info) < 0 || info.op != PTRACE_SYSCALL_INFO_EXIT) {
+	if (t->in_syscall && syscall_info(t->tid, &info) == 0 && on_defer_syscall_stop(t, &info))
+		return;
+	if (!t->in_syscall || info.op != PTRACE_SYSCALL_INFO_EXIT) {
 		resume(t, 0);
 		return;
 	}
+	t->defer = DEFER_NONE;
 	t->in_syscall = false;
 	t->call.sc.retval = info.exit.rval;
 	t->call.sc.exited = true;
@@ -147,7 +174,7 @@ static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
 	if (s->backend != FACET_BACKEND_NOTIFY || regs_syscall_state(t->tid, &nr, &ret) < 0)
 		return;
 	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && s->want[nr] &&
-	    session_route(s, nr) == ROUTE_NOTIFY && emulate_supported(nr))
+	    session_route(s, nr) == ROUTE_NOTIFY && emulate_supported(s, nr))
 		regs_set_return(t->tid, -ERESTARTNOINTR);
 }
 
@@ -193,6 +220,8 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		break;
 	case PTRACE_EVENT_STOP:
 		t->seen_first_stop = true;
+		if (on_defer_interrupt(t, sig))
+			break;
 		/* Group stop (job control): stay stopped but keep reporting. */
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 			ptrace(PTRACE_LISTEN, tid, 0, 0);

@@ -23,7 +23,7 @@ void call_init(struct call *c, const struct facet_session *s, long nr, const uin
 		c->can_inject = false; /* needs a user-notification listener */
 	} else {
 		/* Arguments can only be changed if the supervisor performs the call. */
-		c->can_rewrite = emulate_supported(nr);
+		c->can_rewrite = emulate_supported(s, nr);
 		c->can_inject = s->feat.notif_addfd;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &c->sc.entry_time);

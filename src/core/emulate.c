@@ -21,16 +21,38 @@
 #include "core/internal.h"
 #include "util/cleanup.h"
 
-bool emulate_supported(long nr)
+/* O_TMPFILE without its O_DIRECTORY part: the bit that means "temporary". */
+#define TMPFILE_BIT 020000000
+
+bool emulate_supported(const struct facet_session *s, long nr)
 {
 	switch (nr) {
 	case SYS_stat: case SYS_lstat: case SYS_newfstatat: case SYS_statx:
 	case SYS_access: case SYS_faccessat: case SYS_faccessat2:
 	case SYS_readlink: case SYS_readlinkat:
 		return true;
+	case SYS_open: case SYS_openat:
+		/* Needs fd injection, and for what only the kernel can open
+		 * (FIFOs, terminals) the deferral of backend_notify.c, which
+		 * relies on the notification wait being killable only. */
+		return s->feat.notif_addfd && s->feat.wait_killable;
 	default:
 		return false;
 	}
+}
+
+bool emulate_arg_condition(long nr, unsigned *argi, uint64_t *mask)
+{
+	/* Creating files needs the tracee's umask and ownership rules: leave
+	 * it to the kernel. */
+	*mask = O_CREAT | TMPFILE_BIT;
+	if (nr == SYS_open)
+		*argi = 1;
+	else if (nr == SYS_openat)
+		*argi = 2;
+	else
+		return false;
+	return true;
 }
 
 /* The directory a tracee's relative name starts from, as a supervisor fd.
@@ -78,10 +100,17 @@ static int64_t write_out(struct facet_task *t, uint64_t addr, const void *data, 
  * the user's own making into /proc/self, or a relative name under a /proc
  * directory, is not caught; see libfacet(3).)
  */
+/* `flags` are the call's own: O_ flags for open, AT_ flags for the rest. */
 static bool follows_last(const struct call *c, int flags)
 {
-	return c->sc.nr != SYS_readlink && c->sc.nr != SYS_readlinkat && c->sc.nr != SYS_lstat &&
-	       !(flags & AT_SYMLINK_NOFOLLOW);
+	switch (c->sc.nr) {
+	case SYS_readlink: case SYS_readlinkat: case SYS_lstat:
+		return false;
+	case SYS_open: case SYS_openat:
+		return !(flags & O_NOFOLLOW);
+	default:
+		return !(flags & AT_SYMLINK_NOFOLLOW);
+	}
 }
 
 static bool take_prefix(const char *path, const char *prefix, const char **rest)
@@ -145,6 +174,10 @@ static struct at_call at_args(const struct call *c)
 		return (struct at_call){ (int)a[0], a[1], (int)a[2] };
 	case SYS_faccessat2:
 		return (struct at_call){ (int)a[0], a[1], (int)a[3] };
+	case SYS_open: /* flags are open flags here, not AT_ flags */
+		return (struct at_call){ AT_FDCWD, a[0], (int)a[1] };
+	case SYS_openat:
+		return (struct at_call){ (int)a[0], a[1], (int)a[2] };
 	default: /* faccessat, readlinkat */
 		return (struct at_call){ (int)a[0], a[1], 0 };
 	}
@@ -187,15 +220,26 @@ static int64_t do_call(struct facet_task *t, const struct call *c, int dfd, cons
 	}
 }
 
-int64_t emulate_call(struct facet_task *t, const struct call *c)
+static bool is_open(long nr) { return nr == SYS_open || nr == SYS_openat; }
+
+void emulate_call(struct facet_task *t, const struct call *c, struct emu_result *res)
 {
+	memset(res, 0, sizeof(*res));
+	res->kind = EMU_VALUE;
+	res->fd = -1;
 	struct at_call at = at_args(c);
+	/* For open the flags are O_ flags; only AT_EMPTY_PATH matters below. */
+	int at_flags = is_open(c->sc.nr) ? 0 : at.flags;
 	char path[PATH_MAX];
-	int r = read_path(t, at.path, at.flags, path);
-	if (r < 0)
-		return r;
-	if (path[0] == '\0' && !(at.flags & AT_EMPTY_PATH) && c->sc.nr != SYS_readlinkat)
-		return -ENOENT;
+	int r = read_path(t, at.path, at_flags, path);
+	if (r < 0) {
+		res->value = r;
+		return;
+	}
+	if (path[0] == '\0' && !(at_flags & AT_EMPTY_PATH) && c->sc.nr != SYS_readlinkat) {
+		res->value = -ENOENT;
+		return;
+	}
 	char own[PATH_MAX + 64];
 	const char *name = path;
 	switch (rewrite_self(t, c, at.flags, path, own, sizeof(own))) {
@@ -206,16 +250,24 @@ int64_t emulate_call(struct facet_task *t, const struct call *c)
 		uint64_t buf = c->sc.nr == SYS_readlink ? c->sc.args[1] : c->sc.args[2];
 		int64_t size = (int)(c->sc.nr == SYS_readlink ? c->sc.args[2] : c->sc.args[3]);
 		size_t len = strlen(own);
-		if (size <= 0)
-			return -EINVAL;
+		if (size <= 0) {
+			res->value = -EINVAL;
+			return;
+		}
 		if ((size_t)size < len)
 			len = (size_t)size;
-		return write_out(t, buf, own, len, (int64_t)len);
+		res->value = write_out(t, buf, own, len, (int64_t)len);
+		return;
 	}
 	}
 	_cleanup_close_ int owned = -1;
 	int dfd = tracee_dirfd(t, at.dirfd, name, &owned);
-	if (dfd < 0 && dfd != AT_FDCWD)
-		return dfd;
-	return do_call(t, c, dfd, name, at.flags);
+	if (dfd < 0 && dfd != AT_FDCWD) {
+		res->value = dfd;
+		return;
+	}
+	if (is_open(c->sc.nr))
+		emulate_open(t, dfd, name, at.flags, res);
+	else
+		res->value = do_call(t, c, dfd, name, at.flags);
 }

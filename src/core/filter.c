@@ -18,9 +18,22 @@
 #include "core/seccomp_compat.h"
 #include "util/cleanup.h"
 
-static uint32_t action_for(const struct facet_session *s, long nr)
+static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr)
 {
-	return session_route(s, nr) == ROUTE_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0);
+	if (session_route(s, nr) == ROUTE_PTRACE)
+		return seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
+	unsigned argi;
+	uint64_t mask;
+	if (!(s->want[nr] & FACET_EV_SYSCALL_EXIT) || !emulate_arg_condition(nr, &argi, &mask))
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 0);
+	/* Emulated only when no bit of `mask` is set; else ptrace, one rule per
+	 * bit, so that the rules are disjoint and their order does not matter. */
+	int r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 1, SCMP_CMP64(argi, SCMP_CMP_MASKED_EQ, mask, 0));
+	for (uint64_t bit = 1; r == 0 && bit && bit <= mask; bit <<= 1)
+		if (mask & bit)
+			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 1,
+					     SCMP_CMP64(argi, SCMP_CMP_MASKED_EQ, bit, bit));
+	return r;
 }
 
 static int export_program(scmp_filter_ctx ctx, struct sock_fprog *out)
@@ -63,11 +76,7 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
 		if (!s->want[nr])
 			continue;
-		r = seccomp_rule_add(ctx, action_for(s, nr), (int)nr, 0);
-		/* A number this libseccomp does not know is still a valid number
-		 * for the kernel; libseccomp only refuses pseudo-numbers. */
-		if (r == -EDOM || r == -EINVAL)
-			r = 0;
+		r = add_rules(ctx, s, nr);
 	}
 	if (r == 0)
 		r = export_program(ctx, out);

@@ -54,6 +54,13 @@ struct facet_task {
 	bool seen_first_stop;              /* ptrace: the attach stop was consumed */
 	bool in_syscall;                   /* ptrace: resumed to reach the exit stop */
 	bool pending_exec;                 /* an execve stopped at PTRACE_EVENT_EXEC */
+	enum {
+		DEFER_NONE,
+		DEFER_INTERRUPTED,         /* answered ERESTARTNOINTR, PTRACE_INTERRUPT sent */
+		DEFER_AWAIT_ENTRY,         /* resumed with PTRACE_SYSCALL, call restarting */
+		DEFER_AWAIT_NOTIF,         /* entry stop seen; its notification gets CONTINUE */
+		DEFER_AWAIT_EXIT,          /* running in the kernel; the exit stop has the result */
+	} defer;
 	struct call call;                  /* the call between entry and exit (ptrace) */
 	struct mem_cache *memcache;        /* mem.c: bytes read/written during this stop */
 	struct facet_task *hnext;
@@ -126,9 +133,26 @@ void filter_free(struct sock_fprog *prog);
 
 /* emulate.c: calls the supervisor can perform itself with identical results,
  * so that their result is known without a ptrace exit stop. */
-bool emulate_supported(long nr);
-/* Performs c->sc in the name of t; returns the syscall result (-errno on failure). */
-int64_t emulate_call(struct facet_task *t, const struct call *c);
+bool emulate_supported(const struct facet_session *s, long nr);
+/* Some calls can be emulated only when (args[*argi] & *mask) == 0 (open
+ * without O_CREAT, say); the filter sends the others down the ptrace route. */
+bool emulate_arg_condition(long nr, unsigned *argi, uint64_t *mask);
+
+enum emu_outcome {
+	EMU_VALUE,   /* the result is `value` */
+	EMU_INJECT,  /* install the supervisor's `fd` in the tracee; the result is its number */
+	EMU_DEFER,   /* only the kernel can do this one: let the tracee make the call itself */
+};
+struct emu_result {
+	enum emu_outcome kind;
+	int64_t value;
+	int fd;
+	bool cloexec;
+};
+/* Performs c->sc in the name of t. */
+void emulate_call(struct facet_task *t, const struct call *c, struct emu_result *r);
+/* emulate_open.c: open/openat without O_CREAT, answered by fd injection. */
+void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, struct emu_result *r);
 
 /* probe.c */
 int probe_features(struct facet_features *f);

@@ -81,7 +81,7 @@ enum call_route session_route(const struct facet_session *s, long nr)
 	if (s->backend == FACET_BACKEND_PTRACE)
 		return ROUTE_PTRACE;
 	/* A result we cannot compute ourselves needs the ptrace exit stop. */
-	if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && !emulate_supported(nr))
+	if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && !emulate_supported(s, nr))
 		return ROUTE_PTRACE;
 	return ROUTE_NOTIFY;
 }
