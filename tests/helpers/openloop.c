@@ -13,35 +13,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: openloop [-v] N [PATH]\n");
-	exit(2);
-}
-
-static unsigned long long parse_count(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-')
-		usage();
-	return n;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "loop.h"
 
 /* Returns 0 or -errno. */
 static int open_close(const char *path, unsigned long long i)
@@ -58,29 +35,13 @@ static int open_close(const char *path, unsigned long long i)
 
 int main(int argc, char **argv)
 {
-	int verbose = 0;
-	const char *count = NULL, *path = NULL;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0)
-			verbose = 1;
-		else if (!count)
-			count = argv[i];
-		else if (!path)
-			path = argv[i];
-		else
-			usage();
-	}
-	if (!count)
-		usage();
-	if (!path)
-		path = "/etc/passwd";
-	unsigned long long n = parse_count(count);
+	struct loop l = loop_args(argc, argv, "openloop [-v] N [PATH]", "/etc/passwd");
+	const char *path = l.path;
 
 	int ref = open_close(path, 0);
 
-	uint64_t t0 = now_ns();
-	for (unsigned long long i = 0; i < n; i++) {
+	loop_start(&l);
+	for (unsigned long long i = 0; i < l.n; i++) {
 		int r = open_close(path, i);
 		if (r != ref) {
 			fprintf(stderr, "openloop: call %llu on %s: %s, expected %s\n", i, path,
@@ -88,14 +49,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	uint64_t t1 = now_ns();
-
-	if (verbose) {
-		if (n)
-			fprintf(stderr, "%.1f ns/call (%llu open+close pairs, %.3f ms)\n",
-				(double)(t1 - t0) / (double)n, n, (double)(t1 - t0) / 1e6);
-		else
-			fprintf(stderr, "0 calls\n");
-	}
+	loop_done(&l, "open+close pairs");
 	return 0;
 }

@@ -12,64 +12,22 @@
  * failure, not as a fast run.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: statloop [-v] N [PATH]\n");
-	exit(2);
-}
-
-static unsigned long long parse_count(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-')
-		usage();
-	return n;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "loop.h"
 
 int main(int argc, char **argv)
 {
-	int verbose = 0;
-	const char *count = NULL, *path = NULL;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-v") == 0)
-			verbose = 1;
-		else if (!count)
-			count = argv[i];
-		else if (!path)
-			path = argv[i];
-		else
-			usage();
-	}
-	if (!count)
-		usage();
-	if (!path)
-		path = "/etc/passwd";
-	unsigned long long n = parse_count(count);
+	struct loop l = loop_args(argc, argv, "statloop [-v] N [PATH]", "/etc/passwd");
+	const char *path = l.path;
 
 	struct stat ref, st;
 	int ref_rc = stat(path, &ref);
 	int ref_errno = ref_rc ? errno : 0;
 
-	uint64_t t0 = now_ns();
-	for (unsigned long long i = 0; i < n; i++) {
+	loop_start(&l);
+	for (unsigned long long i = 0; i < l.n; i++) {
 		int rc = stat(path, &st);
 		int e = rc ? errno : 0;
 		if (rc != ref_rc || e != ref_errno ||
@@ -79,14 +37,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	uint64_t t1 = now_ns();
-
-	if (verbose) {
-		if (n)
-			fprintf(stderr, "%.1f ns/call (%llu calls, %.3f ms)\n",
-				(double)(t1 - t0) / (double)n, n, (double)(t1 - t0) / 1e6);
-		else
-			fprintf(stderr, "0 calls\n");
-	}
+	loop_done(&l, "calls");
 	return 0;
 }
