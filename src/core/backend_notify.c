@@ -162,6 +162,7 @@ int notify_handle(struct facet_session *s)
 	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,
 		  req.data.instruction_pointer, ROUTE_NOTIFY);
 	c.notif_id = req.id;
+	watch_entry(t, &c);
 	dispatch_entry(s, t, &c);
 	answer(s, t, &c);
 	mem_cache_reset(t);

@@ -54,6 +54,7 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	t->defer = DEFER_NONE; /* a deferred call that came back another way */
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
 		  info.instruction_pointer, ROUTE_PTRACE);
+	watch_entry(t, c);
 	dispatch_entry(s, t, c);
 	switch (c->sc.action) {
 	case FACET_FAIL:
@@ -126,6 +127,8 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		else if (event == PTRACE_EVENT_CLONE && tgid == t->proc->pid)
 			kind = FACET_CLONE_THREAD;
 		struct facet_task *child = task_get(s, child_tid, tgid);
+		child->diverged = t->diverged || t->diverge_children;
+		t->diverge_children = false;
 		dispatch_clone(s, t, child, kind);
 	}
 	resume(t, 0);

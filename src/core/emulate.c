@@ -244,6 +244,10 @@ void emulate_call(struct facet_task *t, const struct call *c, struct emu_result 
 	memset(res, 0, sizeof(*res));
 	res->kind = EMU_VALUE;
 	res->fd = -1;
+	if (t->diverged) { /* other namespaces or credentials: see watch.c */
+		res->kind = EMU_DEFER;
+		return;
+	}
 	struct at_call at = at_args(c);
 	/* For open the flags are O_ flags; only AT_EMPTY_PATH matters below. */
 	int at_flags = is_open(c->sc.nr) ? 0 : at.flags;

@@ -36,6 +36,19 @@ static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr
 	return r;
 }
 
+/* A watched call no engine wants: notified, answered CONTINUE (watch.c). */
+static int add_watch_rules(scmp_filter_ctx ctx, long nr, uint64_t clone_mask)
+{
+	if (!clone_mask)
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 0);
+	int r = 0;
+	for (uint64_t bit = 1; r == 0 && bit && bit <= clone_mask; bit <<= 1)
+		if (clone_mask & bit)
+			r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 1,
+					     SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, bit, bit));
+	return r;
+}
+
 static int export_program(scmp_filter_ctx ctx, struct sock_fprog *out)
 {
 	_cleanup_close_ int fd = memfd_create("facet-bpf", MFD_CLOEXEC);
@@ -73,10 +86,13 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 	/* The supervisor sets no_new_privs itself, before loading. */
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	bool watch = watch_wanted(s);
 	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
-		if (!s->want[nr])
-			continue;
-		r = add_rules(ctx, s, nr);
+		uint64_t clone_mask;
+		if (s->want[nr])
+			r = add_rules(ctx, s, nr);
+		else if (watch && watch_nr(nr, &clone_mask))
+			r = add_watch_rules(ctx, nr, clone_mask);
 	}
 	if (r == 0)
 		r = export_program(ctx, out);

@@ -61,6 +61,8 @@ struct facet_task {
 		DEFER_AWAIT_NOTIF,         /* entry stop seen; its notification gets CONTINUE */
 		DEFER_AWAIT_EXIT,          /* running in the kernel; the exit stop has the result */
 	} defer;
+	bool diverged;                     /* watch.c: no longer sees what the supervisor sees */
+	bool diverge_children;             /* watch.c: its next clone makes namespaces */
 	struct call call;                  /* the call between entry and exit (ptrace) */
 	struct mem_cache *memcache;        /* mem.c: bytes read/written during this stop */
 	struct facet_task *hnext;
@@ -81,6 +83,7 @@ struct facet_session {
 	pid_t root_pid;
 	int root_status;
 	bool root_done;
+	bool emulating;                    /* some call may be emulated (session_prepare) */
 	bool root_execed;                  /* the command's first execve succeeded */
 	int exec_error;                    /* errno of a failed first execve */
 	bool started;
@@ -153,6 +156,12 @@ struct emu_result {
 void emulate_call(struct facet_task *t, const struct call *c, struct emu_result *r);
 /* emulate_open.c: open/openat without O_CREAT, answered by fd injection. */
 void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, struct emu_result *r);
+
+/* watch.c: calls after which a task's calls are no longer emulated. */
+bool watch_wanted(const struct facet_session *s);
+/* Whether nr is watched; for clone, only when (flags & *clone_flags_mask). */
+bool watch_nr(long nr, uint64_t *clone_flags_mask);
+void watch_entry(struct facet_task *t, const struct call *c);
 
 /* probe.c */
 int probe_features(struct facet_features *f);

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Keeping emulation honest. The supervisor performs some calls in a tracee's
+ * name (emulate.c) on the grounds that it sees the same files with the same
+ * credentials. A tracee can end that: by entering new namespaces (unshare -rm
+ * and then a mount the supervisor cannot see), by changing root, or, when
+ * facet runs privileged, by dropping its credentials. The calls that can do
+ * so are watched; after one, that task and the tasks it creates are
+ * *diverged*, and their calls are left to the kernel (EMU_DEFER) instead of
+ * emulated.
+ */
+#include <linux/sched.h>
+#include <sys/syscall.h>
+
+#include "core/internal.h"
+
+#define CLONE_NEW_ANY                                                              \
+	(CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | \
+	 CLONE_NEWUTS | CLONE_NEWCGROUP | 0x80 /* CLONE_NEWTIME */)
+
+bool watch_wanted(const struct facet_session *s)
+{
+	return s->backend == FACET_BACKEND_NOTIFY && s->emulating;
+}
+
+bool watch_nr(long nr, uint64_t *clone_flags_mask)
+{
+	*clone_flags_mask = 0;
+	switch (nr) {
+	case SYS_clone:
+		*clone_flags_mask = CLONE_NEW_ANY; /* only clones that make namespaces */
+		return true;
+	case SYS_clone3: /* its flags are in memory, out of the filter's reach */
+	case SYS_unshare: case SYS_setns: case SYS_chroot: case SYS_pivot_root:
+	case SYS_setuid: case SYS_setgid: case SYS_setreuid: case SYS_setregid:
+	case SYS_setresuid: case SYS_setresgid: case SYS_setfsuid: case SYS_setfsgid:
+	case SYS_setgroups: case SYS_capset:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void watch_entry(struct facet_task *t, const struct call *c)
+{
+	uint64_t flags = 0;
+	switch (c->sc.nr) {
+	case SYS_clone:
+		if (c->sc.args[0] & CLONE_NEW_ANY)
+			t->diverge_children = true;
+		return;
+	case SYS_clone3:
+		if (facet_mem_read(t, c->sc.args[0], &flags, sizeof(flags)) == sizeof(flags) &&
+		    (flags & CLONE_NEW_ANY))
+			t->diverge_children = true;
+		return;
+	default:
+		if (watch_nr(c->sc.nr, &flags))
+			t->diverged = true;
+	}
+}
