@@ -128,6 +128,7 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 			kind = FACET_CLONE_THREAD;
 		struct facet_task *child = task_get(s, child_tid, tgid);
 		child->diverged = t->diverged || t->diverge_children;
+		child->creds_dirty = t->creds_dirty;
 		t->diverge_children = false;
 		dispatch_clone(s, t, child, kind);
 	}

@@ -244,7 +244,7 @@ void emulate_call(struct facet_task *t, const struct call *c, struct emu_result 
 	memset(res, 0, sizeof(*res));
 	res->kind = EMU_VALUE;
 	res->fd = -1;
-	if (t->diverged) { /* other namespaces or credentials: see watch.c */
+	if (watch_diverged(t)) { /* other namespaces or credentials */
 		res->kind = EMU_DEFER;
 		return;
 	}

@@ -63,6 +63,7 @@ struct facet_task {
 	} defer;
 	bool diverged;                     /* watch.c: no longer sees what the supervisor sees */
 	bool diverge_children;             /* watch.c: its next clone makes namespaces */
+	bool creds_dirty;                  /* watch.c: compare credentials before emulating */
 	struct call call;                  /* the call between entry and exit (ptrace) */
 	struct mem_cache *memcache;        /* mem.c: bytes read/written during this stop */
 	struct facet_task *hnext;
@@ -84,6 +85,7 @@ struct facet_session {
 	int root_status;
 	bool root_done;
 	bool emulating;                    /* some call may be emulated (session_prepare) */
+	char creds[512];                   /* watch.c: the supervisor's, from /proc/self/status */
 	bool root_execed;                  /* the command's first execve succeeded */
 	int exec_error;                    /* errno of a failed first execve */
 	bool started;
@@ -162,6 +164,9 @@ bool watch_wanted(const struct facet_session *s);
 /* Whether nr is watched; for clone, only when (flags & *clone_flags_mask). */
 bool watch_nr(long nr, uint64_t *clone_flags_mask);
 void watch_entry(struct facet_task *t, const struct call *c);
+void watch_start(struct facet_session *s);
+/* True if t's calls must be left to the kernel. */
+bool watch_diverged(struct facet_task *t);
 
 /* probe.c */
 int probe_features(struct facet_features *f);

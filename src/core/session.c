@@ -129,6 +129,7 @@ int session_prepare(struct facet_session *s)
 	for (long nr = 0; nr < FACET_NR_MAX; nr++)
 		if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && emulate_supported(s, nr))
 			s->emulating = true;
+	watch_start(s);
 	return 0;
 }
 
