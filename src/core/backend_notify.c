@@ -43,9 +43,6 @@ static int64_t inject(struct facet_session *s, struct call *c)
 	return r < 0 ? -err : r;
 }
 
-/* Kernel-internal: "make this call again", whatever the signal handlers say. */
-#define ERESTARTNOINTR 513
-
 /*
  * A call the core started to emulate but that only the kernel can do in the
  * tracee's name (opening a FIFO, which blocks for a peer, or a terminal):

@@ -159,10 +159,6 @@ static void on_exec(struct facet_session *s, pid_t tid)
 	resume(t, 0);
 }
 
-/* Kernel-internal restart codes (include/linux/errno.h). */
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-
 /*
  * A signal that arrives while a call waits for the supervisor's answer
  * interrupts the wait with ERESTARTSYS, which becomes EINTR for a handler

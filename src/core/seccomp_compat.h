@@ -20,4 +20,10 @@
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
 #endif
 
+/* Kernel-internal restart codes (include/linux/errno.h), seen by tracers:
+ * ERESTARTSYS becomes EINTR for a handler without SA_RESTART;
+ * ERESTARTNOINTR always restarts the call after the handler. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+
 #endif
