@@ -120,11 +120,11 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 	unsigned long msg = 0;
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0 && msg) {
 		pid_t child_tid = (pid_t)msg;
-		enum facet_clone_kind kind = FACET_CLONE_FORK;
-		pid_t tgid = task_read_tgid(child_tid);
-		if (event == PTRACE_EVENT_VFORK)
-			kind = FACET_CLONE_VFORK;
-		else if (event == PTRACE_EVENT_CLONE && tgid == t->proc->pid)
+		enum facet_clone_kind kind = event == PTRACE_EVENT_VFORK ? FACET_CLONE_VFORK : FACET_CLONE_FORK;
+		/* A fork's child leads its own group; only a clone may be a
+		 * thread, and only /proc says which. */
+		pid_t tgid = child_tid;
+		if (event == PTRACE_EVENT_CLONE && (tgid = task_read_tgid(child_tid)) == t->proc->pid)
 			kind = FACET_CLONE_THREAD;
 		struct facet_task *child = task_get(s, child_tid, tgid);
 		child->diverged = t->diverged || t->diverge_children;
@@ -196,7 +196,6 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		}
 		if (tid == s->root_pid) {
 			s->root_status = status;
-			s->root_done = true;
 		}
 		return 0;
 	}
@@ -219,7 +218,6 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		on_clone(s, t, event);
 		break;
 	case PTRACE_EVENT_STOP:
-		t->seen_first_stop = true;
 		if (on_defer_interrupt(t, sig))
 			break;
 		/* Group stop (job control): stay stopped but keep reporting. */

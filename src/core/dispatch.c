@@ -67,6 +67,8 @@ void dispatch_clone(struct facet_session *s, struct facet_task *parent, struct f
 void dispatch_exec(struct facet_session *s, struct facet_task *t)
 {
 	char path[64], exe[4096];
+	if (!(s->events & FACET_EV_EXEC))
+		return; /* no engine asked: spare the readlink */
 	snprintf(path, sizeof(path), "/proc/%d/exe", t->tid);
 	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';

@@ -51,9 +51,7 @@ struct facet_task {
 	struct facet_process *proc;
 	struct facet_session *session;
 	void **slots;
-	bool seen_first_stop;              /* ptrace: the attach stop was consumed */
 	bool in_syscall;                   /* ptrace: resumed to reach the exit stop */
-	bool pending_exec;                 /* an execve stopped at PTRACE_EVENT_EXEC */
 	enum {
 		DEFER_NONE,
 		DEFER_INTERRUPTED,         /* answered ERESTARTNOINTR, PTRACE_INTERRUPT sent */
@@ -83,7 +81,6 @@ struct facet_session {
 	int notify_fd;                     /* -1 with the ptrace back end */
 	pid_t root_pid;
 	int root_status;
-	bool root_done;
 	bool emulating;                    /* some call may be emulated (session_prepare) */
 	char creds[512];                   /* watch.c: the supervisor's, from /proc/self/status */
 	bool root_execed;                  /* the command's first execve succeeded */

@@ -201,7 +201,7 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 		waitpid(pid, NULL, __WALL);
 		return r;
 	}
-	task_get(s, pid, pid)->seen_first_stop = true;
+	task_get(s, pid, pid);
 	ptrace(PTRACE_CONT, pid, 0, 0);
 	return 0;
 }
