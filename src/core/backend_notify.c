@@ -152,7 +152,14 @@ int notify_handle(struct facet_session *s)
 	memset(&req, 0, sizeof(req));
 	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return errno == EINTR || errno == ENOENT ? 0 : -errno;
-	struct facet_task *t = task_get(s, (pid_t)req.pid, 0);
+	struct facet_task *t = task_find(s, (pid_t)req.pid);
+	if (!t) {
+		/* Every task of the tree is attached before it can make a call;
+		 * one that was not has escaped (keep_traced.c). */
+		if (keep_traced_adopt(s, (pid_t)req.pid) < 0)
+			return 0; /* killed; its pending call dies with it */
+		t = task_get(s, (pid_t)req.pid, 0);
+	}
 	if (continue_deferred(s, t, req.id))
 		return 0;
 	struct call c;

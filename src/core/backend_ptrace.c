@@ -64,11 +64,15 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	case FACET_INJECT_FD: /* refused by facet_syscall_inject_fd on this route */
 		break;
 	case FACET_REWRITE:
-		regs_set_args(t->tid, c->sc.args);
-		/* fall through */
-	case FACET_RUN:
+	case FACET_RUN: {
+		uint64_t args[FACET_MAX_ARGS];
+		memcpy(args, c->sc.args, sizeof(args));
+		bool changed = keep_traced_args(t, c->sc.nr, args) || c->sc.action == FACET_REWRITE;
+		if (changed)
+			regs_set_args(t->tid, args);
 		t->in_syscall = c->want_exit;
 		break;
+	}
 	}
 	resume(t, 0);
 }

@@ -36,16 +36,17 @@ static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr
 	return r;
 }
 
-/* A watched call no engine wants: notified, answered CONTINUE (watch.c). */
-static int add_watch_rules(scmp_filter_ctx ctx, long nr, uint64_t clone_mask)
+/* A call no engine wants, trapped with `action` for the core's own sake
+ * (keep_traced.c, watch.c); with a mask, only when one of its bits is set in
+ * the first argument (clone's flags), one rule per bit. */
+static int add_core_rules(scmp_filter_ctx ctx, uint32_t action, long nr, uint64_t mask)
 {
-	if (!clone_mask)
-		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 0);
+	if (!mask)
+		return seccomp_rule_add(ctx, action, (int)nr, 0);
 	int r = 0;
-	for (uint64_t bit = 1; r == 0 && bit && bit <= clone_mask; bit <<= 1)
-		if (clone_mask & bit)
-			r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 1,
-					     SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, bit, bit));
+	for (uint64_t bit = 1; r == 0 && bit && bit <= mask; bit <<= 1)
+		if (mask & bit)
+			r = seccomp_rule_add(ctx, action, (int)nr, 1, SCMP_CMP64(0, SCMP_CMP_MASKED_EQ, bit, bit));
 	return r;
 }
 
@@ -88,11 +89,16 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	bool watch = watch_wanted(s);
 	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
-		uint64_t clone_mask;
+		uint64_t keep_mask, watch_mask;
+		bool keep = keep_traced_nr(nr, &keep_mask);
+		bool watched = watch && watch_nr(nr, &watch_mask);
 		if (s->want[nr])
 			r = add_rules(ctx, s, nr);
-		else if (watch && watch_nr(nr, &clone_mask))
-			r = add_watch_rules(ctx, nr, clone_mask);
+		else if (keep) /* the watch, if any, is served on the ptrace route too */
+			r = add_core_rules(ctx, SCMP_ACT_TRACE(0), nr,
+					   keep_mask ? keep_mask | (watched ? watch_mask : 0) : 0);
+		else if (watched)
+			r = add_core_rules(ctx, SCMP_ACT_NOTIFY, nr, watch_mask);
 	}
 	if (r == 0)
 		r = export_program(ctx, out);

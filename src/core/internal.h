@@ -10,6 +10,13 @@
 
 #include "facet/facet.h"
 
+/* Every task is traced with these: EXITKILL so that none outlives the
+ * supervisor, and every way of creating a task reported. */
+#define SPAWN_PTRACE_OPTIONS                                                    \
+	(PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |      \
+	 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |         \
+	 PTRACE_O_TRACESECCOMP)
+
 /* Highest syscall number + 1 that libfacet tracks (x86-64 tops out below). */
 #define FACET_NR_MAX 512
 
@@ -164,6 +171,16 @@ void watch_entry(struct facet_task *t, const struct call *c);
 void watch_start(struct facet_session *s);
 /* True if t's calls must be left to the kernel. */
 bool watch_diverged(struct facet_task *t);
+
+/* keep_traced.c: no task escapes supervision (CLONE_UNTRACED). */
+/* Whether nr must take the ptrace route and be trapped even if no engine
+ * wants it; for clone only when (flags & *clone_flags_mask). */
+bool keep_traced_nr(long nr, uint64_t *clone_flags_mask);
+/* At the seccomp stop: clears CLONE_UNTRACED in the arguments the kernel
+ * will use; true if args changed (the registers must be set). */
+bool keep_traced_args(struct facet_task *t, long nr, uint64_t args[6]);
+/* A task that reached the supervisor untraced: attach it, or kill it. */
+int keep_traced_adopt(struct facet_session *s, pid_t tid);
 
 /* probe.c */
 int probe_features(struct facet_features *f);

@@ -14,6 +14,8 @@ int regs_set_args(pid_t tid, const uint64_t args[6]);
 /* At a signal-delivery stop: the interrupted call's number (-1 if none) and
  * the value in the return register. */
 int regs_syscall_state(pid_t tid, long *nr, int64_t *ret);
+/* The stack pointer of the stopped task. */
+int regs_stack_pointer(pid_t tid, uint64_t *sp);
 /* Set the return register (the kernel acts on restart codes found there). */
 int regs_set_return(pid_t tid, int64_t value);
 

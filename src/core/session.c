@@ -78,7 +78,8 @@ int session_fail(struct facet_session *s, int err, const char *fmt, ...)
 
 enum call_route session_route(const struct facet_session *s, long nr)
 {
-	if (s->backend == FACET_BACKEND_PTRACE)
+	uint64_t clone_mask;
+	if (s->backend == FACET_BACKEND_PTRACE || keep_traced_nr(nr, &clone_mask))
 		return ROUTE_PTRACE;
 	/* A result we cannot compute ourselves needs the ptrace exit stop. */
 	if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && !emulate_supported(s, nr))

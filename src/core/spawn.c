@@ -38,11 +38,6 @@ static volatile int stub_errno;
 enum stub_step { STUB_FILTER, STUB_EXEC };
 static volatile int stub_step;
 
-#define PTRACE_OPTIONS                                                          \
-	(PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE |      \
-	 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |         \
-	 PTRACE_O_TRACESECCOMP)
-
 static void stub_trap(int step, int err)
 {
 	stub_step = step;
@@ -180,7 +175,7 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	}
 	close(sync[0]);
 	s->root_pid = pid;
-	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0, SPAWN_PTRACE_OPTIONS) < 0) {
 		r = -errno;
 		kill(pid, SIGKILL);
 		close(sync[1]);

@@ -1,34 +1,40 @@
 #!/usr/bin/env bash
 # When facet is killed with SIGKILL, the whole traced tree dies with it:
-# nothing keeps running untraced.
+# nothing keeps running untraced — not even a child created with
+# CLONE_UNTRACED (by clone or clone3), whatever the trace set.
 set -u
 source "$(dirname "$0")/../lib.sh"
+
+UNTRACED=$(helper untraced)
 
 # A marker unique to this run, so that only our own sleeps are looked for.
 mark="1000.$$$RANDOM"
 cleanup_marked() {
 	local p
-	for p in $(procs_matching "sleep $mark") $(procs_matching "sh -c sleep $mark*"); do
+	for p in $(procs_matching "sleep $mark") $(procs_matching "*sh -c *sleep $mark*"); do
 		kill -KILL "$p" 2>/dev/null
 	done
 }
 on_exit cleanup_marked
 
-for set in "" "-e trace=%file"; do
-	# shellcheck disable=SC2086
-	"$FACET" trace --backend="$FACET_BACKEND" $set -o /dev/null \
-		sh -c "sleep $mark & sleep $mark & wait" </dev/null >out 2>err &
-	facet_pid=$!
+# kill_and_check WHAT NSLEEPS SET CMD...: starts facet trace SET CMD, waits
+# until NSLEEPS sleeps of ours run, kills facet with SIGKILL and checks
+# that within 2 s none of them (nor a shell of ours) is left.
+kill_and_check() {
+	local what=$1 nsleeps=$2 set=$3
+	shift 3
+	"$FACET" trace --backend="$FACET_BACKEND" -e "trace=$set" -o /dev/null "$@" </dev/null >out 2>err &
+	local facet_pid=$!
 
-	# Wait (up to 10 s) until both sleeps run.
+	# Wait (up to 10 s) until the sleeps run.
 	for _ in $(seq 100); do
-		[ "$(procs_matching "sleep $mark" | wc -l)" -ge 2 ] && break
+		[ "$(procs_matching "sleep $mark" | wc -l)" -ge "$nsleeps" ] && break
 		kill -0 "$facet_pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	if [ "$(procs_matching "sleep $mark" | wc -l)" -lt 2 ]; then
+	if [ "$(procs_matching "sleep $mark" | wc -l)" -lt "$nsleeps" ]; then
 		kill -KILL "$facet_pid" 2>/dev/null
-		echo "FAIL: facet trace${set:+ $set}: the two sleeps did not start"
+		echo "FAIL: $what, trace=$set: the sleeps did not start"
 		show err
 		exit 1
 	fi
@@ -36,22 +42,36 @@ for set in "" "-e trace=%file"; do
 	kill -KILL "$facet_pid"
 	wait "$facet_pid" 2>/dev/null
 
-	# Within 2 s nothing of the tree may remain.
-	left=""
+	local left=""
 	for _ in $(seq 20); do
-		left=$(procs_matching "sleep $mark")
-		[ -z "$left" ] && break
+		left="$(procs_matching "sleep $mark") $(procs_matching "*sh -c *sleep $mark*")"
+		[ -z "${left// /}" ] && break
 		sleep 0.1
 	done
-	if [ -n "$left" ]; then
-		echo "FAIL: facet trace${set:+ $set}: 2 s after facet was killed, these still run:"
+	if [ -n "${left// /}" ]; then
+		echo "FAIL: $what, trace=$set: 2 s after facet was killed, these still run:"
 		for p in $left; do
 			echo "    $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) ($(awk '/^State:/ { print $2, $3 }' "/proc/$p/status" 2>/dev/null))"
 		done
 		exit 1
 	fi
-	# Nor the shell between.
-	left=$(procs_matching "sh -c sleep $mark & sleep $mark & wait")
-	[ -z "$left" ] || fail "facet trace${set:+ $set}: the shell $left still runs after facet was killed"
+}
+
+for set in all %file none; do
+	kill_and_check "a shell with two sleeps" 2 "$set" sh -c "sleep $mark & sleep $mark & wait"
+	kill_and_check "a CLONE_UNTRACED child (clone)" 1 "$set" "$UNTRACED" clone sh -c "exec sleep $mark"
+	kill_and_check "a CLONE_UNTRACED child (clone3)" 1 "$set" "$UNTRACED" clone3 sh -c "exec sleep $mark"
+done
+
+# The untraced child behaves as natively: it runs its command and exits 0.
+for how in clone clone3; do
+	for set in all %file %process none; do
+		run out err facet_trace -e "trace=$set" -o trace "$UNTRACED" "$how" sh -c 'echo child ran'
+		expect_status 0 "$status" "facet trace -e trace=$set helper-untraced $how" out err
+		expect_grep out '^child ran$' "helper-untraced $how under trace=$set: the child's output"
+	done
+	# ...and is traced: its execve is in the trace.
+	run out err facet_trace -e trace=execve -o trace "$UNTRACED" "$how" sh -c 'echo child ran'
+	expect_grep trace '^[0-9]+ execve\("[^"]*/sh", \["sh", "-c"' "the CLONE_UNTRACED child's execve is traced ($how)"
 done
 echo ok

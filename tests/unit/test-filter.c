@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +63,23 @@ static uint32_t action(const struct sock_fprog *p, uint32_t arch, long nr)
 	return run_bpf(p, &d) & SECCOMP_RET_ACTION_FULL;
 }
 
+static uint32_t action_arg0(const struct sock_fprog *p, long nr, uint64_t arg0)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = AUDIT_ARCH_X86_64, .args = { arg0 } };
+	return run_bpf(p, &d) & SECCOMP_RET_ACTION_FULL;
+}
+
+/* Whatever the engines want, no task may be created untraced (keep_traced.c). */
+static void check_keep_traced(const struct sock_fprog *p, const char *backend)
+{
+	CHECK(action_arg0(p, SYS_clone, CLONE_UNTRACED | SIGCHLD) == SECCOMP_RET_TRACE,
+	      "%s: clone with CLONE_UNTRACED must stop for ptrace", backend);
+	CHECK(action_arg0(p, SYS_clone, CLONE_VM | CLONE_THREAD | CLONE_SIGHAND) == SECCOMP_RET_ALLOW,
+	      "%s: clone without CLONE_UNTRACED runs natively", backend);
+	CHECK(action_arg0(p, SYS_clone3, 0) == SECCOMP_RET_TRACE,
+	      "%s: clone3 (flags in memory) must stop for ptrace", backend);
+}
+
 static const struct facet_engine_ops ops = { .name = "test" };
 
 static struct facet_session *session_with(enum facet_backend b, struct sock_fprog *prog)
@@ -97,6 +116,7 @@ int main(void)
 	CHECK(action(&prog, AUDIT_ARCH_I386, 5) == (SECCOMP_RET_ERRNO), "i386 calls are refused");
 	struct seccomp_data d = { .nr = 5, .arch = AUDIT_ARCH_I386 };
 	CHECK((run_bpf(&prog, &d) & SECCOMP_RET_DATA) == ENOSYS, "i386 calls fail with ENOSYS");
+	check_keep_traced(&prog, "notify");
 	filter_free(&prog);
 	facet_session_free(s);
 
@@ -104,6 +124,7 @@ int main(void)
 	CHECK(action(&prog, x86, SYS_getppid) == SECCOMP_RET_ALLOW, "ptrace: getppid must run natively");
 	CHECK(action(&prog, x86, SYS_newfstatat) == SECCOMP_RET_TRACE, "ptrace: newfstatat traced");
 	CHECK(action(&prog, x86, SYS_connect) == SECCOMP_RET_TRACE, "ptrace: connect traced");
+	check_keep_traced(&prog, "ptrace");
 	filter_free(&prog);
 	facet_session_free(s);
 
