@@ -21,6 +21,7 @@
 # TEST_TIMEOUT (seconds per test, default 120), FACET_TEST_USER (default
 # facet-test), MESON_ARGS (extra arguments for meson setup).
 #
+# A test that leaves a process behind fails (the process is killed).
 # Prints PASS/FAIL/SKIP lines and, last, "N passed, N failed, N skipped";
 # exits 1 if anything failed. Never reads stdin.
 
@@ -90,9 +91,16 @@ selected() {
 	return 1
 }
 
-# report NAME RC LOG: prints the outcome of one test and counts it.
+# report NAME RC LOG [STRAYS]: prints the outcome of one test and counts it.
+# A test that left processes behind (STRAYS, from reap_strays) fails.
 report() {
-	local name=$1 rc=$2 log=$3
+	local name=$1 rc=$2 log=$3 strays=${4:-}
+	if [ -n "$strays" ] && { [ "$rc" = 0 ] || [ "$rc" = 77 ]; }; then
+		echo "FAIL $name (left processes behind)"
+		printf '%s\n' "$strays"
+		failed=$((failed + 1))
+		return
+	fi
 	case $rc in
 	0)
 		echo "PASS $name"
@@ -134,20 +142,32 @@ run_bg() {
 
 # Kills the processes left behind by the running test: those of the test's
 # user that still have its TEST_TMP in their environment (so that another
-# run of the suite is left alone). Zombies are skipped: they cannot be
-# killed, and stay until someone reaps them.
-reap_strays() {
-	[ -n "$CUR_TMP" ] || return 0
-	local uid=${TEST_UID:-$(id -u)} d puid cmd
+# run of the suite is left alone), and prints a line for each. Zombies are
+# skipped: they cannot be killed, and stay until someone reaps them.
+stray_pids() {
+	local uid=${TEST_UID:-$(id -u)} d puid
 	for d in /proc/[0-9]*; do
 		[ "${d#/proc/}" != "$$" ] || continue
 		puid=$(awk '/^Uid:/ { print $2; exit }' "$d/status" 2>/dev/null) || continue
 		[ "$puid" = "$uid" ] || continue
 		grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null && continue
 		tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qxF "TEST_TMP=$CUR_TMP" || continue
-		cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
-		kill -KILL "${d#/proc/}" 2>/dev/null &&
-			echo "    (killed process ${d#/proc/}, left behind by the test: ${cmd:-?})"
+		echo "${d#/proc/}"
+	done
+}
+
+reap_strays() {
+	[ -n "$CUR_TMP" ] || return 0
+	local pids p cmd
+	pids=$(stray_pids)
+	[ -n "$pids" ] || return 0
+	# A process killed a moment ago may still be dying: look again.
+	sleep 1
+	pids=$(stray_pids)
+	for p in $pids; do
+		cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
+		kill -KILL "$p" 2>/dev/null &&
+			echo "    (killed process $p, left behind by the test: ${cmd:-?})"
 	done
 }
 
@@ -288,8 +308,8 @@ for name in "${tests[@]}"; do
 			TMPDIR=/tmp "${keep_env[@]}" \
 			FACET="$FACET" HELPERS="$HELPERS" TEST_TMP="$CUR_TMP" FACET_BACKEND="$backend" \
 			bash "$TESTS/integration/$name.sh"
-		report "$name [$backend]" "$RC" "$log"
-		reap_strays
+		strays=$(reap_strays)
+		report "$name [$backend]" "$RC" "$log" "$strays"
 		chmod -R u+rwX "$CUR_TMP" 2>/dev/null
 		rm -rf "$CUR_TMP"
 		CUR_TMP=""
