@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,6 +121,25 @@ static int exit_code(int status)
 	return 1;
 }
 
+/* A command killed by a signal: facet dies of the same signal, as strace
+ * does, so that a shell sees WIFSIGNALED (a loop stops on ^C, ^\ prints
+ * "Quit"). No core file: the command's was written already, if any. */
+static void die_like(int status)
+{
+	if (!WIFSIGNALED(status))
+		return;
+	int sig = WTERMSIG(status);
+	struct rlimit no_core = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	/* Still here: a signal whose default is not to terminate. */
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_plan plan;
@@ -146,8 +166,9 @@ int main(int argc, char **argv)
 		code = attach_plugin(s, plan.engines[i]);
 	if (plan.trace && code == 0)
 		code = attach_trace(s, &plan, &out);
+	int status = -1;
 	if (code == 0) {
-		int status = facet_session_run(s, plan.argv);
+		status = facet_session_run(s, plan.argv);
 		if (status >= 0)
 			code = exit_code(status);
 		else if (status == -ENOENT || status == -EACCES || status == -ENOEXEC)
@@ -158,5 +179,7 @@ int main(int argc, char **argv)
 	if (out && out != stderr)
 		fclose(out);
 	facet_session_free(s);
+	if (status >= 0)
+		die_like(status);
 	return code;
 }
