@@ -91,7 +91,8 @@ static int choose_backend(struct facet_session *s)
 {
 	const struct facet_features *f = &s->feat;
 	if (!f->seccomp_filter)
-		return session_fail(s, -ENOSYS, "this kernel does not let processes install seccomp filters");
+		return session_fail(s, -ENOSYS, "seccomp() failed: the kernel was built without seccomp filters, "
+				    "or facet runs under a tool that does not implement them (valgrind does not)");
 	if (!f->get_syscall_info)
 		return session_fail(s, -ENOSYS, "this kernel lacks PTRACE_GET_SYSCALL_INFO (Linux 5.3 or newer is needed)");
 	bool notify_ok = f->user_notif && f->pidfd_getfd;
