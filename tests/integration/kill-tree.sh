@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # When facet is killed with SIGKILL, the whole traced tree dies with it:
-# nothing keeps running untraced — not even a child created with
-# CLONE_UNTRACED (by clone or clone3), whatever the trace set.
+# nothing keeps running untraced, however it was created (CLONE_UNTRACED by
+# clone or clone3, vfork, fork from a thread, an orphan, a setsid daemon),
+# whatever the trace set. Without a kill, facet waits for the last of them.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
-UNTRACED=$(helper untraced)
+DESCEND=$(helper descend)
 
 # A marker unique to this run, so that only our own sleeps are looked for.
 mark="1000.$$$RANDOM"
@@ -59,19 +60,28 @@ kill_and_check() {
 
 for set in all %file none; do
 	kill_and_check "a shell with two sleeps" 2 "$set" sh -c "sleep $mark & sleep $mark & wait"
-	kill_and_check "a CLONE_UNTRACED child (clone)" 1 "$set" "$UNTRACED" clone sh -c "exec sleep $mark"
-	kill_and_check "a CLONE_UNTRACED child (clone3)" 1 "$set" "$UNTRACED" clone3 sh -c "exec sleep $mark"
+	for how in clone-untraced clone3-untraced vfork thread-fork orphan daemon; do
+		kill_and_check "a command started by $how" 1 "$set" "$DESCEND" "$how" sh -c "exec sleep $mark"
+	done
 done
 
-# The untraced child behaves as natively: it runs its command and exits 0.
-for how in clone clone3; do
+# The descendant behaves as natively: it runs its command and is traced.
+for how in clone-untraced clone3-untraced vfork thread-fork; do
 	for set in all %file %process none; do
-		run out err facet_trace -e "trace=$set" -o trace "$UNTRACED" "$how" sh -c 'echo child ran'
-		expect_status 0 "$status" "facet trace -e trace=$set helper-untraced $how" out err
-		expect_grep out '^child ran$' "helper-untraced $how under trace=$set: the child's output"
+		run out err facet_trace -e "trace=$set" -o trace "$DESCEND" "$how" sh -c 'echo child ran'
+		expect_status 0 "$status" "facet trace -e trace=$set helper-descend $how" out err
+		expect_grep out '^child ran$' "helper-descend $how under trace=$set: the child's output"
 	done
-	# ...and is traced: its execve is in the trace.
-	run out err facet_trace -e trace=execve -o trace "$UNTRACED" "$how" sh -c 'echo child ran'
-	expect_grep trace '^[0-9]+ execve\("[^"]*/sh", \["sh", "-c"' "the CLONE_UNTRACED child's execve is traced ($how)"
+	run out err facet_trace -e trace=execve -o trace "$DESCEND" "$how" sh -c 'echo child ran'
+	expect_grep trace '^[0-9]+ execve\("[^"]*/sh", \["sh", "-c"' "the child's execve is traced ($how)"
+done
+
+# facet returns only when the last process of the tree is gone: an orphan
+# or a daemon that outlives the command still finishes its work first.
+for how in orphan daemon; do
+	rm -f done
+	run out err facet_trace -e trace=none -o trace "$DESCEND" "$how" sh -c 'sleep 1; echo finished >done'
+	expect_status 0 "$status" "facet trace helper-descend $how" out err
+	[ -f done ] || fail "facet returned before the $how descendant had finished"
 done
 echo ok
