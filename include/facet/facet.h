@@ -271,6 +271,32 @@ int facet_probe(struct facet_features *out);
 const struct facet_features *facet_session_features(const struct facet_session *s);
 
 /* ---------------------------------------------------------------------- */
+/* Views: host paths mounted anywhere, an alternate root.                  */
+
+/* A view is described before the session starts, then handed to it. Every
+ * call that takes a path is then resolved in the view, as the kernel would
+ * if the mounts were bind mounts, whatever the engines asked for. */
+struct facet_view;
+
+enum facet_bind_flags {
+	FACET_BIND_RO = 1u << 0,   /* writes fail with EROFS */
+};
+
+struct facet_view *facet_view_new(void);
+void facet_view_free(struct facet_view *v);
+/* The host directory that is the view's "/" (default: the host's "/"). */
+int facet_view_set_root(struct facet_view *v, const char *host);
+/* Mounts the host file or directory `host` at the absolute guest path
+ * `guest`; the deepest mount wins whatever the order. The host path is
+ * checked when the session starts. */
+int facet_view_bind(struct facet_view *v, const char *host, const char *guest, unsigned flags);
+/* The command's starting directory in the view (default: the caller's
+ * current directory if the view shows it, else "/"). */
+int facet_view_set_cwd(struct facet_view *v, const char *guest);
+/* The session owns `v` from now on, even on failure. */
+int facet_session_set_view(struct facet_session *s, struct facet_view *v);
+
+/* ---------------------------------------------------------------------- */
 /* Tasks and processes.                                                    */
 
 pid_t facet_task_tid(const struct facet_task *t);

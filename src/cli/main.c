@@ -158,6 +158,13 @@ int main(int argc, char **argv)
 	if (!s)
 		return die(1, "%s", "out of memory");
 	facet_session_set_backend(s, plan.backend);
+	if (cli_has_view(&plan)) {
+		struct facet_view *v = cli_view_build(&plan);
+		if (!v || facet_session_set_view(s, v) < 0) {
+			facet_session_free(s);
+			return die(1, "%s", "out of memory");
+		}
+	}
 	FILE *out = NULL;
 	int code = 0;
 	if (plan.verbose)

@@ -7,7 +7,8 @@
 void cli_usage(FILE *out)
 {
 	fputs("Usage: facet trace [OPTIONS] [--] COMMAND [ARG...]\n"
-	      "       facet [--trace[=SET]] [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       facet [-r ROOT | -R ROOT] [-b HOST[:GUEST][:ro]]... [-w DIR] [--trace[=SET]]\n"
+	      "             [OPTIONS] [--] [COMMAND [ARG...]]\n"
 	      "\n"
 	      "Run COMMAND and its whole process tree under the facet supervisor.\n"
 	      "\n"
@@ -20,6 +21,18 @@ void cli_usage(FILE *out)
 	      "  -o FILE                write the trace to FILE instead of standard error\n"
 	      "      --json             one JSON object per call per line\n"
 	      "  -c                     count calls, errors and time; print a table at exit\n"
+	      "\n"
+	      "View (a private view of the file system; short forms as PRoot's):\n"
+	      "  -r, --rootfs=ROOT      the host directory ROOT is the view's /\n"
+	      "  -R ROOT                the same, with the host's /dev /proc /sys /tmp /run $HOME\n"
+	      "                         and /etc/{resolv.conf,hosts,hostname,localtime,\n"
+	      "                         nsswitch.conf,host.conf} bound into it\n"
+	      "  -b, --bind=HOST[:GUEST][:ro]\n"
+	      "                         mount the host file or directory HOST at GUEST\n"
+	      "                         (default: the same path); :ro makes it read-only\n"
+	      "  -w, --cwd=DIR          start in DIR (default: the current directory if the\n"
+	      "                         view shows it, else /)\n"
+	      "                         Without COMMAND, a view runs /bin/sh.\n"
 	      "\n"
 	      "Engines:\n"
 	      "      --engine=PATH[:ARG]  load an engine from a shared object (see\n"
@@ -70,6 +83,9 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 		{ "trace", optional_argument, NULL, OPT_TRACE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "rootfs", required_argument, NULL, 'r' },
+		{ "cwd", required_argument, NULL, 'w' },
 		{ 0 },
 	};
 	memset(plan, 0, sizeof(*plan));
@@ -83,7 +99,7 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 	optind = first;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+he:o:cvV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+he:o:cvVb:r:R:w:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': plan->action = CLI_HELP; return 0;
 		case 'V': plan->action = CLI_VERSION; return 0;
@@ -105,6 +121,13 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 				return fail(err, errlen, "too many engines (at most 16): '%s'", optarg);
 			plan->engines[plan->nengines++] = optarg;
 			break;
+		case 'b':
+		case 'r':
+		case 'R':
+		case 'w':
+			if (cli_view_option(plan, c, optarg, err, errlen) < 0)
+				return -1;
+			break;
 		case OPT_BACKEND:
 			if (parse_backend(optarg, &plan->backend) < 0)
 				return fail(err, errlen, "unknown back end '%s'; use auto, notify or ptrace", optarg);
@@ -115,6 +138,11 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 			return fail(err, errlen, "unknown option '%s'; see 'facet --help'", argv[optind - 1]);
 		}
 	}
+	if (optind >= argc && cli_has_view(plan)) {
+		static char *shell[] = { "/bin/sh", NULL }; /* as PRoot does */
+		plan->argv = shell;
+		return cli_view_check(plan, err, errlen);
+	}
 	if (optind >= argc)
 		return fail(err, errlen, "%s", "no command given; usage: facet trace [OPTIONS] COMMAND [ARG...]");
 	if ((plan->json || plan->summary || plan->output) && !plan->trace)
@@ -122,5 +150,5 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 	if (plan->json && plan->summary)
 		return fail(err, errlen, "%s", "--json and -c cannot be used together");
 	plan->argv = argv + optind;
-	return 0;
+	return cli_view_check(plan, err, errlen);
 }

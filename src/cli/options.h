@@ -10,6 +10,13 @@
 
 enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
 
+#define CLI_MAX_BINDS 128
+
+struct cli_bind {
+	char *host, *guest;
+	bool ro;
+};
+
 struct cli_plan {
 	enum cli_action action;
 	bool trace;              /* the trace engine is attached */
@@ -20,10 +27,23 @@ struct cli_plan {
 	const char *engines[16]; /* --engine=PATH[:ARG], in order, before the tracer */
 	unsigned nengines;
 	char **argv;             /* the command */
+	/* The view (view_options.c). */
+	const char *root;        /* -r/-R ROOT */
+	bool root_recommended;   /* -R: with PRoot's set of host binds */
+	struct cli_bind binds[CLI_MAX_BINDS];
+	unsigned nbinds;
+	const char *cwd;         /* -w DIR */
 };
 
 /* Returns 0, or -1 with a one-line message (without "facet: ") in err. */
 int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t errlen);
 void cli_usage(FILE *out);
+
+/* view_options.c: one of -b, -r, -R, -w; the checks that need the host
+ * (paths exist, no two mounts at one place); the view to run. */
+int cli_view_option(struct cli_plan *plan, int opt, const char *arg, char *err, size_t errlen);
+int cli_view_check(const struct cli_plan *plan, char *err, size_t errlen);
+bool cli_has_view(const struct cli_plan *plan);
+struct facet_view *cli_view_build(const struct cli_plan *plan);
 
 #endif

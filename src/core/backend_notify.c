@@ -14,6 +14,7 @@
 
 #include "core/internal.h"
 #include "core/seccomp_compat.h"
+#include "core/view/exec.h"
 
 void notify_set_sync_wakeup(struct facet_session *s)
 {
@@ -79,13 +80,20 @@ static bool continue_deferred(struct facet_session *s, struct facet_task *t, uin
 	return true;
 }
 
-/* Performs the call in the supervisor; false if it must be deferred. */
+/* Performs the call in the supervisor (in the view, if there is one);
+ * false if it must be deferred. */
 static bool emulate(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct emu_result r;
-	emulate_call(t, c, &r);
-	c->sc.emulated = true;
+	if (s->vs && path_call_of(c->sc.nr))
+		view_call(t, c, ROUTE_NOTIFY, &r);
+	else
+		emulate_call(t, c, &r);
+	c->sc.emulated = r.kind != EMU_NATIVE;
 	switch (r.kind) {
+	case EMU_NATIVE:
+	case EMU_REWRITTEN:
+		return true; /* answered CONTINUE below */
 	case EMU_DEFER:
 		return false;
 	case EMU_INJECT:
@@ -105,7 +113,8 @@ static bool emulate(struct facet_session *s, struct facet_task *t, struct call *
 static void answer(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct seccomp_notif_resp resp = { .id = c->notif_id };
-	if ((c->sc.action == FACET_RUN && c->want_exit) || c->sc.action == FACET_REWRITE) {
+	bool view = s->vs && path_call_of(c->sc.nr);
+	if ((c->sc.action == FACET_RUN && (c->want_exit || view)) || c->sc.action == FACET_REWRITE) {
 		if (!emulate(s, t, c)) {
 			defer(s, t, c);
 			return;

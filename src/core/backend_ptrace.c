@@ -18,6 +18,7 @@
 #include "core/internal.h"
 #include "core/regs.h"
 #include "core/seccomp_compat.h"
+#include "core/view/exec.h"
 
 static void resume(struct facet_task *t, int sig)
 {
@@ -43,6 +44,51 @@ static void finish_skipped(struct facet_session *s, struct facet_task *t)
 	regs_skip_syscall(t->tid, c->sc.retval);
 }
 
+/* Lets the call run, with the arguments the engines left and without
+ * CLONE_UNTRACED; stopping again at its exit if an engine wants it. */
+static void run_call(struct facet_task *t, struct call *c)
+{
+	uint64_t args[FACET_MAX_ARGS];
+	memcpy(args, c->sc.args, sizeof(args));
+	bool changed = keep_traced_args(t, c->sc.nr, args) || c->sc.action == FACET_REWRITE;
+	if (changed)
+		regs_set_args(t->tid, args);
+	t->in_syscall = c->want_exit;
+}
+
+/* A call the view handles, at its seccomp stop: performed (and skipped),
+ * or rewritten for the kernel. Returns false to run it as it is. */
+static bool view_on_entry(struct facet_session *s, struct facet_task *t, struct call *c)
+{
+	uint64_t mask;
+	if (keep_traced_nr(c->sc.nr, &mask)) {
+		int r = view_clone_entry(t, c);
+		if (r < 0) {
+			c->sc.retval = r;
+			finish_skipped(s, t);
+			return true;
+		}
+		return false;
+	}
+	if (!path_call_of(c->sc.nr))
+		return false;
+	struct emu_result r;
+	view_call(t, c, ROUTE_PTRACE, &r);
+	switch (r.kind) {
+	case EMU_VALUE:
+		c->sc.retval = r.value;
+		c->sc.emulated = true;
+		finish_skipped(s, t);
+		return true;
+	case EMU_REWRITTEN:
+		c->view_pending = true;
+		t->in_syscall = true;
+		return true;
+	default:
+		return false; /* EMU_NATIVE */
+	}
+}
+
 static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 {
 	struct __ptrace_syscall_info info;
@@ -54,6 +100,8 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	t->defer = DEFER_NONE; /* a deferred call that came back another way */
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
 		  info.instruction_pointer, ROUTE_PTRACE);
+	if (s->vs)
+		view_undo_restart(t, c);
 	watch_entry(t, c);
 	dispatch_entry(s, t, c);
 	switch (c->sc.action) {
@@ -64,17 +112,27 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	case FACET_INJECT_FD: /* refused by facet_syscall_inject_fd on this route */
 		break;
 	case FACET_REWRITE:
-	case FACET_RUN: {
-		uint64_t args[FACET_MAX_ARGS];
-		memcpy(args, c->sc.args, sizeof(args));
-		bool changed = keep_traced_args(t, c->sc.nr, args) || c->sc.action == FACET_REWRITE;
-		if (changed)
-			regs_set_args(t->tid, args);
-		t->in_syscall = c->want_exit;
+	case FACET_RUN:
+		if (!s->vs || !view_on_entry(s, t, c))
+			run_call(t, c);
 		break;
 	}
-	}
 	resume(t, 0);
+}
+
+/* A view's call deferred to the kernel, at the entry of its restart: the
+ * view names the object for the kernel (or answers it after all). */
+static void view_deferred_entry(struct facet_task *t)
+{
+	struct emu_result r;
+	view_call(t, &t->call, ROUTE_PTRACE, &r);
+	if (r.kind == EMU_REWRITTEN) {
+		t->call.view_pending = true;
+	} else if (r.kind == EMU_VALUE) {
+		/* Skipped here, so no notification comes: the exit stop is next. */
+		regs_skip_syscall(t->tid, r.value);
+		t->defer = DEFER_AWAIT_EXIT;
+	}
 }
 
 /* Deferred calls (see defer() in backend_notify.c): the stop that
@@ -94,8 +152,11 @@ static bool on_defer_syscall_stop(struct facet_task *t, const struct __ptrace_sy
 	if (t->defer == DEFER_NONE || t->defer == DEFER_AWAIT_EXIT)
 		return false;
 	if (t->defer == DEFER_AWAIT_ENTRY && info->op == PTRACE_SYSCALL_INFO_ENTRY &&
-	    (long)info->entry.nr == t->call.sc.nr)
+	    (long)info->entry.nr == t->call.sc.nr) {
 		t->defer = DEFER_AWAIT_NOTIF;
+		if (t->session->vs && path_call_of(t->call.sc.nr))
+			view_deferred_entry(t);
+	}
 	resume(t, 0);
 	return true;
 }
@@ -113,6 +174,10 @@ static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
 	t->in_syscall = false;
 	t->call.sc.retval = info.exit.rval;
 	t->call.sc.exited = true;
+	if (t->call.view_pending) {
+		view_call_exit(t, &t->call, info.exit.rval);
+		t->call.view_pending = false;
+	}
 	dispatch_exit(s, t, &t->call);
 	if (t->call.sc.retval != info.exit.rval)
 		regs_set_return(t->tid, t->call.sc.retval);
@@ -131,6 +196,8 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		if (event == PTRACE_EVENT_CLONE && (tgid = task_read_tgid(child_tid)) == t->proc->pid)
 			kind = FACET_CLONE_THREAD;
 		struct facet_task *child = task_get(s, child_tid, tgid);
+		if (s->vs)
+			view_on_clone(t, child);
 		child->diverged = t->diverged || t->diverge_children;
 		child->creds_dirty = t->creds_dirty;
 		t->diverge_children = false;

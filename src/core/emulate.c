@@ -57,28 +57,13 @@ bool emulate_arg_condition(long nr, unsigned *argi, uint64_t *mask)
 
 /* The directory a tracee's relative name starts from, as a supervisor fd.
  * *owned is set when the caller must close it. */
-/* A copy of the tracee's fd: pidfd_getfd costs a third of opening
- * /proc/TID/fd/N, which walks procfs. The process's pidfd is kept. It names
- * the thread-group leader's fd table, which a thread may not share (clone
- * without CLONE_FILES) or may have left (a dead leader): on failure the
- * caller falls back to /proc/TID/fd/N, which is exact. */
-static int dup_tracee_fd(const struct facet_task *t, int fd)
-{
-	struct facet_process *p = t->proc;
-	if (p->pidfd < 0)
-		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-	if (p->pidfd < 0 || t->tid != p->pid)
-		return -1;
-	return (int)syscall(SYS_pidfd_getfd, p->pidfd, fd, 0);
-}
-
 static int tracee_dirfd(const struct facet_task *t, int dirfd, const char *path, int *owned)
 {
 	char proc[64];
 	*owned = -1;
 	if (path[0] == '/')
 		return AT_FDCWD; /* same root: tracees cannot chroot without privilege */
-	if (dirfd >= 0 && (*owned = dup_tracee_fd(t, dirfd)) >= 0)
+	if (dirfd >= 0 && (*owned = task_dup_fd(t, dirfd)) >= 0)
 		return *owned;
 	if (dirfd == AT_FDCWD)
 		snprintf(proc, sizeof(proc), "/proc/%d/cwd", t->tid);

@@ -8,6 +8,7 @@
  * program is exported and loaded by spawn.c with the flags we need.
  */
 #include <errno.h>
+#include <linux/sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -16,6 +17,7 @@
 
 #include "core/internal.h"
 #include "core/seccomp_compat.h"
+#include "core/view/view.h"
 #include "util/cleanup.h"
 
 static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr)
@@ -24,7 +26,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr
 		return seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
 	unsigned argi;
 	uint64_t mask;
-	if (!(s->want[nr] & FACET_EV_SYSCALL_EXIT) || !emulate_arg_condition(nr, &argi, &mask))
+	if ((s->vs && path_call_of(nr)) || !(s->want[nr] & FACET_EV_SYSCALL_EXIT) ||
+	    !emulate_arg_condition(nr, &argi, &mask))
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 0);
 	/* Emulated only when no bit of `mask` is set; else ptrace, one rule per
 	 * bit, so that the rules are disjoint and their order does not matter. */
@@ -88,17 +91,24 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	bool watch = watch_wanted(s);
+	bool view = s->vs != NULL;
 	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
 		uint64_t keep_mask, watch_mask;
 		bool keep = keep_traced_nr(nr, &keep_mask);
 		bool watched = watch && watch_nr(nr, &watch_mask);
-		if (s->want[nr])
+		if (view && keep && keep_mask)
+			keep_mask |= VIEW_CLONE_FLAGS; /* the cwd is shared or copied */
+		if (s->want[nr] || (view && path_call_of(nr)))
 			r = add_rules(ctx, s, nr);
 		else if (keep) /* the watch, if any, is served on the ptrace route too */
 			r = add_core_rules(ctx, SCMP_ACT_TRACE(0), nr,
 					   keep_mask ? keep_mask | (watched ? watch_mask : 0) : 0);
 		else if (watched)
 			r = add_core_rules(ctx, SCMP_ACT_NOTIFY, nr, watch_mask);
+		else if (view && !facet_syscall_by_nr(nr))
+			/* A call libfacet does not know could bypass the view: as on
+			 * a kernel without it. */
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)nr, 0);
 	}
 	if (r == 0)
 		r = export_program(ctx, out);

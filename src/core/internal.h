@@ -50,6 +50,7 @@ struct call {
 	bool can_rewrite;                  /* the back end can honour FACET_REWRITE */
 	bool can_inject;                   /* ... and FACET_INJECT_FD */
 	bool want_exit;                    /* some engine asked for the exit */
+	bool view_pending;                 /* view: rewritten; its exit stop completes it */
 	uint64_t notif_id;                 /* ROUTE_NOTIFY */
 };
 
@@ -71,6 +72,7 @@ struct facet_task {
 	bool creds_dirty;                  /* watch.c: compare credentials before emulating */
 	struct call call;                  /* the call between entry and exit (ptrace) */
 	struct mem_cache *memcache;        /* mem.c: bytes read/written during this stop */
+	struct view_task *view;            /* view/fs.c: the task's view state, NULL without a view */
 	struct facet_task *hnext;
 };
 
@@ -98,6 +100,9 @@ struct facet_session {
 	struct facet_process *procs[TASK_BUCKETS];
 	unsigned ntasks;
 
+	struct facet_view *view;           /* what the user asked for; NULL: no view */
+	struct view_state *vs;             /* the running view (view/view.c) */
+
 	char error[512];
 };
 
@@ -119,6 +124,9 @@ void task_remove(struct facet_session *s, struct facet_task *t);
 void task_rekey(struct facet_session *s, struct facet_task *t, pid_t new_tid);
 void task_free_all(struct facet_session *s);
 pid_t task_read_tgid(pid_t tid);
+/* The tracee's fd `fd` as a supervisor fd (pidfd_getfd), -1 if that cannot
+ * be had; see task.c for when. */
+int task_dup_fd(const struct facet_task *t, int fd);
 
 /* mem.c: forget what was cached, before the tracee runs again. */
 void mem_cache_reset(struct facet_task *t);
@@ -151,6 +159,8 @@ enum emu_outcome {
 	EMU_VALUE,   /* the result is `value` */
 	EMU_INJECT,  /* install the supervisor's `fd` in the tracee; the result is its number */
 	EMU_DEFER,   /* only the kernel can do this one: let the tracee make the call itself */
+	EMU_NATIVE,  /* the kernel runs the call as it is (view.c: umask, unshare) */
+	EMU_REWRITTEN, /* ptrace route: the arguments were rewritten; the exit stop completes it */
 };
 struct emu_result {
 	enum emu_outcome kind;

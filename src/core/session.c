@@ -8,6 +8,7 @@
 
 #include "core/internal.h"
 #include "core/seccomp_compat.h"
+#include "core/view/view.h"
 
 struct facet_session *facet_session_new(void)
 {
@@ -23,6 +24,8 @@ void facet_session_free(struct facet_session *s)
 	if (!s)
 		return;
 	task_free_all(s);
+	view_stop(s);
+	facet_view_free(s->view);
 	for (unsigned i = 0; i < s->nengines; i++)
 		facet_engine_free(s->engines[i]);
 	free(s->engines);
@@ -81,6 +84,8 @@ enum call_route session_route(const struct facet_session *s, long nr)
 	uint64_t clone_mask;
 	if (s->backend == FACET_BACKEND_PTRACE || keep_traced_nr(nr, &clone_mask))
 		return ROUTE_PTRACE;
+	if (s->vs && path_call_of(nr))
+		return view_route(s, nr);
 	/* A result we cannot compute ourselves needs the ptrace exit stop. */
 	if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && !emulate_supported(s, nr))
 		return ROUTE_PTRACE;
@@ -151,7 +156,7 @@ int facet_session_run(struct facet_session *s, char *const argv[])
 	int r = probe_features(&s->feat);
 	if (r < 0)
 		return session_fail(s, r, "probing the kernel");
-	if ((r = choose_backend(s)) < 0 || (r = session_prepare(s)) < 0)
+	if ((r = choose_backend(s)) < 0 || (r = session_prepare(s)) < 0 || (r = view_start(s)) < 0)
 		return r;
 	struct sock_fprog prog = { 0 };
 	if ((r = filter_compile(s, &prog)) < 0)

@@ -29,6 +29,7 @@
 
 #include "core/internal.h"
 #include "core/seccomp_compat.h"
+#include "core/view/view.h"
 #include "util/cleanup.h"
 
 /* Written by the child before each int3; the supervisor reads them at the
@@ -47,12 +48,15 @@ static void stub_trap(int step, int err)
 
 static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *orig_mask,
 						  const char *path, char *const argv[],
-						  const struct sock_fprog *prog, unsigned flags)
+						  const struct sock_fprog *prog, unsigned flags, int cwd_fd)
 {
 	char c;
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* until PTRACE_O_EXITKILL covers us */
 	if (read(sync_fd, &c, 1) != 1)
 		_exit(127);
+	/* In a view, start where the view says (the fd is close-on-exec). */
+	if (cwd_fd >= 0 && fchdir(cwd_fd) < 0)
+		stub_trap(STUB_FILTER, errno);
 	close(sync_fd);
 	prctl(PR_SET_PDEATHSIG, 0);
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
@@ -144,7 +148,7 @@ static int take_listener(struct facet_session *s, pid_t pid)
 int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog)
 {
 	char path[PATH_MAX];
-	int r = find_command(argv[0], path, sizeof(path));
+	int r = s->vs ? view_find_command(s, argv[0], path, sizeof(path)) : find_command(argv[0], path, sizeof(path));
 	if (r < 0)
 		return session_fail(s, r, "%s", argv[0]);
 
@@ -171,7 +175,7 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	}
 	if (pid == 0) {
 		close(sync[1]);
-		child_main(sync[0], &orig, path, argv, prog, flags);
+		child_main(sync[0], &orig, path, argv, prog, flags, s->vs ? s->vs->start_fd : -1);
 	}
 	close(sync[0]);
 	s->root_pid = pid;
@@ -196,7 +200,12 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 		waitpid(pid, NULL, __WALL);
 		return r;
 	}
-	task_get(s, pid, pid);
+	struct facet_task *t = task_get(s, pid, pid);
+	if (s->vs && (r = view_fs_init_root(s, t)) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		return session_fail(s, r, "the starting directory");
+	}
 	ptrace(PTRACE_CONT, pid, 0, 0);
 	return 0;
 }

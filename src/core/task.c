@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "core/view/view.h"
 
 static unsigned bucket(pid_t id) { return (unsigned)id % TASK_BUCKETS; }
 
@@ -34,6 +36,21 @@ void *facet_process_slot(const struct facet_process *p, const struct facet_engin
 void facet_process_set_slot(struct facet_process *p, const struct facet_engine *e, void *data)
 {
 	p->slots[e->index] = data;
+}
+
+/* A copy of the tracee's fd: pidfd_getfd costs a third of opening
+ * /proc/TID/fd/N, which walks procfs. The process's pidfd is kept. It names
+ * the thread-group leader's fd table, which a thread may not share (clone
+ * without CLONE_FILES) or may have left (a dead leader): on failure the
+ * caller falls back to /proc/TID/fd/N, which is exact. */
+int task_dup_fd(const struct facet_task *t, int fd)
+{
+	struct facet_process *p = t->proc;
+	if (p->pidfd < 0)
+		p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (p->pidfd < 0 || t->tid != p->pid)
+		return -1;
+	return (int)syscall(SYS_pidfd_getfd, p->pidfd, fd, 0);
 }
 
 pid_t task_read_tgid(pid_t tid)
@@ -140,6 +157,7 @@ void task_remove(struct facet_session *s, struct facet_task *t)
 	}
 	process_put(s, t->proc);
 	mem_cache_free(t);
+	view_task_free(t);
 	free(t->slots);
 	free(t);
 	s->ntasks--;

@@ -27,11 +27,7 @@ enum { VFS_S_IFMT = 0170000, VFS_S_IFDIR = 0040000, VFS_S_IFLNK = 0120000 };
 void vfs_memcpy(void *dst, const void *src, size_t n);
 void vfs_memmove(void *dst, const void *src, size_t n);
 int vfs_memcmp(const void *a, const void *b, size_t n);
-/* The length of the directory part of a canonical path ("/a/b" -> 2, "/a" -> 1). */
-size_t vfs_dirname_len(const char *p, size_t len);
 /* Appends "/name" to the canonical path buf (len bytes, capacity cap). */
 int vfs_append(char *buf, size_t *len, size_t cap, const char *name, size_t name_len);
-/* Canonical form of an absolute path without "..": its length, or -errno. */
-long vfs_normalize(const char *in, char *out, size_t cap);
 
 #endif

@@ -55,6 +55,7 @@ bool vfs_path_within(const char *p, size_t len, const char *dir, size_t dir_len)
 	return len == dir_len || p[dir_len] == '/';
 }
 
+/* The length of the directory part of a canonical path ("/a/b" -> 2, "/a" -> 1). */
 size_t vfs_dirname_len(const char *p, size_t len)
 {
 	while (len > 1 && p[len - 1] != '/')

@@ -188,7 +188,11 @@ long vfs_guest_of_host(const struct vfs_table *t, const char *host, size_t host_
 
 /* Lexical helpers (no system calls). */
 size_t vfs_strlen(const char *s);
+size_t vfs_dirname_len(const char *p, size_t len);
 bool vfs_streq(const char *a, size_t alen, const char *b, size_t blen);
+/* The canonical form of an absolute path (no "//", "." or trailing "/"):
+ * its length, -EINVAL if it is relative or has "..", -ENAMETOOLONG. */
+long vfs_normalize(const char *in, char *out, size_t cap);
 /* Whether `p` (len bytes) is `dir` or lies below it. */
 bool vfs_path_within(const char *p, size_t len, const char *dir, size_t dir_len);
 

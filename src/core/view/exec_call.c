@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Path calls the supervisor performs in the tracee's name, on the objects
+ * the resolver found: the stat, access, readlink and xattr families,
+ * statfs, getcwd, the virtual chroot, and the calls the view only watches
+ * (umask, unshare) or refuses. The calls that change the file system are
+ * in exec_modify.c, open in open.c, the ones the tracee must make itself
+ * in tracee_calls.c; view_call() below sends each call to its handler.
+ *
+ * An object found by the resolver is named to the kernel either by its
+ * O_PATH fd with AT_EMPTY_PATH, or as /proc/self/fd/N, a magic link that
+ * leads to exactly that object: never by a host path that could be
+ * resolved again differently.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "core/view/exec.h"
+#include "util/cleanup.h"
+
+#define XATTR_MAX 65536
+
+int64_t view_write_out(struct facet_task *t, uint64_t addr, const void *data, size_t len, int64_t ok)
+{
+	return facet_mem_write(t, addr, data, len) < 0 ? -EFAULT : ok;
+}
+
+void view_magic(char *buf, size_t size, int fd)
+{
+	view_magic_name(buf, size, fd);
+}
+
+/* A directory of the view with mount points the host directory lacks
+ * counts them among its links, as the kernel counts real subdirectories. */
+static void adjust_nlink(struct facet_task *t, struct stat *st)
+{
+	struct view_state *vs = t->session->vs;
+	if (!S_ISDIR(st->st_mode))
+		return;
+	for (unsigned a = 0; a < vs->naugment; a++)
+		if (vs->augment[a].dev == st->st_dev && vs->augment[a].ino == st->st_ino)
+			for (unsigned i = 0; i < vs->augment[a].count; i++)
+				if (vs->extra[vs->augment[a].first + i].d_type == DT_DIR)
+					st->st_nlink++;
+}
+
+static int64_t do_stat(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
+{
+	struct stat st;
+	if (fstatat(n->r.fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	adjust_nlink(t, &st);
+	return view_write_out(t, c->sc.args[pc->a1], &st, sizeof(st), 0);
+}
+
+static int64_t do_statx(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
+{
+	struct statx stx;
+	int flags = (int)c->sc.args[pc->flags] & AT_STATX_SYNC_TYPE;
+	if (syscall(SYS_statx, n->r.fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | flags,
+		    (unsigned)c->sc.args[pc->a1], &stx) < 0)
+		return -errno;
+	if (S_ISDIR(stx.stx_mode)) {
+		struct stat st = { .st_mode = stx.stx_mode, .st_nlink = stx.stx_nlink,
+				   .st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor), .st_ino = stx.stx_ino };
+		adjust_nlink(t, &st);
+		stx.stx_nlink = (uint32_t)st.st_nlink;
+	}
+	return view_write_out(t, c->sc.args[pc->a2], &stx, sizeof(stx), 0);
+}
+
+bool view_read_only(struct facet_task *t, const struct pc_name *n)
+{
+	unsigned f = pc_mount_flags(t, n);
+	return f & (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC);
+}
+
+static int64_t do_access(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
+{
+	int mode = (int)c->sc.args[pc->a1];
+	int flags = pc->flags >= 0 ? (int)c->sc.args[pc->flags] : 0;
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	struct stat st;
+	if ((mode & W_OK) && view_read_only(t, n) && fstat(n->r.fd, &st) == 0 &&
+	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+		return -EROFS;
+	char magic[40];
+	view_magic(magic, sizeof(magic), n->r.fd);
+	return syscall(SYS_faccessat2, AT_FDCWD, magic, mode, flags & AT_EACCESS) < 0 ? -errno : 0;
+}
+
+/* The guest directory and name of a resolved object, for /proc links. */
+static bool split_guest(const struct pc_name *n, char *dir, const char **name)
+{
+	if (!n->r.guest_known || n->r.guest_len <= 1)
+		return false;
+	size_t d = vfs_dirname_len(n->guest, n->r.guest_len);
+	memcpy(dir, n->guest, d);
+	dir[d] = '\0';
+	*name = n->guest + (d == 1 ? 1 : d + 1);
+	return true;
+}
+
+static int64_t do_readlink(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
+{
+	int64_t size = (int)c->sc.args[pc->a2];
+	char target[PATH_MAX + 1], dir[VFS_PATH_MAX];
+	const char *name;
+	struct stat st;
+	if (fstat(n->r.fd, &st) < 0)
+		return -errno;
+	if (!S_ISLNK(st.st_mode))
+		return -EINVAL;
+	long len = -EINVAL;
+	if ((pc_mount_flags(t, n) & VFS_MOUNT_PROC) && split_guest(n, dir, &name))
+		len = view_proc_readlink(t, dir, strlen(dir), name, target, sizeof(target));
+	if (len == -EINVAL) {
+		len = readlinkat(n->r.fd, "", target, sizeof(target));
+		if (len < 0)
+			return -errno;
+	}
+	if (len < 0)
+		return len;
+	if (len > size)
+		len = size;
+	return view_write_out(t, c->sc.args[pc->a1], target, (size_t)len, len);
+}
+
+static int64_t do_statfs(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
+{
+	struct statfs sf;
+	if (fstatfs(n->r.fd, &sf) < 0)
+		return -errno;
+	if (view_read_only(t, n))
+		sf.f_flags |= ST_RDONLY;
+	return view_write_out(t, c->sc.args[pc->a1], &sf, sizeof(sf), 0);
+}
+
+static int64_t read_xattr_name(struct facet_task *t, uint64_t addr, char *name, size_t size)
+{
+	ssize_t n = facet_mem_read_string(t, addr, name, size);
+	if (n == -ENAMETOOLONG)
+		return -ERANGE;
+	if (n == 0)
+		return -ERANGE;
+	return n < 0 ? n : 0;
+}
+
+static int64_t do_xattr(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
+{
+	char magic[40], name[256];
+	view_magic(magic, sizeof(magic), n->r.fd);
+	const uint64_t *a = c->sc.args;
+	int64_t r;
+	if (pc->op != PC_LISTXATTR && (r = read_xattr_name(t, a[pc->a1], name, sizeof(name))) < 0)
+		return r;
+	if ((pc->bits & PCB_W) && view_read_only(t, n))
+		return -EROFS;
+	size_t size = pc->op == PC_LISTXATTR ? (size_t)a[pc->a2] : pc->a3 >= 0 ? (size_t)a[pc->a3] : 0;
+	if (size > XATTR_MAX)
+		size = XATTR_MAX;
+	_cleanup_free_ char *buf = size ? malloc(size) : NULL;
+	if (size && !buf)
+		return -ENOMEM;
+	ssize_t got;
+	switch (pc->op) {
+	case PC_GETXATTR:
+		got = getxattr(magic, name, buf, size);
+		if (got < 0)
+			return -errno;
+		return size ? view_write_out(t, a[pc->a2], buf, (size_t)got, got) : got;
+	case PC_LISTXATTR:
+		got = listxattr(magic, buf, size);
+		if (got < 0)
+			return -errno;
+		return size ? view_write_out(t, a[pc->a1], buf, (size_t)got, got) : got;
+	case PC_SETXATTR:
+		if (size && facet_mem_read(t, a[pc->a2], buf, size) != (ssize_t)size)
+			return -EFAULT;
+		return setxattr(magic, name, buf, size, (int)a[pc->flags]) < 0 ? -errno : 0;
+	default: /* PC_REMOVEXATTR */
+		return removexattr(magic, name) < 0 ? -errno : 0;
+	}
+}
+
+/* getcwd as the kernel answers it: relative to the process's root, with
+ * "(unreachable)" before a cwd outside it, ENOENT once it was removed. */
+static int64_t do_getcwd(struct facet_task *t, const struct call *c, const struct path_call *pc)
+{
+	struct view_fs *fs = view_task(t)->fs;
+	char buf[VFS_PATH_MAX + 16];
+	struct stat st;
+	if (fstat(fs->cwd_fd, &st) == 0 && st.st_nlink == 0)
+		return -ENOENT;
+	const char *p = fs->cwd;
+	if (fs->root_len > 1) {
+		if (vfs_path_within(fs->cwd, fs->cwd_len, fs->root, fs->root_len))
+			p = fs->cwd_len == fs->root_len ? "/" : fs->cwd + fs->root_len;
+		else
+			p = NULL;
+	}
+	int len = p ? snprintf(buf, sizeof(buf), "%s", p) : snprintf(buf, sizeof(buf), "(unreachable)%s", fs->cwd);
+	uint64_t size = c->sc.args[pc->a2];
+	if ((uint64_t)len + 1 > size)
+		return -ERANGE;
+	return view_write_out(t, c->sc.args[pc->a1], buf, (size_t)len + 1, len + 1);
+}
+
+/* chroot inside the view needs no privilege: it only changes where this
+ * process's "/" is. */
+static int64_t do_chroot(struct facet_task *t, struct pc_name *n)
+{
+	struct stat st;
+	if (fstat(n->r.fd, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	char magic[40];
+	view_magic(magic, sizeof(magic), n->r.fd);
+	if (access(magic, X_OK) < 0)
+		return -errno;
+	if (!n->r.guest_known)
+		return -EACCES;
+	struct view_fs *fs = view_task(t)->fs;
+	char *root = strdup(n->guest);
+	if (!root)
+		return -ENOMEM;
+	free(fs->root);
+	fs->root = root;
+	fs->root_len = n->r.guest_len;
+	if (fs->root_fd >= 0)
+		close(fs->root_fd);
+	fs->root_fd = n->r.fd;
+	n->r.fd = -1;
+	return 0;
+}
+
+/* Calls on one name that need nothing but the object. */
+static int64_t one_name(struct facet_task *t, const struct call *c, const struct path_call *pc)
+{
+	struct pc_name n;
+	unsigned vflags = pc_vfs_flags(pc, c);
+	if (pc->op == PC_READLINK || pc->op == PC_CHROOT)
+		vflags |= VFS_WANT_GUEST;
+	if (pc->op == PC_READLINK && pc->dirfd >= 0)
+		vflags |= VFS_EMPTY_PATH; /* readlinkat(fd, "") reads the link fd is */
+	int64_t r = pc_resolve(t, c, pc->dirfd, pc->path, vflags, &n);
+	if (r < 0)
+		return r;
+	switch (pc->op) {
+	case PC_STAT: r = do_stat(t, c, pc, &n); break;
+	case PC_STATX: r = do_statx(t, c, pc, &n); break;
+	case PC_ACCESS: r = do_access(t, c, pc, &n); break;
+	case PC_READLINK: r = do_readlink(t, c, pc, &n); break;
+	case PC_STATFS: r = do_statfs(t, c, pc, &n); break;
+	case PC_CHROOT: r = do_chroot(t, &n); break;
+	default: r = do_xattr(t, c, pc, &n); break;
+	}
+	pc_name_release(&n);
+	return r;
+}
+
+static void value(struct emu_result *res, int64_t v)
+{
+	res->kind = EMU_VALUE;
+	res->value = v;
+}
+
+void view_call(struct facet_task *t, const struct call *c, enum call_route route, struct emu_result *res)
+{
+	const struct path_call *pc = path_call_of(c->sc.nr);
+	memset(res, 0, sizeof(*res));
+	res->fd = -1;
+	uint64_t arg0 = c->sc.args[0];
+	switch (pc->op) {
+	case PC_STAT: case PC_STATX: case PC_ACCESS: case PC_READLINK: case PC_STATFS: case PC_CHROOT:
+	case PC_GETXATTR: case PC_SETXATTR: case PC_LISTXATTR: case PC_REMOVEXATTR:
+		return value(res, one_name(t, c, pc));
+	case PC_MKDIR: case PC_MKNOD: case PC_UNLINK: case PC_RMDIR: case PC_RENAME: case PC_LINK:
+	case PC_SYMLINK: case PC_CHMOD: case PC_CHOWN: case PC_TRUNCATE: case PC_UTIME: case PC_UTIMES:
+	case PC_UTIMENSAT: case PC_INOTIFY: case PC_FANOTIFY:
+		return value(res, view_modify(t, c, pc));
+	case PC_OPEN:
+		return view_open(t, c, pc, route, res);
+	case PC_CHDIR: case PC_FCHDIR: case PC_SOCKADDR: case PC_EXEC:
+		return view_tracee_call(t, c, pc, route, res);
+	case PC_GETCWD:
+		return value(res, do_getcwd(t, c, pc));
+	case PC_UMASK:
+		view_task(t)->fs->umask = (mode_t)(arg0 & 0777);
+		res->kind = EMU_NATIVE;
+		return;
+	case PC_UNSHARE:
+		if (arg0 & (CLONE_NEWNS | CLONE_NEWUSER))
+			return value(res, -EPERM); /* a mount namespace the view cannot follow */
+		if (arg0 & CLONE_FS)
+			view_fs_unshare(t);
+		res->kind = EMU_NATIVE;
+		return;
+	case PC_DENY:
+		return value(res, -pc->a1);
+	}
+}

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * open, openat, openat2 and creat in a view. The resolver finds the object
+ * (or, for a file to be created, its directory and name). On the notify
+ * route the supervisor opens it and installs the fd in the tracee
+ * (SECCOMP_IOCTL_NOTIF_ADDFD); what only the kernel can open in the
+ * tracee's own name (a FIFO, which blocks for its peer; a terminal; an
+ * O_PATH fd, which ADDFD cannot pass) is deferred to the ptrace route. On
+ * the ptrace route the call is rewritten to name the object through the
+ * supervisor's /proc/PID/fd/N, and the kernel opens it in the tracee.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/view/exec.h"
+
+#define MEM_DEVICES_MAJOR 1 /* null, zero, full, random, urandom: opening them has no side effect */
+#define OPEN_FLAGS_KNOWN 037777777
+
+struct open_req {
+	int flags;
+	mode_t mode;
+	unsigned vflags;
+};
+
+static int open_request(struct facet_task *t, const struct call *c, const struct path_call *pc, struct open_req *o)
+{
+	const uint64_t *a = c->sc.args;
+	if (pc->kind == PCK_HOW) {
+		struct open_how how;
+		size_t size = (size_t)a[pc->a1];
+		if (size < sizeof(uint64_t) * 3)
+			return -EINVAL;
+		memset(&how, 0, sizeof(how));
+		if (facet_mem_read(t, a[pc->flags], &how, sizeof(how)) != sizeof(how))
+			return -EFAULT;
+		for (size_t off = sizeof(how); off < size && off < 4096; off += 8) {
+			uint64_t extra = 0;
+			if (facet_mem_read(t, a[pc->flags] + off, &extra, size - off < 8 ? size - off : 8) < 0)
+				return -EFAULT;
+			if (extra)
+				return -E2BIG;
+		}
+		if ((how.flags & ~(uint64_t)OPEN_FLAGS_KNOWN) || (how.resolve & ~(uint64_t)0x3f) ||
+		    (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE))) || how.mode > 07777)
+			return -EINVAL;
+		o->flags = (int)how.flags;
+		o->mode = (mode_t)how.mode;
+		o->vflags = 0;
+		if (how.resolve & RESOLVE_BENEATH)
+			o->vflags |= VFS_BENEATH;
+		if (how.resolve & RESOLVE_IN_ROOT)
+			o->vflags |= VFS_IN_ROOT;
+		if (how.resolve & RESOLVE_NO_SYMLINKS)
+			o->vflags |= VFS_NO_SYMLINKS;
+		if (how.resolve & RESOLVE_NO_XDEV)
+			o->vflags |= VFS_NO_XDEV;
+		if (how.resolve & RESOLVE_NO_MAGICLINKS)
+			o->vflags |= VFS_NO_MAGICLINKS;
+	} else if (pc->kind == PCK_OPEN) {
+		o->flags = (int)a[pc->flags];
+		o->mode = (mode_t)a[pc->a1];
+		o->vflags = 0;
+	} else { /* creat */
+		o->flags = O_CREAT | O_WRONLY | O_TRUNC;
+		o->mode = (mode_t)a[pc->a1];
+		o->vflags = 0;
+	}
+	if ((o->flags & O_CREAT) && (o->flags & __O_TMPFILE) == __O_TMPFILE)
+		return -EINVAL;
+	if ((o->flags & __O_TMPFILE) == __O_TMPFILE)
+		o->vflags |= VFS_FOLLOW; /* the directory */
+	else if (o->flags & O_CREAT)
+		o->vflags |= (o->flags & (O_EXCL | O_NOFOLLOW)) ? VFS_PARENT : VFS_CREATE;
+	else if (!(o->flags & O_NOFOLLOW))
+		o->vflags |= VFS_FOLLOW;
+	return 0;
+}
+
+static bool writes(int flags)
+{
+	return (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) || (flags & __O_TMPFILE) == __O_TMPFILE;
+}
+
+static bool opens_alike(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+		return true;
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == MEM_DEVICES_MAJOR;
+}
+
+/* The rewritten call of the ptrace route: the object (or directory/name)
+ * through /proc/<supervisor>/fd/N, the flags without O_NOFOLLOW where the
+ * name is the magic link itself. */
+static void rewrite_open(struct facet_task *t, const struct call *c, const struct path_call *pc, int fd,
+			 const char *name, int flags, struct emu_result *res)
+{
+	char path[PATH_MAX + 64];
+	pid_t self = t->session->vs->self;
+	if (name)
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d/%s", self, fd, name);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", self, fd);
+	uint64_t args[6];
+	memcpy(args, c->sc.args, sizeof(args));
+	uint64_t addr = view_push(t, 0, path, strlen(path) + 1);
+	if (!addr) {
+		close(fd);
+		res->kind = EMU_VALUE;
+		res->value = -ENOMEM;
+		return;
+	}
+	args[pc->path] = addr;
+	if (pc->kind == PCK_OPEN && !name)
+		args[pc->flags] = (uint64_t)(unsigned)(flags & ~O_NOFOLLOW);
+	if (pc->kind == PCK_HOW) {
+		/* The resolve flags were applied in the view: the kernel gets none. */
+		struct open_how orig = { 0 };
+		facet_mem_read(t, c->sc.args[pc->flags], &orig, sizeof(orig));
+		struct open_how how = { .flags = (uint64_t)(unsigned)(name ? flags : flags & ~O_NOFOLLOW),
+					.mode = orig.mode };
+		uint64_t hv = view_push(t, 1, &how, sizeof(how));
+		if (!hv) {
+			close(fd);
+			res->kind = EMU_VALUE;
+			res->value = -ENOMEM;
+			return;
+		}
+		args[pc->flags] = hv;
+		args[pc->a1] = sizeof(how);
+	}
+	struct view_task *vt = view_task(t);
+	if (vt->held[0] >= 0)
+		close(vt->held[0]);
+	vt->held[0] = fd;
+	view_rewrite(t, c, args);
+	res->kind = EMU_REWRITTEN;
+}
+
+static void answer_fd(struct emu_result *res, int fd, int flags)
+{
+	if (fd < 0) {
+		res->kind = EMU_VALUE;
+		res->value = -errno;
+		return;
+	}
+	res->kind = EMU_INJECT;
+	res->fd = fd;
+	res->cloexec = flags & O_CLOEXEC;
+}
+
+/* An object that exists: opened again through its fd by the supervisor,
+ * or by the tracee through the rewritten call. */
+static void open_object(struct facet_task *t, const struct call *c, const struct path_call *pc,
+			enum call_route route, struct pc_name *n, const struct open_req *o, struct emu_result *res)
+{
+	struct stat st;
+	res->kind = EMU_VALUE;
+	if (fstat(n->r.fd, &st) < 0) {
+		res->value = -errno;
+		return;
+	}
+	if (S_ISLNK(st.st_mode) && !(o->flags & O_PATH)) {
+		res->value = -ELOOP; /* O_NOFOLLOW on a symlink */
+		return;
+	}
+	if (S_ISSOCK(st.st_mode) && !(o->flags & O_PATH)) {
+		res->value = -ENXIO;
+		return;
+	}
+	if ((o->flags & O_DIRECTORY) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		res->value = -ENOTDIR;
+		return;
+	}
+	if (writes(o->flags) && view_read_only(t, n) && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		res->value = S_ISDIR(st.st_mode) && (o->flags & O_ACCMODE) != O_RDONLY ? -EISDIR : -EROFS;
+		return;
+	}
+	if (route == ROUTE_PTRACE) {
+		int fd = n->r.fd;
+		n->r.fd = -1;
+		rewrite_open(t, c, pc, fd, NULL, o->flags, res);
+		return;
+	}
+	if ((o->flags & O_PATH) || !opens_alike(&st)) {
+		res->kind = EMU_DEFER;
+		return;
+	}
+	char magic[40];
+	view_magic(magic, sizeof(magic), n->r.fd);
+	mode_t old = umask(view_task(t)->fs->umask);
+	int fd = open(magic, (o->flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC | O_NOCTTY, o->mode);
+	umask(old);
+	answer_fd(res, fd, o->flags);
+}
+
+/* A name in a directory: created, or opened without following it. */
+static void open_name(struct facet_task *t, const struct call *c, const struct path_call *pc,
+		      enum call_route route, struct pc_name *n, const struct open_req *o, struct emu_result *res)
+{
+	struct stat st;
+	bool exists = fstatat(n->r.fd, n->r.name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	res->kind = EMU_VALUE;
+	if (exists && (o->flags & O_EXCL) && (o->flags & O_CREAT)) {
+		res->value = -EEXIST;
+		return;
+	}
+	if (!exists && view_read_only(t, n)) {
+		res->value = -EROFS;
+		return;
+	}
+	if (exists && writes(o->flags) && view_read_only(t, n) && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		res->value = -EROFS;
+		return;
+	}
+	if (route == ROUTE_PTRACE) {
+		int fd = n->r.fd;
+		n->r.fd = -1;
+		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
+		return;
+	}
+	if (exists && (S_ISLNK(st.st_mode) ? (o->flags & O_PATH) : !opens_alike(&st))) {
+		res->kind = EMU_DEFER;
+		return;
+	}
+	/* A new file: O_EXCL, so that a symlink put there meanwhile is not
+	 * followed out of the view; the caller resolves again on EEXIST. */
+	int extra = exists ? 0 : O_EXCL;
+	mode_t old = umask(view_task(t)->fs->umask);
+	int fd = openat(n->r.fd, n->r.name, o->flags | extra | O_CLOEXEC | O_NOCTTY, o->mode);
+	umask(old);
+	if (fd < 0 && errno == EEXIST && extra) {
+		res->kind = EMU_DEFER; /* lost a race: let the kernel decide, in the tracee */
+		return;
+	}
+	answer_fd(res, fd, o->flags);
+}
+
+void view_open(struct facet_task *t, const struct call *c, const struct path_call *pc, enum call_route route,
+	       struct emu_result *res)
+{
+	struct open_req o;
+	res->kind = EMU_VALUE;
+	int r = open_request(t, c, pc, &o);
+	if (r < 0) {
+		res->value = r;
+		return;
+	}
+	struct pc_name n;
+	r = pc_resolve(t, c, pc->dirfd, pc->path, o.vflags, &n);
+	if (r < 0) {
+		res->value = r;
+		return;
+	}
+	if ((o.vflags & VFS_PARENT) && n.r.mount_point) {
+		/* O_CREAT with O_EXCL or O_NOFOLLOW at a mount point: it exists. */
+		pc_name_release(&n);
+		if (o.flags & O_EXCL) {
+			res->value = -EEXIST;
+			return;
+		}
+		if ((r = pc_resolve(t, c, pc->dirfd, pc->path, (o.vflags & ~VFS_PARENT) | VFS_FOLLOW, &n)) < 0) {
+			res->value = r;
+			return;
+		}
+		open_object(t, c, pc, route, &n, &o, res);
+	} else if ((o.vflags & VFS_PARENT) || n.r.missing) {
+		open_name(t, c, pc, route, &n, &o, res);
+	} else {
+		open_object(t, c, pc, route, &n, &o, res);
+	}
+	pc_name_release(&n);
+}

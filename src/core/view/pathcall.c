@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The path-call table by number, and the resolution of a call's names. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "core/view/view.h"
+
+#define FAN_MARK_DONT_FOLLOW_ 0x04
+
+static const struct path_call rows[] = {
+#define PC(name_, op_, d_, p_, d2_, p2_, f_, kind_, how_, a1_, a2_, a3_, bits_)                  \
+	{ .name = #name_, .op = PC_##op_, .dirfd = d_, .path = p_, .dirfd2 = d2_, .path2 = p2_, \
+	  .flags = f_, .kind = PCK_##kind_, .how = PCH_##how_, .a1 = a1_, .a2 = a2_, .a3 = a3_, \
+	  .bits = bits_ },
+#define W PCB_W
+#define T PCB_T
+#define E PCB_E
+#include "core/view/pathcalls.h"
+#undef W
+#undef T
+#undef E
+#undef PC
+};
+
+static const struct path_call *by_nr[FACET_NR_MAX];
+static pthread_once_t by_nr_once = PTHREAD_ONCE_INIT;
+
+static void index_rows(void)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct facet_syscall_info *info = facet_syscall_by_name(rows[i].name);
+		if (info && info->nr >= 0 && info->nr < FACET_NR_MAX)
+			by_nr[info->nr] = &rows[i];
+	}
+}
+
+const struct path_call *path_call_of(long nr)
+{
+	pthread_once(&by_nr_once, index_rows);
+	return nr >= 0 && nr < FACET_NR_MAX ? by_nr[nr] : NULL;
+}
+
+bool path_call_by_tracee(long nr)
+{
+	const struct path_call *pc = path_call_of(nr);
+	return pc && (pc->bits & PCB_T);
+}
+
+enum call_route view_route(const struct facet_session *s, long nr)
+{
+	const struct path_call *pc = path_call_of(nr);
+	if (pc->bits & PCB_T)
+		return ROUTE_PTRACE;
+	/* The kernel runs these as they are: an engine that wants their
+	 * result needs the exit stop. */
+	bool native = pc->op == PC_UMASK || pc->op == PC_UNSHARE;
+	if (native && (s->want[nr] & FACET_EV_SYSCALL_EXIT))
+		return ROUTE_PTRACE;
+	return ROUTE_NOTIFY;
+}
+
+static uint64_t arg(const struct call *c, int i)
+{
+	return i >= 0 ? c->sc.args[i] : 0;
+}
+
+unsigned pc_vfs_flags(const struct path_call *pc, const struct call *c)
+{
+	uint64_t f = arg(c, pc->flags);
+	unsigned v = 0;
+	switch (pc->how) {
+	case PCH_FOLLOW: v = VFS_FOLLOW; break;
+	case PCH_NOFOLLOW: v = 0; break;
+	case PCH_PARENT: v = VFS_PARENT; break;
+	case PCH_CREATE: v = VFS_CREATE; break;
+	}
+	switch (pc->kind) {
+	case PCK_AT:
+		if (f & AT_SYMLINK_NOFOLLOW)
+			v &= ~(unsigned)VFS_FOLLOW;
+		if ((f & AT_EMPTY_PATH) && (pc->bits & PCB_E))
+			v |= VFS_EMPTY_PATH;
+		break;
+	case PCK_OPEN:
+		if ((f & O_CREAT) && !((f & O_TMPFILE) == O_TMPFILE))
+			v = (f & (O_EXCL | O_NOFOLLOW)) ? VFS_PARENT : VFS_CREATE;
+		else if (f & O_NOFOLLOW)
+			v &= ~(unsigned)VFS_FOLLOW;
+		break;
+	case PCK_INOTIFY:
+		if (f & IN_DONT_FOLLOW)
+			v &= ~(unsigned)VFS_FOLLOW;
+		break;
+	case PCK_FANOTIFY:
+		if (f & FAN_MARK_DONT_FOLLOW_)
+			v &= ~(unsigned)VFS_FOLLOW;
+		break;
+	default:
+		break;
+	}
+	return v;
+}
+
+static struct vfs_scratch scratch; /* the supervisor resolves one name at a time */
+
+/* The directory a relative name starts from: the cwd, or the dirfd. */
+static int start_dir(struct facet_task *t, int64_t dirfd, struct vfs_dir *start, int *owned)
+{
+	struct view_fs *fs = view_task(t)->fs;
+	*owned = -1;
+	if ((int)dirfd == AT_FDCWD) {
+		*start = (struct vfs_dir){ fs->cwd, fs->cwd_len, fs->cwd_fd };
+		return 0;
+	}
+	if ((int)dirfd < 0)
+		return -EBADF;
+	int fd = view_tracee_fd(t, (int)dirfd);
+	if (fd < 0)
+		return fd;
+	*owned = fd;
+	*start = (struct vfs_dir){ NULL, 0, fd };
+	return 0;
+}
+
+/* The mount a host fd lies in, by its path; -1 if outside the view. */
+static int mount_of_fd(struct facet_task *t, int fd)
+{
+	const struct vfs_view *v = view_vfs(t);
+	char host[VFS_PATH_MAX], guest[VFS_PATH_MAX];
+	long n = v->ops->fd_path(v->ops->ctx, fd, host, sizeof(host));
+	int m = -1;
+	if (n <= 0 || (size_t)n >= sizeof(host) || vfs_guest_of_host(v->table, host, (size_t)n, guest, &m) < 0)
+		return -1;
+	return m;
+}
+
+int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsigned vflags, struct pc_name *out)
+{
+	char path[VFS_PATH_MAX];
+	memset(&out->r, 0, sizeof(out->r));
+	out->r.fd = -1;
+	out->r.guest = out->guest;
+	out->empty = false;
+	uint64_t addr = arg(c, pi);
+	if (addr == 0 && (vflags & VFS_EMPTY_PATH)) {
+		path[0] = '\0'; /* NULL with AT_EMPTY_PATH means "" (Linux 6.11) */
+	} else {
+		ssize_t n = facet_mem_read_string(t, addr, path, sizeof(path));
+		if (n < 0)
+			return (int)n;
+	}
+	struct view_fs *fs = view_task(t)->fs;
+	struct vfs_dir root = { fs->root, fs->root_len, fs->root_fd }, start;
+	int owned;
+	int r = start_dir(t, di >= 0 ? (int64_t)(int)arg(c, di) : AT_FDCWD, &start, &owned);
+	if (r < 0) {
+		if (r != -EBADF || path[0] != '/' || (vflags & (VFS_BENEATH | VFS_IN_ROOT)))
+			return r;
+		start = root; /* an absolute name ignores the dirfd, even a bad one */
+	}
+	if (path[0] == '\0' && (vflags & VFS_EMPTY_PATH)) {
+		/* The dirfd itself: an fd-based call, performed on a copy. */
+		out->empty = true;
+		out->r.fd = owned >= 0 ? owned : fcntl(start.fd, F_DUPFD_CLOEXEC, 0);
+		out->r.mount = mount_of_fd(t, out->r.fd);
+		return out->r.fd < 0 ? -errno : 0;
+	}
+	r = vfs_resolve(view_vfs(t), &root, &start, path, vflags, &out->r, &scratch);
+	if (owned >= 0)
+		close(owned);
+	return r;
+}
+
+void pc_name_release(struct pc_name *n)
+{
+	if (n->r.fd >= 0)
+		close(n->r.fd);
+	n->r.fd = -1;
+}
+
+unsigned pc_mount_flags(struct facet_task *t, const struct pc_name *n)
+{
+	const struct vfs_table *tb = view_vfs(t)->table;
+	if (n->r.mount < 0 || (uint32_t)n->r.mount >= tb->nmounts)
+		return 0;
+	return tb->mounts[n->r.mount].flags;
+}

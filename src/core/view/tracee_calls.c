@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Calls only the tracee can make, in a view: chdir and fchdir (its own
+ * cwd), bind, connect and sendto on AF_UNIX path sockets (the peer learns
+ * the caller's credentials at connect), and execve. They come on the
+ * ptrace route; their path arguments are rewritten to name the object the
+ * view resolved through the supervisor's /proc/PID/fd/N (written below the
+ * tracee's stack pointer), the kernel runs them in the tracee, and the
+ * exit stop commits what they change (view_call_exit).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/regs.h"
+#include "core/view/exec.h"
+
+/* Below the red zone the x86-64 ABI keeps for the interrupted code. */
+#define SCRATCH_BELOW_SP 256
+#define SCRATCH_SLOT 4096
+
+uint64_t view_push(struct facet_task *t, unsigned slot, const void *data, size_t len)
+{
+	uint64_t sp;
+	if (len > SCRATCH_SLOT || slot > 3 || regs_stack_pointer(t->tid, &sp) < 0)
+		return 0;
+	uint64_t addr = (sp - SCRATCH_BELOW_SP - (uint64_t)(slot + 1) * SCRATCH_SLOT) & ~(uint64_t)15;
+	if (data && facet_mem_write(t, addr, data, len) != (ssize_t)len)
+		return 0;
+	return addr;
+}
+
+int view_rewrite(struct facet_task *t, const struct call *c, const uint64_t args[6])
+{
+	struct view_task *vt = view_task(t);
+	vt->rw_nr = c->sc.nr;
+	memcpy(vt->rw_orig, c->sc.args, sizeof(vt->rw_orig));
+	memcpy(vt->rw_new, args, sizeof(vt->rw_new));
+	vt->rw_valid = true;
+	return regs_set_args(t->tid, args);
+}
+
+void view_undo_restart(struct facet_task *t, struct call *c)
+{
+	struct view_task *vt = t->view;
+	if (!vt || !vt->rw_valid || vt->rw_nr != c->sc.nr || memcmp(vt->rw_new, c->sc.args, sizeof(vt->rw_new)))
+		return;
+	memcpy(c->sc.args, vt->rw_orig, sizeof(vt->rw_orig));
+	regs_set_args(t->tid, c->sc.args);
+	vt->rw_valid = false;
+}
+
+static void hold(struct view_task *vt, int fd)
+{
+	if (vt->held[0] >= 0)
+		close(vt->held[0]);
+	vt->held[0] = fd;
+}
+
+static void value(struct emu_result *res, int64_t v)
+{
+	res->kind = EMU_VALUE;
+	res->value = v;
+}
+
+static void set_pending(struct view_task *vt, int kind, const char *guest, int fd)
+{
+	free(vt->pending_path);
+	vt->pending_path = strdup(guest);
+	if (vt->pending_fd >= 0)
+		close(vt->pending_fd);
+	vt->pending_fd = fd;
+	vt->pending = kind;
+}
+
+static void do_chdir(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
+{
+	struct pc_name n;
+	int r = pc_resolve(t, c, pc->dirfd, pc->path, VFS_FOLLOW | VFS_WANT_GUEST, &n);
+	if (r < 0)
+		return value(res, r);
+	struct stat st;
+	if (fstat(n.r.fd, &st) < 0 || !S_ISDIR(st.st_mode) || !n.r.guest_known) {
+		r = !S_ISDIR(st.st_mode) ? -ENOTDIR : -EACCES;
+		pc_name_release(&n);
+		return value(res, r);
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->session->vs->self, n.r.fd);
+	uint64_t addr = view_push(t, 0, path, strlen(path) + 1);
+	if (!addr) {
+		pc_name_release(&n);
+		return value(res, -ENOMEM);
+	}
+	struct view_task *vt = view_task(t);
+	set_pending(vt, PENDING_CHDIR, n.guest, fcntl(n.r.fd, F_DUPFD_CLOEXEC, 0));
+	uint64_t args[6];
+	memcpy(args, c->sc.args, sizeof(args));
+	args[pc->path] = addr;
+	hold(vt, n.r.fd);
+	n.r.fd = -1;
+	view_rewrite(t, c, args);
+	res->kind = EMU_REWRITTEN;
+}
+
+static void do_fchdir(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
+{
+	int fd = view_tracee_fd(t, (int)c->sc.args[pc->a1]);
+	if (fd < 0)
+		return value(res, fd);
+	struct stat st;
+	char host[VFS_PATH_MAX], guest[VFS_PATH_MAX];
+	int m;
+	const struct vfs_view *v = view_vfs(t);
+	long n = v->ops->fd_path(v->ops->ctx, fd, host, sizeof(host));
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(fd);
+		res->kind = EMU_NATIVE; /* the kernel says ENOTDIR */
+		return;
+	}
+	if (n <= 0 || (size_t)n >= sizeof(host) || vfs_guest_of_host(v->table, host, (size_t)n, guest, &m) < 0) {
+		close(fd);
+		return value(res, -EACCES); /* a directory outside the view */
+	}
+	set_pending(view_task(t), PENDING_FCHDIR, guest, fd);
+	res->kind = EMU_REWRITTEN; /* unchanged, but its exit stop commits the cwd */
+}
+
+static void do_sockaddr(struct facet_task *t, const struct call *c, const struct path_call *pc,
+			struct emu_result *res)
+{
+	const uint64_t *a = c->sc.args;
+	struct sockaddr_un sun;
+	size_t len = (size_t)a[pc->a3];
+	res->kind = EMU_NATIVE;
+	if (a[pc->a2] == 0 || len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	if (facet_mem_read(t, a[pc->a2], &sun, len) != (ssize_t)len)
+		return; /* the kernel says EFAULT */
+	if (sun.sun_family != AF_UNIX || sun.sun_path[0] == '\0')
+		return; /* another family, or an abstract name */
+	char path[sizeof(sun.sun_path) + 1];
+	size_t plen = len - offsetof(struct sockaddr_un, sun_path);
+	memcpy(path, sun.sun_path, plen);
+	path[plen] = '\0';
+	/* The name as a path argument the resolver can read: the copy goes
+	 * through the call's own memory (scratch slot 2). */
+	uint64_t paddr = view_push(t, 2, path, strlen(path) + 1);
+	if (!paddr)
+		return value(res, -ENOMEM);
+	struct call copy = *c;
+	copy.sc.args[0] = paddr;
+	bool is_bind = pc->how == PCH_PARENT;
+	struct pc_name n;
+	int r = pc_resolve(t, &copy, -1, 0, is_bind ? VFS_PARENT : VFS_FOLLOW, &n);
+	if (r < 0)
+		return value(res, r);
+	if (is_bind && n.r.mount_point)
+		r = -EADDRINUSE;
+	else if (is_bind && view_read_only(t, &n))
+		r = -EROFS;
+	memset(sun.sun_path, 0, sizeof(sun.sun_path));
+	int w = is_bind ? snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d/%s", t->session->vs->self,
+				   n.r.fd, n.r.name)
+			: snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d", t->session->vs->self, n.r.fd);
+	if (r == 0 && (w < 0 || (size_t)w >= sizeof(sun.sun_path)))
+		r = -ENAMETOOLONG;
+	uint64_t saddr = r == 0 ? view_push(t, 0, &sun, sizeof(sun)) : 0;
+	if (r == 0 && !saddr)
+		r = -ENOMEM;
+	if (r < 0) {
+		pc_name_release(&n);
+		return value(res, r);
+	}
+	uint64_t args[6];
+	memcpy(args, a, sizeof(args));
+	args[pc->a2] = saddr;
+	args[pc->a3] = sizeof(sun);
+	hold(view_task(t), n.r.fd);
+	n.r.fd = -1;
+	view_rewrite(t, c, args);
+	res->kind = EMU_REWRITTEN;
+}
+
+/* Until facet's loader maps programs: the kernel executes the host file
+ * the view resolved (its ELF interpreter and #! line are the host's). */
+static void do_exec(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
+{
+	unsigned vflags = pc_vfs_flags(pc, c);
+	struct pc_name n;
+	int r = pc_resolve(t, c, pc->dirfd, pc->path, vflags, &n);
+	if (r < 0)
+		return value(res, r);
+	char host[PATH_MAX];
+	const struct vfs_view *v = view_vfs(t);
+	long len = v->ops->fd_path(v->ops->ctx, n.r.fd, host, sizeof(host) - 1);
+	if (len <= 0) {
+		pc_name_release(&n);
+		return value(res, len < 0 ? len : -ENOENT);
+	}
+	host[len] = '\0';
+	uint64_t addr = view_push(t, 0, host, (size_t)len + 1);
+	pc_name_release(&n);
+	if (!addr)
+		return value(res, -ENOMEM);
+	uint64_t args[6];
+	memcpy(args, c->sc.args, sizeof(args));
+	args[pc->path] = addr;
+	if (pc->dirfd >= 0)
+		args[pc->dirfd] = (uint64_t)(int64_t)AT_FDCWD;
+	if (pc->flags >= 0)
+		args[pc->flags] &= ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+	view_rewrite(t, c, args);
+	res->kind = EMU_REWRITTEN;
+}
+
+void view_tracee_call(struct facet_task *t, const struct call *c, const struct path_call *pc,
+		      enum call_route route, struct emu_result *res)
+{
+	if (route != ROUTE_PTRACE) {
+		res->kind = EMU_DEFER; /* made again on the ptrace route */
+		return;
+	}
+	switch (pc->op) {
+	case PC_CHDIR: return do_chdir(t, c, pc, res);
+	case PC_FCHDIR: return do_fchdir(t, c, pc, res);
+	case PC_SOCKADDR: return do_sockaddr(t, c, pc, res);
+	default: return do_exec(t, c, pc, res);
+	}
+}
+
+void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
+{
+	struct view_task *vt = t->view;
+	if (!vt)
+		return;
+	if (vt->pending != PENDING_NONE && retval == 0 && vt->pending_path && vt->fs) {
+		view_fs_set_cwd(vt->fs, vt->pending_path, strlen(vt->pending_path), vt->pending_fd);
+		vt->pending_fd = -1;
+	}
+	vt->pending = PENDING_NONE;
+	free(vt->pending_path);
+	vt->pending_path = NULL;
+	if (vt->pending_fd >= 0)
+		close(vt->pending_fd);
+	vt->pending_fd = -1;
+	for (int i = 0; i < 2; i++)
+		if (vt->held[i] >= 0) {
+			close(vt->held[i]);
+			vt->held[i] = -1;
+		}
+	vt->rw_valid = false;
+}

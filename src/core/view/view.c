@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The view as the user describes it (struct facet_view: a root and binds),
+ * and the running view the session builds from it when it starts: the
+ * mount table for src/vfs, an O_PATH fd per mount, the synthetic
+ * directories that stand for missing parents of mount points, the host
+ * directories whose listing must show mount points they lack, and the
+ * system calls src/vfs makes, as the supervisor makes them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/view/view.h"
+#include "util/cleanup.h"
+
+/* ---------------------------------------------------------------------- */
+/* The public description.                                                 */
+
+struct facet_view *facet_view_new(void)
+{
+	return calloc(1, sizeof(struct facet_view));
+}
+
+void facet_view_free(struct facet_view *v)
+{
+	if (!v)
+		return;
+	for (unsigned i = 0; i < v->nbinds; i++) {
+		free(v->binds[i].host);
+		free(v->binds[i].guest);
+	}
+	free(v->binds);
+	free(v->root);
+	free(v->cwd);
+	free(v);
+}
+
+static int replace(char **slot, const char *value)
+{
+	char *s = strdup(value);
+	if (!s)
+		return -ENOMEM;
+	free(*slot);
+	*slot = s;
+	return 0;
+}
+
+int facet_view_set_root(struct facet_view *v, const char *host)
+{
+	return host[0] == '\0' ? -EINVAL : replace(&v->root, host);
+}
+
+int facet_view_set_cwd(struct facet_view *v, const char *guest)
+{
+	return guest[0] != '/' ? -EINVAL : replace(&v->cwd, guest);
+}
+
+int facet_view_bind(struct facet_view *v, const char *host, const char *guest, unsigned flags)
+{
+	if (!host[0] || !guest || guest[0] != '/')
+		return -EINVAL;
+	struct view_bind *b = realloc(v->binds, (v->nbinds + 1) * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	v->binds = b;
+	b = &v->binds[v->nbinds];
+	b->host = strdup(host);
+	b->guest = strdup(guest);
+	b->flags = flags;
+	if (!b->host || !b->guest) {
+		free(b->host);
+		free(b->guest);
+		return -ENOMEM;
+	}
+	v->nbinds++;
+	return 0;
+}
+
+int facet_session_set_view(struct facet_session *s, struct facet_view *v)
+{
+	if (s->started) {
+		facet_view_free(v);
+		return -EBUSY;
+	}
+	facet_view_free(s->view);
+	s->view = v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The system calls of src/vfs, made by the supervisor.                    */
+
+static struct {
+	struct facet_session *s;
+	struct facet_task *t;          /* whose paths are being resolved */
+	bool no_openat2;
+} ops_ctx;
+
+static long op_openat(void *c, int dfd, const char *p, int flags)
+{
+	int fd = openat(dfd, p, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static long op_openat2(void *c, int dfd, const char *p, uint64_t oflags, uint64_t resolve)
+{
+	if (ops_ctx.no_openat2)
+		return -ENOSYS;
+	struct open_how how = { .flags = oflags | O_PATH | O_CLOEXEC, .resolve = resolve };
+	long fd = syscall(SYS_openat2, dfd, p, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		ops_ctx.no_openat2 = true;
+	return fd < 0 ? -errno : fd;
+}
+
+static long op_readlink_fd(void *c, int fd, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(fd, "", buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static long op_fd_type(void *c, int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) < 0 ? -errno : (long)(st.st_mode & S_IFMT);
+}
+
+static long op_fd_path(void *c, int fd, char *buf, size_t size)
+{
+	char proc[40];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static long op_close(void *c, int fd) { return close(fd) < 0 ? -errno : 0; }
+
+static long op_dup(void *c, int fd)
+{
+	int r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return r < 0 ? -errno : r;
+}
+
+static int op_mount_fd(void *c, int i) { return ops_ctx.s->vs->mount_fds[i]; }
+
+static long op_proc_link(void *c, const char *dir, size_t dir_len, const char *name, char *buf, size_t size)
+{
+	return view_proc_link(ops_ctx.s, ops_ctx.t, dir, dir_len, name, buf, size);
+}
+
+static const struct vfs_ops supervisor_ops = {
+	.openat = op_openat, .openat2 = op_openat2, .readlink_fd = op_readlink_fd,
+	.fd_type = op_fd_type, .fd_path = op_fd_path, .close = op_close, .dup = op_dup,
+	.mount_fd = op_mount_fd, .proc_link = op_proc_link,
+};
+
+static const struct vfs_view *session_vfs(struct facet_session *s, struct facet_task *t)
+{
+	static struct vfs_view v;
+	ops_ctx.s = s;
+	ops_ctx.t = t;
+	v.table = s->vs->table;
+	v.ops = &supervisor_ops;
+	return &v;
+}
+
+const struct vfs_view *view_vfs(struct facet_task *t)
+{
+	return session_vfs(t->session, t);
+}
+
+/* A guest path resolved before any task exists (the starting directory,
+ * the command's PATH search): from the root, relative to `cwd`. */
+static int lookup(struct facet_session *s, const char *cwd, const char *path, unsigned vflags,
+		  struct vfs_result *r, char *guest)
+{
+	static struct vfs_scratch scratch;
+	struct view_state *vs = s->vs;
+	struct vfs_dir root = { "/", 1, vs->mount_fds[0] };
+	struct vfs_dir start = { cwd, strlen(cwd), vs->start_fd >= 0 ? vs->start_fd : vs->mount_fds[0] };
+	r->guest = guest;
+	return vfs_resolve(session_vfs(s, NULL), &root, &start, path, vflags, r, &scratch);
+}
+
+int view_find_command(struct facet_session *s, const char *name, char *out, size_t size)
+{
+	char guest[VFS_PATH_MAX], magic[40];
+	struct vfs_result r;
+	if (strchr(name, '/'))
+		return snprintf(out, size, "%s", name) >= (int)size ? -ENAMETOOLONG : 0;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = -ENOENT;
+	for (const char *p = path;;) {
+		const char *end = strchrnul(p, ':');
+		int n = snprintf(out, size, "%.*s%s%s", (int)(end - p), p, end == p ? "" : "/", name);
+		if (n > 0 && (size_t)n < size && lookup(s, s->vs->start_cwd, out, VFS_FOLLOW, &r, guest) == 0) {
+			struct stat st;
+			view_magic_name(magic, sizeof(magic), r.fd);
+			bool reg = fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode);
+			bool x = reg && access(magic, X_OK) == 0;
+			close(r.fd);
+			if (x)
+				return 0;
+			if (reg)
+				err = -EACCES;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	return err;
+}
+
+void view_magic_name(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+int view_tracee_fd(struct facet_task *t, int fd)
+{
+	int r = task_dup_fd(t, fd);
+	if (r >= 0)
+		return r;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", t->tid, fd);
+	r = open(proc, O_PATH | O_CLOEXEC);
+	return r >= 0 ? r : (errno == ENOENT ? -EBADF : -errno);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Building the running view.                                              */
+
+/* The host path a canonical guest path stands for in the table so far. */
+static int host_of(const struct vfs_table *t, const char *guest, char *out, size_t size)
+{
+	size_t glen = strlen(guest);
+	int m = vfs_mount_of(t, guest, glen);
+	if (m < 0)
+		return -ENOENT;
+	const struct vfs_mount *mt = &t->mounts[m];
+	const char *rel = mt->guest_len == 1 ? (glen == 1 ? "" : guest) : guest + mt->guest_len;
+	int n = mt->host_len == 1 ? snprintf(out, size, "%s", rel[0] ? rel : "/")
+				  : snprintf(out, size, "%s%s", vfs_mount_host(t, m), rel);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static bool is_procfs(const char *host)
+{
+	struct statfs sf;
+	return statfs(host, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+static int mkdir_p(char *path, mode_t mode)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(path, mode);
+		*p = '/';
+		if (r < 0 && errno != EEXIST)
+			return -errno;
+	}
+	return mkdir(path, mode) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+static int scratch_dir(struct view_state *vs, struct facet_session *s)
+{
+	if (vs->scratch)
+		return 0;
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[PATH_MAX];
+	snprintf(tmpl, sizeof(tmpl), "%s/facet-view.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
+	if (!mkdtemp(tmpl))
+		return session_fail(s, -errno, "creating a directory for the view in %s", tmpl);
+	chmod(tmpl, 0755);
+	vs->scratch = strdup(tmpl);
+	return vs->scratch ? 0 : -ENOMEM;
+}
+
+/* Missing parents of a mount point become synthetic directories, each a
+ * mount of a directory facet makes; a mount point under one of them gets
+ * a placeholder there, so that its parent lists it. */
+static int add_missing_parents(struct facet_session *s, struct view_state *vs, const char *guest,
+			       bool is_dir)
+{
+	char anc[VFS_PATH_MAX], host[PATH_MAX], sp[PATH_MAX];
+	size_t len = strlen(guest);
+	for (size_t i = 1; i <= len; i++) {
+		if (guest[i] != '/' && guest[i] != '\0')
+			continue;
+		memcpy(anc, guest, i);
+		anc[i] = '\0';
+		bool last = i == len;
+		int m = vfs_mount_at(vs->table, anc, i);
+		if (m >= 0 && !last)
+			continue;
+		int pm = vfs_mount_of(vs->table, anc, i);
+		bool parent_synthetic = vs->table->mounts[pm].flags & VFS_MOUNT_SYNTHETIC;
+		if (last) {
+			/* The mount point itself: under a synthetic parent it needs
+			 * a placeholder to be listed. */
+			if (!parent_synthetic)
+				return 0;
+			snprintf(sp, sizeof(sp), "%s%s", vs->scratch, anc);
+			if (is_dir)
+				return mkdir(sp, 0755) < 0 && errno != EEXIST ? -errno : 0;
+			int fd = open(sp, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+			return fd < 0 ? -errno : close(fd);
+		}
+		struct stat st;
+		if (!parent_synthetic) {
+			int r = host_of(vs->table, anc, host, sizeof(host));
+			if (r < 0)
+				return r;
+			if (lstat(host, &st) == 0) {
+				if (S_ISDIR(st.st_mode))
+					continue;
+				return session_fail(s, -ENOTDIR, "the mount point %s: %s is not a directory in the view",
+						    guest, anc);
+			}
+		}
+		int r = scratch_dir(vs, s);
+		if (r < 0)
+			return r;
+		snprintf(sp, sizeof(sp), "%s%s", vs->scratch, anc);
+		if ((r = mkdir_p(sp, 0755)) < 0)
+			return session_fail(s, r, "creating %s", sp);
+		r = vfs_table_add(vs->table, anc, sp, VFS_MOUNT_SYNTHETIC | VFS_MOUNT_RO);
+		if (r < 0 && r != -EEXIST)
+			return r;
+		/* Keep lookups right for the next ancestors: sort now. */
+		vfs_table_finish(vs->table);
+		vs->table->finished = 0;
+	}
+	return 0;
+}
+
+static int add_mount(struct facet_session *s, struct view_state *vs, const char *host, const char *guest,
+		     unsigned flags, const char *what)
+{
+	char real[PATH_MAX];
+	if (!realpath(host, real))
+		return session_fail(s, -errno, "%s %s", what, host);
+	struct stat st;
+	if (stat(real, &st) < 0)
+		return session_fail(s, -errno, "%s %s", what, host);
+	if (!S_ISDIR(st.st_mode))
+		flags |= VFS_MOUNT_FILE;
+	else if (is_procfs(real))
+		flags |= VFS_MOUNT_PROC;
+	int r = vfs_table_add(vs->table, guest, real, flags);
+	if (r == -EEXIST)
+		return session_fail(s, r, "two mounts at %s", guest);
+	if (r < 0)
+		return session_fail(s, r, "%s %s:%s", what, host, guest);
+	return 0;
+}
+
+static int build_table(struct facet_session *s, struct view_state *vs)
+{
+	const struct facet_view *v = s->view;
+	vs->table_size = 64 * 1024;
+	vs->table = calloc(1, vs->table_size);
+	if (!vs->table)
+		return -ENOMEM;
+	vfs_table_init(vs->table, vs->table_size, VIEW_MAX_MOUNTS);
+	int r = add_mount(s, vs, v->root ? v->root : "/", "/", 0, "the root");
+	if (r == 0 && (vs->table->mounts[0].flags & VFS_MOUNT_FILE))
+		r = session_fail(s, -ENOTDIR, "the root %s", v->root);
+	for (unsigned i = 0; r == 0 && i < v->nbinds; i++)
+		r = add_mount(s, vs, v->binds[i].host, v->binds[i].guest,
+			      (v->binds[i].flags & FACET_BIND_RO) ? VFS_MOUNT_RO : 0, "the bind");
+	if (r < 0)
+		return r;
+	/* The guest /proc is the host's procfs when nothing else is bound
+	 * there: mark it, so that its magic links mean the tracee. */
+	char host[PATH_MAX];
+	if (vfs_table_finish(vs->table) < 0)
+		return -EINVAL;
+	vs->table->finished = 0;
+	if (vfs_mount_at(vs->table, "/proc", 5) < 0 && host_of(vs->table, "/proc", host, sizeof(host)) == 0 &&
+	    is_procfs(host))
+		vfs_table_add(vs->table, "/proc", host, VFS_MOUNT_PROC);
+	vfs_table_finish(vs->table);
+	vs->table->finished = 0;
+	/* Mounts in order of depth: parents' synthetic directories first. */
+	unsigned n = vs->table->nmounts;
+	for (unsigned i = 1; r == 0 && i < n; i++) {
+		char guest[VFS_PATH_MAX];
+		snprintf(guest, sizeof(guest), "%s", vfs_mount_guest(vs->table, (int)i));
+		bool is_dir = !(vs->table->mounts[i].flags & VFS_MOUNT_FILE);
+		if (!(vs->table->mounts[i].flags & VFS_MOUNT_SYNTHETIC))
+			r = add_missing_parents(s, vs, guest, is_dir);
+		n = vs->table->nmounts;
+	}
+	if (r < 0)
+		return r;
+	return vfs_table_finish(vs->table);
+}
+
+/* Host directories whose listing lacks a mount point they hold in the view. */
+static int find_augmented(struct view_state *vs)
+{
+	const struct vfs_table *t = vs->table;
+	for (unsigned i = 1; i < t->nmounts; i++) {
+		const struct vfs_mount *m = &t->mounts[i];
+		const struct vfs_mount *p = &t->mounts[m->parent];
+		if (p->flags & VFS_MOUNT_SYNTHETIC)
+			continue; /* the placeholder is listed */
+		const char *guest = vfs_mount_guest(t, (int)i);
+		size_t plen = vfs_dirname_len(guest, m->guest_len);
+		char parent[VFS_PATH_MAX], host[PATH_MAX];
+		memcpy(parent, guest, plen);
+		parent[plen] = '\0';
+		if (host_of(t, parent, host, sizeof(host)) < 0)
+			continue;
+		struct stat dir, child, obj;
+		const char *name = guest + (plen == 1 ? 1 : plen + 1);
+		char childp[PATH_MAX + VFS_NAME_MAX + 2];
+		snprintf(childp, sizeof(childp), "%s/%s", host, name);
+		if (stat(host, &dir) < 0 || lstat(childp, &child) == 0 || stat(vfs_mount_host(t, (int)i), &obj) < 0)
+			continue;
+		struct view_extra *e = realloc(vs->extra, (vs->nextra + 1) * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		vs->extra = e;
+		e = &vs->extra[vs->nextra];
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->d_type = S_ISDIR(obj.st_mode) ? DT_DIR : S_ISREG(obj.st_mode) ? DT_REG : DT_UNKNOWN;
+		e->ino = obj.st_ino;
+		unsigned a = 0;
+		while (a < vs->naugment && !(vs->augment[a].dev == dir.st_dev && vs->augment[a].ino == dir.st_ino))
+			a++;
+		if (a == vs->naugment) {
+			struct view_augment *na = realloc(vs->augment, (vs->naugment + 1) * sizeof(*na));
+			if (!na)
+				return -ENOMEM;
+			vs->augment = na;
+			na[a] = (struct view_augment){ dir.st_dev, dir.st_ino, vs->nextra, 0 };
+			vs->naugment++;
+		}
+		vs->augment[a].count++;
+		vs->nextra++;
+	}
+	return 0;
+}
+
+/* -w, or the current directory if the view shows it, or "/". */
+static int choose_cwd(struct facet_session *s, struct view_state *vs)
+{
+	if (s->view->cwd) {
+		long n = vfs_normalize(s->view->cwd, vs->start_cwd, sizeof(vs->start_cwd));
+		return n < 0 ? session_fail(s, (int)n, "the starting directory %s", s->view->cwd) : 0;
+	}
+	snprintf(vs->start_cwd, sizeof(vs->start_cwd), "/");
+	char here[PATH_MAX], guest[VFS_PATH_MAX], back[PATH_MAX];
+	int m;
+	if (!getcwd(here, sizeof(here)) ||
+	    vfs_guest_of_host(vs->table, here, strlen(here), guest, &m) < 0 ||
+	    host_of(vs->table, guest, back, sizeof(back)) < 0)
+		return 0;
+	struct stat a, b;
+	if (stat(here, &a) == 0 && stat(back, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		snprintf(vs->start_cwd, sizeof(vs->start_cwd), "%s", guest);
+	return 0;
+}
+
+int view_start(struct facet_session *s)
+{
+	if (!s->view)
+		return 0;
+	struct view_state *vs = calloc(1, sizeof(*vs));
+	if (!vs)
+		return -ENOMEM;
+	s->vs = vs;
+	vs->self = getpid();
+	vs->loader_fd = -1;
+	vs->start_fd = -1;
+	int r = build_table(s, vs);
+	if (r < 0)
+		return s->error[0] ? r : session_fail(s, r, "building the view");
+	vs->mount_fds = calloc(vs->table->nmounts, sizeof(int));
+	if (!vs->mount_fds)
+		return -ENOMEM;
+	for (unsigned i = 0; i < vs->table->nmounts; i++) {
+		vs->mount_fds[i] = open(vfs_mount_host(vs->table, (int)i), O_PATH | O_CLOEXEC);
+		if (vs->mount_fds[i] < 0)
+			return session_fail(s, -errno, "opening %s", vfs_mount_host(vs->table, (int)i));
+	}
+	if ((r = find_augmented(vs)) < 0)
+		return r;
+	if ((r = choose_cwd(s, vs)) < 0)
+		return r;
+	char guest[VFS_PATH_MAX];
+	struct vfs_result res;
+	vs->start_fd = -1;
+	r = lookup(s, "/", vs->start_cwd, VFS_FOLLOW | VFS_WANT_GUEST, &res, guest);
+	if (r < 0)
+		return session_fail(s, r, "the starting directory %s", vs->start_cwd);
+	struct stat st;
+	if (fstat(res.fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(res.fd);
+		return session_fail(s, -ENOTDIR, "the starting directory %s", vs->start_cwd);
+	}
+	vs->start_fd = res.fd;
+	if (res.guest_known)
+		snprintf(vs->start_cwd, sizeof(vs->start_cwd), "%s", guest);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	remove(path);
+	return 0; /* go on: remove what can be */
+}
+
+void view_stop(struct facet_session *s)
+{
+	struct view_state *vs = s->vs;
+	if (!vs)
+		return;
+	if (vs->scratch)
+		nftw(vs->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	for (unsigned i = 0; vs->mount_fds && i < vs->table->nmounts; i++)
+		if (vs->mount_fds[i] >= 0)
+			close(vs->mount_fds[i]);
+	if (vs->loader_fd >= 0)
+		close(vs->loader_fd);
+	if (vs->start_fd >= 0)
+		close(vs->start_fd);
+	free(vs->loader_path);
+	free(vs->mount_fds);
+	free(vs->table);
+	free(vs->scratch);
+	free(vs->augment);
+	free(vs->extra);
+	free(vs);
+	s->vs = NULL;
+}

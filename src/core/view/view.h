@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The view inside the core: the session's mount table and host fds, the
+ * per-process state a view needs (cwd and root, as CLONE_FS shares them),
+ * and the handling of every call that takes a path.
+ *
+ *   resolve  the call's path arguments, read once, become host fds and
+ *            names (src/vfs does the walking; pathcall.c knows which
+ *            argument is what, from the table in pathcalls.h);
+ *   execute  the supervisor performs the call on those (exec_call.c), or,
+ *            for what only the tracee can do (open on the ptrace route,
+ *            chdir, connect...), the call is rewritten to name the object
+ *            through the supervisor's /proc/PID/fd and the kernel runs it.
+ */
+#ifndef FACET_CORE_VIEW_H
+#define FACET_CORE_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/internal.h"
+#include "vfs/vfs.h"
+
+#define VIEW_MAX_MOUNTS 128
+
+struct view_bind {
+	char *host, *guest;
+	unsigned flags;                    /* FACET_BIND_* */
+};
+
+/* What the user asked for (the public struct facet_view). */
+struct facet_view {
+	char *root;                        /* host directory of "/", NULL: the host's "/" */
+	char *cwd;                         /* guest starting directory, NULL: see view_start_cwd */
+	struct view_bind *binds;
+	unsigned nbinds;
+};
+
+/* A directory that lists mount points it does not hold on the host. */
+struct view_augment {
+	dev_t dev;
+	ino_t ino;
+	unsigned first, count;             /* its extra names in view_state.extra */
+};
+
+struct view_extra {
+	char name[VFS_NAME_MAX + 1];
+	unsigned char d_type;
+	uint64_t ino;
+};
+
+/* The running view: built from the facet_view when the session starts. */
+struct view_state {
+	struct vfs_table *table;
+	size_t table_size;
+	int *mount_fds;                    /* O_PATH fd per mount */
+	char *scratch;                     /* host directory of the synthetic directories */
+	struct view_augment *augment;
+	unsigned naugment;
+	struct view_extra *extra;
+	unsigned nextra;
+	pid_t self;                        /* the supervisor's pid, for /proc/PID/fd/N names */
+	char start_cwd[VFS_PATH_MAX];      /* the command's starting directory (guest) */
+	int start_fd;                      /* ... and its host directory */
+	int loader_fd;                     /* O_PATH fd of facet-loader, -1 if none */
+	char *loader_path;
+};
+
+/* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
+struct view_fs {
+	unsigned refs;
+	char *cwd;                         /* canonical guest path */
+	size_t cwd_len;
+	int cwd_fd;                        /* O_PATH fd of its host directory */
+	char *root;                        /* the process's root (chroot), canonical guest */
+	size_t root_len;
+	int root_fd;
+	mode_t umask;
+};
+
+/* Per task: what a rewritten call needs until its exit stop. */
+struct view_task {
+	struct view_fs *fs;
+	uint64_t clone_flags;              /* of the clone seen at its seccomp stop */
+	int held[2];                       /* supervisor fds named in rewritten arguments */
+	enum { PENDING_NONE, PENDING_CHDIR, PENDING_FCHDIR, PENDING_CHROOT } pending;
+	char *pending_path;                /* the guest cwd a chdir sets if it succeeds */
+	int pending_fd;
+	/* The last rewrite, so that a restart of the call (the kernel re-runs
+	 * it after a signal handler) is recognised and undone first. */
+	long rw_nr;
+	uint64_t rw_orig[6], rw_new[6];
+	bool rw_valid;
+};
+
+/* view.c */
+int view_start(struct facet_session *s);        /* builds view_state */
+void view_stop(struct facet_session *s);
+const struct vfs_view *view_vfs(struct facet_task *t);
+/* PATH search for the command, in the view: the guest path into out. */
+int view_find_command(struct facet_session *s, const char *name, char *out, size_t size);
+/* "/proc/self/fd/N" */
+void view_magic_name(char *buf, size_t size, int fd);
+/* The tracee's fd `fd` as a supervisor fd (pidfd_getfd, else /proc). */
+int view_tracee_fd(struct facet_task *t, int fd);
+
+/* fs.c */
+struct view_task *view_task(struct facet_task *t);
+int view_fs_init_root(struct facet_session *s, struct facet_task *t);
+void view_on_clone(struct facet_task *parent, struct facet_task *child);
+void view_task_free(struct facet_task *t);
+int view_fs_set_cwd(struct view_fs *fs, const char *guest, size_t len, int fd);
+struct view_fs *view_fs_unshare(struct facet_task *t);
+
+/* pathcall.c */
+#include "core/view/pathcall.h"
+/* The route of path call nr in a view. */
+enum call_route view_route(const struct facet_session *s, long nr);
+/* At the seccomp stop of clone or clone3: notes the flags (CLONE_FS decides
+ * whether the child shares the cwd); -EPERM for a new mount or user
+ * namespace, which the view could not follow. */
+int view_clone_entry(struct facet_task *t, const struct call *c);
+/* Clone flags the filter must stop for in a view. */
+#define VIEW_CLONE_FLAGS (CLONE_FS | CLONE_NEWNS | CLONE_NEWUSER)
+
+/* procfs.c */
+/* A link in a procfs directory of the view, to follow (see struct vfs_ops). */
+long view_proc_link(struct facet_session *s, struct facet_task *t, const char *dir, size_t dir_len,
+		    const char *name, char *buf, size_t size);
+/* readlink of a procfs link as the tracee reads it; -EINVAL if `name` in
+ * `dir` is not one the view translates. */
+long view_proc_readlink(struct facet_task *t, const char *dir, size_t dir_len, const char *name, char *buf,
+			size_t size);
+
+#endif
