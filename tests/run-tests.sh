@@ -151,7 +151,7 @@ stray_pids() {
 		puid=$(awk '/^Uid:/ { print $2; exit }' "$d/status" 2>/dev/null) || continue
 		[ "$puid" = "$uid" ] || continue
 		grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null && continue
-		tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qxF "TEST_TMP=$CUR_TMP" || continue
+		{ tr '\0' '\n' <"$d/environ"; } 2>/dev/null | grep -qxF "TEST_TMP=$CUR_TMP" || continue
 		echo "${d#/proc/}"
 	done
 }
@@ -165,7 +165,7 @@ reap_strays() {
 	sleep 1
 	pids=$(stray_pids)
 	for p in $pids; do
-		cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
+		cmd=$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null)
 		kill -KILL "$p" 2>/dev/null &&
 			echo "    (killed process $p, left behind by the test: ${cmd:-?})"
 	done
