@@ -85,7 +85,7 @@ static bool continue_deferred(struct facet_session *s, struct facet_task *t, uin
 static bool emulate(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct emu_result r;
-	if (s->vs && path_call_of(c->sc.nr))
+	if (view_traps(s, c->sc.nr))
 		view_call(t, c, ROUTE_NOTIFY, &r);
 	else
 		emulate_call(t, c, &r);
@@ -113,7 +113,7 @@ static bool emulate(struct facet_session *s, struct facet_task *t, struct call *
 static void answer(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct seccomp_notif_resp resp = { .id = c->notif_id };
-	bool view = s->vs && path_call_of(c->sc.nr);
+	bool view = view_traps(s, c->sc.nr);
 	if ((c->sc.action == FACET_RUN && (c->want_exit || view)) || c->sc.action == FACET_REWRITE) {
 		if (!emulate(s, t, c)) {
 			defer(s, t, c);

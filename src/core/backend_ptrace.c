@@ -70,7 +70,7 @@ static bool view_on_entry(struct facet_session *s, struct facet_task *t, struct 
 		}
 		return false;
 	}
-	if (!path_call_of(c->sc.nr))
+	if (!view_traps(s, c->sc.nr))
 		return false;
 	struct emu_result r;
 	view_call(t, c, ROUTE_PTRACE, &r);
@@ -154,7 +154,7 @@ static bool on_defer_syscall_stop(struct facet_task *t, const struct __ptrace_sy
 	if (t->defer == DEFER_AWAIT_ENTRY && info->op == PTRACE_SYSCALL_INFO_ENTRY &&
 	    (long)info->entry.nr == t->call.sc.nr) {
 		t->defer = DEFER_AWAIT_NOTIF;
-		if (t->session->vs && path_call_of(t->call.sc.nr))
+		if (view_traps(t->session, t->call.sc.nr))
 			view_deferred_entry(t);
 	}
 	resume(t, 0);

@@ -26,7 +26,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr
 		return seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
 	unsigned argi;
 	uint64_t mask;
-	if ((s->vs && path_call_of(nr)) || !(s->want[nr] & FACET_EV_SYSCALL_EXIT) ||
+	if (view_traps(s, nr) || !(s->want[nr] & FACET_EV_SYSCALL_EXIT) ||
 	    !emulate_arg_condition(nr, &argi, &mask))
 		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 0);
 	/* Emulated only when no bit of `mask` is set; else ptrace, one rule per
@@ -98,7 +98,7 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 		bool watched = watch && watch_nr(nr, &watch_mask);
 		if (view && keep && keep_mask)
 			keep_mask |= VIEW_CLONE_FLAGS; /* the cwd is shared or copied */
-		if (s->want[nr] || (view && path_call_of(nr)))
+		if (s->want[nr] || view_traps(s, nr))
 			r = add_rules(ctx, s, nr);
 		else if (keep) /* the watch, if any, is served on the ptrace route too */
 			r = add_core_rules(ctx, SCMP_ACT_TRACE(0), nr,

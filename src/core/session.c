@@ -84,7 +84,7 @@ enum call_route session_route(const struct facet_session *s, long nr)
 	uint64_t clone_mask;
 	if (s->backend == FACET_BACKEND_PTRACE || keep_traced_nr(nr, &clone_mask))
 		return ROUTE_PTRACE;
-	if (s->vs && path_call_of(nr))
+	if (view_traps(s, nr))
 		return view_route(s, nr);
 	/* A result we cannot compute ourselves needs the ptrace exit stop. */
 	if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && !emulate_supported(s, nr))

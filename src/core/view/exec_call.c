@@ -313,5 +313,7 @@ void view_call(struct facet_task *t, const struct call *c, enum call_route route
 		return;
 	case PC_DENY:
 		return value(res, -pc->a1);
+	case PC_GETDENTS:
+		return view_getdents(t, c, pc, res);
 	}
 }

@@ -46,6 +46,14 @@ const struct path_call *path_call_of(long nr)
 	return nr >= 0 && nr < FACET_NR_MAX ? by_nr[nr] : NULL;
 }
 
+bool view_traps(const struct facet_session *s, long nr)
+{
+	const struct path_call *pc = path_call_of(nr);
+	if (!s->vs || !pc)
+		return false;
+	return pc->op != PC_GETDENTS || s->vs->naugment > 0;
+}
+
 bool path_call_by_tracee(long nr)
 {
 	const struct path_call *pc = path_call_of(nr);

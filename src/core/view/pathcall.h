@@ -13,7 +13,7 @@ enum pc_op {
 	PC_RENAME, PC_LINK, PC_SYMLINK, PC_CHMOD, PC_CHOWN, PC_TRUNCATE, PC_UTIME, PC_UTIMES,
 	PC_UTIMENSAT, PC_CHDIR, PC_FCHDIR, PC_CHROOT, PC_GETCWD, PC_STATFS, PC_GETXATTR, PC_SETXATTR,
 	PC_LISTXATTR, PC_REMOVEXATTR, PC_INOTIFY, PC_FANOTIFY, PC_EXEC, PC_SOCKADDR, PC_UMASK,
-	PC_UNSHARE, PC_DENY,
+	PC_UNSHARE, PC_DENY, PC_GETDENTS,
 };
 enum pc_kind { PCK_NONE, PCK_AT, PCK_OPEN, PCK_HOW, PCK_INOTIFY, PCK_FANOTIFY, PCK_XATTR };
 enum pc_how { PCH_FOLLOW, PCH_NOFOLLOW, PCH_PARENT, PCH_CREATE };
@@ -34,6 +34,9 @@ struct call;
 
 /* The row for call nr, NULL if the view leaves it alone. */
 const struct path_call *path_call_of(long nr);
+/* Whether the view traps call nr in session s. */
+struct facet_session;
+bool view_traps(const struct facet_session *s, long nr);
 /* Whether the tracee itself must make call nr (it changes its own state or
  * needs its own identity): such calls take the ptrace route in a view. */
 bool path_call_by_tracee(long nr);

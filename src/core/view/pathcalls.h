@@ -105,3 +105,5 @@ PC(uselib,            DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* 
 PC(lookup_dcookie,    DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
 PC(statmount,         DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
 PC(listmount,         DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+/* Only where a host directory lacks mount points the view shows in it. */
+PC(getdents64,        GETDENTS,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1,  2, 0)

@@ -309,7 +309,9 @@ static int add_missing_parents(struct facet_session *s, struct view_state *vs, c
 		int m = vfs_mount_at(vs->table, anc, i);
 		if (m >= 0 && !last)
 			continue;
-		int pm = vfs_mount_of(vs->table, anc, i);
+		/* The mount the name is in: its parent directory's. */
+		size_t plen = vfs_dirname_len(anc, i);
+		int pm = vfs_mount_of(vs->table, anc, plen);
 		bool parent_synthetic = vs->table->mounts[pm].flags & VFS_MOUNT_SYNTHETIC;
 		if (last) {
 			/* The mount point itself: under a synthetic parent it needs
