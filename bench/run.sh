@@ -136,6 +136,7 @@ declare -A LABEL=(
 	[fakeroot]="fakeroot"
 	[bwrap]="bwrap"
 )
+# shellcheck disable=SC2034 # used by name: table VIEW_RUNNERS VLABEL VIEW
 declare -A VLABEL=(
 	[native]="native"
 	[facet]="facet --backend=notify"
@@ -299,9 +300,9 @@ view_cmd() {
 	facet | facet-ptrace)
 		[ "$rn" = facet ] || backend=ptrace
 		if [ -n "$root" ]; then
-			CMD=("$FACET" --backend=$backend -R "$root" -w / -- "${inview[@]}")
+			CMD=("$FACET" --backend="$backend" -R "$root" -w / -- "${inview[@]}")
 		else
-			CMD=("$FACET" --backend=$backend -b "$host:$guest" -- "${inview[@]}")
+			CMD=("$FACET" --backend="$backend" -b "$host:$guest" -- "${inview[@]}")
 		fi
 		;;
 	proot)
