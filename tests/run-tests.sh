@@ -158,7 +158,7 @@ stray_pids() {
 		puid=$(awk '/^Uid:/ { print $2; exit }' "$d/status" 2>/dev/null) || continue
 		[ "$puid" = "$uid" ] || continue
 		grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null && continue
-		tr '\0' '\n' <"$d/environ" 2>/dev/null | grep -qxF "TEST_TMP=$CUR_TMP" || continue
+		tr '\0' '\n' 2>/dev/null <"$d/environ" | grep -qxF "TEST_TMP=$CUR_TMP" || continue
 		echo "${d#/proc/}"
 	done
 }
