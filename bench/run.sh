@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh: time workloads natively and under facet trace, strace, proot
-# and fakeroot; print a Markdown table of medians and ratios to native.
+# and fakeroot, and through views (bind mounts, an alternate root) under
+# facet, proot and bwrap; print Markdown tables of medians and ratios to
+# native.
 #
 # usage: bench/run.sh [--quick]
 # See bench/README.md for the environment variables and how to read the output.
@@ -20,7 +22,9 @@ Environment: FACET (default <repo>/build/facet), BENCH_RUNS, BENCH_OUT
 (default /tmp/facet-bench), BENCH_TIMEOUT (seconds per run, default 120),
 BENCH_MICRO_BUDGET (seconds per micro-benchmark run, default 0.5; 0 = always
 use the full loop count), BENCH_N_GETPPID, BENCH_N_STAT, BENCH_N_OPEN,
-BENCH_FIND_DIR, BENCH_TAR_DIR, BENCH_PYTHON.  See bench/README.md.
+BENCH_FIND_DIR, BENCH_TAR_DIR, BENCH_PYTHON, BENCH_DEBIAN_ROOT (default
+/var/cache/facet-tests/debian-trixie-minbase, from tests/fixtures/debian-root.sh).
+See bench/README.md.
 EOF
 }
 
@@ -54,6 +58,7 @@ else
 	MICRO_BUDGET=${BENCH_MICRO_BUDGET:-0.5}
 fi
 TIMEOUT=${BENCH_TIMEOUT:-120}
+DEBIAN_ROOT=${BENCH_DEBIAN_ROOT:-${FACET_TEST_CACHE:-/var/cache/facet-tests}/debian-trixie-minbase}
 OUT=${BENCH_OUT:-/tmp/facet-bench}
 FACET=${FACET:-$root/build/facet}
 case $FACET in /*) ;; *) FACET=$PWD/$FACET ;; esac
@@ -117,7 +122,10 @@ done
 
 # ----------------------------------------------------------------- runners --
 
-RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot)
+# The trace table's columns, the view table's, and all of them.
+TRACE_RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot)
+VIEW_RUNNERS=(native facet facet-ptrace proot bwrap)
+RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot bwrap)
 declare -A LABEL=(
 	[native]="native"
 	[facet]="facet trace"
@@ -126,8 +134,18 @@ declare -A LABEL=(
 	[strace-seccomp]="strace -f --seccomp-bpf"
 	[proot]="proot -b /usr"
 	[fakeroot]="fakeroot"
+	[bwrap]="bwrap"
+)
+# shellcheck disable=SC2034 # used by name: table VIEW_RUNNERS VLABEL VIEW
+declare -A VLABEL=(
+	[native]="native"
+	[facet]="facet --backend=notify"
+	[facet-ptrace]="facet --backend=ptrace"
+	[proot]="proot"
+	[bwrap]="bwrap"
 )
 declare -A UNAVAIL=()   # runner -> why it is not run at all ("n/a (...)")
+declare -A UNAVAIL_WHY=() # runner -> the longer reason, listed under the table
 declare -A BROKEN=()    # runner -> why it failed the pre-flight check
 
 # Sets PFX to the command prefix of runner $1.
@@ -140,6 +158,7 @@ prefix() {
 	strace-seccomp) PFX=(strace -f --seccomp-bpf -e trace=%file -o /dev/null) ;;
 	proot) PFX=(proot -b /usr) ;;
 	fakeroot) PFX=(fakeroot --) ;;
+	bwrap) PFX=(bwrap --dev-bind / /) ;;
 	esac
 }
 
@@ -147,12 +166,21 @@ prefix() {
 command -v strace >/dev/null || { UNAVAIL[strace]="n/a (not installed)"; UNAVAIL[strace-seccomp]="n/a (not installed)"; }
 command -v proot >/dev/null || UNAVAIL[proot]="n/a (not installed)"
 command -v fakeroot >/dev/null || UNAVAIL[fakeroot]="n/a (not installed)"
+# bwrap needs unprivileged user namespaces (or a setuid bwrap).
+if ! command -v bwrap >/dev/null; then
+	UNAVAIL[bwrap]="n/a (not installed)"
+elif ! msg=$(bwrap --dev-bind / / true 2>&1 </dev/null); then
+	UNAVAIL[bwrap]="skipped (no user namespaces)"
+	UNAVAIL_WHY[bwrap]="bwrap cannot create a user namespace for $(id -un): $(printf '%s\n' "$msg" | tail -n 1 | cut -c1-160)"
+fi
 
 # ---------------------------------------------------------------- workloads --
 
 MICRO=(getppid stat open)
 MACRO=(find tar python make)
-WORKLOADS=("${MICRO[@]}" "${MACRO[@]}")
+VIEW=(find-view tar-view python-root make-view)
+TRACE=("${MICRO[@]}" "${MACRO[@]}")
+WORKLOADS=("${TRACE[@]}" "${VIEW[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop)
 declare -A WLABEL=(
@@ -164,14 +192,35 @@ declare -A WLABEL=(
 	[python]="\`python3 -c 'import json,sqlite3,email,http.client'\`"
 	[make]="\`make -j2\` (bench/cproject, 13 files)"
 )
+
+# Views: the same workloads through a bind mount or in an alternate root.
+# Native runs them on the host paths; facet, proot and bwrap make the same
+# mount each (see view_cmd).
+VIEW_USR=/mnt/usr           # where /usr is bound for find-view and tar-view
+VIEW_PROJECT=/mnt/cproject  # where the project copy is bound for make-view
+PY_IMPORT='import json,sqlite3,email,http.client'
+# in_view_usr PATH: PATH under /usr as seen through the bind of /usr.
+in_view_usr() { printf '%s\n' "$VIEW_USR${1#/usr}"; }
+WLABEL+=(
+	[find-view]="\`find $(in_view_usr "$FIND_DIR") -xdev\`, \`-b /usr:$VIEW_USR\`"
+	[tar-view]="\`tar -C $(in_view_usr "$TAR_DIR") -cf - . \\| cat\`, \`-b /usr:$VIEW_USR\`"
+	[python-root]="\`python3 -c '$PY_IMPORT'\` in \`-R\` of a Debian root"
+	[make-view]="\`make -j2\` (bench/cproject), \`-b PROJECT:$VIEW_PROJECT\`"
+)
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
 # readable, which is normal for an unprivileged user.
-declare -A TOLERATED=([find]="1")
+declare -A TOLERATED=([find]="1" [find-view]="1")
 declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
 is_micro() { case $1 in getppid | stat | open) return 0 ;; esac; return 1; }
+is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
+
+# Sets RNS to the runners (columns) of workload $1.
+runners_for() {
+	if is_view "$1"; then RNS=("${VIEW_RUNNERS[@]}"); else RNS=("${TRACE_RUNNERS[@]}"); fi
+}
 
 [ -x "$BIN/getppid-loop" ] || SKIP[getppid]="helper not built"
 [ -x "$BIN/statloop" ] || SKIP[stat]="helper not built"
@@ -181,6 +230,19 @@ is_micro() { case $1 in getppid | stat | open) return 0 ;; esac; return 1; }
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
 command -v make >/dev/null || SKIP[make]="make not installed"
 command -v cc >/dev/null || SKIP[make]="no C compiler (cc)"
+for wl in find tar make; do
+	[ -z "${SKIP[$wl]:-}" ] || SKIP[$wl-view]=${SKIP[$wl]}
+done
+case $FIND_DIR in /usr/*) ;; *) SKIP[find-view]="BENCH_FIND_DIR ($FIND_DIR) is not under /usr" ;; esac
+case $TAR_DIR in /usr/*) ;; *) SKIP[tar-view]="BENCH_TAR_DIR ($TAR_DIR) is not under /usr" ;; esac
+# The root of the distribution test, built as root by tests/fixtures/debian-root.sh.
+if [ ! -d "$DEBIAN_ROOT" ]; then
+	SKIP[python-root]="no Debian root in $DEBIAN_ROOT (build it once, as root, with tests/fixtures/debian-root.sh, or set BENCH_DEBIAN_ROOT)"
+elif [ ! -x "$DEBIAN_ROOT/usr/bin/python3" ]; then
+	SKIP[python-root]="no python3 in $DEBIAN_ROOT"
+elif [ ! -e "$DEBIAN_ROOT/lib64/ld-linux-x86-64.so.2" ]; then
+	SKIP[python-root]="no x86-64 ld.so in $DEBIAN_ROOT (the native run uses it)"
+fi
 
 # Sets WCMD to the command of workload $1 with loop count $2 (micro only).
 # For make, first makes a fresh copy of the project (not timed).
@@ -200,16 +262,90 @@ wcmd() {
 	esac
 }
 
+# Sets CMD to view workload $1 under runner $2. The host directory HOST is
+# mounted at GUEST, or ROOT is the root; the native run is the same
+# workload on the host paths. Native python-root runs the root's own python3
+# with the root's ld.so and libraries, straight from the host paths: the same
+# program and files as in the root, with nothing translated.
+view_cmd() {
+	local wl=$1 rn=$2 host="" guest="" root="" native inview
+	case $wl in
+	find-view)
+		host=/usr guest=$VIEW_USR
+		native=(find "$FIND_DIR" -xdev)
+		inview=(find "$(in_view_usr "$FIND_DIR")" -xdev)
+		;;
+	tar-view)
+		host=/usr guest=$VIEW_USR
+		wcmd tar 0
+		native=("${WCMD[@]}")
+		inview=("${WCMD[@]:0:${#WCMD[@]}-1}" "$(in_view_usr "$TAR_DIR")")
+		;;
+	make-view)
+		wcmd make 0 # a fresh copy
+		host=$WORK/cproject guest=$VIEW_PROJECT
+		native=("${WCMD[@]}")
+		inview=(make -s -j2 -C "$VIEW_PROJECT" all check)
+		;;
+	python-root)
+		root=$DEBIAN_ROOT
+		native=(env PYTHONHOME="$root/usr" "$root/lib64/ld-linux-x86-64.so.2"
+			--library-path "$root/usr/lib/x86_64-linux-gnu" "$root/usr/bin/python3" -c "$PY_IMPORT")
+		inview=(/usr/bin/python3 -c "$PY_IMPORT")
+		;;
+	esac
+	local backend=notify
+	case $rn in
+	native) CMD=("${native[@]}") ;;
+	facet | facet-ptrace)
+		[ "$rn" = facet ] || backend=ptrace
+		if [ -n "$root" ]; then
+			CMD=("$FACET" --backend="$backend" -R "$root" -w / -- "${inview[@]}")
+		else
+			CMD=("$FACET" --backend="$backend" -b "$host:$guest" -- "${inview[@]}")
+		fi
+		;;
+	proot)
+		if [ -n "$root" ]; then
+			CMD=(proot -R "$root" -w / "${inview[@]}")
+		else
+			CMD=(proot -b "$host:$guest" "${inview[@]}")
+		fi
+		;;
+	bwrap)
+		if [ -n "$root" ]; then
+			CMD=(bwrap --bind "$root" / --dev /dev --proc /proc --chdir / "${inview[@]}")
+		else
+			# bwrap makes a missing mount point for real, which an
+			# unprivileged user cannot do in the host's /mnt: a tmpfs
+			# there takes it.
+			local mnt=()
+			[ -e "$guest" ] || mnt=(--tmpfs "$(dirname "$guest")")
+			CMD=(bwrap --dev-bind / / "${mnt[@]}" --bind "$host" "$guest" "${inview[@]}")
+		fi
+		;;
+	esac
+}
+
+# Sets CMD to workload $1 under runner $2, with loop count $3 (micro only).
+command_of() {
+	if is_view "$1"; then
+		view_cmd "$1" "$2"
+	else
+		prefix "$2"
+		wcmd "$1" "$3"
+		CMD=("${PFX[@]}" "${WCMD[@]}")
+	fi
+}
+
 # --------------------------------------------------------------- execution --
 
 # run PHASE WORKLOAD RUNNER N: run once, log to raw.tsv, set R_NS and R_ST.
 # Aborts the whole benchmark on ^C.
 run() {
 	local phase=$1 wl=$2 rn=$3 n=$4 line
-	prefix "$rn"
-	wcmd "$wl" "$n"
-	line=$("${TIMEIT[@]}" --timeout "$TIMEOUT" --stderr "$LOGS/$wl.$rn.err" -- \
-		"${PFX[@]}" "${WCMD[@]}")
+	command_of "$wl" "$rn" "$n"
+	line=$("${TIMEIT[@]}" --timeout "$TIMEOUT" --stderr "$LOGS/$wl.$rn.err" -- "${CMD[@]}")
 	local rc=$?
 	if [ $rc = 130 ]; then
 		note "run.sh: interrupted"
@@ -234,7 +370,7 @@ failure() {
 	local msg
 	msg=$(grep -v '^[[:space:]]*$' "$LOGS/$wl.$rn.err" 2>/dev/null | tail -n 1 | cut -c1-120)
 	[ -n "$msg" ] && why="$why: $msg"
-	printf '%s' "$why"
+	printf '%s (log: %s)' "$why" "$LOGS/$wl.$rn.err"
 }
 
 declare -A FAILED=()    # workload/runner -> reason
@@ -260,7 +396,7 @@ for rn in "${RUNNERS[@]}"; do
 	read -r _ st _ <<<"$line"
 	if [ "$st" != 0 ]; then
 		msg=$(grep -v '^[[:space:]]*$' "$LOGS/preflight.$rn.err" 2>/dev/null | tail -n 1 | cut -c1-120)
-		BROKEN[$rn]="cannot run \`true\` (status $st${msg:+: $msg})"
+		BROKEN[$rn]="cannot run \`true\` (status $st${msg:+: $msg}; log: $LOGS/preflight.$rn.err)"
 		note "  ${LABEL[$rn]}: FAILED pre-flight: ${BROKEN[$rn]}"
 	fi
 done
@@ -289,7 +425,7 @@ done
 for wl in "${MICRO[@]}"; do
 	[ -n "${SKIP[$wl]:-}" ] && continue
 	full=${N[$wl]}
-	for rn in "${RUNNERS[@]}"; do
+	for rn in "${TRACE_RUNNERS[@]}"; do
 		active "$rn" || continue
 		[ "$MICRO_BUDGET" = 0 ] && { NR[$wl/$rn]=$full; continue; }
 		run calibrate "$wl" "$rn" 0
@@ -319,15 +455,16 @@ for wl in "${MICRO[@]}"; do
 	done
 done
 
-# Measured runs: every repetition runs every workload under every runner,
-# starting with a different runner each time.
-nrun=${#RUNNERS[@]}
+# Measured runs: every repetition runs every workload under each of its
+# runners, starting with a different runner each time.
 for ((rep = 1; rep <= RUNS; rep++)); do
 	note "repetition $rep/$RUNS ($(($(date +%s) - started)) s elapsed)"
 	for wl in "${WORKLOADS[@]}"; do
 		[ -n "${SKIP[$wl]:-}" ] && continue
+		runners_for "$wl"
+		nrun=${#RNS[@]}
 		for ((k = 0; k < nrun; k++)); do
-			rn=${RUNNERS[$(((k + rep - 1) % nrun))]}
+			rn=${RNS[$(((k + rep - 1) % nrun))]}
 			active "$rn" || continue
 			[ -n "${FAILED[$wl/$rn]:-}" ] && continue
 			if is_micro "$wl"; then
@@ -340,7 +477,7 @@ for ((rep = 1; rep <= RUNS; rep++)); do
 				why=$(failure "$wl" "$rn")
 				if [ -n "$why" ]; then
 					FAILED[$wl/$rn]=$why
-					note "  $wl under ${LABEL[$rn]}: FAILED ($why)"
+					note "  $wl under $rn: FAILED ($why)"
 					break
 				fi
 				VALS[$wl/$rn/$n]+="$R_NS "
@@ -399,7 +536,76 @@ tool_version() {
 	strace) strace -V 2>/dev/null | head -n 1 | sed 's/ -- version//' ;;
 	proot) dpkg-query -W -f 'proot ${Version}' proot 2>/dev/null || echo proot ;;
 	fakeroot) fakeroot -v 2>/dev/null | head -n 1 | sed 's/ version//' ;;
+	bwrap) bwrap --version 2>/dev/null | head -n 1 ;;
 	esac
+}
+
+# table RUNNERS LABELS WORKLOADS: prints the Markdown table of the workloads
+# in the array named WORKLOADS (rows) under the runners in the array named
+# RUNNERS (columns, headed by the map named LABELS); appends to NOTES what is
+# to be listed under it and to CAPPED the reduced loop counts.
+table() {
+	local -n t_rns=$1 t_label=$2 t_wls=$3
+	local hdr="| workload |" sep="|---|" rn
+	for rn in "${t_rns[@]}"; do
+		hdr+=" ${t_label[$rn]} |"
+		sep+="---:|"
+	done
+	echo "$hdr"
+	echo "$sep"
+	local wl row base cell capnote
+	for wl in "${t_wls[@]}"; do
+		row="| ${WLABEL[$wl]} |"
+		if [ -n "${SKIP[$wl]:-}" ]; then
+			for rn in "${t_rns[@]}"; do row+=" – |"; done
+			echo "$row"
+			NOTES+=("${WLABEL[$wl]}: skipped, ${SKIP[$wl]}")
+			continue
+		fi
+		figure "$wl" native
+		base=$VAL
+		capnote=""
+		for rn in "${t_rns[@]}"; do
+			if [ -n "${UNAVAIL[$rn]:-}" ]; then
+				cell=${UNAVAIL[$rn]}
+			elif [ -n "${BROKEN[$rn]:-}" ]; then
+				cell="FAILED"
+			elif [ -n "${FAILED[$wl/$rn]:-}" ]; then
+				cell="FAILED"
+				NOTES+=("${WLABEL[$wl]} under ${t_label[$rn]}: ${FAILED[$wl/$rn]}")
+			else
+				figure "$wl" "$rn"
+				if [ -z "$VAL" ]; then
+					cell="–"
+				elif [ "$rn" = native ]; then
+					cell=$(fmt_value "$wl" "$VAL")
+				elif [ -n "$base" ]; then
+					cell="$(fmt_value "$wl" "$VAL") (×$(ratio "$VAL" "$base"))"
+				else
+					cell=$(fmt_value "$wl" "$VAL")
+				fi
+				if is_micro "$wl" && [ "${NR[$wl/$rn]}" != "${N[$wl]}" ]; then
+					capnote+="${capnote:+, }${t_label[$rn]} ${NR[$wl/$rn]}"
+				fi
+			fi
+			row+=" $cell |"
+		done
+		echo "$row"
+		[ -n "$capnote" ] && CAPPED+=("${SHORT[$wl]}: $capnote")
+	done
+	for rn in "${t_rns[@]}"; do
+		[ -n "${BROKEN[$rn]:-}" ] && NOTES+=("${t_label[$rn]}: every cell FAILED, ${BROKEN[$rn]}")
+		[ -n "${UNAVAIL_WHY[$rn]:-}" ] && NOTES+=("${t_label[$rn]}: ${UNAVAIL[$rn]}, ${UNAVAIL_WHY[$rn]}")
+	done
+}
+
+# Prints NOTES as a list, after an empty line, and empties it.
+list_notes() {
+	[ ${#NOTES[@]} -gt 0 ] || return 0
+	echo
+	local n
+	for n in "${NOTES[@]}"; do echo "- $n"; done
+	NOTES=()
 }
 
 report() {
@@ -413,7 +619,7 @@ report() {
 	echo "- BENCH_RUNS: $RUNS (median of $RUNS run$([ "$RUNS" = 1 ] || echo s) after a warm-up run$([ $quick = 1 ] && echo ', --quick'))"
 	echo "- user: $(id -un) (uid $(id -u))"
 	local tools=() t v
-	for t in facet strace proot fakeroot; do
+	for t in facet strace proot fakeroot bwrap; do
 		case $t in
 		facet) [ -x "$FACET" ] || continue ;;
 		*) command -v "$t" >/dev/null || continue ;;
@@ -423,70 +629,29 @@ report() {
 	done
 	[ ${#tools[@]} -gt 0 ] && echo "- tools: $(IFS=,; echo "${tools[*]}" | sed 's/,/, /g')"
 	echo
-	local hdr="| workload |" sep="|---|" rn
-	for rn in "${RUNNERS[@]}"; do
-		hdr+=" ${LABEL[$rn]} |"
-		sep+="---:|"
-	done
-	echo "$hdr"
-	echo "$sep"
-	local wl row base cell notes=() capped=() capnote
-	for wl in "${WORKLOADS[@]}"; do
-		row="| ${WLABEL[$wl]} |"
-		if [ -n "${SKIP[$wl]:-}" ]; then
-			for rn in "${RUNNERS[@]}"; do row+=" – |"; done
-			echo "$row"
-			notes+=("${WLABEL[$wl]}: skipped, ${SKIP[$wl]}")
-			continue
-		fi
-		figure "$wl" native
-		base=$VAL
-		capnote=""
-		for rn in "${RUNNERS[@]}"; do
-			if [ -n "${UNAVAIL[$rn]:-}" ]; then
-				cell=${UNAVAIL[$rn]}
-			elif [ -n "${BROKEN[$rn]:-}" ]; then
-				cell="FAILED"
-			elif [ -n "${FAILED[$wl/$rn]:-}" ]; then
-				cell="FAILED"
-				notes+=("${WLABEL[$wl]} under ${LABEL[$rn]}: ${FAILED[$wl/$rn]}")
-			else
-				figure "$wl" "$rn"
-				if [ -z "$VAL" ]; then
-					cell="–"
-				elif [ "$rn" = native ]; then
-					cell=$(fmt_value "$wl" "$VAL")
-				elif [ -n "$base" ]; then
-					cell="$(fmt_value "$wl" "$VAL") (×$(ratio "$VAL" "$base"))"
-				else
-					cell=$(fmt_value "$wl" "$VAL")
-				fi
-				if is_micro "$wl" && [ "${NR[$wl/$rn]}" != "${N[$wl]}" ]; then
-					capnote+="${capnote:+, }${LABEL[$rn]} ${NR[$wl/$rn]}"
-				fi
-			fi
-			row+=" $cell |"
-		done
-		echo "$row"
-		[ -n "$capnote" ] && capped+=("${SHORT[$wl]}: $capnote")
-	done
+	NOTES=()
+	CAPPED=()
+	table TRACE_RUNNERS LABEL TRACE
 	echo
 	echo "Cells: median wall time of $RUNS run$([ "$RUNS" = 1 ] || echo s) (×ratio to native). Micro-benchmarks:"
 	echo "(median time at N − median time at N=0) / N, with N = $N_GETPPID getppid, $N_STAT stat,"
 	echo "$N_OPEN open+close calls, so process start-up is not counted."
-	if [ ${#capped[@]} -gt 0 ]; then
+	if [ ${#CAPPED[@]} -gt 0 ]; then
 		echo "Runners too slow for the full N within ${MICRO_BUDGET} s per run used fewer calls:"
 		local c
-		for c in "${capped[@]}"; do echo "$c;"; done | sed '$ s/;$/./'
+		for c in "${CAPPED[@]}"; do echo "$c;"; done | sed '$ s/;$/./'
 	fi
-	for rn in "${RUNNERS[@]}"; do
-		[ -n "${BROKEN[$rn]:-}" ] && notes+=("${LABEL[$rn]}: every cell FAILED, ${BROKEN[$rn]}")
-	done
-	if [ ${#notes[@]} -gt 0 ]; then
-		echo
-		local n
-		for n in "${notes[@]}"; do echo "- $n"; done
-	fi
+	list_notes
+	echo
+	echo "### Views"
+	echo
+	echo "The same workloads through a bind mount (facet and proot \`-b HOST:GUEST\`, bwrap"
+	echo "\`--dev-bind / / --bind HOST GUEST\`) or in a Debian root ($DEBIAN_ROOT: facet and"
+	echo "proot \`-R\`, bwrap \`--bind ROOT / --dev /dev --proc /proc\`); native runs them on the"
+	echo "host paths. No tracing."
+	echo
+	table VIEW_RUNNERS VLABEL VIEW
+	list_notes
 }
 
 report | tee "$OUT/results.md"

@@ -13,13 +13,19 @@
 #
 # Each test gets FACET, HELPERS, TEST_TMP (a fresh directory, removed
 # afterwards) and FACET_BACKEND in a clean environment, a time limit, and
-# stdin from /dev/null. A program or script exits 0 to pass, 77 to skip
+# stdin from /dev/null. A test with a line "# fixture: debian-root" also gets
+# FACET_DEBIAN_ROOT (or FACET_DEBIAN_ROOT_SKIP / _ERROR): the runner first
+# runs tests/fixtures/debian-root.sh, still as root, which builds a Debian
+# root outside the repository once (FACET_TEST_CACHE, default
+# /var/cache/facet-tests) and reuses it later. A program or script exits 0 to pass, 77 to skip
 # (its last line of output says why), anything else to fail.
 #
 # PATTERNs, if given, select the tests whose names contain one of them.
 # Environment: BUILD_DIR, FACET_BACKENDS (default "notify ptrace"),
-# TEST_TIMEOUT (seconds per test, default 120), FACET_TEST_USER (default
-# facet-test), MESON_ARGS (extra arguments for meson setup).
+# TEST_TIMEOUT (seconds per test, default 120), FIXTURE_TIMEOUT (seconds for
+# preparing a fixture, default 900), FACET_TEST_USER (default facet-test),
+# MESON_ARGS (extra arguments for meson setup), and the fixture scripts'
+# variables (FACET_TEST_CACHE, FACET_DEBIAN_RELEASE, FACET_DEBIAN_MIRROR).
 #
 # A test that leaves a process behind fails (the process is killed).
 # Prints PASS/FAIL/SKIP lines and, last, "N passed, N failed, N skipped";
@@ -37,6 +43,7 @@ case $BUILD_DIR in
 esac
 BACKENDS=${FACET_BACKENDS:-notify ptrace}
 TIMEOUT=${TEST_TIMEOUT:-120}
+FIXTURE_TIMEOUT=${FIXTURE_TIMEOUT:-900}
 TEST_USER=${FACET_TEST_USER:-facet-test}
 SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PATTERNS=("$@")
@@ -279,6 +286,53 @@ else
 	TEST_PATH=${PATH:-$SYSTEM_PATH}
 fi
 
+# --- fixtures ---------------------------------------------------------------------
+# A test that needs a fixture says so in a line "# fixture: NAME". The runner
+# prepares each fixture a selected test needs once, before the tests (as root,
+# still privileged: building a root takes debootstrap and chroot), and passes
+# its result to the tests in the environment.
+
+fixture_env=()
+
+needs_fixture() { # NAME FIXTURE
+	grep -qx "# fixture: $2" "$REPO/tests/integration/$1.sh"
+}
+
+# The Debian root (tests/fixtures/debian-root.sh): its path in
+# FACET_DEBIAN_ROOT; or, without one, the script's one-line reason in
+# FACET_DEBIAN_ROOT_SKIP when no mirror is reachable (status 69: the test
+# skips) and in FACET_DEBIAN_ROOT_ERROR otherwise (the test fails).
+prepare_debian_root() {
+	local out=$LOGDIR/debian-root.out log=$LOGDIR/debian-root.log line
+	echo "preparing the Debian root (tests/fixtures/debian-root.sh; building it takes a minute or more)"
+	run_bg "$log" timeout -k 10 "$FIXTURE_TIMEOUT" \
+		sh -c 'exec "$1" >"$2"' sh "$REPO/tests/fixtures/debian-root.sh" "$out"
+	line=$(head -n 1 "$out" 2>/dev/null)
+	case $RC in
+	0)
+		echo "Debian root: $line"
+		fixture_env+=("FACET_DEBIAN_ROOT=$line")
+		;;
+	69)
+		echo "no Debian root: $line"
+		fixture_env+=("FACET_DEBIAN_ROOT_SKIP=$line")
+		;;
+	*)
+		[ "$RC" = 124 ] && line="timed out after ${FIXTURE_TIMEOUT}s"
+		echo "no Debian root (tests/fixtures/debian-root.sh exited with $RC): ${line:-no reason given}"
+		tail -n 20 "$log" | indent
+		fixture_env+=("FACET_DEBIAN_ROOT_ERROR=${line:-tests/fixtures/debian-root.sh exited with $RC}")
+		;;
+	esac
+}
+
+for name in "${tests[@]}"; do
+	if needs_fixture "$name" debian-root; then
+		prepare_debian_root
+		break
+	fi
+done
+
 # Pass a few locale and terminal settings through; everything else is reset.
 keep_env=()
 for v in LANG LC_ALL TERM TZ; do
@@ -305,7 +359,7 @@ for name in "${tests[@]}"; do
 		run_bg "$log" sh -c 'cd "$1" && shift && exec "$@"' sh "$CUR_TMP" \
 			timeout -k 10 "$TIMEOUT" "${as_user[@]}" \
 			env -i "${default_signals[@]}" PATH="$TEST_PATH" HOME="$TEST_HOME" USER="$user_name" LOGNAME="$user_name" \
-			TMPDIR=/tmp "${keep_env[@]}" \
+			TMPDIR=/tmp "${keep_env[@]}" "${fixture_env[@]}" \
 			FACET="$FACET" HELPERS="$HELPERS" TEST_TMP="$CUR_TMP" FACET_BACKEND="$backend" \
 			bash "$TESTS/integration/$name.sh"
 		strays=$(reap_strays)
