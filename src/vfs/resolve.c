@@ -387,9 +387,12 @@ static void result_guest(struct walk *w, struct vfs_result *out)
 	long n = w->ops->fd_path(w->ops->ctx, w->fd, w->s->tmp, sizeof(w->s->tmp));
 	if (n <= 0 || (size_t)n >= sizeof(w->s->tmp))
 		return;
-	long g = vfs_host_to_guest(w->t, w->mount, w->s->tmp, (size_t)n, out->guest);
+	int m = w->mount;
+	long g = m >= 0 ? vfs_host_to_guest(w->t, m, w->s->tmp, (size_t)n, out->guest)
+			: vfs_guest_of_host(w->t, w->s->tmp, (size_t)n, out->guest, &m);
 	if (g < 0)
 		return;
+	out->mount = m;
 	out->guest_len = (size_t)g;
 	out->guest_known = true;
 }
@@ -416,6 +419,32 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 	vfs_memcpy(s->rest, path, len + 1);
 	w.end = len;
 
+	/* Below a start with no mount point under it, the kernel may walk the
+	 * whole relative path at once; only if it refuses (an escape above the
+	 * start) is the start's guest path needed. */
+	if ((flags & VFS_START_PLAIN) && path[0] != '/' && !(flags & (VFS_IN_ROOT | VFS_BENEATH))) {
+		int err;
+		w.fd = start->fd;
+		w.mount = -1;
+		if (kernel_walk(&w, 0, out, &err)) {
+			if (err < 0) {
+				drop(&w);
+				return err;
+			}
+			out->fd = w.fd;
+			out->mount = -1;
+			out->guest_known = false;
+			if ((flags & VFS_WANT_GUEST) && out->guest)
+				result_guest(&w, out);
+			return 0;
+		}
+		w.fd = -1;
+		w.owned = false;
+		w.kernel_may_walk = true;
+		w.flags = flags;
+		if (flags & VFS_CREATE)
+			w.flags |= VFS_FOLLOW;
+	}
 	/* Where relative names start: the start's guest path, found from its
 	 * host path if the caller does not know it. */
 	const char *sg = start->guest;

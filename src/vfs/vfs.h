@@ -129,6 +129,9 @@ enum vfs_flags {
 	VFS_NO_MAGICLINKS = 1u << 7,   /* RESOLVE_NO_MAGICLINKS */
 	VFS_WANT_GUEST = 1u << 8,      /* fill in the result's guest path */
 	VFS_CREATE = 1u << 9,          /* follow; a missing last component gives its parent */
+	VFS_START_PLAIN = 1u << 10,    /* the caller knows that no mount point lies below the
+					* start: the kernel may walk from it before its guest
+					* path is known (the result's mount is then -1) */
 };
 
 /*

@@ -14,7 +14,7 @@ int64_t view_write_out(struct facet_task *t, uint64_t addr, const void *data, si
 /* "/proc/self/fd/N": a name for exactly the object fd N refers to. */
 void view_magic(char *buf, size_t size, int fd);
 /* Writes to this name must fail with EROFS. */
-bool view_read_only(struct facet_task *t, const struct pc_name *n);
+bool view_read_only(struct facet_task *t, struct pc_name *n);
 
 int64_t view_modify(struct facet_task *t, const struct call *c, const struct path_call *pc);
 void view_open(struct facet_task *t, const struct call *c, const struct path_call *pc, enum call_route route,

@@ -82,7 +82,7 @@ static int64_t do_statx(struct facet_task *t, const struct call *c, const struct
 	return view_write_out(t, c->sc.args[pc->a2], &stx, sizeof(stx), 0);
 }
 
-bool view_read_only(struct facet_task *t, const struct pc_name *n)
+bool view_read_only(struct facet_task *t, struct pc_name *n)
 {
 	unsigned f = pc_mount_flags(t, n);
 	return f & (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC);

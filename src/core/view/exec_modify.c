@@ -30,7 +30,7 @@ static bool is_dots(const char *name)
 }
 
 /* The creating calls: EEXIST wins over EROFS, as in the kernel. */
-static int64_t may_create(struct facet_task *t, const struct pc_name *n)
+static int64_t may_create(struct facet_task *t, struct pc_name *n)
 {
 	struct stat st;
 	if (n->r.mount_point)
@@ -43,7 +43,7 @@ static int64_t may_create(struct facet_task *t, const struct pc_name *n)
 }
 
 /* The removing calls: "." ".." and "/" are the kernel's to refuse. */
-static int64_t may_remove(struct facet_task *t, const struct pc_name *n)
+static int64_t may_remove(struct facet_task *t, struct pc_name *n)
 {
 	if (is_dots(n->r.name))
 		return 0;
@@ -122,7 +122,7 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 		return r;
 	}
 	bool by_object = !(v1 & VFS_PARENT) || old.empty;
-	if (old.r.mount != new.r.mount)
+	if (pc_mount(t, &old) != pc_mount(t, &new))
 		r = -EXDEV;
 	else if (pc->op == PC_RENAME)
 		r = (is_dots(old.r.name) || is_dots(new.r.name)) ? 0

@@ -195,9 +195,12 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 	}
 	char magic[40];
 	view_magic(magic, sizeof(magic), n->r.fd);
-	mode_t old = umask(view_task(t)->fs->umask);
+	/* Only O_TMPFILE creates here: the umask matters for it alone. */
+	bool tmpfile = (o->flags & __O_TMPFILE) == __O_TMPFILE;
+	mode_t old = tmpfile ? umask(view_task(t)->fs->umask) : 0;
 	int fd = open(magic, (o->flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC | O_NOCTTY, o->mode);
-	umask(old);
+	if (tmpfile)
+		umask(old);
 	answer_fd(res, fd, o->flags);
 }
 

@@ -133,7 +133,7 @@ static int start_dir(struct facet_task *t, int64_t dirfd, struct vfs_dir *start,
 		return fd;
 	*owned = fd;
 	*start = (struct vfs_dir){ NULL, 0, fd };
-	return 0;
+	return view_is_fence(t->session->vs, fd) ? 0 : 1;
 }
 
 /* The mount a host fd lies in, by its path; -1 if outside the view. */
@@ -167,6 +167,10 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 	struct vfs_dir root = { fs->root, fs->root_len, fs->root_fd }, start;
 	int owned;
 	int r = start_dir(t, di >= 0 ? (int64_t)(int)arg(c, di) : AT_FDCWD, &start, &owned);
+	if (r == 1) {
+		vflags |= VFS_START_PLAIN;
+		r = 0;
+	}
 	if (r < 0) {
 		if (r != -EBADF || path[0] != '/' || (vflags & (VFS_BENEATH | VFS_IN_ROOT)))
 			return r;
@@ -192,10 +196,18 @@ void pc_name_release(struct pc_name *n)
 	n->r.fd = -1;
 }
 
-unsigned pc_mount_flags(struct facet_task *t, const struct pc_name *n)
+int pc_mount(struct facet_task *t, struct pc_name *n)
+{
+	if (n->r.mount < 0 && n->r.fd >= 0)
+		n->r.mount = mount_of_fd(t, n->r.fd);
+	return n->r.mount;
+}
+
+unsigned pc_mount_flags(struct facet_task *t, struct pc_name *n)
 {
 	const struct vfs_table *tb = view_vfs(t)->table;
-	if (n->r.mount < 0 || (uint32_t)n->r.mount >= tb->nmounts)
+	int m = pc_mount(t, n);
+	if (m < 0 || (uint32_t)m >= tb->nmounts)
 		return 0;
-	return tb->mounts[n->r.mount].flags;
+	return tb->mounts[m].flags;
 }

@@ -55,7 +55,10 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 /* The VFS_* flags for the first name of c, from its row and flags. */
 unsigned pc_vfs_flags(const struct path_call *pc, const struct call *c);
 void pc_name_release(struct pc_name *n);
-/* The mount's flags of a resolved name (0 if unknown). */
-unsigned pc_mount_flags(struct facet_task *t, const struct pc_name *n);
+/* The mount a resolved name is in (found from its host path if the
+ * resolver did not say), and that mount's VFS_MOUNT_* flags (0 if the
+ * name is outside the view). */
+int pc_mount(struct facet_task *t, struct pc_name *n);
+unsigned pc_mount_flags(struct facet_task *t, struct pc_name *n);
 
 #endif

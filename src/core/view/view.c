@@ -462,6 +462,63 @@ static int find_augmented(struct view_state *vs)
 	return 0;
 }
 
+static int add_ident(struct view_state *vs, const struct stat *st)
+{
+	for (unsigned i = 0; i < vs->nfences; i++)
+		if (vs->fences[i].dev == st->st_dev && vs->fences[i].ino == st->st_ino)
+			return 0;
+	struct view_ident *f = realloc(vs->fences, (vs->nfences + 1) * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	vs->fences = f;
+	f[vs->nfences++] = (struct view_ident){ st->st_dev, st->st_ino };
+	return 0;
+}
+
+/* The host directories of every guest directory above a mount point, and
+ * the devices of the view's procfs mounts. */
+static int find_fences(struct view_state *vs)
+{
+	const struct vfs_table *t = vs->table;
+	struct stat st;
+	for (unsigned i = 0; i < t->nmounts; i++) {
+		const char *guest = vfs_mount_guest(t, (int)i);
+		if (t->mounts[i].flags & VFS_MOUNT_PROC) {
+			if (stat(vfs_mount_host(t, (int)i), &st) == 0) {
+				dev_t *d = realloc(vs->proc_devs, (vs->nproc_devs + 1) * sizeof(*d));
+				if (!d)
+					return -ENOMEM;
+				vs->proc_devs = d;
+				d[vs->nproc_devs++] = st.st_dev;
+			}
+		}
+		char anc[VFS_PATH_MAX], host[PATH_MAX];
+		size_t len = t->mounts[i].guest_len;
+		while (len > 1) {
+			len = vfs_dirname_len(guest, len);
+			memcpy(anc, guest, len);
+			anc[len] = '\0';
+			if (host_of(t, anc, host, sizeof(host)) == 0 && stat(host, &st) == 0 && add_ident(vs, &st) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+bool view_is_fence(const struct view_state *vs, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return true;
+	for (unsigned i = 0; i < vs->nproc_devs; i++)
+		if (vs->proc_devs[i] == st.st_dev)
+			return true;
+	for (unsigned i = 0; i < vs->nfences; i++)
+		if (vs->fences[i].dev == st.st_dev && vs->fences[i].ino == st.st_ino)
+			return true;
+	return false;
+}
+
 /* -w, or the current directory if the view shows it, or "/". */
 static int choose_cwd(struct facet_session *s, struct view_state *vs)
 {
@@ -504,7 +561,7 @@ int view_start(struct facet_session *s)
 		if (vs->mount_fds[i] < 0)
 			return session_fail(s, -errno, "opening %s", vfs_mount_host(vs->table, (int)i));
 	}
-	if ((r = find_augmented(vs)) < 0)
+	if ((r = find_augmented(vs)) < 0 || (r = find_fences(vs)) < 0)
 		return r;
 	if ((r = choose_cwd(s, vs)) < 0)
 		return r;
@@ -551,6 +608,8 @@ void view_stop(struct facet_session *s)
 	free(vs->scratch);
 	free(vs->augment);
 	free(vs->extra);
+	free(vs->fences);
+	free(vs->proc_devs);
 	free(vs);
 	s->vs = NULL;
 }

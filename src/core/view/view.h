@@ -60,6 +60,13 @@ struct view_state {
 	unsigned naugment;
 	struct view_extra *extra;
 	unsigned nextra;
+	/* Host directories above mount points (and procfs): a walk from one
+	 * of them must watch for mount points; from any other, the kernel
+	 * may walk alone. */
+	struct view_ident { dev_t dev; ino_t ino; } *fences;
+	unsigned nfences;
+	dev_t *proc_devs;
+	unsigned nproc_devs;
 	pid_t self;                        /* the supervisor's pid, for /proc/PID/fd/N names */
 	char start_cwd[VFS_PATH_MAX];      /* the command's starting directory (guest) */
 	int start_fd;                      /* ... and its host directory */
@@ -98,6 +105,8 @@ struct view_task {
 int view_start(struct facet_session *s);        /* builds view_state */
 void view_stop(struct facet_session *s);
 const struct vfs_view *view_vfs(struct facet_task *t);
+/* Whether a walk from host directory fd may meet a mount point. */
+bool view_is_fence(const struct view_state *vs, int fd);
 /* PATH search for the command, in the view: the guest path into out. */
 int view_find_command(struct facet_session *s, const char *name, char *out, size_t size);
 /* "/proc/self/fd/N" */
