@@ -62,6 +62,9 @@ extern struct conform_ctx ctx;
 extern const struct conform_case setup_cases[];
 extern const struct conform_case path_cases[];
 extern const struct conform_case symlink_cases[];
+extern const struct conform_case at_cases[];
+extern const struct conform_case modify_cases[];
+extern const struct conform_case openat2_cases[];
 
 /* --- results (out.c) -------------------------------------------------------- */
 
