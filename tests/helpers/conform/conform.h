@@ -65,6 +65,8 @@ extern const struct conform_case symlink_cases[];
 extern const struct conform_case at_cases[];
 extern const struct conform_case modify_cases[];
 extern const struct conform_case openat2_cases[];
+extern const struct conform_case open_cases[];
+extern const struct conform_case errno_cases[];
 
 /* --- results (out.c) -------------------------------------------------------- */
 
