@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	fresh_t();
 	static const struct conform_case *const groups[] = {
 		setup_cases, path_cases, symlink_cases, at_cases, modify_cases, openat2_cases,
-		open_cases, errno_cases,
+		open_cases, errno_cases, cwd_cases, misc_cases,
 	};
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		run_cases(groups[i]);

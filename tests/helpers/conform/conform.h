@@ -67,6 +67,8 @@ extern const struct conform_case modify_cases[];
 extern const struct conform_case openat2_cases[];
 extern const struct conform_case open_cases[];
 extern const struct conform_case errno_cases[];
+extern const struct conform_case cwd_cases[];
+extern const struct conform_case misc_cases[];
 
 /* --- results (out.c) -------------------------------------------------------- */
 
