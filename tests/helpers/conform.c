@@ -1,4 +1,5 @@
 /* helper-conform ROOT
+ * helper-conform --exec-report [ARG...]   (what the exec cases run)
  *
  * Runs a fixed list of file-system cases against the directory ROOT and
  * prints one line per case, "case-name: RESULT", RESULT being values or
@@ -138,6 +139,9 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "--exec-report") == 0)
+		return exec_report(argc, argv);
+
 	if (argc != 2)
 		return usage();
 	const char *root = argv[argc - 1];
@@ -167,7 +171,7 @@ int main(int argc, char **argv)
 	fresh_t();
 	static const struct conform_case *const groups[] = {
 		setup_cases, path_cases, symlink_cases, at_cases, modify_cases, openat2_cases,
-		open_cases, errno_cases, cwd_cases, misc_cases,
+		open_cases, errno_cases, cwd_cases, misc_cases, exec_cases, task_cases,
 	};
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		run_cases(groups[i]);

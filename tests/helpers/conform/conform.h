@@ -69,6 +69,8 @@ extern const struct conform_case open_cases[];
 extern const struct conform_case errno_cases[];
 extern const struct conform_case cwd_cases[];
 extern const struct conform_case misc_cases[];
+extern const struct conform_case exec_cases[];
+extern const struct conform_case task_cases[];
 
 /* --- results (out.c) -------------------------------------------------------- */
 
@@ -135,5 +137,11 @@ long sys_renameat2(int olddir, const char *oldpath, int newdir, const char *newp
 long sys_execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags);
 long sys_close_range(unsigned first, unsigned last, unsigned flags);
 long sys_getcwd(char *buf, size_t size);
+
+/* --- exec (exec.c) ------------------------------------------------------------------------ */
+
+/* helper-conform --exec-report ARG...: prints argv, /proc/self/cmdline,
+ * AT_EXECFN and the working directory on one line. */
+int exec_report(int argc, char **argv);
 
 #endif
