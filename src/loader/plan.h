@@ -56,6 +56,9 @@
  * filename given to execve); the loader keeps a copy of this size. */
 #define LOADER_EXECFN_MAX 4096u
 
+/* The kernel's comm, NUL included (TASK_COMM_LEN). */
+#define LOADER_COMM_LEN 16
+
 /* Extra images per plan (the in-process runtime needs one). */
 #define LOADER_PLAN_MAX_EXTRAS 8u
 

@@ -11,9 +11,6 @@
 
 #include "loader/plan.h"
 
-/* The kernel's comm is 16 bytes, NUL included. */
-#define LOADER_COMM_LEN 16
-
 struct loader_plan_image_spec {
 	const char *path;	/* what the loader opens: normally /proc/<supervisor>/fd/<n> */
 	uint64_t addr;		/* page-aligned address of the image's first page */
