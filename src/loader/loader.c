@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * facet's loader: carries out a load plan (plan.h) and returns the address
+ * the entry code (arch/<cpu>/start.S) jumps to. Freestanding, no
+ * relocations: every address is computed relative to the instruction
+ * pointer, and global data is only zero-initialized (.bss) or tables
+ * without pointers.
+ */
+#include <linux/auxvec.h>
+#include <linux/errno.h>
+#include <linux/prctl.h>
+
+#include "loader/auxv.h"
+#include "loader/elf.h"
+#include "loader/fail.h"
+#include "loader/layout.h"
+#include "loader/lib.h"
+#include "loader/mm.h"
+#include "loader/plan.h"
+#include "sys.h"
+
+/* What must outlive the plan, which the program's stack will overwrite. */
+static char execfn_copy[LOADER_EXECFN_MAX];
+static char comm_copy[LOADER_COMM_LEN];
+
+/* The plan lies below the stack the loader uses (LOADER_STACK_RESERVE)
+ * and within LOADER_PLAN_MAX of it: anything else is not the supervisor's
+ * doing, and reading it could fault. */
+static const struct loader_plan *get_plan(uint64_t addr, uint64_t sp)
+{
+	if (addr == 0)
+		loader_fail("no load plan", NULL, "facet-loader is started by facet, not by hand", -EINVAL);
+	uint64_t low = sp - LOADER_STACK_RESERVE - LOADER_PLAN_MAX;
+	if (addr % 8 != 0 || addr < low || addr > sp - LOADER_STACK_RESERVE - sizeof(struct loader_plan))
+		loader_fail("load plan", NULL, "not below the stack pointer", -EFAULT);
+	const struct loader_plan *plan = (const struct loader_plan *)addr;
+	const char *why = NULL;
+	int err = loader_plan_check(plan, (uint32_t)(sp - LOADER_STACK_RESERVE - addr), &why);
+	if (err < 0)
+		loader_fail("load plan", NULL, why, err);
+	return plan;
+}
+
+static void copy_str(char *dst, const char *src, uint64_t size)
+{
+	uint64_t n = loader_strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int open_file(const char *path)
+{
+	return (int)sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+}
+
+struct loaded {
+	struct elf_image img;
+	int has_interp;		/* PT_INTERP */
+	int exec_stack;		/* PT_GNU_STACK with PF_X */
+	int static_pie;		/* ET_DYN without PT_INTERP */
+};
+
+/* Opens, checks and maps one image, then closes it; a failure names the
+ * image with what and name. The program is the image placed NEAR. */
+static void load(const char *what, const char *name, const char *path, struct elf_place place,
+		 uint64_t page, struct loaded *out)
+{
+	int fd = open_file(path);
+	if (fd < 0)
+		loader_fail(what, name, "cannot open", fd);
+	struct elf_file f;
+	const char *why = NULL;
+	int err = elf_read(fd, &f, &why);
+	/* Only the program is "not executable"; the kernel says ELIBBAD for
+	 * an interpreter it cannot use, and so for the other images. */
+	if (err == -ENOEXEC && place.how != ELF_PLACE_NEAR)
+		err = -ELIBBAD;
+	if (err < 0)
+		loader_fail(what, name, why, err);
+	out->has_interp = f.has_interp;
+	out->exec_stack = f.exec_stack;
+	out->static_pie = f.eh.e_type == ET_DYN && !f.has_interp;
+	/* Only a PIE with an interpreter goes near ELF_ET_DYN_BASE; a static
+	 * PIE is placed like an interpreter (load_elf_binary()). */
+	if (place.how == ELF_PLACE_NEAR && !f.has_interp)
+		place.how = ELF_PLACE_ANY;
+	if ((err = elf_map(&f, &place, page, &out->img, &why)) < 0)
+		loader_fail(what, name, why, err);
+	sys_close(fd);
+}
+
+static void load_extras(const struct loader_plan *plan, uint64_t page)
+{
+	const struct loader_plan_image *x = loader_plan_images(plan);
+	for (uint32_t i = 0; i < plan->extra_count; i++) {
+		const char *path = loader_plan_str(plan, x[i].path);
+		if (x[i].addr & (page - 1))
+			loader_fail("extra image", path, "address not page-aligned", -EINVAL);
+		struct loaded img;
+		load("extra image", path, path, (struct elf_place){ ELF_PLACE_FIXED, x[i].addr }, page, &img);
+	}
+}
+
+static void set_auxv(struct initial_stack *st, const struct elf_image *prog, uint64_t base)
+{
+	auxv_set(st, AT_PHDR, prog->phdr);
+	auxv_set(st, AT_PHENT, sizeof(loader_phdr));
+	auxv_set(st, AT_PHNUM, prog->phnum);
+	auxv_set(st, AT_ENTRY, prog->entry);
+	auxv_set(st, AT_BASE, base);
+	auxv_set(st, AT_EXECFN, (uint64_t)execfn_copy);
+}
+
+/* Called by start.S with %rdi as the kernel and the supervisor left it. */
+uint64_t loader_main(uint64_t plan_addr, uint64_t *sp);
+
+uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
+{
+	struct initial_stack st;
+	stack_read(sp, &st);
+	const struct loader_plan *plan = get_plan(plan_addr, (uint64_t)sp);
+	const char *name = loader_plan_str(plan, plan->execfn);
+	copy_str(execfn_copy, name, sizeof(execfn_copy));
+	copy_str(comm_copy, loader_plan_str(plan, plan->comm), sizeof(comm_copy));
+	name = execfn_copy;
+
+	uint64_t page = auxv_get(&st, AT_PAGESZ, LOADER_PAGE_SIZE);
+	uint32_t randomize = layout_randomize(plan->flags);
+	load_extras(plan, page);
+
+	struct loaded prog, interp;
+	load("program", name, loader_plan_str(plan, plan->program),
+	     (struct elf_place){ ELF_PLACE_NEAR, layout_pie_base(randomize, page) }, page, &prog);
+	if (prog.has_interp != (plan->interp != 0))
+		loader_fail("program", name, prog.has_interp ? "has an interpreter the plan does not give"
+							     : "has no interpreter but the plan gives one", -EINVAL);
+	uint64_t entry = prog.img.entry, base = 0;
+	if (plan->interp) {
+		load("interpreter of", name, loader_plan_str(plan, plan->interp),
+		     (struct elf_place){ ELF_PLACE_ANY, 0 }, page, &interp);
+		entry = interp.img.entry;
+		base = interp.img.bias;
+	}
+
+	uint64_t strings_end, top = stack_top(&st, page, &strings_end);
+	set_auxv(&st, &prog.img, base);
+	mm_describe(&st, &prog.img, layout_brk(&prog.img, prog.static_pie, randomize, page), strings_end);
+	long r;
+	if (prog.exec_stack && (r = mm_exec_stack(&st, top, page)) < 0)
+		loader_fail("program", name, "cannot make the stack executable", r);
+	if ((r = sys_prctl(PR_SET_NAME, (unsigned long)comm_copy, 0, 0, 0)) < 0)
+		loader_fail("program", name, "cannot set the process name", r);
+	return entry;
+}
