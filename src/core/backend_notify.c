@@ -168,6 +168,8 @@ int notify_handle(struct facet_session *s)
 		if (keep_traced_adopt(s, (pid_t)req.pid) < 0)
 			return 0; /* killed; its pending call dies with it */
 		t = task_get(s, (pid_t)req.pid, 0);
+		t->announced = true;
+		t->fresh = false;
 	}
 	if (continue_deferred(s, t, req.id))
 		return 0;
@@ -175,6 +177,11 @@ int notify_handle(struct facet_session *s)
 	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,
 		  req.data.instruction_pointer, ROUTE_NOTIFY);
 	c.notif_id = req.id;
+	if (s->vs && view_loader_call(t, &c)) {
+		struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		return 0;
+	}
 	watch_entry(t, &c);
 	dispatch_entry(s, t, &c);
 	answer(s, t, &c);

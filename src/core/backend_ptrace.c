@@ -100,8 +100,13 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	t->defer = DEFER_NONE; /* a deferred call that came back another way */
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
 		  info.instruction_pointer, ROUTE_PTRACE);
-	if (s->vs)
+	if (s->vs) {
 		view_undo_restart(t, c);
+		if (view_loader_call(t, c)) {
+			resume(t, 0);
+			return;
+		}
+	}
 	watch_entry(t, c);
 	dispatch_entry(s, t, c);
 	switch (c->sc.action) {
@@ -196,12 +201,17 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		if (event == PTRACE_EVENT_CLONE && (tgid = task_read_tgid(child_tid)) == t->proc->pid)
 			kind = FACET_CLONE_THREAD;
 		struct facet_task *child = task_get(s, child_tid, tgid);
+		child->announced = true;
 		if (s->vs)
 			view_on_clone(t, child);
 		child->diverged = t->diverged || t->diverge_children;
 		child->creds_dirty = t->creds_dirty;
 		t->diverge_children = false;
 		dispatch_clone(s, t, child, kind);
+		if (child->held) {
+			child->held = false;
+			resume(child, 0);
+		}
 	}
 	resume(t, 0);
 }
@@ -226,6 +236,8 @@ static void on_exec(struct facet_session *s, pid_t tid)
 		t = task_get(s, tid, tid);
 	if (tid == s->root_pid)
 		s->root_execed = true;
+	if (s->vs)
+		view_on_exec(t);
 	dispatch_exec(s, t);
 	resume(t, 0);
 }
@@ -279,6 +291,15 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		return 0;
 	}
 	struct facet_task *t = task_get(s, tid, 0);
+	bool first = t->fresh;
+	t->fresh = false;
+	/* A new task can stop before its parent's clone event is reported:
+	 * it waits there, so that its first call sees the state its parent
+	 * gave it (the view's cwd) and engines see the clone first. */
+	if (first && event == PTRACE_EVENT_STOP && !t->announced) {
+		t->held = true;
+		return 0;
+	}
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp_stop(s, t);

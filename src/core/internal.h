@@ -60,6 +60,9 @@ struct facet_task {
 	struct facet_session *session;
 	void **slots;
 	bool in_syscall;                   /* ptrace: resumed to reach the exit stop */
+	bool fresh;                        /* no stop of it seen yet */
+	bool announced;                    /* its parent's clone event was seen (or it is the root) */
+	bool held;                         /* new, kept in its first stop until it is announced */
 	enum {
 		DEFER_NONE,
 		DEFER_INTERRUPTED,         /* answered ERESTARTNOINTR, PTRACE_INTERRUPT sent */

@@ -16,6 +16,10 @@ int regs_set_args(pid_t tid, const uint64_t args[6]);
 int regs_syscall_state(pid_t tid, long *nr, int64_t *ret);
 /* The stack pointer of the stopped task. */
 int regs_stack_pointer(pid_t tid, uint64_t *sp);
+/* At an exec stop: the new program's first instruction, and the register
+ * the loader reads its plan from (src/loader/plan.h). */
+int regs_entry(pid_t tid, uint64_t *ip);
+int regs_set_entry_arg(pid_t tid, uint64_t value);
 /* Set the return register (the kernel acts on restart codes found there). */
 int regs_set_return(pid_t tid, int64_t value);
 

@@ -201,6 +201,8 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 		return r;
 	}
 	struct facet_task *t = task_get(s, pid, pid);
+	t->announced = true;
+	t->fresh = false;
 	if (s->vs && (r = view_fs_init_root(s, t)) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);

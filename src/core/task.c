@@ -131,6 +131,7 @@ struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid)
 		abort();
 	t->tid = tid;
 	t->session = s;
+	t->fresh = true;
 	t->proc = process_get(s, tgid);
 	t->proc->nthreads++;
 	t->hnext = s->tasks[bucket(tid)];

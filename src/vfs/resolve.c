@@ -186,6 +186,10 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
 		return 0;
 	vfs_memcpy(s->tmp, s->rest + from, n);
 	s->tmp[n] = '\0';
+	if (n == 0) {
+		s->tmp[0] = '.'; /* the last component was the only one: its directory is here */
+		s->tmp[1] = '\0';
+	}
 	uint64_t resolve = VFS_RESOLVE_BENEATH | VFS_RESOLVE_NO_MAGICLINKS;
 	if (w->flags & VFS_NO_SYMLINKS)
 		resolve |= VFS_RESOLVE_NO_SYMLINKS;

@@ -185,6 +185,8 @@ static const char *where(int fd)
 	return buf;
 }
 
+static bool plain_start; /* the start's guest path is not given (VFS_START_PLAIN) */
+
 /* resolve START PATH FLAGS -> "host-relative object" or "name@dir" or "-ERRNO" */
 static void expect(const char *start, const char *path, unsigned flags, const char *want)
 {
@@ -199,6 +201,11 @@ static void expect(const char *start, const char *path, unsigned flags, const ch
 		return;
 	}
 	st.fd = r0.fd;
+	if (plain_start) {
+		st.guest = NULL;
+		st.guest_len = 0;
+		flags |= VFS_START_PLAIN;
+	}
 	char guest[VFS_PATH_MAX];
 	struct vfs_result r = { .guest = guest };
 	int e = vfs_resolve(&view_of, &root, &st, path, flags | VFS_WANT_GUEST, &r, &scratch);
@@ -210,8 +217,9 @@ static void expect(const char *start, const char *path, unsigned flags, const ch
 			 r.mount_point ? " (mount point)" : "");
 	else
 		snprintf(got, sizeof(got), "%s", where(r.fd));
-	CHECK(strcmp(got, want) == 0, "%s resolve(%s, \"%s\", %#x): got %s, expected %s",
-	      have_openat2 ? "[openat2]" : "[no openat2]", start, path, flags, got, want);
+	CHECK(strcmp(got, want) == 0, "%s%s resolve(%s, \"%s\", %#x): got %s, expected %s",
+	      have_openat2 ? "[openat2]" : "[no openat2]", plain_start ? "[plain start]" : "", start, path,
+	      flags, got, want);
 	if (e == 0 && (flags & VFS_WANT_GUEST) && r.guest_known)
 		(void)0;
 	if (r.fd >= 0)
@@ -312,6 +320,26 @@ static void cases(void)
 	expect_guest("/etc/hosts", F, "/etc/hosts");
 }
 
+/* From a dirfd with no mount point below, whose guest path the caller
+ * does not know: the kernel walks first, the guest path is found only to
+ * climb out of it. */
+static void plain_cases(void)
+{
+	const unsigned F = VFS_FOLLOW, P = VFS_PARENT;
+	plain_start = true;
+	expect("/mnt/usr", "bin/env", F, "usr/bin/env");
+	expect("/mnt/usr/lib", "x", P, "x@usr/lib");
+	expect("/mnt/usr/lib", "libc.so", P, "libc.so@usr/lib");
+	expect("/mnt/usr/bin", "env", 0, "usr/bin/env");
+	expect("/mnt/usr/bin", "../lib/libc.so", F, "usr/lib/libc.so");
+	expect("/mnt/usr/bin", "../../../etc/passwd", F, "root/etc/passwd");
+	expect("/mnt/usr/share", "top/etc/hosts", F, "hosts");
+	expect("/mnt/usr/share", "root", F, "root");
+	expect("/mnt/usr/bin", "nope", F, "ENOENT");
+	expect("/mnt/usr/bin", "newtool", VFS_CREATE, "newtool(missing)@usr/bin");
+	plain_start = false;
+}
+
 int main(void)
 {
 	snprintf(top, sizeof(top), "%s/facet-test-vfs.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -332,6 +360,7 @@ int main(void)
 	for (int pass = 0; pass < 2; pass++) {
 		have_openat2 = pass == 0 && kernel_has_openat2;
 		cases();
+		plain_cases();
 	}
 	char cmd[PATH_MAX + 16];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);

@@ -22,6 +22,7 @@ void view_open(struct facet_task *t, const struct call *c, const struct path_cal
 void view_tracee_call(struct facet_task *t, const struct call *c, const struct path_call *pc,
 		      enum call_route route, struct emu_result *res);
 
+void view_exec(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res);
 void view_getdents(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res);
 
 /* tracee_calls.c: rewriting a call's arguments at a ptrace stop. */

@@ -60,6 +60,7 @@ static struct view_fs *fs_copy(const struct view_fs *from)
 	fs->root = dup_path(from->root, from->root_len);
 	fs->root_len = from->root_len;
 	fs->cwd_fd = fcntl(from->cwd_fd, F_DUPFD_CLOEXEC, 0);
+	/* the program's exe is per process: a fork keeps it, an exec sets it */
 	fs->root_fd = fcntl(from->root_fd, F_DUPFD_CLOEXEC, 0);
 	fs->umask = from->umask;
 	return fs;
@@ -130,6 +131,7 @@ void view_on_clone(struct facet_task *parent, struct facet_task *child)
 	if (!pv->fs)
 		return;
 	fs_put(cv->fs);
+	memcpy(cv->exe, pv->exe, sizeof(cv->exe));
 	if (pv->clone_flags & CLONE_FS) {
 		cv->fs = pv->fs;
 		pv->fs->refs++;
@@ -162,6 +164,8 @@ void view_task_free(struct facet_task *t)
 	if (vt->pending_fd >= 0)
 		close(vt->pending_fd);
 	free(vt->pending_path);
+	view_exec_free(vt->exec);
+	view_exec_free(vt->loading);
 	free(vt);
 	t->view = NULL;
 }

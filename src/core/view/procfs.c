@@ -107,6 +107,8 @@ static long translate(struct facet_session *s, struct facet_task *t, const char 
 			return put(buf, size, vt->fs->cwd);
 		if (!strcmp(name, "root"))
 			return put(buf, size, vt->fs->root);
+		if (!strcmp(name, "exe") && vt->exe[0])
+			return put(buf, size, vt->exe); /* not the loader */
 	}
 	bool magic = (p[0] == '\0' && (!strcmp(name, "cwd") || !strcmp(name, "root") || !strcmp(name, "exe"))) ||
 		     !strcmp(p, "/fd");

@@ -191,38 +191,6 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 	res->kind = EMU_REWRITTEN;
 }
 
-/* Until facet's loader maps programs: the kernel executes the host file
- * the view resolved (its ELF interpreter and #! line are the host's). */
-static void do_exec(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
-{
-	unsigned vflags = pc_vfs_flags(pc, c);
-	struct pc_name n;
-	int r = pc_resolve(t, c, pc->dirfd, pc->path, vflags, &n);
-	if (r < 0)
-		return value(res, r);
-	char host[PATH_MAX];
-	const struct vfs_view *v = view_vfs(t);
-	long len = v->ops->fd_path(v->ops->ctx, n.r.fd, host, sizeof(host) - 1);
-	if (len <= 0) {
-		pc_name_release(&n);
-		return value(res, len < 0 ? len : -ENOENT);
-	}
-	host[len] = '\0';
-	uint64_t addr = view_push(t, 0, host, (size_t)len + 1);
-	pc_name_release(&n);
-	if (!addr)
-		return value(res, -ENOMEM);
-	uint64_t args[6];
-	memcpy(args, c->sc.args, sizeof(args));
-	args[pc->path] = addr;
-	if (pc->dirfd >= 0)
-		args[pc->dirfd] = (uint64_t)(int64_t)AT_FDCWD;
-	if (pc->flags >= 0)
-		args[pc->flags] &= ~(uint64_t)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-	view_rewrite(t, c, args);
-	res->kind = EMU_REWRITTEN;
-}
-
 void view_tracee_call(struct facet_task *t, const struct call *c, const struct path_call *pc,
 		      enum call_route route, struct emu_result *res)
 {
@@ -234,7 +202,7 @@ void view_tracee_call(struct facet_task *t, const struct call *c, const struct p
 	case PC_CHDIR: return do_chdir(t, c, pc, res);
 	case PC_FCHDIR: return do_fchdir(t, c, pc, res);
 	case PC_SOCKADDR: return do_sockaddr(t, c, pc, res);
-	default: return do_exec(t, c, pc, res);
+	default: return view_exec(t, c, pc, res);
 	}
 }
 
@@ -246,6 +214,10 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 	if (vt->pending != PENDING_NONE && retval == 0 && vt->pending_path && vt->fs) {
 		view_fs_set_cwd(vt->fs, vt->pending_path, strlen(vt->pending_path), vt->pending_fd);
 		vt->pending_fd = -1;
+	}
+	if (vt->exec && retval < 0) {
+		view_exec_free(vt->exec); /* the exec failed: no loader comes */
+		vt->exec = NULL;
 	}
 	vt->pending = PENDING_NONE;
 	free(vt->pending_path);

@@ -8,6 +8,8 @@
  * system calls src/vfs makes, as the supervisor makes them.
  */
 #include <dirent.h>
+#include <dlfcn.h>
+#include <libgen.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -381,12 +383,23 @@ static int build_table(struct facet_session *s, struct view_state *vs)
 	if (!vs->table)
 		return -ENOMEM;
 	vfs_table_init(vs->table, vs->table_size, VIEW_MAX_MOUNTS);
-	int r = add_mount(s, vs, v->root ? v->root : "/", "/", 0, "the root");
+	/* A bind at "/" is the root, unless a root was given too. */
+	const char *root = v->root;
+	unsigned root_flags = 0, root_bind = v->nbinds;
+	char canon[VFS_PATH_MAX];
+	for (unsigned i = 0; !root && i < v->nbinds; i++)
+		if (vfs_normalize(v->binds[i].guest, canon, sizeof(canon)) == 1) {
+			root = v->binds[i].host;
+			root_flags = (v->binds[i].flags & FACET_BIND_RO) ? VFS_MOUNT_RO : 0;
+			root_bind = i;
+		}
+	int r = add_mount(s, vs, root ? root : "/", "/", root_flags, "the root");
 	if (r == 0 && (vs->table->mounts[0].flags & VFS_MOUNT_FILE))
-		r = session_fail(s, -ENOTDIR, "the root %s", v->root);
+		r = session_fail(s, -ENOTDIR, "the root %s", root);
 	for (unsigned i = 0; r == 0 && i < v->nbinds; i++)
-		r = add_mount(s, vs, v->binds[i].host, v->binds[i].guest,
-			      (v->binds[i].flags & FACET_BIND_RO) ? VFS_MOUNT_RO : 0, "the bind");
+		if (i != root_bind)
+			r = add_mount(s, vs, v->binds[i].host, v->binds[i].guest,
+				      (v->binds[i].flags & FACET_BIND_RO) ? VFS_MOUNT_RO : 0, "the bind");
 	if (r < 0)
 		return r;
 	/* The guest /proc is the host's procfs when nothing else is bound
@@ -563,6 +576,16 @@ int view_start(struct facet_session *s)
 	}
 	if ((r = find_augmented(vs)) < 0 || (r = find_fences(vs)) < 0)
 		return r;
+	/* facet-loader next to libfacet: where dladdr says this code is. */
+	Dl_info info;
+	char libdir[PATH_MAX] = "";
+	if (dladdr((void *)view_start, &info) && info.dli_fname) {
+		snprintf(libdir, sizeof(libdir), "%s", info.dli_fname);
+		dirname(libdir);
+	}
+	if (view_find_loader(vs, libdir[0] ? libdir : NULL) < 0)
+		return session_fail(s, -ENOENT, "facet-loader, which runs programs in a view, is not installed "
+				    "next to libfacet or in %s; reinstall facet", FACET_LOADER_INSTALLED);
 	if ((r = choose_cwd(s, vs)) < 0)
 		return r;
 	char guest[VFS_PATH_MAX];

@@ -70,8 +70,9 @@ struct view_state {
 	pid_t self;                        /* the supervisor's pid, for /proc/PID/fd/N names */
 	char start_cwd[VFS_PATH_MAX];      /* the command's starting directory (guest) */
 	int start_fd;                      /* ... and its host directory */
-	int loader_fd;                     /* O_PATH fd of facet-loader, -1 if none */
-	char *loader_path;
+	int loader_fd;                     /* unused */
+	char *loader_path;                 /* facet-loader (exec.c), NULL if not found */
+	uint64_t loader_entry, loader_span;/* its entry point and size, from its ELF header */
 };
 
 /* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
@@ -99,6 +100,12 @@ struct view_task {
 	long rw_nr;
 	uint64_t rw_orig[6], rw_new[6];
 	bool rw_valid;
+	/* exec.c: an exec on its way to the loader, the one being loaded, and
+	 * where the loader's code is while it runs. */
+	struct view_exec *exec, *loading;
+	uint64_t loader_lo, loader_hi;
+	bool in_loader;
+	char exe[VFS_PATH_MAX];            /* guest path of the program (/proc/PID/exe) */
 };
 
 /* view.c */
@@ -132,6 +139,16 @@ enum call_route view_route(const struct facet_session *s, long nr);
 int view_clone_entry(struct facet_task *t, const struct call *c);
 /* Clone flags the filter must stop for in a view. */
 #define VIEW_CLONE_FLAGS (CLONE_FS | CLONE_NEWNS | CLONE_NEWUSER)
+
+/* exec.c */
+struct view_exec;
+void view_exec_free(struct view_exec *x);
+/* At PTRACE_EVENT_EXEC: the loader starts; give it its plan. */
+void view_on_exec(struct facet_task *t);
+/* A call the loader makes while it maps the program: it runs untouched
+ * and no engine sees it. */
+bool view_loader_call(struct facet_task *t, const struct call *c);
+int view_find_loader(struct view_state *vs, const char *libdir_hint);
 
 /* procfs.c */
 /* A link in a procfs directory of the view, to follow (see struct vfs_ops). */

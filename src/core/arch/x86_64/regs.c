@@ -51,6 +51,21 @@ int regs_stack_pointer(pid_t tid, uint64_t *sp)
 	return 0;
 }
 
+int regs_entry(pid_t tid, uint64_t *ip)
+{
+	errno = 0;
+	long v = ptrace(PTRACE_PEEKUSER, tid, offsetof(struct user_regs_struct, rip), 0);
+	if (errno)
+		return -errno;
+	*ip = (uint64_t)v;
+	return 0;
+}
+
+int regs_set_entry_arg(pid_t tid, uint64_t value)
+{
+	return ptrace(PTRACE_POKEUSER, tid, offsetof(struct user_regs_struct, rdi), value) < 0 ? -errno : 0;
+}
+
 int regs_set_return(pid_t tid, int64_t value)
 {
 	return ptrace(PTRACE_POKEUSER, tid, offsetof(struct user_regs_struct, rax), value) < 0 ? -errno : 0;
