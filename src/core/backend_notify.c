@@ -24,23 +24,32 @@ void notify_set_sync_wakeup(struct facet_session *s)
 		s->feat.sync_wakeup = false;
 }
 
+/* The fd goes in first, the supervisor's copy is closed, and only then is
+ * the call answered: so the tracee holds the last reference when it runs
+ * again, and its close is the one the kernel treats as the last (inotify's
+ * IN_CLOSE_WRITE, a FIFO's writer count, locks) — as if it had opened the
+ * file itself. ADDFD_FLAG_SEND would answer before that close. */
 static int64_t inject(struct facet_session *s, struct call *c)
 {
 	struct seccomp_notif_addfd addfd = {
 		.id = c->notif_id,
-		.flags = SECCOMP_ADDFD_FLAG_SEND,
 		.srcfd = (__u32)c->sc.inject_fd,
 		.newfd_flags = c->sc.inject_cloexec ? O_CLOEXEC : 0,
 	};
 	int r = ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	int err = errno;
 	close(c->sc.inject_fd); /* the session owned it */
-	if (r < 0 && err != ENOENT) {
-		/* Not injected and not answered (EMFILE in the tracee, an fd
-		 * ADDFD cannot pass...): the call fails with that error. */
-		struct seccomp_notif_resp resp = { .id = c->notif_id, .error = -err };
-		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-	}
+	if (r < 0 && err == ENOENT)
+		return -ENOENT; /* the call was interrupted: nothing to answer */
+	/* Not injected (EMFILE in the tracee, an fd ADDFD cannot pass...):
+	 * the call fails with that error. */
+	struct seccomp_notif_resp resp = { .id = c->notif_id };
+	if (r < 0)
+		resp.error = -err;
+	else
+		resp.val = r;
+	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == ENOENT)
+		return -ENOENT;
 	return r < 0 ? -err : r;
 }
 

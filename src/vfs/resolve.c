@@ -155,6 +155,63 @@ static int finish_parent(struct walk *w, struct vfs_result *out, const char *c, 
 	return 0;
 }
 
+/* VFS_CREATE and the kernel found nothing: if only the last component is
+ * missing, the result is its directory and name. A dangling symlink there,
+ * or anything unusual, is left to the component walk. */
+static int kernel_walk_create(struct walk *w, size_t from, struct vfs_result *out, int *err)
+{
+	struct vfs_scratch *s = w->s;
+	size_t e = w->end;
+	while (e > from && s->rest[e - 1] == '/')
+		e--;
+	size_t b = e;
+	while (b > from && s->rest[b - 1] != '/')
+		b--;
+	size_t n = b - from, last = e - b;
+	if (last == 0 || last > VFS_NAME_MAX || n >= sizeof(s->tmp) ||
+	    (last == 1 && s->rest[b] == '.') || (last == 2 && s->rest[b] == '.' && s->rest[b + 1] == '.'))
+		goto walk_it;
+	vfs_memcpy(s->tmp, s->rest + from, n);
+	s->tmp[n] = '\0';
+	if (n == 0) {
+		s->tmp[0] = '.';
+		s->tmp[1] = '\0';
+	}
+	uint64_t resolve = VFS_RESOLVE_BENEATH | VFS_RESOLVE_NO_MAGICLINKS;
+	if (w->flags & VFS_NO_SYMLINKS)
+		resolve |= VFS_RESOLVE_NO_SYMLINKS;
+	long dir = w->ops->openat2(w->ops->ctx, w->fd, s->tmp, VFS_O_DIRECTORY, resolve);
+	if (dir == -VFS_EXDEV || dir == -VFS_ENOSYS)
+		goto walk_it;
+	if (dir < 0) {
+		*err = (int)dir; /* a directory on the way is missing */
+		return 1;
+	}
+	char name[VFS_NAME_MAX + 1];
+	vfs_memcpy(name, s->rest + b, last);
+	name[last] = '\0';
+	long obj = w->ops->openat(w->ops->ctx, (int)dir, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_CLOEXEC);
+	if (obj >= 0) {
+		/* A dangling symlink (or a file made meanwhile): walk it. */
+		w->ops->close(w->ops->ctx, (int)obj);
+		w->ops->close(w->ops->ctx, (int)dir);
+		goto walk_it;
+	}
+	if (obj != -VFS_ENOENT) {
+		w->ops->close(w->ops->ctx, (int)dir);
+		*err = (int)obj;
+		return 1;
+	}
+	set_cur(w, (int)dir, true);
+	w->guest_known = false;
+	out->missing = true;
+	*err = finish_parent(w, out, name, last, e < w->end);
+	return 1;
+walk_it:
+	w->kernel_may_walk = false;
+	return 0;
+}
+
 /* The remaining path, from component start `from`, handed to the kernel
  * beneath the current directory. Returns 1 if the kernel resolved it (or
  * gave a final answer), 0 to walk on component by component. */
@@ -200,7 +257,9 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
 		w->kernel_may_walk = false;
 		return 0;
 	}
-	if (fd == -VFS_EXDEV || (fd == -VFS_ENOENT && (w->flags & VFS_CREATE))) {
+	if (fd == -VFS_ENOENT && (w->flags & VFS_CREATE) && !parent)
+		return kernel_walk_create(w, from, out, err);
+	if (fd == -VFS_EXDEV) {
 		/* ".." above this directory, an absolute symlink, or a mount of
 		 * the host crossed with RESOLVE_NO_XDEV: in guest terms, step by
 		 * step. For VFS_CREATE, which component is missing matters. */
@@ -233,7 +292,7 @@ static int follow_link(struct walk *w, int linkfd, const char *c, size_t n)
 		name[n] = '\0';
 		len = w->ops->proc_link(w->ops->ctx, s->guest, w->glen, name, s->link, sizeof(s->link));
 		if (len == 0)
-			return 1; /* an opaque object: the caller opens the link itself */
+			return (w->flags & VFS_NO_MAGICLINKS) ? -VFS_ELOOP : 1; /* an opaque object: opened as it is */
 		if (len > 0 && s->link[0] == '/' && (w->flags & VFS_NO_MAGICLINKS))
 			return -VFS_ELOOP; /* cwd, root, exe, fd/N are magic links */
 	} else {
@@ -310,6 +369,7 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 				return (int)fd;
 			set_cur(w, (int)fd, true);
 			w->guest_known = false;
+			w->mount = -1; /* the object's, not procfs's: found from its path if needed */
 			return 1;
 		}
 		w->ops->close(w->ops->ctx, (int)fd);

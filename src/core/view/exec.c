@@ -175,6 +175,22 @@ static int exec_filename(struct facet_task *t, const struct call *c, const struc
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
+/* Whether the tracee's fd is close-on-exec (its /proc fdinfo flags). */
+static bool fd_cloexec(struct facet_task *t, int fd)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", t->tid, fd);
+	FILE *f = fopen(path, "re");
+	unsigned long flags = 0;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "flags: %lo", &flags) == 1)
+			break;
+	fclose(f);
+	return flags & O_CLOEXEC;
+}
+
 /* The argv of the loader's exec: the scripts' interpreters before the
  * program's own arguments (the first replaced), as binfmt_script makes it. */
 static uint64_t push_argv(struct facet_task *t, uint64_t argv, char *const prefix[], unsigned nprefix)
@@ -251,6 +267,10 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 	char words[MAX_INTERPRETERS + 1][BINPRM_BUF_SIZE];
 	unsigned nprefix = 0;
 	const char *current = x->execfn;
+	/* A script run through a close-on-exec dirfd cannot be named to its
+	 * interpreter (/dev/fd/N is gone by then): the kernel says ENOENT. */
+	bool inaccessible = !strncmp(x->execfn, "/dev/fd/", 8) && pc->dirfd >= 0 &&
+			    fd_cloexec(t, (int)c->sc.args[pc->dirfd]);
 	for (unsigned depth = 0; r == 0; depth++) {
 		size_t len = 0;
 		char *head = words[depth < MAX_INTERPRETERS ? depth : MAX_INTERPRETERS];
@@ -263,6 +283,10 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			break;
 		if (len < 2 || head[0] != '#' || head[1] != '!')
 			break;
+		if (inaccessible) {
+			r = -ENOENT;
+			break;
+		}
 		if (depth == MAX_INTERPRETERS) {
 			r = -ELOOP;
 			break;

@@ -206,6 +206,7 @@ static int64_t do_getcwd(struct facet_task *t, const struct call *c, const struc
 	struct stat st;
 	if (fstat(fs->cwd_fd, &st) == 0 && st.st_nlink == 0)
 		return -ENOENT;
+	view_fs_cwd(t->session->vs->table, fs, buf, sizeof(buf), false); /* renamed meanwhile? */
 	const char *p = fs->cwd;
 	if (fs->root_len > 1) {
 		if (vfs_path_within(fs->cwd, fs->cwd_len, fs->root, fs->root_len))
@@ -296,7 +297,7 @@ void view_call(struct facet_task *t, const struct call *c, enum call_route route
 		return value(res, view_modify(t, c, pc));
 	case PC_OPEN:
 		return view_open(t, c, pc, route, res);
-	case PC_CHDIR: case PC_FCHDIR: case PC_SOCKADDR: case PC_EXEC:
+	case PC_CHDIR: case PC_FCHDIR: case PC_SOCKADDR: case PC_EXEC: case PC_SOCKNAME:
 		return view_tracee_call(t, c, pc, route, res);
 	case PC_GETCWD:
 		return value(res, do_getcwd(t, c, pc));

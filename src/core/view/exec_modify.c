@@ -132,9 +132,9 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 		r = may_create(t, &new);
 	if (r == 0 && pc->op == PC_RENAME)
 		r = syscall(SYS_renameat2, old.r.fd, old.r.name, new.r.fd, new.r.name, (unsigned)flags) < 0 ? -errno : 0;
-	else if (r == 0 && old.empty)
-		r = linkat(old.r.fd, "", new.r.fd, new.r.name, AT_EMPTY_PATH) < 0 ? -errno : 0;
 	else if (r == 0 && by_object) {
+		/* Also AT_EMPTY_PATH: the kernel allows it to the file's opener,
+		 * and the tracee's fd may be one the supervisor opened for it. */
 		char magic[40];
 		view_magic(magic, sizeof(magic), old.r.fd);
 		r = linkat(AT_FDCWD, magic, new.r.fd, new.r.name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
@@ -188,10 +188,13 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 	if (pc->op == PC_UTIME || pc->op == PC_UTIMES || pc->op == PC_UTIMENSAT) {
 		if ((r = read_times(t, pc, a[pc->a1], ts, &now)) < 0)
 			return r;
-		if (pc->op == PC_UTIMENSAT && a[pc->path] == 0) {
+		if (pc->dirfd >= 0 && a[pc->path] == 0) {
+			/* utimensat/futimesat(fd, NULL, ...): the fd itself */
 			if (flags & AT_SYMLINK_NOFOLLOW)
 				return -EINVAL;
-			vflags |= VFS_EMPTY_PATH; /* utimensat(fd, NULL, ...): the fd itself */
+			if ((int)a[pc->dirfd] == AT_FDCWD)
+				return -EFAULT;
+			vflags |= VFS_EMPTY_PATH;
 		}
 	}
 	struct pc_name n;

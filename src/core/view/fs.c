@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,10 +85,31 @@ int view_fs_set_cwd(struct view_fs *fs, const char *guest, size_t len, int fd)
 	free(fs->cwd);
 	fs->cwd = p;
 	fs->cwd_len = len;
-	if (fs->cwd_fd >= 0)
+	if (fs->cwd_fd != fd && fs->cwd_fd >= 0)
 		close(fs->cwd_fd);
 	fs->cwd_fd = fd;
 	return 0;
+}
+
+/* The cwd's guest path as the kernel would give it now: from its host
+ * directory (it may have been renamed), the stored path if that does not
+ * map back; " (deleted)" after it with `deleted` once it was removed. */
+long view_fs_cwd(const struct vfs_table *tb, struct view_fs *fs, char *buf, size_t size, bool deleted)
+{
+	char proc[40], host[VFS_PATH_MAX], guest[VFS_PATH_MAX];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fs->cwd_fd);
+	ssize_t n = readlink(proc, host, sizeof(host) - 1);
+	struct stat st;
+	bool gone = fstat(fs->cwd_fd, &st) == 0 && st.st_nlink == 0;
+	if (n > 0 && !gone) {
+		host[n] = '\0';
+		int m;
+		long g = vfs_guest_of_host(tb, host, (size_t)n, guest, &m);
+		if (g > 0 && ((size_t)g != fs->cwd_len || memcmp(guest, fs->cwd, (size_t)g)))
+			view_fs_set_cwd(fs, guest, (size_t)g, fs->cwd_fd);
+	}
+	int w = snprintf(buf, size, "%s%s", fs->cwd, gone && deleted ? " (deleted)" : "");
+	return w < 0 || (size_t)w >= size ? -ENAMETOOLONG : w;
 }
 
 int view_fs_init_root(struct facet_session *s, struct facet_task *t)
@@ -164,6 +186,7 @@ void view_task_free(struct facet_task *t)
 	if (vt->pending_fd >= 0)
 		close(vt->pending_fd);
 	free(vt->pending_path);
+	free(vt->pending_host);
 	view_exec_free(vt->exec);
 	view_exec_free(vt->loading);
 	free(vt);

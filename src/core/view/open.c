@@ -167,6 +167,10 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 		res->value = -errno;
 		return;
 	}
+	if (S_ISLNK(st.st_mode) && (o->flags & O_DIRECTORY)) {
+		res->value = -ENOTDIR; /* O_DIRECTORY is checked first */
+		return;
+	}
 	if (S_ISLNK(st.st_mode) && !(o->flags & O_PATH)) {
 		res->value = -ELOOP; /* O_NOFOLLOW on a symlink */
 		return;
@@ -198,7 +202,9 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 	/* Only O_TMPFILE creates here: the umask matters for it alone. */
 	bool tmpfile = (o->flags & __O_TMPFILE) == __O_TMPFILE;
 	mode_t old = tmpfile ? umask(view_task(t)->fs->umask) : 0;
-	int fd = open(magic, (o->flags & ~(O_NOFOLLOW | O_CREAT | O_EXCL)) | O_CLOEXEC | O_NOCTTY, o->mode);
+	/* O_EXCL stays with O_TMPFILE, where it means "never to be linked". */
+	int drop = O_NOFOLLOW | O_CREAT | (tmpfile ? 0 : O_EXCL);
+	int fd = open(magic, (o->flags & ~drop) | O_CLOEXEC | O_NOCTTY, o->mode);
 	if (tmpfile)
 		umask(old);
 	answer_fd(res, fd, o->flags);
@@ -246,6 +252,13 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 	answer_fd(res, fd, o->flags);
 }
 
+static bool trailing_slash(struct facet_task *t, const struct call *c, const struct path_call *pc)
+{
+	char path[PATH_MAX];
+	ssize_t n = facet_mem_read_string(t, c->sc.args[pc->path], path, sizeof(path));
+	return n > 0 && path[n - 1] == '/';
+}
+
 void view_open(struct facet_task *t, const struct call *c, const struct path_call *pc, enum call_route route,
 	       struct emu_result *res)
 {
@@ -257,9 +270,17 @@ void view_open(struct facet_task *t, const struct call *c, const struct path_cal
 		return;
 	}
 	struct pc_name n;
+	bool creat_slash = (o.flags & O_CREAT) && (o.flags & __O_TMPFILE) != __O_TMPFILE && trailing_slash(t, c, pc);
+	if (creat_slash)
+		o.vflags = (o.vflags & ~(unsigned)(VFS_CREATE | VFS_FOLLOW)) | VFS_PARENT;
 	r = pc_resolve(t, c, pc->dirfd, pc->path, o.vflags, &n);
 	if (r < 0) {
 		res->value = r;
+		return;
+	}
+	if (creat_slash) {
+		pc_name_release(&n);
+		res->value = -EISDIR; /* the kernel's answer to O_CREAT on "name/" */
 		return;
 	}
 	if ((o.vflags & VFS_PARENT) && n.r.mount_point) {

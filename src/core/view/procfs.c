@@ -104,7 +104,7 @@ static long translate(struct facet_session *s, struct facet_task *t, const char 
 	struct view_task *vt = who ? who->view : NULL;
 	if (p[0] == '\0' && vt && vt->fs) {
 		if (!strcmp(name, "cwd"))
-			return put(buf, size, vt->fs->cwd);
+			return view_fs_cwd(s->vs->table, vt->fs, buf, size, how == READING);
 		if (!strcmp(name, "root"))
 			return put(buf, size, vt->fs->root);
 		if (!strcmp(name, "exe") && vt->exe[0])
@@ -120,14 +120,20 @@ static long translate(struct facet_session *s, struct facet_task *t, const char 
 		return n;
 	if (host[0] != '/')
 		return how == READING ? put(buf, size, host) : 0; /* pipe:[...], socket:[...] */
+	if (how == FOLLOWING) {
+		/* A magic link leads to the object itself: a file (deleted or
+		 * not) is opened as it is; a directory, to be walked further,
+		 * by its guest path, and only if the view shows it. */
+		char link[VFS_PATH_MAX + 64];
+		struct stat st;
+		snprintf(link, sizeof(link), "%s%s/%s", procfs, rel, name);
+		if (stat(link, &st) == 0 && !S_ISDIR(st.st_mode))
+			return 0;
+		long g = guest_of(s, host, (size_t)n, buf);
+		return g >= 0 ? g : -EACCES;
+	}
 	long g = guest_of(s, host, (size_t)n, buf);
-	if (g >= 0)
-		return g;
-	if (how == READING)
-		return put(buf, size, host);
-	/* Outside the view: a file may be opened as it is, never a directory. */
-	struct stat st;
-	return stat(host, &st) == 0 && !S_ISDIR(st.st_mode) ? 0 : -EACCES;
+	return g >= 0 ? g : put(buf, size, host);
 }
 
 long view_proc_link(struct facet_session *s, struct facet_task *t, const char *dir, size_t dir_len,

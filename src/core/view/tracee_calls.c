@@ -169,9 +169,28 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 	else if (is_bind && view_read_only(t, &n))
 		r = -EROFS;
 	memset(sun.sun_path, 0, sizeof(sun.sun_path));
-	int w = is_bind ? snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d/%s", t->session->vs->self,
-				   n.r.fd, n.r.name)
-			: snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d", t->session->vs->self, n.r.fd);
+	int w = -1;
+	if (is_bind) {
+		/* The kernel keeps the name it was given, and getsockname()
+		 * reads it back: a host path, unique to this socket file, which
+		 * the view can map back to the program's own name. */
+		char host[PATH_MAX];
+		const struct vfs_view *v = view_vfs(t);
+		long hl = v->ops->fd_path(v->ops->ctx, n.r.fd, host, sizeof(host) - 1);
+		if (hl > 0) {
+			host[hl] = '\0';
+			w = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", hl > 1 ? host : "", n.r.name);
+		}
+		if (w < 0 || (size_t)w >= sizeof(sun.sun_path))
+			w = snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d/%s", t->session->vs->self,
+				     n.r.fd, n.r.name);
+		struct view_task *vt = view_task(t);
+		set_pending(vt, PENDING_BIND, path, -1);
+		free(vt->pending_host);
+		vt->pending_host = strdup(sun.sun_path);
+	} else {
+		w = snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d", t->session->vs->self, n.r.fd);
+	}
 	if (r == 0 && (w < 0 || (size_t)w >= sizeof(sun.sun_path)))
 		r = -ENAMETOOLONG;
 	uint64_t saddr = r == 0 ? view_push(t, 0, &sun, sizeof(sun)) : 0;
@@ -191,6 +210,68 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 	res->kind = EMU_REWRITTEN;
 }
 
+/* getsockname, getpeername, accept: the address comes back at the exit. */
+static void do_sockname(struct facet_task *t, const struct call *c, const struct path_call *pc,
+			struct emu_result *res)
+{
+	const uint64_t *a = c->sc.args;
+	struct view_task *vt = view_task(t);
+	uint32_t len;
+	res->kind = EMU_NATIVE;
+	if (!a[pc->a2] || !a[pc->a3] || facet_mem_read(t, a[pc->a3], &len, sizeof(len)) != sizeof(len))
+		return;
+	set_pending(vt, PENDING_SOCKNAME, "", -1);
+	vt->pending_addr = a[pc->a2];
+	vt->pending_lenp = a[pc->a3];
+	vt->pending_len = len;
+	res->kind = EMU_REWRITTEN; /* unchanged; its exit stop reads the address */
+}
+
+/* The address the kernel wrote, as the program named it. */
+static void sockname_exit(struct facet_task *t, struct view_task *vt)
+{
+	struct view_state *vs = t->session->vs;
+	struct sockaddr_un sun;
+	uint32_t len;
+	if (facet_mem_read(t, vt->pending_lenp, &len, sizeof(len)) != sizeof(len) ||
+	    len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	size_t got = len < vt->pending_len ? len : vt->pending_len;
+	if (facet_mem_read(t, vt->pending_addr, &sun, got) != (ssize_t)got || sun.sun_family != AF_UNIX ||
+	    sun.sun_path[0] == '\0' || got < len)
+		return;
+	char kernel[sizeof(sun.sun_path) + 1];
+	memcpy(kernel, sun.sun_path, sizeof(sun.sun_path));
+	kernel[sizeof(sun.sun_path)] = '\0';
+	const char *name = NULL;
+	char guest[VFS_PATH_MAX];
+	for (unsigned i = 0; i < sizeof(vs->bound) / sizeof(vs->bound[0]); i++)
+		if (vs->bound[i].kernel && !strcmp(vs->bound[i].kernel, kernel))
+			name = vs->bound[i].program;
+	int m;
+	if (!name && vfs_guest_of_host(vs->table, kernel, strlen(kernel), guest, &m) > 0)
+		name = guest;
+	if (!name || strlen(name) >= sizeof(sun.sun_path))
+		return;
+	memset(sun.sun_path, 0, sizeof(sun.sun_path));
+	memcpy(sun.sun_path, name, strlen(name));
+	uint32_t nlen = (uint32_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name) + 1);
+	facet_mem_write(t, vt->pending_addr, &sun, nlen < vt->pending_len ? nlen : vt->pending_len);
+	facet_mem_write(t, vt->pending_lenp, &nlen, sizeof(nlen));
+}
+
+static void bound(struct facet_task *t, struct view_task *vt)
+{
+	struct view_state *vs = t->session->vs;
+	struct view_bound *b = &vs->bound[vs->next_bound++ % (sizeof(vs->bound) / sizeof(vs->bound[0]))];
+	free(b->kernel);
+	free(b->program);
+	b->kernel = vt->pending_host;
+	b->program = vt->pending_path;
+	vt->pending_host = vt->pending_path = NULL;
+}
+
 void view_tracee_call(struct facet_task *t, const struct call *c, const struct path_call *pc,
 		      enum call_route route, struct emu_result *res)
 {
@@ -202,6 +283,7 @@ void view_tracee_call(struct facet_task *t, const struct call *c, const struct p
 	case PC_CHDIR: return do_chdir(t, c, pc, res);
 	case PC_FCHDIR: return do_fchdir(t, c, pc, res);
 	case PC_SOCKADDR: return do_sockaddr(t, c, pc, res);
+	case PC_SOCKNAME: return do_sockname(t, c, pc, res);
 	default: return view_exec(t, c, pc, res);
 	}
 }
@@ -211,7 +293,12 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 	struct view_task *vt = t->view;
 	if (!vt)
 		return;
-	if (vt->pending != PENDING_NONE && retval == 0 && vt->pending_path && vt->fs) {
+	if (vt->pending == PENDING_SOCKNAME && retval >= 0)
+		sockname_exit(t, vt);
+	else if (vt->pending == PENDING_BIND && retval == 0)
+		bound(t, vt);
+	else if ((vt->pending == PENDING_CHDIR || vt->pending == PENDING_FCHDIR) && retval == 0 && vt->pending_path &&
+		 vt->fs) {
 		view_fs_set_cwd(vt->fs, vt->pending_path, strlen(vt->pending_path), vt->pending_fd);
 		vt->pending_fd = -1;
 	}
@@ -222,6 +309,8 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 	vt->pending = PENDING_NONE;
 	free(vt->pending_path);
 	vt->pending_path = NULL;
+	free(vt->pending_host);
+	vt->pending_host = NULL;
 	if (vt->pending_fd >= 0)
 		close(vt->pending_fd);
 	vt->pending_fd = -1;

@@ -633,6 +633,10 @@ void view_stop(struct facet_session *s)
 	free(vs->extra);
 	free(vs->fences);
 	free(vs->proc_devs);
+	for (unsigned i = 0; i < sizeof(vs->bound) / sizeof(vs->bound[0]); i++) {
+		free(vs->bound[i].kernel);
+		free(vs->bound[i].program);
+	}
 	free(vs);
 	s->vs = NULL;
 }

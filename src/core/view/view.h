@@ -68,6 +68,10 @@ struct view_state {
 	dev_t *proc_devs;
 	unsigned nproc_devs;
 	pid_t self;                        /* the supervisor's pid, for /proc/PID/fd/N names */
+	/* AF_UNIX sockets bound in the view: the name the kernel keeps (a host
+	 * path), and the one the program gave (tracee_calls.c). */
+	struct view_bound { char *kernel, *program; } bound[64];
+	unsigned next_bound;
 	char start_cwd[VFS_PATH_MAX];      /* the command's starting directory (guest) */
 	int start_fd;                      /* ... and its host directory */
 	int loader_fd;                     /* unused */
@@ -92,8 +96,11 @@ struct view_task {
 	struct view_fs *fs;
 	uint64_t clone_flags;              /* of the clone seen at its seccomp stop */
 	int held[2];                       /* supervisor fds named in rewritten arguments */
-	enum { PENDING_NONE, PENDING_CHDIR, PENDING_FCHDIR, PENDING_CHROOT } pending;
-	char *pending_path;                /* the guest cwd a chdir sets if it succeeds */
+	enum { PENDING_NONE, PENDING_CHDIR, PENDING_FCHDIR, PENDING_BIND, PENDING_SOCKNAME } pending;
+	uint64_t pending_addr, pending_lenp;   /* PENDING_SOCKNAME: where the address goes */
+	uint32_t pending_len;                  /* ... and the room the caller gave */
+	char *pending_path;                /* the guest cwd a chdir sets; the name a bind gives */
+	char *pending_host;                /* the name the kernel gets for that bind */
 	int pending_fd;
 	/* The last rewrite, so that a restart of the call (the kernel re-runs
 	 * it after a signal handler) is recognised and undone first. */
@@ -128,6 +135,8 @@ void view_on_clone(struct facet_task *parent, struct facet_task *child);
 void view_task_free(struct facet_task *t);
 int view_fs_set_cwd(struct view_fs *fs, const char *guest, size_t len, int fd);
 struct view_fs *view_fs_unshare(struct facet_task *t);
+/* The cwd's guest path now (see fs.c), into buf: its length or -errno. */
+long view_fs_cwd(const struct vfs_table *tb, struct view_fs *fs, char *buf, size_t size, bool deleted);
 
 /* pathcall.c */
 #include "core/view/pathcall.h"
