@@ -16,5 +16,7 @@ int regs_set_args(pid_t tid, const uint64_t args[6]);
 int regs_syscall_state(pid_t tid, long *nr, int64_t *ret);
 /* Set the return register (the kernel acts on restart codes found there). */
 int regs_set_return(pid_t tid, int64_t value);
+/* The stack pointer at any ptrace stop. */
+int regs_stack_pointer(pid_t tid, uint64_t *sp);
 
 #endif

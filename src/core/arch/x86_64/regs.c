@@ -45,3 +45,13 @@ int regs_set_return(pid_t tid, int64_t value)
 {
 	return ptrace(PTRACE_POKEUSER, tid, offsetof(struct user_regs_struct, rax), value) < 0 ? -errno : 0;
 }
+
+int regs_stack_pointer(pid_t tid, uint64_t *sp)
+{
+	errno = 0;
+	long v = ptrace(PTRACE_PEEKUSER, tid, offsetof(struct user_regs_struct, rsp), 0);
+	if (errno)
+		return -errno;
+	*sp = (uint64_t)v;
+	return 0;
+}
