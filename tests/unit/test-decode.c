@@ -109,7 +109,7 @@ static void arg(struct strbuf *b, const struct facet_syscall *sc, unsigned i, co
 	snprintf(what, sizeof(what), "%s arg %u", sc->info->name, i);
 	if (!decode_arg_shown(sc, i))
 		fail("%s: not shown", what);
-	decode_arg(b, NULL, sc, i);
+	decode_arg(b, NULL, sc, i, &decode_defaults);
 	expect(b, what, want);
 }
 
@@ -265,57 +265,57 @@ static void test_names(void)
 static void test_retval(struct strbuf *b)
 {
 	struct facet_syscall sc = returned(call("openat", 0, 0, 0, 0, 0, 0), 3);
-	decode_retval(b, &sc);
-	expect(b, "retval fd", " = 3");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval fd", "= 3");
 	sc.retval = -2;
-	decode_retval(b, &sc);
-	expect(b, "retval ENOENT", " = -1 ENOENT (No such file or directory)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ENOENT", "= -1 ENOENT (No such file or directory)");
 	sc.retval = -512;
-	decode_retval(b, &sc);
-	expect(b, "retval ERESTARTSYS", " = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ERESTARTSYS", "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
 	sc.retval = -513;
-	decode_retval(b, &sc);
-	expect(b, "retval ERESTARTNOINTR", " = ? ERESTARTNOINTR (To be restarted)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ERESTARTNOINTR", "= ? ERESTARTNOINTR (To be restarted)");
 	sc.retval = -514;
-	decode_retval(b, &sc);
-	expect(b, "retval ERESTARTNOHAND", " = ? ERESTARTNOHAND (To be restarted if no handler)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ERESTARTNOHAND", "= ? ERESTARTNOHAND (To be restarted if no handler)");
 	sc.retval = -516;
-	decode_retval(b, &sc);
+	decode_retval(b, NULL, &sc, &decode_defaults);
 	expect(b, "retval ERESTART_RESTARTBLOCK",
-	       " = ? ERESTART_RESTARTBLOCK (Interrupted by signal)");
+	       "= ? ERESTART_RESTARTBLOCK (Interrupted by signal)");
 	sc.retval = -524;
-	decode_retval(b, &sc);
-	expect(b, "retval ENOTSUPP", " = -1 ENOTSUPP (Unknown error 524)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ENOTSUPP", "= -1 ENOTSUPP (Unknown error 524)");
 	sc.retval = -600;
-	decode_retval(b, &sc);
-	expect(b, "retval unnamed errno", " = -1 600 (Unknown error 600)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval unnamed errno", "= -1 600 (Unknown error 600)");
 	sc.exited = false;
-	decode_retval(b, &sc);
-	expect(b, "retval not returned", " = ?");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval not returned", "= ?");
 
 	sc = returned(call("mmap", 0, 4096, 3, 0x22, -1, 0), 0x7f7eb145d000);
-	decode_retval(b, &sc);
-	expect(b, "retval hex", " = 0x7f7eb145d000");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval hex", "= 0x7f7eb145d000");
 	sc.retval = -12;
-	decode_retval(b, &sc);
-	expect(b, "retval hex error", " = -1 ENOMEM (Cannot allocate memory)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval hex error", "= -1 ENOMEM (Cannot allocate memory)");
 
 	sc = returned(call("exit_group", 0, 0, 0, 0, 0, 0), 0);
-	decode_retval(b, &sc);
-	expect(b, "retval exit_group", " = ?");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval exit_group", "= ?");
 
 	sc = returned(call("fcntl", 0, 3, 0, 0, 0, 0), 0x8002);
-	decode_retval(b, &sc);
-	expect(b, "retval F_GETFL", " = 0x8002 (flags O_RDWR|O_LARGEFILE)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_GETFL", "= 0x8002 (flags O_RDWR|O_LARGEFILE)");
 	sc = returned(call("fcntl", 0, 1, 0, 0, 0, 0), 1);
-	decode_retval(b, &sc);
-	expect(b, "retval F_GETFD", " = 0x1 (flags FD_CLOEXEC)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_GETFD", "= 0x1 (flags FD_CLOEXEC)");
 	sc.retval = 0;
-	decode_retval(b, &sc);
-	expect(b, "retval F_GETFD 0", " = 0");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_GETFD 0", "= 0");
 	sc = returned(call("fcntl", 0, 1030, 10, 0, 0, 0), 11);
-	decode_retval(b, &sc);
-	expect(b, "retval F_DUPFD_CLOEXEC", " = 11");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_DUPFD_CLOEXEC", "= 11");
 }
 
 static void test_args(struct strbuf *b)
@@ -328,7 +328,7 @@ static void test_args(struct strbuf *b)
 	arg(b, &sc, 2, "O_RDONLY|O_CLOEXEC");
 	if (decode_arg_shown(&sc, 3))
 		fail("openat mode shown without O_CREAT");
-	decode_arg(b, NULL, &sc, 3);
+	decode_arg(b, NULL, &sc, 3, &decode_defaults);
 	expect(b, "openat mode not shown", "");
 	if (decode_arg_shown(&sc, 4))
 		fail("openat arg 4 shown");
