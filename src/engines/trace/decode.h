@@ -90,6 +90,9 @@ void decode_arg(struct strbuf *b, struct facet_task *t, const struct facet_sysca
 void decode_retval(struct strbuf *b, struct facet_task *t, const struct facet_syscall *sc,
 		   const struct decode_opts *o);
 
+/* A signal-delivery line's siginfo: "{si_signo=SIGCHLD, si_code=CLD_EXITED, ...}". */
+void decode_siginfo(struct strbuf *b, struct facet_task *t, const siginfo_t *si, const struct decode_opts *o);
+
 /* Name of errno value e ("ENOENT"), or NULL if unknown. */
 const char *decode_errno_name(int e);
 /* Name of a signal ("SIGINT"), or NULL. */

@@ -6,17 +6,19 @@
  * strace prints, at entry, the arguments up to the first one the call
  * fills in, each followed by ", ", and at exit the rest ("read(3, " then
  * "\"...\", 832) = 832"). The calls whose strace decoder does something
- * else (clone's named arguments, rt_sigprocmask's signal sets) are to have
- * a format of their own (struct call_format).
+ * else (rt_sigprocmask's signal sets) have a format of their own in
+ * decode_signal.c.
  */
 #include "engines/trace/decode_internal.h"
 
 static const struct call_format *format_of(const struct facet_syscall *sc)
 {
-	static const struct call_format *const lists[] = { NULL };
+	static const struct call_format *const lists[] = {
+		decode_signal_formats,
+	};
 	if (!sc->info)
 		return NULL;
-	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]) && lists[l]; l++)
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
 		for (const struct call_format *f = lists[l]; f->name; f++)
 			if (strcmp(f->name, sc->info->name) == 0)
 				return f;

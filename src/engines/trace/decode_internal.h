@@ -3,7 +3,7 @@
  * Shared by the decoders: decode.c (arguments by kind), decode_call.c (a
  * call's arguments and the parts of its line), and the files of calls whose
  * format strace takes from the call rather than from its argument kinds
- * (struct call_format). Not used outside the trace engine.
+ * (decode_signal.c). Not used outside the trace engine.
  */
 #ifndef FACET_TRACE_DECODE_INTERNAL_H
 #define FACET_TRACE_DECODE_INTERNAL_H
@@ -23,6 +23,9 @@ struct call_format {
 	void (*exit)(struct decoded_call *dc, struct facet_task *t, const struct facet_syscall *sc,
 		     const struct decode_opts *o);
 };
+
+/* Each ends with an entry whose name is NULL. */
+extern const struct call_format decode_signal_formats[];
 
 /* The next argument of dc, empty, showing argument `index` of the call. */
 struct decoded_arg *decode_call_add(struct decoded_call *dc, unsigned index);
@@ -72,5 +75,11 @@ void decode_put_fcntl_arg(struct strbuf *b, struct facet_task *t, const struct f
 bool decode_put_fcntl_retval(struct strbuf *b, const struct facet_syscall *sc);
 void decode_put_sockaddr(struct strbuf *b, struct facet_task *t, uint64_t addr, int64_t len);
 
+/* decode_signal.c: a signal set of `len` bytes at addr (len must be in [min_len, 8]):
+ * "[INT TERM]", "~[RTMIN RT_1]", or the address. */
+void decode_put_sigset(struct strbuf *b, struct facet_task *t, uint64_t addr, uint64_t len,
+		       uint64_t min_len);
+/* The same for a mask already read: `bytes` (at most 8) of it. */
+void decode_put_sigmask(struct strbuf *b, const void *mask, unsigned bytes);
 
 #endif

@@ -323,12 +323,18 @@ static int on_signal(struct facet_engine *e, struct facet_task *t, int sig)
 	if (tr->o.summary || tr->o.json)
 		return sig;
 	struct strbuf *b = &tr->line;
+	siginfo_t si;
 	const char *name = decode_signal_name(sig);
 	leader(tr, b, t);
 	if (name)
-		strbuf_printf(b, "--- %s ---\n", name);
+		strbuf_printf(b, "--- %s ", name);
 	else
-		strbuf_printf(b, "--- signal %d ---\n", sig);
+		strbuf_printf(b, "--- %d ", sig);
+	if (facet_task_siginfo(t, &si) == 0)
+		decode_siginfo(b, t, &si, &tr->o.decode);
+	else
+		strbuf_printf(b, "{si_signo=%s}", name ? name : "?");
+	strbuf_puts(b, " ---\n");
 	write_line(tr, b);
 	return sig;
 }
