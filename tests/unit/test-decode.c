@@ -2,7 +2,7 @@
 /*
  * Checks the strace-style formatting of the trace engine: string quoting,
  * JSON escaping, flag tables, results, argument kinds, and the calls strace
- * decodes by their own rules (signal sets, siginfo), in the
+ * decodes by their own rules (signal sets, clone, clone3, siginfo), in the
  * two parts strace writes at entry and at exit. The expected strings were
  * taken from strace 6.1 output. Decoders that read tracee memory read this
  * process's own (a task whose tid is our pid); the rest of what needs a
@@ -69,6 +69,7 @@ static const struct facet_syscall_info fallback_rows[] = {
 	{ 15, "rt_sigreturn", 0, 0, FACET_RET_INT, { A(NONE) } },
 	{ 127, "rt_sigpending", 2, 0, FACET_RET_INT, { A(PTR), A(UINT) } },
 	{ 129, "rt_sigqueueinfo", 3, 0, FACET_RET_INT, { A(INT), A(SIGNAL), A(PTR) } },
+	{ 435, "clone3", 2, 0, FACET_RET_INT, { A(PTR), A(UINT) } },
 	{ 72, "fcntl", 3, 0, FACET_RET_INT, { A(FD), A(FCNTL_CMD), A(HEX) } },
 	{ 231, "exit_group", 1, 0, FACET_RET_NONE, { A(INT) } },
 	{ 257, "openat", 4, 0, FACET_RET_FD, { A(DIRFD), A(PATH), A(OPEN_FLAGS), A(MODE) } },
@@ -648,6 +649,53 @@ static void test_siginfo(struct strbuf *b)
 	expect(b, "siginfo SEGV_MAPERR", "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x124c}");
 }
 
+static void test_clone_calls(struct strbuf *b)
+{
+	char want[512], head[512];
+
+	/* "clone(child_stack=NULL, flags=...|SIGCHLD <unfinished ...>", then
+	 * "<... clone resumed>, child_tidptr=0x7f4f8cf3e990) = 6955" */
+	parts(b, "clone", call("clone", 0x01200011, 0, 0, 0x7f4f8cf3e990, 0, 0), 6955, &decode_defaults,
+	      "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD",
+	      ", child_tidptr=0x7f4f8cf3e990");
+	int ptid = 6951;
+	whole(b, call("clone", 0x00180011, 0x55db06bb30d0, P(&ptid), 0, 0x1234, 0), 6951,
+	      "clone(child_stack=0x55db06bb30d0, flags=CLONE_SETTLS|CLONE_PARENT_SETTID|SIGCHLD, "
+	      "parent_tid=[6951], tls=0x1234)");
+
+	struct { uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+			  set_tid, set_tid_size, cgroup; } ca = { 0 };
+	int tid = 6954;
+	ca.flags = 0x003d0f00;
+	ca.child_tid = ca.parent_tid = P(&tid);
+	ca.stack = 0x7f4f8c73e000;
+	ca.stack_size = 0x7fff80;
+	ca.tls = 0x7f4f8cf3e6c0;
+	/* strace 6.1 showed child_tid and parent_tid at 0x7f4f8cf3e990 */
+	snprintf(head, sizeof(head), "{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|"
+		 "CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=%p, "
+		 "parent_tid=%p, exit_signal=0, stack=0x7f4f8c73e000, stack_size=0x7fff80, tls=0x7f4f8cf3e6c0}",
+		 (void *)&tid, (void *)&tid);
+	parts(b, "clone3 thread", call("clone3", P(&ca), 88, 0, 0, 0, 0), 6954, &decode_defaults,
+	      head, " => {parent_tid=[6954]}, 88");
+
+	int pidfd = 3;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = 0x1000;
+	ca.pidfd = P(&pidfd);
+	ca.exit_signal = SIGCHLD;
+	snprintf(head, sizeof(head), "{flags=CLONE_PIDFD, pidfd=%p, exit_signal=SIGCHLD, stack=NULL, stack_size=0}",
+		 (void *)&pidfd);
+	parts(b, "clone3 pidfd", call("clone3", P(&ca), 88, 0, 0, 0, 0), 6952, &decode_defaults,
+	      head, " => {pidfd=[3]}, 88");
+	memset(&ca, 0, sizeof(ca));
+	ca.exit_signal = SIGCHLD;
+	whole(b, call("clone3", P(&ca), 64, 0, 0, 0, 0), 6953,
+	      "clone3({flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 64)");
+	snprintf(want, sizeof(want), "clone3(%p, 32)", (void *)&ca);
+	whole(b, call("clone3", P(&ca), 32, 0, 0, 0, 0), -22, want);
+}
+
 /* -s, -y, and the parts of calls decoded by their kinds. */
 static void test_options(struct strbuf *b)
 {
@@ -719,6 +767,7 @@ int main(void)
 	self.tid = getpid();
 	test_signal_calls(&b);
 	test_siginfo(&b);
+	test_clone_calls(&b);
 	test_options(&b);
 	mem_cache_free(&self);
 

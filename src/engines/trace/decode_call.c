@@ -6,15 +6,15 @@
  * strace prints, at entry, the arguments up to the first one the call
  * fills in, each followed by ", ", and at exit the rest ("read(3, " then
  * "\"...\", 832) = 832"). The calls whose strace decoder does something
- * else (rt_sigprocmask's signal sets) have a format of their own in
- * decode_signal.c.
+ * else (clone's named arguments, rt_sigprocmask's signal sets) have a
+ * format of their own in decode_signal.c and decode_process.c.
  */
 #include "engines/trace/decode_internal.h"
 
 static const struct call_format *format_of(const struct facet_syscall *sc)
 {
 	static const struct call_format *const lists[] = {
-		decode_signal_formats,
+		decode_signal_formats, decode_process_formats,
 	};
 	if (!sc->info)
 		return NULL;

@@ -3,7 +3,7 @@
  * Shared by the decoders: decode.c (arguments by kind), decode_call.c (a
  * call's arguments and the parts of its line), and the files of calls whose
  * format strace takes from the call rather than from its argument kinds
- * (decode_signal.c). Not used outside the trace engine.
+ * (decode_signal.c, decode_process.c). Not used outside the trace engine.
  */
 #ifndef FACET_TRACE_DECODE_INTERNAL_H
 #define FACET_TRACE_DECODE_INTERNAL_H
@@ -26,6 +26,7 @@ struct call_format {
 
 /* Each ends with an entry whose name is NULL. */
 extern const struct call_format decode_signal_formats[];
+extern const struct call_format decode_process_formats[];
 
 /* The next argument of dc, empty, showing argument `index` of the call. */
 struct decoded_arg *decode_call_add(struct decoded_call *dc, unsigned index);
