@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "cli/options.h"
@@ -60,6 +61,19 @@ static int parse_backend(const char *name, enum facet_backend *out)
 	return -1;
 }
 
+/* The name of the option getopt just rejected (c is ':' or '?'), as the
+ * user wrote it: a long one is the whole argument; a short one may sit in
+ * a group ("-yZ"), and getopt has not always moved past that group yet. */
+static const char *bad_option(int c, char **argv, char *buf, size_t size)
+{
+	const char *arg = argv[optind - 1];
+	bool long_opt = strncmp(arg, "--", 2) == 0 && (optopt == 0 || optopt >= 256 || c == ':');
+	if (long_opt || optopt <= 0 || optopt >= 256)
+		return arg;
+	snprintf(buf, size, "-%c", optopt);
+	return buf;
+}
+
 int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -79,40 +93,54 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 		plan->trace = true;
 		first = 2;
 	}
-	/* getopt_long starts at optind; "+" stops at the command's name. */
+	/* getopt_long starts at optind; "+" stops at the command's name, ":"
+	 * tells a missing argument (':') from an unknown option ('?'). */
 	optind = first;
 	opterr = 0;
+	char name[8];
 	int c;
-	while ((c = getopt_long(argc, argv, "+he:o:cvV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:he:o:cvV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': plan->action = CLI_HELP; return 0;
 		case 'V': plan->action = CLI_VERSION; return 0;
 		case 'e':
-			plan->trace = true;
-			plan->trace_set = strncmp(optarg, "trace=", 6) == 0 ? optarg + 6 : optarg;
-			break;
 		case OPT_TRACE:
 			plan->trace = true;
-			if (optarg)
-				plan->trace_set = optarg;
+			if (!optarg)
+				break;
+			plan->trace_set = strncmp(optarg, "trace=", 6) == 0 ? optarg + 6 : optarg;
+			if (!*plan->trace_set)
+				return fail(err, errlen, "option '%s' needs a set of calls, e.g. -e trace=%%file",
+					    c == 'e' ? "-e" : "--trace");
 			break;
-		case 'o': plan->output = optarg; break;
+		case 'o':
+			if (!*optarg)
+				return fail(err, errlen, "%s", "option '-o' needs a file name");
+			plan->output = optarg;
+			break;
 		case 'c': plan->summary = true; break;
 		case 'v': plan->verbose = true; break;
 		case OPT_JSON: plan->json = true; break;
 		case OPT_ENGINE:
+			if (!*optarg || *optarg == ':')
+				return fail(err, errlen, "%s", "option '--engine' needs the path of a shared object: "
+					    "--engine=PATH[:ARG]");
 			if (plan->nengines == sizeof(plan->engines) / sizeof(plan->engines[0]))
 				return fail(err, errlen, "too many engines (at most 16): '%s'", optarg);
 			plan->engines[plan->nengines++] = optarg;
 			break;
 		case OPT_BACKEND:
+			if (!*optarg)
+				return fail(err, errlen, "%s", "option '--backend' needs a value: auto, notify or ptrace");
 			if (parse_backend(optarg, &plan->backend) < 0)
 				return fail(err, errlen, "unknown back end '%s'; use auto, notify or ptrace", optarg);
 			break;
 		case ':':
-			return fail(err, errlen, "option '%s' needs an argument; see 'facet --help'", argv[optind - 1]);
+			return fail(err, errlen, "option '%s' needs an argument; see 'facet --help'",
+				    bad_option(c, argv, name, sizeof(name)));
 		default:
-			return fail(err, errlen, "unknown option '%s'; see 'facet --help'", argv[optind - 1]);
+			return fail(err, errlen, "unknown option '%s'; see 'facet --help'",
+				    bad_option(c, argv, name, sizeof(name)));
 		}
 	}
 	if (optind >= argc)
