@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <getopt.h>
-#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/options.h"
@@ -12,13 +13,23 @@ void cli_usage(FILE *out)
 	      "\n"
 	      "Run COMMAND and its whole process tree under the facet supervisor.\n"
 	      "\n"
-	      "Tracing:\n"
+	      "Tracing (lines in the format of strace -f -o FILE):\n"
 	      "  -e trace=SET, -e SET   trace only the calls in SET: call names and classes\n"
 	      "                         %file %desc %process %network %signal %memory %ipc\n"
 	      "                         %creds %clock %stat, comma-separated; all, none;\n"
 	      "                         a leading ! negates (default: all)\n"
 	      "      --trace[=SET]      the same as 'facet trace -e trace=SET'\n"
 	      "  -o FILE                write the trace to FILE instead of standard error\n"
+	      "  -s N                   show at most N bytes of strings and buffers (32)\n"
+	      "  -y                     print the paths of file descriptors: 3</etc/passwd>\n"
+	      "  -t, -tt, -ttt          prefix lines with the time of day, with microseconds,\n"
+	      "                         or as seconds since the epoch\n"
+	      "  -T                     show the time spent in each call: <0.000012>\n"
+	      "  -q, -qq, -qqq          -qq: no '+++ exited with N +++' lines; -qqq: no\n"
+	      "                         '+++ superseded by execve' lines either (-q alone\n"
+	      "                         changes nothing: facet prints no attach messages)\n"
+	      "  -f                     accepted for strace's sake: facet always follows\n"
+	      "                         forks, clones and threads\n"
 	      "      --json             one JSON object per call per line\n"
 	      "  -c                     count calls, errors and time; print a table at exit\n"
 	      "\n"
@@ -41,6 +52,9 @@ void cli_usage(FILE *out)
 
 enum { OPT_JSON = 256, OPT_BACKEND, OPT_TRACE, OPT_ENGINE };
 
+/* strace takes -s up to UINT_MAX / 4. */
+#define STRING_MAX_LIMIT (4294967295u / 4)
+
 static int fail(char *err, size_t errlen, const char *fmt, const char *what)
 {
 	snprintf(err, errlen, fmt, what);
@@ -59,6 +73,19 @@ static int parse_backend(const char *name, enum facet_backend *out)
 			return 0;
 		}
 	return -1;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v > STRING_MAX_LIMIT)
+		return -1;
+	*out = (size_t)v;
+	return 0;
 }
 
 /* The name of the option getopt just rejected (c is ':' or '?'), as the
@@ -88,6 +115,7 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 	};
 	memset(plan, 0, sizeof(*plan));
 	plan->trace_set = "all";
+	plan->string_max = 32;
 	int first = 1;
 	if (argc > 1 && strcmp(argv[1], "trace") == 0) {
 		plan->trace = true;
@@ -97,9 +125,11 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 	 * tells a missing argument (':') from an unknown option ('?'). */
 	optind = first;
 	opterr = 0;
+	bool output_opts = false; /* options that only make sense for a trace */
+	unsigned follow = 0, yflags = 0;
 	char name[8];
 	int c;
-	while ((c = getopt_long(argc, argv, "+:he:o:cvV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:he:o:cvVs:ytTfq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': plan->action = CLI_HELP; return 0;
 		case 'V': plan->action = CLI_VERSION; return 0;
@@ -120,6 +150,37 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 			break;
 		case 'c': plan->summary = true; break;
 		case 'v': plan->verbose = true; break;
+		case 's':
+			if (parse_size(optarg, &plan->string_max) < 0)
+				return fail(err, errlen, "option '-s' needs a number of bytes (0 to 1073741823), not '%s'",
+					    optarg);
+			output_opts = true;
+			break;
+		case 'y':
+			if (++yflags > 1)
+				return fail(err, errlen, "%s", "-yy (details of sockets and devices) is not supported; "
+					    "-y prints the paths of file descriptors");
+			plan->fd_paths = true;
+			output_opts = true;
+			break;
+		case 't':
+			if (plan->timestamps < 3)
+				plan->timestamps++;
+			output_opts = true;
+			break;
+		case 'T': plan->durations = true; output_opts = true; break;
+		case 'q':
+			if (plan->quiet < 3)
+				plan->quiet++;
+			output_opts = true;
+			break;
+		case 'f':
+			/* facet always follows children; -ff would mean one
+			 * file per process, which it does not write. */
+			if (++follow > 1)
+				return fail(err, errlen, "%s", "-ff (one output file per process) is not supported; "
+					    "facet follows every process and thread with or without -f");
+			break;
 		case OPT_JSON: plan->json = true; break;
 		case OPT_ENGINE:
 			if (!*optarg || *optarg == ':')
@@ -145,8 +206,8 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 	}
 	if (optind >= argc)
 		return fail(err, errlen, "%s", "no command given; usage: facet trace [OPTIONS] COMMAND [ARG...]");
-	if ((plan->json || plan->summary || plan->output) && !plan->trace)
-		plan->trace = true; /* -o, --json and -c only make sense for a trace */
+	if ((plan->json || plan->summary || plan->output || output_opts) && !plan->trace)
+		plan->trace = true; /* these options only make sense for a trace */
 	if (plan->json && plan->summary)
 		return fail(err, errlen, "%s", "--json and -c cannot be used together");
 	plan->argv = argv + optind;
