@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -202,7 +203,9 @@ struct facet_engine_ops {
 	/* A signal is about to be delivered. Return the signal to deliver
 	 * (the same one, another one, or 0 to suppress it). */
 	int (*signal)(struct facet_engine *e, struct facet_task *t, int sig);
-	/* A task is gone; `status` is a wait(2) status. */
+	/* A task is gone; `status` is a wait(2) status. A thread-group leader
+	 * that vanished because another thread of its process exec'd gets
+	 * status 0; facet_task_superseded_by() tells that case apart. */
 	void (*exit)(struct facet_engine *e, struct facet_task *t, int status);
 	/* Called once when the whole tree is gone. */
 	void (*finish)(struct facet_engine *e, struct facet_session *s);
@@ -310,6 +313,23 @@ void facet_task_set_slot(struct facet_task *t, const struct facet_engine *e, voi
 void *facet_process_slot(const struct facet_process *p, const struct facet_engine *e);
 void facet_process_set_slot(struct facet_process *p, const struct facet_engine *e, void *data);
 pid_t facet_process_pid(const struct facet_process *p);
+
+/* In an exit callback: if `t` is a thread-group leader that vanished because
+ * another thread of its process called execve (that thread takes over t's
+ * tid), the tid that thread had before the execve; 0 for any other exit. */
+pid_t facet_task_superseded_by(const struct facet_task *t);
+
+/* In a signal callback: the siginfo of the signal about to be delivered
+ * (PTRACE_GETSIGINFO; if an earlier engine replaced the signal, that of the
+ * original). Returns 0, -EINVAL outside a signal callback of `t`, -ESRCH if
+ * the task is gone. */
+int facet_task_siginfo(struct facet_task *t, siginfo_t *si);
+
+/* In a callback of `t` made while it sits in a ptrace stop (the entry or
+ * exit of a call on the ptrace route, a signal, exec, clone as the parent):
+ * its stack pointer. -EOPNOTSUPP when it is not stopped (a call that came by
+ * seccomp user notification, or outside its callbacks), -ESRCH if gone. */
+int facet_task_stack_pointer(struct facet_task *t, uint64_t *sp);
 
 /* ---------------------------------------------------------------------- */
 /* Tracee memory. Each returns the number of bytes transferred, or -EFAULT

@@ -92,7 +92,11 @@ static FILE *open_output(const char *path)
 
 static int attach_trace(struct facet_session *s, const struct cli_plan *plan, FILE **out)
 {
-	struct trace_options opts = { .json = plan->json, .summary = plan->summary };
+	struct trace_options opts = {
+		.json = plan->json, .summary = plan->summary,
+		.decode = { .string_max = plan->string_max, .fd_paths = plan->fd_paths },
+		.timestamps = plan->timestamps, .durations = plan->durations, .quiet = plan->quiet,
+	};
 	const char *bad = NULL;
 	size_t badlen = 0;
 	if (trace_set_parse(&opts.set, plan->trace_set, &bad, &badlen) < 0) {

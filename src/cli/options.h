@@ -23,6 +23,11 @@ struct cli_plan {
 	const char *trace_set;   /* -e trace=SET; "all" if not given */
 	const char *output;      /* -o FILE; NULL for stderr */
 	bool json, summary, verbose;
+	size_t string_max;       /* -s N (32) */
+	bool fd_paths;           /* -y */
+	unsigned timestamps;     /* -t, -tt, -ttt: 1, 2, 3 */
+	bool durations;          /* -T */
+	unsigned quiet;          /* -q, -qq, -qqq: 1, 2, 3 */
 	enum facet_backend backend;
 	const char *engines[16]; /* --engine=PATH[:ARG], in order, before the tracer */
 	unsigned nengines;

@@ -217,7 +217,9 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 }
 
 /* After an exec the caller has the thread-group leader's tid; if it was
- * another thread, the old leader is gone without a death report. */
+ * another thread, the old leader is gone without a death report: engines
+ * get its exit (status 0) with facet_task_superseded_by() naming the
+ * thread's former tid, before that thread takes the leader's tid. */
 static void on_exec(struct facet_session *s, pid_t tid)
 {
 	unsigned long former = (unsigned long)tid;
@@ -226,6 +228,7 @@ static void on_exec(struct facet_session *s, pid_t tid)
 	if ((pid_t)former != tid) {
 		struct facet_task *old_leader = task_find(s, tid);
 		if (old_leader && old_leader != t) {
+			old_leader->superseded_by = (pid_t)former;
 			dispatch_task_exit(s, old_leader, 0);
 			task_remove(s, old_leader);
 		}
@@ -264,8 +267,10 @@ static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
 static void on_signal_stop(struct facet_session *s, struct facet_task *t, int sig)
 {
 	keep_uninterruptible(s, t);
-	if (t->tid == s->root_pid && sig == SIGTRAP && spawn_exec_failed(s, t->tid))
-		return; /* the command is being killed; the error is recorded */
+	if (t->tid == s->root_pid && sig == SIGTRAP && spawn_exec_failed(s, t->tid)) {
+		resume(t, 0); /* the stub exits; the error is recorded */
+		return;
+	}
 	resume(t, dispatch_signal(s, t, sig));
 }
 

@@ -73,6 +73,14 @@ struct facet_task {
 	bool diverged;                     /* watch.c: no longer sees what the supervisor sees */
 	bool diverge_children;             /* watch.c: its next clone makes namespaces */
 	bool creds_dirty;                  /* watch.c: compare credentials before emulating */
+	bool hidden;                       /* spawn.c: the stub after a failed execve; its calls
+					      are facet's own, not shown to engines */
+	pid_t superseded_by;               /* on_exec: a leader replaced by this (former) tid */
+	enum {
+		STOP_NONE,                 /* not stopped, or not in one of its callbacks */
+		STOP_PTRACE,               /* dispatch.c: callbacks at a ptrace stop */
+		STOP_SIGNAL,               /* ... at a signal-delivery stop */
+	} stop;
 	struct call call;                  /* the call between entry and exit (ptrace) */
 	struct mem_cache *memcache;        /* mem.c: bytes read/written during this stop */
 	struct view_task *view;            /* view/fs.c: the task's view state, NULL without a view */
@@ -201,7 +209,8 @@ int probe_features(struct facet_features *f);
 /* spawn.c */
 int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog);
 /* At a SIGTRAP of the root task: true if it is the stub reporting that
- * execve failed; the error is then recorded and the task killed. */
+ * execve failed; the error is then recorded and the task hidden from the
+ * engines, and when resumed it exits with status 1 (as strace's child does). */
 bool spawn_exec_failed(struct facet_session *s, pid_t tid);
 
 /* backend_notify.c / backend_ptrace.c */

@@ -67,7 +67,9 @@ static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *or
 	stub_trap(STUB_FILTER, fd < 0 ? errno : 0);
 	execv(path, argv);
 	stub_trap(STUB_EXEC, errno);
-	_exit(127);
+	/* As strace's child does, so that the trace ends the same way; the
+	 * supervisor reports the error and chooses facet's exit status. */
+	_exit(1);
 }
 
 /* PATH search done by the supervisor, as strace does, so the trace shows
@@ -217,6 +219,10 @@ bool spawn_exec_failed(struct facet_session *s, pid_t tid)
 	if (s->root_execed || read_stub(tid, &stub_step) != STUB_EXEC)
 		return false;
 	s->exec_error = read_stub(tid, &stub_errno);
-	kill(tid, SIGKILL);
+	/* What the stub does from here on (its _exit) is facet's, not the
+	 * command's: the engines see only that it exits. */
+	struct facet_task *t = task_find(s, tid);
+	if (t)
+		t->hidden = true;
 	return true;
 }

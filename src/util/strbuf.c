@@ -74,13 +74,12 @@ static bool is_octal_digit(unsigned char c)
 	return c >= '0' && c <= '7';
 }
 
-void strbuf_quote(struct strbuf *b, const char *s, size_t n, size_t max, int truncated)
+/* The escapes of strace's string_quote(): C escapes for the usual
+ * controls, octal for other bytes that are not printable ASCII or are in
+ * `extra`. */
+static void quote_bytes(struct strbuf *b, const unsigned char *u, size_t shown, const char *extra)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t shown = n < max ? n : max;
-
 	grow(b, shown * 4 + 5);
-	strbuf_putc(b, '"');
 	for (size_t i = 0; i < shown; i++) {
 		unsigned char c = u[i];
 		switch (c) {
@@ -94,7 +93,7 @@ void strbuf_quote(struct strbuf *b, const char *s, size_t n, size_t max, int tru
 		case '\t': strbuf_puts(b, "\\t"); continue;
 		case '\v': strbuf_puts(b, "\\v"); continue;
 		}
-		if (c >= ' ' && c < 0x7f) {
+		if (c >= ' ' && c < 0x7f && !(extra && strchr(extra, c))) {
 			strbuf_putc(b, (char)c);
 			continue;
 		}
@@ -107,9 +106,20 @@ void strbuf_quote(struct strbuf *b, const char *s, size_t n, size_t max, int tru
 			snprintf(oct, sizeof(oct), "\\%o", c);
 		strbuf_puts(b, oct);
 	}
+}
+
+void strbuf_quote(struct strbuf *b, const char *s, size_t n, size_t max, int truncated)
+{
+	strbuf_putc(b, '"');
+	quote_bytes(b, (const unsigned char *)s, n < max ? n : max, NULL);
 	strbuf_putc(b, '"');
 	if (truncated || n > max)
 		strbuf_puts(b, "...");
+}
+
+void strbuf_quote_bare(struct strbuf *b, const char *s, size_t n, const char *extra)
+{
+	quote_bytes(b, (const unsigned char *)s, n, extra);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. Overlong

@@ -21,6 +21,9 @@ __attribute__((format(printf, 2, 3))) void strbuf_printf(struct strbuf *b, const
 void strbuf_vprintf(struct strbuf *b, const char *fmt, va_list ap);
 /* Quoted and escaped like strace: "a\nb", at most `max` bytes shown, then "...". */
 void strbuf_quote(struct strbuf *b, const char *s, size_t n, size_t max, int truncated);
+/* The same escapes without the quotes, and bytes in `extra` in octal too
+ * (strace's -y paths: "<>"). */
+void strbuf_quote_bare(struct strbuf *b, const char *s, size_t n, const char *extra);
 /* Escaped for a JSON string value (without the surrounding quotes). */
 void strbuf_json_escape(struct strbuf *b, const char *s, size_t n);
 void strbuf_reset(struct strbuf *b);

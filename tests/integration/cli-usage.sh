@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The command line: usage errors exit 2 with a message on stderr, --help
-# exits 0, options stop at the command, a missing command exits 127.
+# The command line: usage errors exit 2 with a one-line message on stderr
+# that names the problem (an unknown option, a missing or empty argument),
+# --help exits 0 and documents the options, options stop at the command, a
+# missing command exits 127.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -36,8 +38,50 @@ expect_grep err 'bogus-backend' "the message names the bad back end"
 run out err facet_trace -e trace=nosuchcall -o /dev/null true
 expect_status 2 "$status" "facet trace -e trace=nosuchcall" err
 expect_grep err 'nosuchcall' "the message names the unknown system call"
-run out err facet_trace -o
-expect_status 2 "$status" "facet trace -o (missing argument)" err
+
+# An option without its argument: exit 2 and a message that says so (not
+# "unknown option"), naming the option as it was written.
+for args in "-o" "-e" "-s" "-y -o" "--backend" "--output"; do
+	# shellcheck disable=SC2086
+	set -- $args
+	run out err "$FACET" trace "$@"
+	expect_status 2 "$status" "facet trace $* (missing argument)" err
+	expect_grep err "^facet: option '${*: -1}' needs an argument" "facet trace $*: the message"
+	expect_no_grep err 'unknown option' "facet trace $*: the message"
+	[ "$(wc -l <err)" -eq 1 ] || { echo "FAIL: the message about $* is not one line:"; show err; exit 1; }
+done
+run out err "$FACET" -e
+expect_grep err "^facet: option '-e' needs an argument" "facet -e (top-level form)"
+
+# Empty values name the problem.
+run out err facet_trace --engine= true
+expect_status 2 "$status" "facet trace --engine= true" err
+expect_grep err "^facet: option '--engine' needs the path of a shared object" "--engine= (empty)"
+run out err facet_trace --engine=:arg true
+expect_grep err "^facet: option '--engine' needs the path of a shared object" "--engine=:arg (no path)"
+run out err "$FACET" trace --backend= true
+expect_status 2 "$status" "facet trace --backend= true" err
+expect_grep err "^facet: option '--backend' needs a value: auto, notify or ptrace" "--backend= (empty)"
+for args in "-e trace=" "-e ''" "--trace="; do
+	eval "set -- $args"
+	run out err facet_trace "$@" true
+	expect_status 2 "$status" "facet trace $args true" err
+	expect_grep err "needs a set of calls" "facet trace $args: the message"
+done
+run out err facet_trace -o '' true
+expect_status 2 "$status" "facet trace -o '' true" err
+expect_grep err "^facet: option '-o' needs a file name" "-o '' (empty)"
+
+# strace's options with bad values, or that facet does not have.
+for args in "-s x" "-s -1" "-s 99999999999"; do
+	# shellcheck disable=SC2086
+	run out err facet_trace $args true
+	expect_status 2 "$status" "facet trace $args true" err
+	expect_grep err "option '-s' needs a number of bytes" "facet trace $args: the message"
+done
+run out err facet_trace -yy true
+expect_status 2 "$status" "facet trace -yy true" err
+expect_grep err '-yy' "the message about -yy"
 
 # --help: exit 0, usage on stdout.
 for form in "--help" "trace --help"; do
@@ -45,6 +89,9 @@ for form in "--help" "trace --help"; do
 	run out err "$FACET" $form
 	expect_status 0 "$status" "facet $form" out err
 	expect_grep out 'trace' "facet $form mentions trace"
+	for opt in -s -y -t -tt -ttt -T -f -q -qq; do
+		expect_grep out "(^|[ ,])$opt([ ,]|$)" "facet $form documents $opt"
+	done
 done
 
 # Options stop at the command: the command's own options are its own.

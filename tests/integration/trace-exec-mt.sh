@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # execve() from a multi-threaded process, by the main thread and by another
 # thread: the other threads vanish, the new program runs under the process's
-# pid (the thread-group leader's), and facet follows it to its end.
+# pid (the thread-group leader's), and facet follows it to its end. When a
+# non-leader thread execs, the leader's line is "+++ superseded by execve in
+# pid T +++" (T the thread's tid before the exec), not an exit, as in strace;
+# -qqq leaves it out.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -48,6 +51,20 @@ for variant in main thread; do
 			;;
 		esac
 		expect_grep trace "^$leader \+\+\+ exited with 0 \+\+\+$" "$what: the end of the process"
+		n=$(grep -cE "^$leader +\+\+\+ exited with" trace.raw)
+		[ "$n" -eq 1 ] || { echo "FAIL: $what: $n exit lines for $leader, expected 1 (the end)"; show trace.raw 400; exit 1; }
+		execer=$(grep -E '^[0-9]+ +execve\("/bin/echo", ' trace.raw | awk 'NR == 1 { print $1 }')
+		if [ "$variant" = thread ]; then
+			[ -n "$execer" ] && [ "$execer" != "$leader" ] ||
+				fail "$what: the execve of echo is not under another thread's tid: $(grep 'execve("/bin/echo"' trace.raw)"
+			expect_grep trace.raw "^$leader +\+\+\+ superseded by execve in pid $execer \+\+\+$" \
+				"$what: the leader superseded by $execer"
+			# and then the execve completes under the leader's pid.
+			sed -n "/superseded by execve/,\$p" trace.raw | grep -qE "^$leader +<\.\.\. execve resumed>\) += 0$" ||
+				{ echo "FAIL: $what: no '<... execve resumed>) = 0' under $leader after the superseded line"; show trace.raw 400; exit 1; }
+		else
+			expect_no_grep trace.raw 'superseded' "$what: an exec by the leader supersedes nothing"
+		fi
 		# Nothing is reported for the vanished threads after echo started.
 		if [ -n "$(sed -n '/execve("\/bin\/echo", .* = 0$/,$p' trace |
 			grep -vE "^$leader |^[0-9]+ \+\+\+ (exited|superseded)|^[0-9]+ (---|getppid|nanosleep|clock_nanosleep|newfstatat|stat|statx)|<unfinished \.\.\.>$")" ]; then
@@ -57,4 +74,14 @@ for variant in main thread; do
 		fi
 	done
 done
+
+# -qq leaves out the exit lines but not the superseded one; -qqq both.
+run out err "$FACET" trace --backend="$FACET_BACKEND" -qq -e trace=execve -o qq.raw "$EXECMT" thread
+expect_status 0 "$status" "facet trace -qq helper-exec-mt thread" out err qq.raw
+expect_grep qq.raw '^[0-9]+ +\+\+\+ superseded by execve in pid [0-9]+ \+\+\+$' "-qq: the superseded line"
+expect_no_grep qq.raw 'exited with' "-qq: exit lines"
+run out err "$FACET" trace --backend="$FACET_BACKEND" -qqq -e trace=execve -o qqq.raw "$EXECMT" thread
+expect_status 0 "$status" "facet trace -qqq helper-exec-mt thread" out err qqq.raw
+expect_no_grep qqq.raw 'superseded|exited with' "-qqq: superseded and exit lines"
+expect_grep qqq.raw '^[0-9]+ +<\.\.\. execve resumed>\) += 0$' "-qqq: the execve still completes"
 echo ok

@@ -1,17 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Checks the strace-style formatting of the trace engine: string quoting,
- * JSON escaping, flag tables, results, and the argument kinds that need no
- * tracee memory. The expected strings were taken from strace 6.1 output.
- * Kinds that read memory are covered by the integration tests.
+ * JSON escaping, flag tables, results, argument kinds, and the calls strace
+ * decodes by their own rules (signal sets, clone, clone3, siginfo), in the
+ * two parts strace writes at entry and at exit. The expected strings were
+ * taken from strace 6.1 output. Decoders that read tracee memory read this
+ * process's own (a task whose tid is our pid); the rest of what needs a
+ * real tracee is covered by the integration tests.
  *
  * Exit status: 0 all checks passed, 1 at least one failed.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/internal.h"
 #include "engines/trace/decode.h"
+#include "engines/trace/decode_internal.h"
 #include "engines/trace/xlat.h"
 #include "facet/facet.h"
 
@@ -54,6 +62,14 @@ static const struct facet_syscall_info fallback_rows[] = {
 	{ 56, "clone", 5, 0, FACET_RET_INT, { A(CLONE_FLAGS), A(PTR), A(PTR), A(PTR), A(HEX) } },
 	{ 61, "wait4", 4, 0, FACET_RET_INT, { A(INT), A(WAIT_STATUS), A(INT), A(PTR) } },
 	{ 62, "kill", 2, 0, FACET_RET_INT, { A(INT), A(SIGNAL) } },
+	{ 0, "read", 3, 0, FACET_RET_INT, { A(FD), A(BUF_OUT), A(UINT) } },
+	{ 1, "write", 3, 0, FACET_RET_INT, { A(FD), A(BUF_IN), A(UINT) } },
+	{ 13, "rt_sigaction", 4, 0, FACET_RET_INT, { A(SIGNAL), A(PTR), A(PTR), A(UINT) } },
+	{ 14, "rt_sigprocmask", 4, 0, FACET_RET_INT, { A(INT), A(PTR), A(PTR), A(UINT) } },
+	{ 15, "rt_sigreturn", 0, 0, FACET_RET_INT, { A(NONE) } },
+	{ 127, "rt_sigpending", 2, 0, FACET_RET_INT, { A(PTR), A(UINT) } },
+	{ 129, "rt_sigqueueinfo", 3, 0, FACET_RET_INT, { A(INT), A(SIGNAL), A(PTR) } },
+	{ 435, "clone3", 2, 0, FACET_RET_INT, { A(PTR), A(UINT) } },
 	{ 72, "fcntl", 3, 0, FACET_RET_INT, { A(FD), A(FCNTL_CMD), A(HEX) } },
 	{ 231, "exit_group", 1, 0, FACET_RET_NONE, { A(INT) } },
 	{ 257, "openat", 4, 0, FACET_RET_FD, { A(DIRFD), A(PATH), A(OPEN_FLAGS), A(MODE) } },
@@ -109,7 +125,7 @@ static void arg(struct strbuf *b, const struct facet_syscall *sc, unsigned i, co
 	snprintf(what, sizeof(what), "%s arg %u", sc->info->name, i);
 	if (!decode_arg_shown(sc, i))
 		fail("%s: not shown", what);
-	decode_arg(b, NULL, sc, i);
+	decode_arg(b, NULL, sc, i, &decode_defaults);
 	expect(b, what, want);
 }
 
@@ -265,57 +281,57 @@ static void test_names(void)
 static void test_retval(struct strbuf *b)
 {
 	struct facet_syscall sc = returned(call("openat", 0, 0, 0, 0, 0, 0), 3);
-	decode_retval(b, &sc);
-	expect(b, "retval fd", " = 3");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval fd", "= 3");
 	sc.retval = -2;
-	decode_retval(b, &sc);
-	expect(b, "retval ENOENT", " = -1 ENOENT (No such file or directory)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ENOENT", "= -1 ENOENT (No such file or directory)");
 	sc.retval = -512;
-	decode_retval(b, &sc);
-	expect(b, "retval ERESTARTSYS", " = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ERESTARTSYS", "= ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
 	sc.retval = -513;
-	decode_retval(b, &sc);
-	expect(b, "retval ERESTARTNOINTR", " = ? ERESTARTNOINTR (To be restarted)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ERESTARTNOINTR", "= ? ERESTARTNOINTR (To be restarted)");
 	sc.retval = -514;
-	decode_retval(b, &sc);
-	expect(b, "retval ERESTARTNOHAND", " = ? ERESTARTNOHAND (To be restarted if no handler)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ERESTARTNOHAND", "= ? ERESTARTNOHAND (To be restarted if no handler)");
 	sc.retval = -516;
-	decode_retval(b, &sc);
+	decode_retval(b, NULL, &sc, &decode_defaults);
 	expect(b, "retval ERESTART_RESTARTBLOCK",
-	       " = ? ERESTART_RESTARTBLOCK (Interrupted by signal)");
+	       "= ? ERESTART_RESTARTBLOCK (Interrupted by signal)");
 	sc.retval = -524;
-	decode_retval(b, &sc);
-	expect(b, "retval ENOTSUPP", " = -1 ENOTSUPP (Unknown error 524)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval ENOTSUPP", "= -1 ENOTSUPP (Unknown error 524)");
 	sc.retval = -600;
-	decode_retval(b, &sc);
-	expect(b, "retval unnamed errno", " = -1 600 (Unknown error 600)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval unnamed errno", "= -1 600 (Unknown error 600)");
 	sc.exited = false;
-	decode_retval(b, &sc);
-	expect(b, "retval not returned", " = ?");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval not returned", "= ?");
 
 	sc = returned(call("mmap", 0, 4096, 3, 0x22, -1, 0), 0x7f7eb145d000);
-	decode_retval(b, &sc);
-	expect(b, "retval hex", " = 0x7f7eb145d000");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval hex", "= 0x7f7eb145d000");
 	sc.retval = -12;
-	decode_retval(b, &sc);
-	expect(b, "retval hex error", " = -1 ENOMEM (Cannot allocate memory)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval hex error", "= -1 ENOMEM (Cannot allocate memory)");
 
 	sc = returned(call("exit_group", 0, 0, 0, 0, 0, 0), 0);
-	decode_retval(b, &sc);
-	expect(b, "retval exit_group", " = ?");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval exit_group", "= ?");
 
 	sc = returned(call("fcntl", 0, 3, 0, 0, 0, 0), 0x8002);
-	decode_retval(b, &sc);
-	expect(b, "retval F_GETFL", " = 0x8002 (flags O_RDWR|O_LARGEFILE)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_GETFL", "= 0x8002 (flags O_RDWR|O_LARGEFILE)");
 	sc = returned(call("fcntl", 0, 1, 0, 0, 0, 0), 1);
-	decode_retval(b, &sc);
-	expect(b, "retval F_GETFD", " = 0x1 (flags FD_CLOEXEC)");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_GETFD", "= 0x1 (flags FD_CLOEXEC)");
 	sc.retval = 0;
-	decode_retval(b, &sc);
-	expect(b, "retval F_GETFD 0", " = 0");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_GETFD 0", "= 0");
 	sc = returned(call("fcntl", 0, 1030, 10, 0, 0, 0), 11);
-	decode_retval(b, &sc);
-	expect(b, "retval F_DUPFD_CLOEXEC", " = 11");
+	decode_retval(b, NULL, &sc, &decode_defaults);
+	expect(b, "retval F_DUPFD_CLOEXEC", "= 11");
 }
 
 static void test_args(struct strbuf *b)
@@ -328,7 +344,7 @@ static void test_args(struct strbuf *b)
 	arg(b, &sc, 2, "O_RDONLY|O_CLOEXEC");
 	if (decode_arg_shown(&sc, 3))
 		fail("openat mode shown without O_CREAT");
-	decode_arg(b, NULL, &sc, 3);
+	decode_arg(b, NULL, &sc, 3, &decode_defaults);
 	expect(b, "openat mode not shown", "");
 	if (decode_arg_shown(&sc, 4))
 		fail("openat arg 4 shown");
@@ -474,6 +490,260 @@ static void test_args(struct strbuf *b)
 	arg(b, &sc, 1, "0x40000000 /* O_??? */");
 }
 
+/* ---------------------------------------------------------------------- */
+/* Calls decoded in two parts, reading this process's memory.              */
+
+static struct facet_task self;
+
+#define P(x) ((uint64_t)(uintptr_t)(x))
+
+/* The entry and exit parts strace writes for sc (between "name(" and ")"). */
+static void parts(struct strbuf *b, const char *what, struct facet_syscall sc, int64_t retval,
+		  const struct decode_opts *o, const char *head, const char *tail)
+{
+	struct decoded_call dc = { 0 };
+	char label[96];
+	if (!sc.info)
+		return;
+	decode_call_entry(&dc, &self, &sc, o);
+	decode_call_head(&dc, b);
+	snprintf(label, sizeof(label), "%s: entry part", what);
+	expect(b, label, head);
+	sc = returned(sc, retval);
+	decode_call_exit(&dc, &self, &sc, o);
+	decode_call_tail(&dc, b);
+	snprintf(label, sizeof(label), "%s: exit part", what);
+	expect(b, label, tail);
+	decode_call_free(&dc);
+	mem_cache_reset(&self);
+}
+
+/* A whole call, "name(...)", for those strace writes at once. */
+static void whole(struct strbuf *b, struct facet_syscall sc, int64_t retval, const char *want)
+{
+	struct decoded_call dc = { 0 };
+	if (!sc.info)
+		return;
+	decode_call_entry(&dc, &self, &sc, &decode_defaults);
+	sc = returned(sc, retval);
+	decode_call_exit(&dc, &self, &sc, &decode_defaults);
+	strbuf_printf(b, "%s(", sc.info->name);
+	decode_call_head(&dc, b);
+	decode_call_tail(&dc, b);
+	strbuf_putc(b, ')');
+	expect(b, sc.info->name, want);
+	decode_call_free(&dc);
+	mem_cache_reset(&self);
+}
+
+static uint64_t sigs(int a, int b, int c)
+{
+	uint64_t m = 0;
+	for (int s = 1; s <= 64; s++)
+		if (s == a || s == b || s == c)
+			m |= 1ULL << (s - 1);
+	return m;
+}
+
+static void test_signal_calls(struct strbuf *b)
+{
+	uint64_t usr2_chld = sigs(SIGUSR2, SIGCHLD, 0), none = 0, all = ~0ULL;
+	uint64_t rt01 = sigs(32, 33, 0), fill_but_int = ~sigs(SIGINT, 32, 33);
+
+	decode_put_sigmask(b, &rt01, 8);
+	expect(b, "sigmask", "[RTMIN RT_1]");
+	uint64_t rt5 = sigs(37, 0, 0);
+	decode_put_sigmask(b, &rt5, 8);
+	expect(b, "sigmask RT_5", "[RT_5]");
+
+	whole(b, call("rt_sigprocmask", 0, P(&usr2_chld), 0, 8, 0, 0), 0,
+	      "rt_sigprocmask(SIG_BLOCK, [USR2 CHLD], NULL, 8)");
+	whole(b, call("rt_sigprocmask", 1, P(&rt01), 0, 8, 0, 0), 0,
+	      "rt_sigprocmask(SIG_UNBLOCK, [RTMIN RT_1], NULL, 8)");
+	whole(b, call("rt_sigprocmask", 2, P(&fill_but_int), P(&none), 8, 0, 0), 0,
+	      "rt_sigprocmask(SIG_SETMASK, ~[INT RTMIN RT_1], [], 8)");
+	whole(b, call("rt_sigprocmask", 7, 0, 0, 8, 0, 0), 0,
+	      "rt_sigprocmask(0x7 /* SIG_??? */, NULL, NULL, 8)");
+	/* "rt_sigprocmask(SIG_BLOCK, ~[],  <unfinished ...>", then
+	 * "<... rt_sigprocmask resumed>[], 8) = 0" */
+	parts(b, "rt_sigprocmask", call("rt_sigprocmask", 0, P(&all), P(&none), 8, 0, 0), 0,
+	      &decode_defaults, "SIG_BLOCK, ~[], ", "[], 8");
+	parts(b, "rt_sigprocmask failed", call("rt_sigprocmask", 0, P(&all), 0x7ffd00001000, 8, 0, 0), -22,
+	      &decode_defaults, "SIG_BLOCK, ~[], ", "0x7ffd00001000, 8");
+
+	struct { uint64_t handler, flags, restorer, mask; } act = {
+		0x55db06ba0259, 0xffffffffcc000004, 0x7f4f8cf7e050, sigs(SIGHUP, SIGTERM, 0)
+	}, ign = { 1, 0x04000001, 0x7f4f8cf7e050, sigs(SIGHUP, SIGTERM, 0) },
+	   usr1 = { 0x55db06ba0259, 0x14000000, 0x7f4f8cf7e050, sigs(SIGUSR1, 0, 0) }, dfl = { 0 };
+	whole(b, call("rt_sigaction", SIGUSR2, P(&act), 0, 8, 0, 0), 0,
+	      "rt_sigaction(SIGUSR2, {sa_handler=0x55db06ba0259, sa_mask=[HUP TERM], sa_flags=SA_RESTORER|"
+	      "SA_ONSTACK|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|0xffffffff00000000, sa_restorer=0x7f4f8cf7e050}, "
+	      "NULL, 8)");
+	whole(b, call("rt_sigaction", SIGPIPE, P(&ign), 0, 8, 0, 0), 0,
+	      "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[HUP TERM], sa_flags=SA_RESTORER|SA_NOCLDSTOP, "
+	      "sa_restorer=0x7f4f8cf7e050}, NULL, 8)");
+	parts(b, "rt_sigaction", call("rt_sigaction", SIGUSR1, P(&usr1), P(&dfl), 8, 0, 0), 0, &decode_defaults,
+	      "SIGUSR1, {sa_handler=0x55db06ba0259, sa_mask=[USR1], sa_flags=SA_RESTORER|SA_RESTART, "
+	      "sa_restorer=0x7f4f8cf7e050}, ", "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8");
+	whole(b, call("rt_sigpending", P(&none), 8, 0, 0, 0, 0), 0, "rt_sigpending([], 8)");
+	/* Without the stack pointer (no ptrace stop here) strace too prints
+	 * no mask. */
+	whole(b, call("rt_sigreturn", 0, 0, 0, 0, 0, 0), 0, "rt_sigreturn()");
+
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGUSR2;
+	si.si_code = SI_QUEUE;
+	si.si_pid = 6950;
+	si.si_value.sival_ptr = (void *)42;
+	whole(b, call("rt_sigqueueinfo", 6950, SIGUSR2, P(&si), 0, 0, 0), 0,
+	      "rt_sigqueueinfo(6950, SIGUSR2, {si_signo=SIGUSR2, si_code=SI_QUEUE, si_pid=6950, si_uid=0, "
+	      "si_int=42, si_ptr=0x2a})");
+}
+
+static void test_siginfo(struct strbuf *b)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGUSR1;
+	si.si_code = SI_TKILL;
+	si.si_pid = 6950;
+	decode_siginfo(b, NULL, &si, &decode_defaults);
+	expect(b, "siginfo SI_TKILL", "{si_signo=SIGUSR1, si_code=SI_TKILL, si_pid=6950, si_uid=0}");
+	si.si_code = SI_USER;
+	si.si_pid = 29864;
+	decode_siginfo(b, NULL, &si, &decode_defaults);
+	expect(b, "siginfo SI_USER", "{si_signo=SIGUSR1, si_code=SI_USER, si_pid=29864, si_uid=0}");
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGALRM;
+	si.si_code = SI_TIMER;
+	si.si_value.sival_ptr = (void *)7;
+	decode_siginfo(b, NULL, &si, &decode_defaults);
+	expect(b, "siginfo SI_TIMER",
+	       "{si_signo=SIGALRM, si_code=SI_TIMER, si_timerid=0, si_overrun=0, si_int=7, si_ptr=0x7}");
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGCHLD;
+	si.si_code = CLD_KILLED;
+	si.si_pid = 6951;
+	si.si_status = SIGSEGV;
+	decode_siginfo(b, NULL, &si, &decode_defaults);
+	expect(b, "siginfo CLD_KILLED", "{si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=6951, si_uid=0, "
+	       "si_status=SIGSEGV, si_utime=0, si_stime=0}");
+	si.si_code = CLD_EXITED;
+	si.si_pid = 29865;
+	si.si_status = 3;
+	si.si_utime = 2;
+	decode_siginfo(b, NULL, &si, &decode_defaults);
+	if (sysconf(_SC_CLK_TCK) == 100)
+		expect(b, "siginfo CLD_EXITED", "{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=29865, si_uid=0, "
+		       "si_status=3, si_utime=2 /* 0.02 s */, si_stime=0}");
+	strbuf_reset(b);
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGSEGV;
+	si.si_code = SEGV_MAPERR;
+	si.si_addr = (void *)0x124c;
+	decode_siginfo(b, NULL, &si, &decode_defaults);
+	expect(b, "siginfo SEGV_MAPERR", "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x124c}");
+}
+
+static void test_clone_calls(struct strbuf *b)
+{
+	char want[512], head[512];
+
+	/* "clone(child_stack=NULL, flags=...|SIGCHLD <unfinished ...>", then
+	 * "<... clone resumed>, child_tidptr=0x7f4f8cf3e990) = 6955" */
+	parts(b, "clone", call("clone", 0x01200011, 0, 0, 0x7f4f8cf3e990, 0, 0), 6955, &decode_defaults,
+	      "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD",
+	      ", child_tidptr=0x7f4f8cf3e990");
+	int ptid = 6951;
+	whole(b, call("clone", 0x00180011, 0x55db06bb30d0, P(&ptid), 0, 0x1234, 0), 6951,
+	      "clone(child_stack=0x55db06bb30d0, flags=CLONE_SETTLS|CLONE_PARENT_SETTID|SIGCHLD, "
+	      "parent_tid=[6951], tls=0x1234)");
+
+	struct { uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+			  set_tid, set_tid_size, cgroup; } ca = { 0 };
+	int tid = 6954;
+	ca.flags = 0x003d0f00;
+	ca.child_tid = ca.parent_tid = P(&tid);
+	ca.stack = 0x7f4f8c73e000;
+	ca.stack_size = 0x7fff80;
+	ca.tls = 0x7f4f8cf3e6c0;
+	/* strace 6.1 showed child_tid and parent_tid at 0x7f4f8cf3e990 */
+	snprintf(head, sizeof(head), "{flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|"
+		 "CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=%p, "
+		 "parent_tid=%p, exit_signal=0, stack=0x7f4f8c73e000, stack_size=0x7fff80, tls=0x7f4f8cf3e6c0}",
+		 (void *)&tid, (void *)&tid);
+	parts(b, "clone3 thread", call("clone3", P(&ca), 88, 0, 0, 0, 0), 6954, &decode_defaults,
+	      head, " => {parent_tid=[6954]}, 88");
+
+	int pidfd = 3;
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = 0x1000;
+	ca.pidfd = P(&pidfd);
+	ca.exit_signal = SIGCHLD;
+	snprintf(head, sizeof(head), "{flags=CLONE_PIDFD, pidfd=%p, exit_signal=SIGCHLD, stack=NULL, stack_size=0}",
+		 (void *)&pidfd);
+	parts(b, "clone3 pidfd", call("clone3", P(&ca), 88, 0, 0, 0, 0), 6952, &decode_defaults,
+	      head, " => {pidfd=[3]}, 88");
+	memset(&ca, 0, sizeof(ca));
+	ca.exit_signal = SIGCHLD;
+	whole(b, call("clone3", P(&ca), 64, 0, 0, 0, 0), 6953,
+	      "clone3({flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 64)");
+	snprintf(want, sizeof(want), "clone3(%p, 32)", (void *)&ca);
+	whole(b, call("clone3", P(&ca), 32, 0, 0, 0, 0), -22, want);
+}
+
+/* -s, -y, and the parts of calls decoded by their kinds. */
+static void test_options(struct strbuf *b)
+{
+	const struct decode_opts s8 = { .string_max = 8 }, y = { .string_max = 32, .fd_paths = true };
+	char elf[832] = "\177ELF\2\1\1\3";
+	char want[4200];
+
+	/* "read(3</usr/lib/x86_64-linux-gnu/libc.so.6>, "\177ELF\2\1\1\3"..., 832) = 832" with -s 8 */
+	parts(b, "read -s 8", call("read", 3, P(elf), 832, 0, 0, 0), 832, &s8, "3, ",
+	      "\"\\177ELF\\2\\1\\1\\3\"..., 832");
+	/* "write(1, "01234567"..., 11) = 11" with -s 8 */
+	parts(b, "write -s 8", call("write", 1, P("0123456789\n"), 11, 0, 0, 0), 11, &s8,
+	      "1, \"01234567\"..., 11", "");
+
+	char dir[] = "/tmp/facet-test-decode-XXXXXX", path[64];
+	if (!mkdtemp(dir)) {
+		fail("mkdtemp: cannot test -y");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/a<b>c", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fail("cannot create %s", path);
+		rmdir(dir);
+		return;
+	}
+	/* "close(3</tmp/yq/a\74b\76c>) = 0" */
+	snprintf(want, sizeof(want), "%d<%s/a\\74b\\76c>", fd, dir);
+	parts(b, "close -y", call("close", (uint64_t)fd, 0, 0, 0, 0, 0), 0, &y, want, "");
+	struct facet_syscall sc = returned(call("openat", (uint64_t)-100, P(path), 2, 0, 0, 0), fd);
+	decode_retval(b, &self, &sc, &y);
+	snprintf(want, sizeof(want), "= %d<%s/a\\74b\\76c>", fd, dir);
+	expect(b, "openat -y result", want);
+	unlink(path);
+	/* "close(3</tmp/yq/del>(deleted)) = 0" */
+	snprintf(want, sizeof(want), "%d<%s/a\\74b\\76c>(deleted)", fd, dir);
+	parts(b, "close -y deleted", call("close", (uint64_t)fd, 0, 0, 0, 0, 0), 0, &y, want, "");
+	close(fd);
+	rmdir(dir);
+	char cwd[4096];
+	if (getcwd(cwd, sizeof(cwd))) {
+		snprintf(want, sizeof(want), "AT_FDCWD<%s>", cwd);
+		sc = call("openat", (uint64_t)-100, 0, 0, 0, 0, 0);
+		decode_arg(b, &self, &sc, 0, &y);
+		expect(b, "AT_FDCWD -y", want);
+	}
+}
+
 int main(void)
 {
 	struct strbuf b = STRBUF_INIT;
@@ -494,6 +764,12 @@ int main(void)
 	test_names();
 	test_retval(&b);
 	test_args(&b);
+	self.tid = getpid();
+	test_signal_calls(&b);
+	test_siginfo(&b);
+	test_clone_calls(&b);
+	test_options(&b);
+	mem_cache_free(&self);
 
 	strbuf_free(&b);
 	if (failures)

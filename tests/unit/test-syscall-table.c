@@ -205,7 +205,7 @@ static void check_spots(void)
 		   (const enum facet_arg_kind[]){ FACET_ARG_INT });
 	expect_row("exit_group", 231, P, FACET_RET_NONE, 1,
 		   (const enum facet_arg_kind[]){ FACET_ARG_INT });
-	expect_row("rt_sigreturn", 15, S, FACET_RET_NONE, 0, NULL);
+	expect_row("rt_sigreturn", 15, S, FACET_RET_INT, 0, NULL);
 	expect_row("kill", 62, S | P, FACET_RET_INT, 2,
 		   (const enum facet_arg_kind[]){ FACET_ARG_INT, FACET_ARG_SIGNAL });
 	expect_row("clone", 56, P, FACET_RET_INT, 5,

@@ -22,43 +22,18 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "engines/trace/decode_internal.h"
 #include "engines/trace/xlat.h"
 
-/* fcntl commands, kernel values (glibc hides some behind feature macros). */
-enum {
-	CMD_DUPFD = 0, CMD_GETFD = 1, CMD_SETFD = 2, CMD_GETFL = 3, CMD_SETFL = 4,
-	CMD_GETLK = 5, CMD_SETLK = 6, CMD_SETLKW = 7, CMD_SETOWN = 8, CMD_GETOWN = 9,
-	CMD_SETSIG = 10, CMD_GETSIG = 11, CMD_OFD_GETLK = 36, CMD_OFD_SETLK = 37,
-	CMD_OFD_SETLKW = 38, CMD_GETOWN_EX = 16, CMD_SETLEASE = 1024, CMD_GETLEASE = 1025,
-	CMD_NOTIFY = 1026, CMD_DUPFD_CLOEXEC = 1030, CMD_SETPIPE_SZ = 1031,
-	CMD_GETPIPE_SZ = 1032, CMD_ADD_SEALS = 1033, CMD_GET_SEALS = 1034,
-};
+const struct decode_opts decode_defaults = { .string_max = TRACE_STRING_MAX, .fd_paths = false };
 
-static enum facet_arg_kind kind_of(const struct facet_syscall *sc, unsigned i)
-{
-	if (!sc->info || i >= sc->info->nargs || i >= FACET_MAX_ARGS)
-		return FACET_ARG_NONE;
-	return sc->info->args[i];
-}
+#define kind_of decode_kind_of
+#define name_is decode_name_is
 
-static bool name_is(const struct facet_syscall *sc, const char *name)
-{
-	return sc->info && sc->info->name && strcmp(sc->info->name, name) == 0;
-}
-
-static bool is_error(int64_t r)
-{
-	return r < 0 && r >= -4095;
-}
-
-/* Output arguments are only worth reading if the call returned successfully. */
-static bool succeeded(const struct facet_syscall *sc)
-{
-	return sc->exited && !is_error(sc->retval);
-}
-
-static void put_addr(struct strbuf *b, uint64_t v)
+void decode_put_addr(struct strbuf *b, uint64_t v)
 {
 	if (v)
 		strbuf_printf(b, "%#llx", (unsigned long long)v);
@@ -81,45 +56,48 @@ static void put_int(struct strbuf *b, uint64_t v)
 /* A NUL-terminated string, at most `max` bytes of it, "..." if longer. */
 static void put_string(struct strbuf *b, struct facet_task *t, uint64_t addr, size_t max)
 {
-	char buf[PATH_MAX];
+	char small[PATH_MAX];
+	char *buf = small;
 
 	if (!addr) {
 		strbuf_puts(b, "NULL");
 		return;
 	}
-	if (max > sizeof(buf) - 1)
-		max = sizeof(buf) - 1;
+	if (max >= sizeof(small) && !(buf = malloc(max + 1)))
+		abort();
 	buf[0] = '\0';
 	ssize_t n = facet_mem_read_string(t, addr, buf, max + 1);
-	if (n >= 0) {
+	if (n >= 0)
 		strbuf_quote(b, buf, (size_t)n, max, 0);
-		return;
-	}
-	if (n == -ENAMETOOLONG) {
-		/* The first `max` bytes are known to be readable then. */
-		if (strnlen(buf, max) == max || facet_mem_read(t, addr, buf, max) == (ssize_t)max) {
-			strbuf_quote(b, buf, max, max, 1);
-			return;
-		}
-	}
-	put_addr(b, addr);
+	else if (n == -ENAMETOOLONG &&
+		 /* The first `max` bytes are known to be readable then. */
+		 (strnlen(buf, max) == max || facet_mem_read(t, addr, buf, max) == (ssize_t)max))
+		strbuf_quote(b, buf, max, max, 1);
+	else
+		decode_put_addr(b, addr);
+	if (buf != small)
+		free(buf);
 }
 
-/* `len` bytes of a buffer, at most TRACE_STRING_MAX shown. */
-static void put_buf(struct strbuf *b, struct facet_task *t, uint64_t addr, uint64_t len)
+/* `len` bytes of a buffer, at most `max` shown. */
+static void put_buf(struct strbuf *b, struct facet_task *t, uint64_t addr, uint64_t len, size_t max)
 {
-	char buf[TRACE_STRING_MAX];
-	size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+	char small[256];
+	char *buf = small;
+	size_t n = len < max ? (size_t)len : max;
 
 	if (!addr) {
 		strbuf_puts(b, "NULL");
 		return;
 	}
-	if (n && facet_mem_read(t, addr, buf, n) != (ssize_t)n) {
-		put_addr(b, addr);
-		return;
-	}
-	strbuf_quote(b, buf, n, sizeof(buf), len > sizeof(buf));
+	if (n > sizeof(small) && !(buf = malloc(n)))
+		abort();
+	if (n && facet_mem_read(t, addr, buf, n) != (ssize_t)n)
+		decode_put_addr(b, addr);
+	else
+		strbuf_quote(b, buf, n, max, len > max);
+	if (buf != small)
+		free(buf);
 }
 
 /* Pointers of a NULL-terminated array, read in chunks: one read per element
@@ -137,7 +115,7 @@ static size_t read_words(struct facet_task *t, uint64_t addr, uint64_t *out, siz
 	return n > 0 ? (size_t)n / sizeof(*out) : 0;
 }
 
-static void put_argv(struct strbuf *b, struct facet_task *t, uint64_t addr)
+static void put_argv(struct strbuf *b, struct facet_task *t, uint64_t addr, size_t max)
 {
 	uint64_t words[16];
 	size_t have = 0, at = 0;
@@ -154,7 +132,7 @@ static void put_argv(struct strbuf *b, struct facet_task *t, uint64_t addr)
 		}
 		if (have == 0) {
 			if (n == 0) {
-				put_addr(b, addr);
+				decode_put_addr(b, addr);
 				return;
 			}
 			strbuf_printf(b, ", ... /* %#llx */", (unsigned long long)where);
@@ -166,11 +144,11 @@ static void put_argv(struct strbuf *b, struct facet_task *t, uint64_t addr)
 			break;
 		if (n)
 			strbuf_puts(b, ", ");
-		if (n >= TRACE_STRING_MAX) {
+		if (n >= max) {
 			strbuf_puts(b, "...");
 			break;
 		}
-		put_string(b, t, words[at], TRACE_STRING_MAX);
+		put_string(b, t, words[at], max);
 	}
 	strbuf_putc(b, ']');
 }
@@ -180,7 +158,7 @@ static void put_envp(struct strbuf *b, struct facet_task *t, uint64_t addr)
 	uint64_t words[64];
 	unsigned count = 0;
 
-	put_addr(b, addr);
+	decode_put_addr(b, addr);
 	if (!addr)
 		return;
 	/* The bound only guards against a loop over a huge unterminated array. */
@@ -206,7 +184,7 @@ static void put_stat(struct strbuf *b, struct facet_task *t, uint64_t addr)
 {
 	struct stat st;
 	if (facet_mem_read(t, addr, &st, sizeof(st)) != (ssize_t)sizeof(st)) {
-		put_addr(b, addr);
+		decode_put_addr(b, addr);
 		return;
 	}
 	strbuf_puts(b, "{st_mode=");
@@ -222,7 +200,7 @@ static void put_statx(struct strbuf *b, struct facet_task *t, uint64_t addr)
 {
 	struct statx stx;
 	if (facet_mem_read(t, addr, &stx, sizeof(stx)) != (ssize_t)sizeof(stx)) {
-		put_addr(b, addr);
+		decode_put_addr(b, addr);
 		return;
 	}
 	strbuf_puts(b, "{stx_mask=");
@@ -238,7 +216,7 @@ static void put_open_how(struct strbuf *b, struct facet_task *t, uint64_t addr, 
 {
 	struct { uint64_t flags, mode, resolve; } how;
 	if (!addr || size < sizeof(how) || facet_mem_read(t, addr, &how, sizeof(how)) != (ssize_t)sizeof(how)) {
-		put_addr(b, addr);
+		decode_put_addr(b, addr);
 		return;
 	}
 	strbuf_puts(b, "{flags=");
@@ -250,155 +228,9 @@ static void put_open_how(struct strbuf *b, struct facet_task *t, uint64_t addr, 
 	strbuf_putc(b, '}');
 }
 
-static void put_sockaddr(struct strbuf *b, struct facet_task *t, uint64_t addr, int64_t len)
-{
-	union {
-		struct sockaddr sa;
-		struct sockaddr_un un;
-		struct sockaddr_in in;
-		struct sockaddr_in6 in6;
-		struct sockaddr_nl nl;
-		struct sockaddr_storage ss;
-		char raw[sizeof(struct sockaddr_storage)];
-	} u;
-
-	if (!addr) {
-		strbuf_puts(b, "NULL");
-		return;
-	}
-	if (len < 2) {
-		put_addr(b, addr);
-		return;
-	}
-	size_t n = (uint64_t)len < sizeof(u.ss) ? (size_t)len : sizeof(u.ss);
-	memset(&u, 0, sizeof(u));
-	if (facet_mem_read(t, addr, &u, n) != (ssize_t)n) {
-		put_addr(b, addr);
-		return;
-	}
-	strbuf_puts(b, "{sa_family=");
-	xlat_value(b, xlat_sock_families, u.sa.sa_family, "%#llx /* AF_??? */");
-	if (n > sizeof(sa_family_t)) {
-		char ip[INET6_ADDRSTRLEN];
-		size_t path_len = (n < sizeof(u.un) ? n : sizeof(u.un)) - sizeof(sa_family_t);
-		switch (u.sa.sa_family) {
-		case AF_UNIX:
-			strbuf_puts(b, ", sun_path=");
-			if (u.un.sun_path[0]) {
-				strbuf_quote(b, u.un.sun_path, strnlen(u.un.sun_path, path_len), path_len, 0);
-			} else {
-				/* Abstract names may hold NULs: all bytes count. */
-				strbuf_putc(b, '@');
-				strbuf_quote(b, u.un.sun_path + 1, path_len - 1, path_len, 0);
-			}
-			break;
-		case AF_INET:
-			if (n < offsetof(struct sockaddr_in, sin_zero))
-				break;
-			inet_ntop(AF_INET, &u.in.sin_addr, ip, sizeof(ip));
-			strbuf_printf(b, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")",
-				      ntohs(u.in.sin_port), ip);
-			break;
-		case AF_INET6:
-			if (n < offsetof(struct sockaddr_in6, sin6_scope_id))
-				break;
-			inet_ntop(AF_INET6, &u.in6.sin6_addr, ip, sizeof(ip));
-			strbuf_printf(b, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u)"
-				      ", inet_pton(AF_INET6, \"%s\", &sin6_addr)",
-				      ntohs(u.in6.sin6_port), ntohl(u.in6.sin6_flowinfo), ip);
-			if (n >= sizeof(u.in6))
-				strbuf_printf(b, ", sin6_scope_id=%u", u.in6.sin6_scope_id);
-			break;
-		case AF_NETLINK:
-			if (n < sizeof(u.nl))
-				break;
-			strbuf_printf(b, ", nl_pid=%d, nl_groups=%#08x", (int)u.nl.nl_pid, u.nl.nl_groups);
-			break;
-		default:
-			strbuf_puts(b, ", sa_data=");
-			strbuf_quote(b, u.raw + sizeof(sa_family_t), n - sizeof(sa_family_t), n, 0);
-			break;
-		}
-	}
-	strbuf_putc(b, '}');
-}
-
-static void put_flock(struct strbuf *b, struct facet_task *t, uint64_t addr, bool getlk)
-{
-	struct flock fl;
-	if (facet_mem_read(t, addr, &fl, sizeof(fl)) != (ssize_t)sizeof(fl)) {
-		put_addr(b, addr);
-		return;
-	}
-	strbuf_puts(b, "{l_type=");
-	xlat_value(b, xlat_lock_types, (uint16_t)fl.l_type, "%#llx /* F_??? */");
-	strbuf_puts(b, ", l_whence=");
-	xlat_value(b, xlat_whence, (uint16_t)fl.l_whence, "%#llx /* SEEK_??? */");
-	strbuf_printf(b, ", l_start=%lld, l_len=%lld", (long long)fl.l_start, (long long)fl.l_len);
-	if (getlk)
-		strbuf_printf(b, ", l_pid=%d", (int)fl.l_pid);
-	strbuf_putc(b, '}');
-}
-
-/* fcntl's third argument means what the command says. */
-static bool fcntl_arg_absent(unsigned cmd)
-{
-	switch (cmd) {
-	case CMD_GETFD: case CMD_GETFL: case CMD_GETOWN: case CMD_GETSIG:
-	case CMD_GETLEASE: case CMD_GETPIPE_SZ: case CMD_GET_SEALS:
-		return true;
-	}
-	return false;
-}
-
-static bool fcntl_arg_output(unsigned cmd)
-{
-	return cmd == CMD_GETLK || cmd == CMD_OFD_GETLK || cmd == CMD_GETOWN_EX;
-}
-
 static bool is_fcntl_arg(const struct facet_syscall *sc, unsigned i)
 {
 	return i == 2 && kind_of(sc, 1) == FACET_ARG_FCNTL_CMD;
-}
-
-static void put_fcntl_arg(struct strbuf *b, struct facet_task *t, const struct facet_syscall *sc)
-{
-	uint64_t v = sc->args[2];
-	switch ((unsigned)sc->args[1]) {
-	case CMD_SETFD:
-		xlat_flags_dflt(b, xlat_fd_flags, v, NULL, "FD_???");
-		break;
-	case CMD_SETOWN: case CMD_SETPIPE_SZ: case CMD_DUPFD: case CMD_DUPFD_CLOEXEC:
-		strbuf_printf(b, "%d", (int)v);
-		break;
-	case CMD_SETFL:
-		xlat_print_open_flags(b, (uint32_t)v);
-		break;
-	case CMD_SETLK: case CMD_SETLKW: case CMD_OFD_SETLK: case CMD_OFD_SETLKW:
-		put_flock(b, t, v, false);
-		break;
-	case CMD_GETLK: case CMD_OFD_GETLK:
-		if (succeeded(sc))
-			put_flock(b, t, v, true);
-		else
-			put_addr(b, v);
-		break;
-	case CMD_NOTIFY:
-		xlat_flags_dflt(b, xlat_dn_flags, v, NULL, "DN_???");
-		break;
-	case CMD_SETLEASE:
-		xlat_value(b, xlat_lock_types, v, "%#llx /* F_??? */");
-		break;
-	case CMD_ADD_SEALS:
-		xlat_flags_dflt(b, xlat_seals, v, NULL, "F_SEAL_???");
-		break;
-	case CMD_SETSIG:
-		xlat_print_signal(b, (int)v);
-		break;
-	default:
-		strbuf_printf(b, "%#llx", (unsigned long long)v);
-		break;
-	}
 }
 
 /* accept(2) and friends fill the address in and pass its length by pointer. */
@@ -422,7 +254,7 @@ bool decode_arg_is_output(const struct facet_syscall *sc, unsigned i)
 	case FACET_ARG_SOCKADDR:
 		return sockaddr_is_output(sc);
 	default:
-		return is_fcntl_arg(sc, i) && fcntl_arg_output((unsigned)sc->args[1]);
+		return is_fcntl_arg(sc, i) && decode_fcntl_arg_output((unsigned)sc->args[1]);
 	}
 }
 
@@ -435,7 +267,7 @@ bool decode_arg_shown(const struct facet_syscall *sc, unsigned i)
 	if (kind_of(sc, i) == FACET_ARG_MODE && i > 0 && kind_of(sc, i - 1) == FACET_ARG_OPEN_FLAGS)
 		return (sc->args[i - 1] & (XLAT_O_CREAT | XLAT___O_TMPFILE)) != 0;
 	if (is_fcntl_arg(sc, i))
-		return !fcntl_arg_absent((unsigned)sc->args[1]);
+		return !decode_fcntl_arg_absent((unsigned)sc->args[1]);
 	return true;
 }
 
@@ -492,19 +324,19 @@ static const struct simple_kind {
 /* Arguments filled in by the call: shown only if it succeeded, else as the
  * address, as strace does. */
 static void put_output(struct strbuf *b, struct facet_task *t, const struct facet_syscall *sc,
-		       unsigned i)
+		       unsigned i, const struct decode_opts *o)
 {
 	uint64_t v = sc->args[i];
 	uint64_t next = i + 1 < FACET_MAX_ARGS ? sc->args[i + 1] : 0;
 	int64_t r = sc->retval;
 
-	if (!succeeded(sc) || !v) {
-		put_addr(b, v);
+	if (!decode_succeeded(sc) || !v) {
+		decode_put_addr(b, v);
 		return;
 	}
 	switch (kind_of(sc, i)) {
 	case FACET_ARG_BUF_OUT:
-		put_buf(b, t, v, (uint64_t)r);
+		put_buf(b, t, v, (uint64_t)r, o->string_max);
 		break;
 	case FACET_ARG_PATH_OUT:
 		if (name_is(sc, "getcwd"))
@@ -513,7 +345,7 @@ static void put_output(struct strbuf *b, struct facet_task *t, const struct face
 		else
 			/* readlink(at) results are a counted buffer to
 			 * strace, cut at -s like any other. */
-			put_buf(b, t, v, (uint64_t)r);
+			put_buf(b, t, v, (uint64_t)r, o->string_max);
 		break;
 	case FACET_ARG_STAT_OUT:
 		put_stat(b, t, v);
@@ -523,10 +355,15 @@ static void put_output(struct strbuf *b, struct facet_task *t, const struct face
 		break;
 	case FACET_ARG_PIPE_FDS: {
 		int fds[2];
-		if (facet_mem_read(t, v, fds, sizeof(fds)) == (ssize_t)sizeof(fds))
-			strbuf_printf(b, "[%d, %d]", fds[0], fds[1]);
-		else
-			put_addr(b, v);
+		if (facet_mem_read(t, v, fds, sizeof(fds)) == (ssize_t)sizeof(fds)) {
+			strbuf_putc(b, '[');
+			decode_put_fd(b, t, fds[0], o);
+			strbuf_puts(b, ", ");
+			decode_put_fd(b, t, fds[1], o);
+			strbuf_putc(b, ']');
+		} else {
+			decode_put_addr(b, v);
+		}
 		break;
 	}
 	case FACET_ARG_WAIT_STATUS: {
@@ -535,24 +372,25 @@ static void put_output(struct strbuf *b, struct facet_task *t, const struct face
 		if (r > 0 && facet_mem_read(t, v, &status, sizeof(status)) == (ssize_t)sizeof(status))
 			xlat_print_wait_status(b, status);
 		else
-			put_addr(b, v);
+			decode_put_addr(b, v);
 		break;
 	}
 	case FACET_ARG_SOCKADDR: {
 		uint32_t len;
 		if (next && facet_mem_read(t, next, &len, sizeof(len)) == (ssize_t)sizeof(len))
-			put_sockaddr(b, t, v, (int)len);
+			decode_put_sockaddr(b, t, v, (int)len);
 		else
-			put_addr(b, v);
+			decode_put_addr(b, v);
 		break;
 	}
 	default:
-		put_addr(b, v);
+		decode_put_addr(b, v);
 		break;
 	}
 }
 
-void decode_arg(struct strbuf *b, struct facet_task *t, const struct facet_syscall *sc, unsigned i)
+void decode_arg(struct strbuf *b, struct facet_task *t, const struct facet_syscall *sc, unsigned i,
+		const struct decode_opts *o)
 {
 	if (i >= FACET_MAX_ARGS)
 		return;
@@ -567,11 +405,11 @@ void decode_arg(struct strbuf *b, struct facet_task *t, const struct facet_sysca
 	if (!decode_arg_shown(sc, i))
 		return;
 	if (is_fcntl_arg(sc, i)) {
-		put_fcntl_arg(b, t, sc);
+		decode_put_fcntl_arg(b, t, sc);
 		return;
 	}
 	if (decode_arg_is_output(sc, i)) {
-		put_output(b, t, sc, i);
+		put_output(b, t, sc, i, o);
 		return;
 	}
 	const struct simple_kind *sk = kind < FACET_ARG_KIND_COUNT ? &simple_kinds[kind] : NULL;
@@ -598,25 +436,22 @@ void decode_arg(struct strbuf *b, struct facet_task *t, const struct facet_sysca
 			strbuf_printf(b, "%#llx", (unsigned long long)v);
 		break;
 	case FACET_ARG_FD:
-		strbuf_printf(b, "%d", (int)v);
+		decode_put_fd(b, t, (int)v, o);
 		break;
 	case FACET_ARG_DIRFD:
-		if ((int)v == XLAT_AT_FDCWD)
-			strbuf_puts(b, "AT_FDCWD");
-		else
-			strbuf_printf(b, "%d", (int)v);
+		decode_put_dirfd(b, t, (int)v, o);
 		break;
 	case FACET_ARG_PATH:
 		put_string(b, t, v, PATH_MAX - 1);
 		break;
 	case FACET_ARG_STR:
-		put_string(b, t, v, TRACE_STRING_MAX);
+		put_string(b, t, v, o->string_max);
 		break;
 	case FACET_ARG_BUF_IN:
-		put_buf(b, t, v, next);
+		put_buf(b, t, v, next, o->string_max);
 		break;
 	case FACET_ARG_ARGV:
-		put_argv(b, t, v);
+		put_argv(b, t, v, o->string_max);
 		break;
 	case FACET_ARG_ENVP:
 		put_envp(b, t, v);
@@ -647,88 +482,58 @@ void decode_arg(struct strbuf *b, struct facet_task *t, const struct facet_sysca
 		xlat_print_clone_flags(b, v);
 		break;
 	case FACET_ARG_SOCKADDR:
-		put_sockaddr(b, t, v, (int)next);
+		decode_put_sockaddr(b, t, v, (int)next);
 		break;
 	case FACET_ARG_SOCK_TYPE:
 		xlat_print_sock_type(b, (uint32_t)v);
 		break;
 	default:
-		put_addr(b, v);
+		decode_put_addr(b, v);
 		break;
 	}
 }
 
-/* fcntl's "get" commands return flags, which strace explains after the value. */
-static bool put_fcntl_retval(struct strbuf *b, const struct facet_syscall *sc)
+static bool returns_fd(const struct facet_syscall *sc)
 {
-	unsigned long long r = (unsigned long long)sc->retval;
-	const char *name;
-
-	switch ((unsigned)sc->args[1]) {
-	case CMD_GETFD:
-		if (!r)
-			return false;
-		strbuf_printf(b, " = %#llx (flags ", r);
-		xlat_flags(b, xlat_fd_flags, r, NULL);
-		break;
-	case CMD_GETFL:
-		strbuf_printf(b, " = %#llx (flags ", r);
-		xlat_print_open_flags(b, (uint32_t)r);
-		break;
-	case CMD_GET_SEALS:
-		if (!r)
-			return false;
-		strbuf_printf(b, " = %#llx (seals ", r);
-		xlat_flags(b, xlat_seals, r, NULL);
-		break;
-	case CMD_GETLEASE:
-		name = xlat_lookup(xlat_lock_types, r);
-		strbuf_printf(b, name ? " = %#llx (%s" : " = %#llx", r, name);
-		if (!name)
-			return true;
-		break;
-	case CMD_GETSIG:
-		name = r ? decode_signal_name((int)r) : NULL;
-		if (!name)
-			return false;
-		strbuf_printf(b, " = %llu (%s", r, name);
-		break;
-	default:
-		return false;
-	}
-	strbuf_putc(b, ')');
-	return true;
+	if (kind_of(sc, 1) == FACET_ARG_FCNTL_CMD)
+		return decode_fcntl_returns_fd((unsigned)sc->args[1]);
+	return sc->info && sc->info->ret == FACET_RET_FD;
 }
 
-void decode_retval(struct strbuf *b, const struct facet_syscall *sc)
+void decode_retval(struct strbuf *b, struct facet_task *t, const struct facet_syscall *sc,
+		   const struct decode_opts *o)
 {
 	if (!sc->exited || (sc->info && sc->info->ret == FACET_RET_NONE)) {
-		strbuf_puts(b, " = ?");
+		strbuf_puts(b, "= ?");
 		return;
 	}
 	int64_t r = sc->retval;
-	if (is_error(r)) {
+	if (decode_is_error(r)) {
 		int e = (int)-r;
 		const char *name = decode_errno_name(e);
 		/* The restart codes never reach the program: strace shows
 		 * them as a call that did not return, with its own texts. */
 		const char *restart = xlat_lookup(xlat_restart_codes, (uint64_t)e);
 		if (restart) {
-			strbuf_printf(b, " = ? %s", restart);
+			strbuf_printf(b, "= ? %s", restart);
 			return;
 		}
 		if (name)
-			strbuf_printf(b, " = -1 %s (%s)", name, strerror(e));
+			strbuf_printf(b, "= -1 %s (%s)", name, strerror(e));
 		else
-			strbuf_printf(b, " = -1 %d (%s)", e, strerror(e));
+			strbuf_printf(b, "= -1 %d (%s)", e, strerror(e));
 		return;
 	}
-	if (kind_of(sc, 1) == FACET_ARG_FCNTL_CMD && put_fcntl_retval(b, sc))
+	if (kind_of(sc, 1) == FACET_ARG_FCNTL_CMD && decode_put_fcntl_retval(b, sc))
 		return;
-	if (sc->info && sc->info->ret == FACET_RET_HEX)
-		strbuf_printf(b, " = %#llx", (unsigned long long)r);
-	else
-		strbuf_printf(b, " = %lld", (long long)r);
+	if (returns_fd(sc) && r <= INT_MAX) {
+		strbuf_puts(b, "= ");
+		decode_put_fd(b, t, (int)r, o);
+	} else if (sc->info && sc->info->ret == FACET_RET_HEX) {
+		strbuf_printf(b, "= %#llx", (unsigned long long)r);
+	} else {
+		strbuf_printf(b, "= %lld", (long long)r);
+	}
 }
 
 const char *decode_errno_name(int e)

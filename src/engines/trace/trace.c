@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The trace engine. Input arguments are decoded at entry, because the
- * memory they point to may be gone by the exit (execve replaces it); the
- * line is completed and written at the exit, so lines of concurrent tasks
- * never interleave.
+ * memory they point to may be gone by the exit (execve replaces it).
+ *
+ * Text lines are written as strace -f writes them to one file: the part
+ * known at entry when the call starts, the rest when it returns. If
+ * another task writes in between, the first line is ended with
+ * " <unfinished ...>" and the call completed on a line of its own,
+ * "PID <... NAME resumed>REST". JSON objects and the -c table are written
+ * at exit.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -16,16 +22,22 @@
 #include "engines/trace/trace.h"
 #include "util/strbuf.h"
 
+/* strace aligns results at this column ("= 0" after padding). */
+#define RESULT_COLUMN 40
+
 struct trace {
 	struct trace_options o;
 	struct trace_summary *summary;
 	struct strbuf line;
 	double realtime_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, for JSON */
+	struct facet_task *open; /* the task whose line the output ends in, unfinished */
+	size_t col;             /* that line's length so far */
 };
 
-/* Per task: the arguments decoded at entry, waiting for the exit. */
+/* Per task: its call, decoded at entry, waiting for the exit. */
 struct trace_task {
-	struct strbuf args[FACET_MAX_ARGS];
+	struct decoded_call dc;
+	bool entered;           /* the entry part of its line was written */
 };
 
 static struct trace_task *task_state(struct facet_engine *e, struct facet_task *t)
@@ -43,28 +55,8 @@ static struct trace_task *task_state(struct facet_engine *e, struct facet_task *
 static void free_task_state(struct facet_engine *e, void *slot)
 {
 	struct trace_task *tt = slot;
-	for (unsigned i = 0; i < FACET_MAX_ARGS; i++)
-		strbuf_free(&tt->args[i]);
+	decode_call_free(&tt->dc);
 	free(tt);
-}
-
-static unsigned nargs(const struct facet_syscall *sc)
-{
-	return sc->info ? sc->info->nargs : FACET_MAX_ARGS;
-}
-
-static void decode_args(struct trace_task *tt, struct facet_task *t, const struct facet_syscall *sc, bool at_exit)
-{
-	for (unsigned i = 0; i < nargs(sc); i++) {
-		bool output = sc->info && decode_arg_is_output(sc, i);
-		if (output != at_exit)
-			continue;
-		strbuf_reset(&tt->args[i]);
-		if (!sc->info)
-			strbuf_printf(&tt->args[i], "%#llx", (unsigned long long)sc->args[i]);
-		else if (decode_arg_shown(sc, i))
-			decode_arg(&tt->args[i], t, sc, i);
-	}
 }
 
 static void put_name(struct strbuf *b, const struct facet_syscall *sc)
@@ -75,27 +67,129 @@ static void put_name(struct strbuf *b, const struct facet_syscall *sc)
 		strbuf_printf(b, "syscall_%#lx", (unsigned long)sc->nr);
 }
 
-static void write_text(struct trace *tr, struct facet_task *t, const struct facet_syscall *sc,
+/* Ends the line another task left open (strace's printleader does). */
+static void end_open_line(struct trace *tr, const char *how)
+{
+	if (!tr->open)
+		return;
+	fputs(how, tr->o.out);
+	fputc('\n', tr->o.out);
+	tr->open = NULL;
+	tr->col = 0;
+}
+
+/* -t, -tt, -ttt: the time the line is started. */
+static void put_time(struct trace *tr, struct strbuf *b)
+{
+	struct timespec ts;
+	char hms[16];
+	struct tm tm;
+
+	if (!tr->o.timestamps)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (tr->o.timestamps >= 3) {
+		strbuf_printf(b, "%lld.%06ld ", (long long)ts.tv_sec, ts.tv_nsec / 1000);
+		return;
+	}
+	if (!localtime_r(&ts.tv_sec, &tm) || !strftime(hms, sizeof(hms), "%T", &tm))
+		snprintf(hms, sizeof(hms), "%lld", (long long)ts.tv_sec);
+	if (tr->o.timestamps == 2)
+		strbuf_printf(b, "%s.%06ld ", hms, ts.tv_nsec / 1000);
+	else
+		strbuf_printf(b, "%s ", hms);
+}
+
+/* Starts a line in b: the tid (strace -f -o pads it to 5 columns) and the time. */
+static void leader(struct trace *tr, struct strbuf *b, struct facet_task *t)
+{
+	end_open_line(tr, " <unfinished ...>");
+	strbuf_reset(b);
+	strbuf_printf(b, "%-5d ", facet_task_tid(t));
+	put_time(tr, b);
+}
+
+static void write_line(struct trace *tr, const struct strbuf *b)
+{
+	fwrite(b->s, 1, b->len, tr->o.out);
+}
+
+/* The entry part: "PID name(args known at entry". */
+static void start_call(struct trace *tr, struct facet_task *t, const struct facet_syscall *sc,
 		       struct trace_task *tt)
 {
 	struct strbuf *b = &tr->line;
-	strbuf_reset(b);
-	strbuf_printf(b, "%d ", facet_task_tid(t));
+	leader(tr, b, t);
 	put_name(b, sc);
 	strbuf_putc(b, '(');
-	bool first = true;
-	for (unsigned i = 0; i < nargs(sc); i++) {
-		if (sc->info && !decode_arg_shown(sc, i))
-			continue;
-		if (!first)
-			strbuf_puts(b, ", ");
-		first = false;
-		strbuf_add(b, tt->args[i].s ? tt->args[i].s : "", tt->args[i].len);
+	decode_call_head(&tt->dc, b);
+}
+
+/* The rest of the line, from where the entry part ended: the arguments
+ * known at exit, ")", the result at column 40, -T's duration. */
+static void finish_call(struct trace *tr, struct facet_task *t, const struct facet_syscall *sc,
+			struct trace_task *tt, size_t col)
+{
+	struct strbuf *b = &tr->line;
+	if (!sc->exited) {
+		if (decode_call_has_exit_part(&tt->dc))
+			strbuf_puts(b, " <unfinished ...>");
+	} else {
+		decode_call_tail(&tt->dc, b);
 	}
-	strbuf_putc(b, ')');
-	decode_retval(b, sc);
+	strbuf_puts(b, ") ");
+	while (col + b->len < RESULT_COLUMN)
+		strbuf_putc(b, ' ');
+	decode_retval(b, t, sc, &tr->o.decode);
+	if (tr->o.durations && sc->exited && !(sc->info && sc->info->ret == FACET_RET_NONE)) {
+		struct timespec d = { sc->exit_time.tv_sec - sc->entry_time.tv_sec,
+				      sc->exit_time.tv_nsec - sc->entry_time.tv_nsec };
+		if (d.tv_nsec < 0) {
+			d.tv_sec--;
+			d.tv_nsec += 1000000000L;
+		}
+		strbuf_printf(b, " <%lld.%06ld>", (long long)d.tv_sec, d.tv_nsec / 1000);
+	}
 	strbuf_putc(b, '\n');
-	fwrite(b->s, 1, b->len, tr->o.out);
+	write_line(tr, b);
+	tr->open = NULL;
+	tr->col = 0;
+}
+
+static void write_text_entry(struct trace *tr, struct facet_task *t, const struct facet_syscall *sc,
+			     struct trace_task *tt)
+{
+	start_call(tr, t, sc, tt);
+	write_line(tr, &tr->line);
+	tr->open = t;
+	tr->col = tr->line.len;
+	tt->entered = true;
+	/* On a terminal the call shows as it starts, as strace's does; a
+	 * file is written in blocks, since nobody watches it line by line. */
+	if (__flbf(tr->o.out))
+		fflush(tr->o.out);
+}
+
+static void write_text_exit(struct trace *tr, struct facet_task *t, const struct facet_syscall *sc,
+			    struct trace_task *tt)
+{
+	struct strbuf *b = &tr->line;
+	size_t col = 0;
+	if (!tt->entered) {
+		/* No entry part was written (a call that never returns, or one
+		 * whose entry this engine did not see): the whole line now. */
+		start_call(tr, t, sc, tt);
+	} else if (tr->open == t) {
+		strbuf_reset(b);
+		col = tr->col;
+	} else {
+		leader(tr, b, t);
+		strbuf_puts(b, "<... ");
+		put_name(b, sc);
+		strbuf_puts(b, " resumed>");
+	}
+	tt->entered = false;
+	finish_call(tr, t, sc, tt, col);
 }
 
 static double seconds(const struct timespec *ts, double offset)
@@ -109,20 +203,18 @@ static void write_json(struct trace *tr, struct facet_task *t, const struct face
 	struct strbuf *b = &tr->line;
 	strbuf_reset(b);
 	strbuf_printf(b, "{\"pid\":%d,\"tid\":%d,\"syscall\":\"", facet_task_pid(t), facet_task_tid(t));
-	struct strbuf name = STRBUF_INIT;
-	put_name(&name, sc);
-	strbuf_json_escape(b, name.s, name.len);
-	strbuf_free(&name);
+	struct strbuf text = STRBUF_INIT;
+	put_name(&text, sc);
+	strbuf_json_escape(b, text.s, text.len);
 	strbuf_puts(b, "\",\"args\":[");
-	bool first = true;
-	for (unsigned i = 0; i < nargs(sc); i++) {
-		if (sc->info && !decode_arg_shown(sc, i))
-			continue;
-		strbuf_puts(b, first ? "\"" : ",\"");
-		first = false;
-		strbuf_json_escape(b, tt->args[i].s ? tt->args[i].s : "", tt->args[i].len);
+	for (unsigned i = 0; i < tt->dc.n; i++) {
+		strbuf_reset(&text);
+		decode_call_arg_text(&tt->dc, i, &text);
+		strbuf_puts(b, i ? ",\"" : "\"");
+		strbuf_json_escape(b, text.s ? text.s : "", text.len);
 		strbuf_putc(b, '"');
 	}
+	strbuf_free(&text);
 	strbuf_puts(b, "],");
 	bool failed = sc->exited && sc->retval < 0 && sc->retval >= -4095;
 	const char *err = failed ? decode_errno_name((int)-sc->retval) : NULL;
@@ -138,71 +230,112 @@ static void write_json(struct trace *tr, struct facet_task *t, const struct face
 	else
 		strbuf_puts(b, ",\"end\":null"); /* the call never returned */
 	strbuf_puts(b, "}\n");
-	fwrite(b->s, 1, b->len, tr->o.out);
+	write_line(tr, b);
 }
 
-/* exit, exit_group (and rt_sigreturn, which returns elsewhere): written
- * at entry with " = ?", as strace does; their exit, if any, is not shown. */
+/* exit, exit_group: written whole at entry with " = ?", as strace does
+ * (it completes them when the task's exit is reported, right after);
+ * their exit callback, when the task is gone, adds nothing. */
 static bool never_returns(const struct facet_syscall *sc)
 {
 	return sc->info && sc->info->ret == FACET_RET_NONE;
 }
 
-static void write_call(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc)
+static void write_call(struct trace *tr, struct facet_task *t, struct facet_syscall *sc,
+		       struct trace_task *tt)
 {
-	struct trace *tr = facet_engine_priv(e);
-	if (tr->o.summary) {
+	if (tr->o.summary)
 		trace_summary_add(tr->summary, sc);
-		return;
-	}
-	struct trace_task *tt = task_state(e, t);
-	if (sc->exited)
-		decode_args(tt, t, sc, true);
-	if (tr->o.json)
+	else if (tr->o.json)
 		write_json(tr, t, sc, tt);
 	else
-		write_text(tr, t, sc, tt);
+		write_text_exit(tr, t, sc, tt);
 }
 
 static void on_exit_of_call(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc)
 {
-	if (!never_returns(sc))
-		write_call(e, t, sc);
+	struct trace *tr = facet_engine_priv(e);
+	if (never_returns(sc))
+		return;
+	struct trace_task *tt = task_state(e, t);
+	if (!tr->o.summary)
+		decode_call_exit(&tt->dc, t, sc, &tr->o.decode);
+	write_call(tr, t, sc, tt);
 }
 
 static void on_entry(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc)
 {
 	struct trace *tr = facet_engine_priv(e);
+	struct trace_task *tt = task_state(e, t);
 	if (!tr->o.summary)
-		decode_args(task_state(e, t), t, sc, false);
+		decode_call_entry(&tt->dc, t, sc, &tr->o.decode);
+	tt->entered = false;
 	if (never_returns(sc))
-		write_call(e, t, sc);
+		write_call(tr, t, sc, tt);
+	else if (!tr->o.summary && !tr->o.json)
+		write_text_entry(tr, t, sc, tt);
 }
 
 static void on_task_exit(struct facet_engine *e, struct facet_task *t, int status)
 {
 	struct trace *tr = facet_engine_priv(e);
+	struct strbuf *b = &tr->line;
 	if (tr->o.summary || tr->o.json)
 		return;
-	if (WIFEXITED(status))
-		fprintf(tr->o.out, "%d +++ exited with %d +++\n", facet_task_tid(t), WEXITSTATUS(status));
-	else if (WIFSIGNALED(status)) {
+	pid_t former = facet_task_superseded_by(t);
+	if (former) {
+		/* The execing thread's line, if it is the last one written,
+		 * is ended the way strace ends it. */
+		if (tr->open && facet_task_tid(tr->open) == former) {
+			fprintf(tr->o.out, " <pid changed to %d ...>\n", facet_task_tid(t));
+			tr->open = NULL;
+			tr->col = 0;
+		}
+		if (tr->o.quiet < 3) {
+			leader(tr, b, t);
+			strbuf_printf(b, "+++ superseded by execve in pid %d +++\n", former);
+			write_line(tr, b);
+		}
+	} else if (WIFEXITED(status)) {
+		if (tr->o.quiet < 2) {
+			leader(tr, b, t);
+			strbuf_printf(b, "+++ exited with %d +++\n", WEXITSTATUS(status));
+			write_line(tr, b);
+		}
+	} else if (WIFSIGNALED(status)) {
 		const char *name = decode_signal_name(WTERMSIG(status));
-		fprintf(tr->o.out, "%d +++ killed by %s%s +++\n", facet_task_tid(t),
-			name ? name : "signal", WCOREDUMP(status) ? " (core dumped)" : "");
+		leader(tr, b, t);
+		if (name)
+			strbuf_printf(b, "+++ killed by %s %s+++\n", name, WCOREDUMP(status) ? "(core dumped) " : "");
+		else
+			strbuf_printf(b, "+++ killed by %d %s+++\n", WTERMSIG(status),
+				      WCOREDUMP(status) ? "(core dumped) " : "");
+		write_line(tr, b);
 	}
+	/* Its line is still open only if nothing was written for its end. */
+	if (tr->open == t)
+		end_open_line(tr, " <detached ...>");
 }
 
 static int on_signal(struct facet_engine *e, struct facet_task *t, int sig)
 {
 	struct trace *tr = facet_engine_priv(e);
-	if (!tr->o.summary && !tr->o.json) {
-		const char *name = decode_signal_name(sig);
-		if (name)
-			fprintf(tr->o.out, "%d --- %s ---\n", facet_task_tid(t), name);
-		else
-			fprintf(tr->o.out, "%d --- signal %d ---\n", facet_task_tid(t), sig);
-	}
+	if (tr->o.summary || tr->o.json)
+		return sig;
+	struct strbuf *b = &tr->line;
+	siginfo_t si;
+	const char *name = decode_signal_name(sig);
+	leader(tr, b, t);
+	if (name)
+		strbuf_printf(b, "--- %s ", name);
+	else
+		strbuf_printf(b, "--- %d ", sig);
+	if (facet_task_siginfo(t, &si) == 0)
+		decode_siginfo(b, t, &si, &tr->o.decode);
+	else
+		strbuf_printf(b, "{si_signo=%s}", name ? name : "?");
+	strbuf_puts(b, " ---\n");
+	write_line(tr, b);
 	return sig;
 }
 

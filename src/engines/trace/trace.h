@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engines/trace/decode.h"
 #include "facet/facet.h"
 
 #define TRACE_NR_MAX 512
@@ -25,6 +26,13 @@ struct trace_options {
 	bool json;              /* one JSON object per call */
 	bool summary;           /* -c: only a count/time/error table at the end */
 	struct trace_set set;
+	struct decode_opts decode; /* -s (string length), -y (paths of fds) */
+	unsigned timestamps;    /* -t: 1 time of day, 2 (-tt) with microseconds,
+				   3 (-ttt) seconds since the epoch */
+	bool durations;         /* -T: time spent in each call */
+	unsigned quiet;         /* -q (facet prints nothing it would suppress),
+				   -qq: no "+++ exited with" lines, -qqq: no
+				   "+++ superseded by execve" lines either */
 };
 
 /* A new engine, to be attached to a session. It keeps `out` open. */

@@ -179,7 +179,7 @@ void xlat_print_clone_flags(struct strbuf *b, uint64_t flags)
 
 	flags &= ~(uint64_t)XLAT_CSIGNAL;
 	if (flags)
-		xlat_flags(b, xlat_clone_flags, flags, NULL);
+		xlat_flags_dflt(b, xlat_clone_flags, flags, NULL, "CLONE_???");
 	if (flags && sig)
 		strbuf_putc(b, '|');
 	if (sig || !flags)
@@ -363,30 +363,42 @@ const struct xlat xlat_mmap_flags[] = {
 	END
 };
 
+/* clone3 takes the same flags and three more, printed after them. */
+#define CLONE_FLAG_ROWS \
+	{ 0x00000100, "CLONE_VM" }, \
+	{ 0x00000200, "CLONE_FS" }, \
+	{ 0x00000400, "CLONE_FILES" }, \
+	{ 0x00000800, "CLONE_SIGHAND" }, \
+	{ 0x00001000, "CLONE_PIDFD" }, \
+	{ 0x00002000, "CLONE_PTRACE" }, \
+	{ 0x00004000, "CLONE_VFORK" }, \
+	{ 0x00008000, "CLONE_PARENT" }, \
+	{ 0x00010000, "CLONE_THREAD" }, \
+	{ 0x00020000, "CLONE_NEWNS" }, \
+	{ 0x00040000, "CLONE_SYSVSEM" }, \
+	{ 0x00080000, "CLONE_SETTLS" }, \
+	{ 0x00100000, "CLONE_PARENT_SETTID" }, \
+	{ 0x00200000, "CLONE_CHILD_CLEARTID" }, \
+	{ 0x00800000, "CLONE_UNTRACED" }, \
+	{ 0x01000000, "CLONE_CHILD_SETTID" }, \
+	{ 0x02000000, "CLONE_NEWCGROUP" }, \
+	{ 0x04000000, "CLONE_NEWUTS" }, \
+	{ 0x08000000, "CLONE_NEWIPC" }, \
+	{ 0x10000000, "CLONE_NEWUSER" }, \
+	{ 0x20000000, "CLONE_NEWPID" }, \
+	{ 0x40000000, "CLONE_NEWNET" }, \
+	{ 0x80000000, "CLONE_IO" }
+
 const struct xlat xlat_clone_flags[] = {
-	{ 0x00000100, "CLONE_VM" },
-	{ 0x00000200, "CLONE_FS" },
-	{ 0x00000400, "CLONE_FILES" },
-	{ 0x00000800, "CLONE_SIGHAND" },
-	{ 0x00001000, "CLONE_PIDFD" },
-	{ 0x00002000, "CLONE_PTRACE" },
-	{ 0x00004000, "CLONE_VFORK" },
-	{ 0x00008000, "CLONE_PARENT" },
-	{ 0x00010000, "CLONE_THREAD" },
-	{ 0x00020000, "CLONE_NEWNS" },
-	{ 0x00040000, "CLONE_SYSVSEM" },
-	{ 0x00080000, "CLONE_SETTLS" },
-	{ 0x00100000, "CLONE_PARENT_SETTID" },
-	{ 0x00200000, "CLONE_CHILD_CLEARTID" },
-	{ 0x00800000, "CLONE_UNTRACED" },
-	{ 0x01000000, "CLONE_CHILD_SETTID" },
-	{ 0x02000000, "CLONE_NEWCGROUP" },
-	{ 0x04000000, "CLONE_NEWUTS" },
-	{ 0x08000000, "CLONE_NEWIPC" },
-	{ 0x10000000, "CLONE_NEWUSER" },
-	{ 0x20000000, "CLONE_NEWPID" },
-	{ 0x40000000, "CLONE_NEWNET" },
-	{ 0x80000000, "CLONE_IO" },
+	CLONE_FLAG_ROWS,
+	END
+};
+
+const struct xlat xlat_clone3_flags[] = {
+	CLONE_FLAG_ROWS,
+	{ 0x00000080, "CLONE_NEWTIME" },
+	{ 0x100000000ULL, "CLONE_CLEAR_SIGHAND" },
+	{ 0x200000000ULL, "CLONE_INTO_CGROUP" },
 	END
 };
 
@@ -556,5 +568,96 @@ const struct xlat xlat_restart_codes[] = {
 	{ 513, "ERESTARTNOINTR (To be restarted)" },
 	{ 514, "ERESTARTNOHAND (To be restarted if no handler)" },
 	{ 516, "ERESTART_RESTARTBLOCK (Interrupted by signal)" },
+	END
+};
+
+const struct xlat xlat_sigprocmask_cmds[] = {
+	{ 0, "SIG_BLOCK" }, { 1, "SIG_UNBLOCK" }, { 2, "SIG_SETMASK" },
+	END
+};
+
+const struct xlat xlat_sa_handlers[] = {
+	{ (uint64_t)-1, "SIG_ERR" }, { 0, "SIG_DFL" }, { 1, "SIG_IGN" },
+	END
+};
+
+/* x86-64 values. SA_NOMASK and SA_ONESHOT are other names of SA_NODEFER
+ * and SA_RESETHAND, which strace prints. */
+const struct xlat xlat_sigact_flags[] = {
+	{ 0x04000000, "SA_RESTORER" },
+	{ 0x08000000, "SA_ONSTACK" },
+	{ 0x10000000, "SA_RESTART" },
+	{ 0x20000000, "SA_INTERRUPT" },
+	{ 0x40000000, "SA_NODEFER" },
+	{ 0x80000000, "SA_RESETHAND" },
+	{ 0x00000004, "SA_SIGINFO" },
+	{ 0x00000001, "SA_NOCLDSTOP" },
+	{ 0x00000002, "SA_NOCLDWAIT" },
+	END
+};
+
+/* si_code: the values every signal may have, then those of one signal.
+ * Negative codes are stored as their 64-bit two's complement. */
+#define NEG(x) ((uint64_t)(int64_t)(x))
+const struct xlat xlat_si_codes[] = {
+	{ 0, "SI_USER" }, { 0x80, "SI_KERNEL" }, { NEG(-1), "SI_QUEUE" },
+	{ NEG(-2), "SI_TIMER" }, { NEG(-3), "SI_MESGQ" }, { NEG(-4), "SI_ASYNCIO" },
+	{ NEG(-5), "SI_SIGIO" }, { NEG(-6), "SI_TKILL" }, { NEG(-7), "SI_DETHREAD" },
+	{ NEG(-60), "SI_ASYNCNL" }, { 32767, "SI_NOINFO" },
+	END
+};
+
+const struct xlat xlat_sigchld_codes[] = {
+	{ 1, "CLD_EXITED" }, { 2, "CLD_KILLED" }, { 3, "CLD_DUMPED" },
+	{ 4, "CLD_TRAPPED" }, { 5, "CLD_STOPPED" }, { 6, "CLD_CONTINUED" },
+	END
+};
+
+const struct xlat xlat_sigsegv_codes[] = {
+	{ 1, "SEGV_MAPERR" }, { 2, "SEGV_ACCERR" }, { 3, "SEGV_BNDERR" },
+	{ 4, "SEGV_PKUERR" }, { 5, "SEGV_ACCADI" }, { 6, "SEGV_ADIDERR" },
+	{ 7, "SEGV_ADIPERR" }, { 8, "SEGV_MTEAERR" }, { 9, "SEGV_MTESERR" },
+	END
+};
+
+const struct xlat xlat_sigbus_codes[] = {
+	{ 1, "BUS_ADRALN" }, { 2, "BUS_ADRERR" }, { 3, "BUS_OBJERR" },
+	{ 4, "BUS_MCEERR_AR" }, { 5, "BUS_MCEERR_AO" },
+	END
+};
+
+const struct xlat xlat_sigill_codes[] = {
+	{ 1, "ILL_ILLOPC" }, { 2, "ILL_ILLOPN" }, { 3, "ILL_ILLADR" }, { 4, "ILL_ILLTRP" },
+	{ 5, "ILL_PRVOPC" }, { 6, "ILL_PRVREG" }, { 7, "ILL_COPROC" }, { 8, "ILL_BADSTK" },
+	{ 9, "ILL_BADIADDR" },
+	END
+};
+
+const struct xlat xlat_sigfpe_codes[] = {
+	{ 1, "FPE_INTDIV" }, { 2, "FPE_INTOVF" }, { 3, "FPE_FLTDIV" }, { 4, "FPE_FLTOVF" },
+	{ 5, "FPE_FLTUND" }, { 6, "FPE_FLTRES" }, { 7, "FPE_FLTINV" }, { 8, "FPE_FLTSUB" },
+	{ 14, "FPE_FLTUNK" }, { 15, "FPE_CONDTRAP" },
+	END
+};
+
+const struct xlat xlat_sigtrap_codes[] = {
+	{ 1, "TRAP_BRKPT" }, { 2, "TRAP_TRACE" }, { 3, "TRAP_BRANCH" },
+	{ 4, "TRAP_HWBKPT" }, { 5, "TRAP_UNK" }, { 6, "TRAP_PERF" },
+	END
+};
+
+const struct xlat xlat_sigpoll_codes[] = {
+	{ 1, "POLL_IN" }, { 2, "POLL_OUT" }, { 3, "POLL_MSG" },
+	{ 4, "POLL_ERR" }, { 5, "POLL_PRI" }, { 6, "POLL_HUP" },
+	END
+};
+
+const struct xlat xlat_sigsys_codes[] = {
+	{ 1, "SYS_SECCOMP" }, { 2, "SYS_USER_DISPATCH" },
+	END
+};
+
+const struct xlat xlat_audit_arch[] = {
+	{ 0xc000003e, "AUDIT_ARCH_X86_64" }, { 0x40000003, "AUDIT_ARCH_I386" },
 	END
 };

@@ -59,7 +59,8 @@ void xlat_print_statx_flags(struct strbuf *b, uint32_t flags);
 const char *xlat_signal_name(int sig);
 /* A signal number: its name, or the number ("0" for none). */
 void xlat_print_signal(struct strbuf *b, int sig);
-/* clone(2) flags, the exit signal in the low byte last: "CLONE_VM|SIGCHLD". */
+/* clone(2) flags, the exit signal in the low byte last: "CLONE_VM|SIGCHLD"
+ * (unknown bits alone: in hex, with a CLONE_??? comment). */
 void xlat_print_clone_flags(struct strbuf *b, uint64_t flags);
 /* A wait(2) status: "[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]". */
 void xlat_print_wait_status(struct strbuf *b, int status);
@@ -88,6 +89,7 @@ extern const struct xlat xlat_mode_types[];    /* S_IFREG ... */
 extern const struct xlat xlat_mmap_prot[];     /* PROT_* */
 extern const struct xlat xlat_mmap_flags[];    /* MAP_* (type and flags) */
 extern const struct xlat xlat_clone_flags[];   /* CLONE_* */
+extern const struct xlat xlat_clone3_flags[];  /* CLONE_*, and clone3's own */
 extern const struct xlat xlat_whence[];        /* SEEK_* */
 extern const struct xlat xlat_fcntl_cmds[];    /* F_* */
 extern const struct xlat xlat_fd_flags[];      /* FD_CLOEXEC */
@@ -104,5 +106,18 @@ extern const struct xlat xlat_resolve_flags[]; /* RESOLVE_* (openat2) */
 extern const struct xlat xlat_wait_options[];  /* WNOHANG ... */
 extern const struct xlat xlat_kernel_errnos[]; /* ERESTARTSYS ...: errno names glibc lacks */
 extern const struct xlat xlat_restart_codes[]; /* 512 -> "ERESTARTSYS (To be restarted ...)" */
+extern const struct xlat xlat_sigprocmask_cmds[]; /* SIG_BLOCK ... */
+extern const struct xlat xlat_sa_handlers[];   /* SIG_DFL, SIG_IGN, SIG_ERR */
+extern const struct xlat xlat_sigact_flags[];  /* SA_* */
+extern const struct xlat xlat_si_codes[];      /* SI_USER ...: any signal's si_code */
+extern const struct xlat xlat_sigchld_codes[]; /* CLD_* */
+extern const struct xlat xlat_sigsegv_codes[]; /* SEGV_* */
+extern const struct xlat xlat_sigbus_codes[];  /* BUS_* */
+extern const struct xlat xlat_sigill_codes[];  /* ILL_* */
+extern const struct xlat xlat_sigfpe_codes[];  /* FPE_* */
+extern const struct xlat xlat_sigtrap_codes[]; /* TRAP_* */
+extern const struct xlat xlat_sigpoll_codes[]; /* POLL_* (SIGIO) */
+extern const struct xlat xlat_sigsys_codes[];  /* SYS_SECCOMP ... */
+extern const struct xlat xlat_audit_arch[];    /* AUDIT_ARCH_* */
 
 #endif
