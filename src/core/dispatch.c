@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "core/view/view.h"
 #include "core/regs.h"
 
 void call_init(struct call *c, const struct facet_session *s, long nr, const uint64_t args[6],
@@ -80,9 +81,13 @@ void dispatch_exec(struct facet_session *s, struct facet_task *t)
 	char path[64], exe[4096];
 	if (!(s->events & FACET_EV_EXEC))
 		return; /* no engine asked: spare the readlink */
-	snprintf(path, sizeof(path), "/proc/%d/exe", t->tid);
-	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
+	if (t->view && view_exe(t, exe, sizeof(exe))) {
+		/* In a view the kernel ran facet's loader: the program is the view's. */
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/exe", t->tid);
+		ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+	}
 	t->stop = STOP_PTRACE;
 	for (unsigned i = 0; i < s->nengines; i++) {
 		struct facet_engine *e = s->engines[i];

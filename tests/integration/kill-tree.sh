@@ -73,7 +73,7 @@ for how in clone-untraced clone3-untraced vfork thread-fork; do
 		expect_grep out '^child ran$' "helper-descend $how under trace=$set: the child's output"
 	done
 	run out err facet_trace -e trace=execve -o trace "$DESCEND" "$how" sh -c 'echo child ran'
-	expect_grep trace '^[0-9]+ execve\("[^"]*/sh", \["sh", "-c"' "the child's execve is traced ($how)"
+	expect_grep trace '^[0-9]+ +execve\("[^"]*/sh", \["sh", "-c"' "the child's execve is traced ($how)"
 done
 
 # facet returns only when the last process of the tree is gone: an orphan

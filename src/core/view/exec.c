@@ -388,6 +388,14 @@ void view_on_exec(struct facet_task *t)
 	vt->loading = x; /* its fds stay open until the loader has opened them */
 }
 
+bool view_exe(struct facet_task *t, char *buf, size_t size)
+{
+	if (!t->view || !t->view->exe[0])
+		return false;
+	snprintf(buf, size, "%s", t->view->exe);
+	return true;
+}
+
 bool view_loader_call(struct facet_task *t, const struct call *c)
 {
 	struct view_task *vt = t->view;

@@ -158,6 +158,8 @@ void view_on_exec(struct facet_task *t);
  * and no engine sees it. */
 bool view_loader_call(struct facet_task *t, const struct call *c);
 int view_find_loader(struct view_state *vs, const char *libdir_hint);
+/* The guest path of the program t runs, into buf; false if not known. */
+bool view_exe(struct facet_task *t, char *buf, size_t size);
 
 /* procfs.c */
 /* A link in a procfs directory of the view, to follow (see struct vfs_ops). */
