@@ -263,6 +263,10 @@ enum facet_backend facet_session_backend(const struct facet_session *s);
  * facet_session_error() says which step failed. */
 int facet_session_run(struct facet_session *s, char *const argv[]);
 const char *facet_session_error(const struct facet_session *s);
+/* After facet_session_run() failed: true if the command itself could not
+ * be run (not found, not executable: its errno is the return value), false
+ * if the session could not start (a bad view, the kernel...). */
+bool facet_session_command_error(const struct facet_session *s);
 
 /* Kernel features, found by trying them in a throw-away child process. */
 struct facet_features {

@@ -182,7 +182,8 @@ int main(int argc, char **argv)
 		status = facet_session_run(s, plan.argv);
 		if (status >= 0)
 			code = exit_code(status);
-		else if (status == -ENOENT || status == -EACCES || status == -ENOEXEC)
+		else if (facet_session_command_error(s) &&
+			 (status == -ENOENT || status == -EACCES || status == -ENOEXEC))
 			code = die(status == -ENOENT ? 127 : 126, "cannot run %s", facet_session_error(s));
 		else
 			code = die(EXIT_USAGE, "%s", facet_session_error(s));

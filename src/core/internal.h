@@ -105,6 +105,7 @@ struct facet_session {
 	char creds[512];                   /* watch.c: the supervisor's, from /proc/self/status */
 	bool root_execed;                  /* the command's first execve succeeded */
 	int exec_error;                    /* errno of a failed first execve */
+	bool command_error;                /* the error is the command's: not found, not executable */
 	bool started;
 
 	struct facet_task *tasks[TASK_BUCKETS];

@@ -57,6 +57,7 @@ int facet_session_attach(struct facet_session *s, struct facet_engine *e)
 void facet_session_set_backend(struct facet_session *s, enum facet_backend b) { s->requested = b; }
 enum facet_backend facet_session_backend(const struct facet_session *s) { return s->backend; }
 const char *facet_session_error(const struct facet_session *s) { return s->error; }
+bool facet_session_command_error(const struct facet_session *s) { return s->command_error; }
 const struct facet_features *facet_session_features(const struct facet_session *s) { return &s->feat; }
 
 const char *facet_backend_name(enum facet_backend b)
@@ -168,8 +169,10 @@ int facet_session_run(struct facet_session *s, char *const argv[])
 		return r;
 	r = supervise(s);
 	finish_engines(s);
-	if (s->exec_error)
+	if (s->exec_error) {
+		s->command_error = true;
 		return session_fail(s, -s->exec_error, "%s", argv[0]);
+	}
 	if (r < 0)
 		return session_fail(s, r, "supervising the command");
 	return s->root_status;

@@ -151,8 +151,10 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 {
 	char path[PATH_MAX];
 	int r = s->vs ? view_find_command(s, argv[0], path, sizeof(path)) : find_command(argv[0], path, sizeof(path));
-	if (r < 0)
+	if (r < 0) {
+		s->command_error = true;
 		return session_fail(s, r, "%s", argv[0]);
+	}
 
 	unsigned flags = 0;
 	if (s->backend == FACET_BACKEND_NOTIFY) {

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# What a user of a view sees: a mount point shows in its parent's listing
+# (even where the host directory lacks it), its missing parents exist, the
+# deepest mount wins whatever the order, :ro makes writes fail with EROFS,
+# rename across mounts is EXDEV, a mount point cannot be removed (EBUSY),
+# nothing of the host shows under -r, ".." never leaves the root, and the
+# tracer prints the program's own (guest) paths.
+set -u
+source "$(dirname "$0")/../lib.sh"
+need_cmd python3
+
+mkdir -p a/sub b c root/etc root/bin
+echo in-a >a/file
+echo in-b >b/file
+echo in-c >c/file
+G=/tmp/facet-view-mounts-$$-$RANDOM   # a guest path that does not exist on the host
+[ ! -e "$G" ] || skip "$G exists"
+
+v() { "$FACET" --backend="$FACET_BACKEND" "$@"; }
+
+# A mount point under a missing parent: the parents exist, and list it.
+out=$(v -b "$TEST_TMP/a:$G/x/y" sh -c "ls $G; ls $G/x; cat $G/x/y/file; stat -c %F $G/x") ||
+	fail "a mount under missing parents: exit status $?"
+[ "$out" = "$(printf 'x\ny\nin-a\ndirectory')" ] || fail "a mount under missing parents: got '$out'"
+
+# A mount point in an existing host directory that lacks it (/tmp): listed,
+# with the right type, and found by find.
+name=${G#/tmp/}
+out=$(v -b "$TEST_TMP/a:$G" sh -c "ls -a /tmp | grep -x '$name'; find /tmp -maxdepth 1 -name '$name' -type d") ||
+	fail "listing /tmp in a view: exit status $?"
+[ "$out" = "$(printf '%s\n%s' "$name" "$G")" ] || fail "the mount point $G is not listed in /tmp: got '$out'"
+
+# The deepest mount wins, whatever the order on the command line.
+for order in "-b $TEST_TMP/b:$G/in -b $TEST_TMP/a:$G" "-b $TEST_TMP/a:$G -b $TEST_TMP/b:$G/in"; do
+	# shellcheck disable=SC2086
+	out=$(v $order sh -c "cat $G/file $G/in/file") || fail "nested mounts ($order): exit $?"
+	[ "$out" = "$(printf 'in-a\nin-b')" ] || fail "nested mounts ($order): got '$out'"
+done
+
+# :ro: reads work, every kind of write fails with EROFS; the host is unchanged.
+cat >writes.py <<'PY'
+import errno, os, sys
+d = sys.argv[1]
+def attempt(what, f):
+    try:
+        f()
+        print(what, "ok")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+attempt("open-w", lambda: os.close(os.open(d + "/file", os.O_WRONLY)))
+attempt("creat", lambda: os.close(os.open(d + "/new", os.O_CREAT | os.O_WRONLY, 0o644)))
+attempt("mkdir", lambda: os.mkdir(d + "/newdir"))
+attempt("unlink", lambda: os.unlink(d + "/file"))
+attempt("rename", lambda: os.rename(d + "/file", d + "/file2"))
+attempt("chmod", lambda: os.chmod(d + "/file", 0o600))
+attempt("symlink", lambda: os.symlink("x", d + "/link"))
+attempt("utime", lambda: os.utime(d + "/file", (1, 1)))
+attempt("truncate", lambda: os.truncate(d + "/file", 0))
+attempt("mkdir-existing", lambda: os.mkdir(d + "/sub"))
+attempt("read", lambda: open(d + "/file").read())
+attempt("access-w", lambda: os.access(d + "/file", os.W_OK) or (_ for _ in ()).throw(OSError(errno.EROFS, "")))
+print("statvfs-ro", bool(os.statvfs(d).f_flag & os.ST_RDONLY))
+PY
+v -b "$TEST_TMP/a:$G:ro" python3 writes.py "$G" >ro.out 2>ro.err || { show ro.err; fail "the :ro test program failed"; }
+cat >ro.expected <<'X'
+open-w EROFS
+creat EROFS
+mkdir EROFS
+unlink EROFS
+rename EROFS
+chmod EROFS
+symlink EROFS
+utime EROFS
+truncate EROFS
+mkdir-existing EEXIST
+read ok
+access-w EROFS
+statvfs-ro True
+X
+diff -u ro.expected ro.out >ro.diff || { sed 's/^/    /' ro.diff; fail "writes on a :ro mount"; }
+[ "$(cat a/file)" = in-a ] && [ ! -e a/new ] && [ ! -e a/newdir ] || fail "a :ro mount was written on the host"
+
+# Across mounts, rename is EXDEV (mv then copies); a mount point is busy.
+cat >cross.py <<'PY'
+import errno, os, sys
+g = sys.argv[1]
+for what, f in (("rename-across", lambda: os.rename(g + "/a/file", g + "/b/file-moved")),
+                ("rmdir-mount-point", lambda: os.rmdir(g + "/b")),
+                ("rename-mount-point", lambda: os.rename(g + "/b", g + "/b2"))):
+    try:
+        f()
+        print(what, "ok")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+PY
+out=$(v -b "$TEST_TMP/a:$G/a" -b "$TEST_TMP/b:$G/b" python3 cross.py "$G") || fail "cross.py: exit status $?"
+[ "$out" = "$(printf 'rename-across EXDEV\nrmdir-mount-point EBUSY\nrename-mount-point EBUSY')" ] ||
+	fail "across mounts: got '$out'"
+
+# -r: only the root and what is bound; ".." stays at "/"; getcwd and
+# /proc/self/cwd are guest paths. (The root has no programs: the host's
+# /usr and the merged-/usr links make one.)
+for d in bin lib lib64 sbin; do
+	[ -L "/$d" ] && ln -sfn "$(readlink "/$d")" "root/$d"
+done
+out=$(v -r "$TEST_TMP/root" -b /usr -b /proc -b "$TEST_TMP/c:/data" -w /data sh -c \
+	'pwd; cat file; ls /; cd /..; pwd; cd /../../..; ls -d ./etc; readlink /proc/self/cwd; test -e /etc/hostname || echo no-host-etc') ||
+	fail "-r: exit status $?"
+got_ls=$(echo "$out" | sed -n '3,$p' | head -n -4 | sort)
+want_ls=$({ ls -1A root; printf '%s\n' data proc usr; } | sort -u)
+[ "$(echo "$out" | sed -n 1,2p)" = "$(printf '/data\nin-c')" ] || fail "-r -w /data: got '$out'"
+[ "$got_ls" = "$want_ls" ] || fail "-r: ls / shows '$got_ls', expected '$want_ls'"
+[ "$(echo "$out" | tail -n 4)" = "$(printf '/\n./etc\n/\nno-host-etc')" ] || fail "-r: .. or cwd: got '$out'"
+
+# The tracer prints guest paths.
+v -b "$TEST_TMP/a:$G" --trace=openat -o trace cat "$G/file" >/dev/null || fail "trace in a view: exit $?"
+expect_grep trace "openat\(AT_FDCWD, \"$G/file\", O_RDONLY\) = 3" "the trace shows the guest path"
+expect_no_grep trace "$TEST_TMP/a" "the trace shows no host path of the mount"
+echo ok
