@@ -302,6 +302,10 @@ int facet_view_bind(struct facet_view *v, const char *host, const char *guest, u
 int facet_view_set_cwd(struct facet_view *v, const char *guest);
 /* The session owns `v` from now on, even on failure. */
 int facet_session_set_view(struct facet_session *s, struct facet_view *v);
+/* The errno a view answers call nr with, because the call would bypass the
+ * view (io_uring_setup: ENOSYS; open_by_handle_at, mount...: EPERM); 0 for
+ * a call the view serves or leaves alone. */
+int facet_view_refusal(long nr);
 
 /* ---------------------------------------------------------------------- */
 /* Tasks and processes.                                                    */

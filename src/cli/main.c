@@ -34,7 +34,32 @@ static int on_verbose_start(struct facet_engine *e, struct facet_session *s)
 	return 0;
 }
 
-static const struct facet_engine_ops verbose_ops = { .name = "verbose", .start = on_verbose_start };
+/* In a view, a call that would bypass it is refused: said once per call. */
+static void on_verbose_entry(struct facet_engine *e, struct facet_task *t, struct facet_syscall *sc)
+{
+	static bool said[1024];
+	if (sc->nr < 0 || sc->nr >= 1024 || said[sc->nr] || !sc->info)
+		return;
+	said[sc->nr] = true;
+	int err = facet_view_refusal(sc->nr);
+	fprintf(stderr, "facet: %s is refused in the view (%s): it would bypass the view\n", sc->info->name,
+		err == ENOSYS ? "ENOSYS, as a kernel without it" : strerror(err));
+}
+
+static const struct facet_engine_ops verbose_ops = {
+	.name = "verbose", .start = on_verbose_start, .syscall_entry = on_verbose_entry,
+};
+
+static struct facet_engine *verbose_engine(bool view)
+{
+	struct facet_engine *e = facet_engine_new(&verbose_ops, NULL);
+	size_t cursor = 0;
+	const struct facet_syscall_info *info;
+	while (e && view && (info = facet_syscall_next(&cursor)))
+		if (facet_view_refusal(info->nr))
+			facet_engine_want_syscall(e, info->nr, FACET_EV_SYSCALL_ENTRY);
+	return e;
+}
 
 /* --engine=PATH[:ARG]: the shared object stays loaded until exit. */
 static int attach_plugin(struct facet_session *s, const char *spec)
@@ -172,7 +197,7 @@ int main(int argc, char **argv)
 	FILE *out = NULL;
 	int code = 0;
 	if (plan.verbose)
-		facet_session_attach(s, facet_engine_new(&verbose_ops, NULL));
+		facet_session_attach(s, verbose_engine(cli_has_view(&plan)));
 	for (unsigned i = 0; i < plan.nengines && code == 0; i++)
 		code = attach_plugin(s, plan.engines[i]);
 	if (plan.trace && code == 0)

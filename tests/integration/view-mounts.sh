@@ -116,4 +116,23 @@ want_ls=$({ ls -1A root; printf '%s\n' data proc usr; } | sort -u)
 v -b "$TEST_TMP/a:$G" --trace=openat -o trace cat "$G/file" >/dev/null || fail "trace in a view: exit $?"
 expect_grep trace "openat\(AT_FDCWD, \"$G/file\", O_RDONLY\) = 3" "the trace shows the guest path"
 expect_no_grep trace "$TEST_TMP/a" "the trace shows no host path of the mount"
+# Calls that would bypass the view are refused with the kernel's errno,
+# and -v says so once per call.
+cat >bypass.py <<'PY'
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+for name, nr, args in (("io_uring_setup", 425, (8, 0)), ("io_uring_setup", 425, (8, 0)),
+                       ("open_by_handle_at", 304, (0, 0, 0)), ("name_to_handle_at", 303, (0, 0, 0, 0, 0))):
+    r = libc.syscall(nr, *args)
+    print(name, r, os.strerror(ctypes.get_errno()))
+PY
+v -v -b "$TEST_TMP/a:$G" python3 bypass.py >bypass.out 2>bypass.err || fail "bypass.py: exit $?"
+cat >bypass.expected <<'X'
+io_uring_setup -1 Function not implemented
+io_uring_setup -1 Function not implemented
+open_by_handle_at -1 Operation not permitted
+name_to_handle_at -1 Operation not permitted
+X
+diff -u bypass.expected bypass.out || fail "calls that bypass a view"
+[ "$(grep -c 'io_uring_setup is refused in the view' bypass.err)" = 1 ] || { show bypass.err; fail "-v must say once that io_uring_setup is refused"; }
 echo ok

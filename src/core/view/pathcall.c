@@ -54,6 +54,12 @@ bool view_traps(const struct facet_session *s, long nr)
 	return pc->op != PC_GETDENTS || s->vs->naugment > 0;
 }
 
+int facet_view_refusal(long nr)
+{
+	const struct path_call *pc = path_call_of(nr);
+	return pc && pc->op == PC_DENY ? pc->a1 : 0;
+}
+
 bool path_call_by_tracee(long nr)
 {
 	const struct path_call *pc = path_call_of(nr);
