@@ -261,9 +261,18 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 	chown -R "$TEST_UID:$TEST_GID" "$WORK"
 	chmod 755 "$WORK"
+	# The sources too, for the test that builds facet inside a view.
+	mkdir "$WORK/source"
+	if [ -d "$REPO/.git" ] && command -v git >/dev/null 2>&1; then
+		git -C "$REPO" ls-files -z | (cd "$REPO" && xargs -0 cp --parents -t "$WORK/source")
+	else
+		(cd "$REPO" && tar --exclude=./build* --exclude=./.git -cf - .) | tar -C "$WORK/source" -xf -
+	fi
+	chown -R "$TEST_UID:$TEST_GID" "$WORK/source"
 	FACET=$WORK/build/facet
 	HELPERS=$WORK/build/tests
 	TESTS=$WORK/tests
+	SOURCE_DIR=$WORK/source
 	TEST_HOME=$WORK
 	TEST_PATH=$SYSTEM_PATH
 	as_user=(setpriv --reuid="$TEST_UID" --regid="$TEST_GID" --init-groups)
@@ -282,6 +291,7 @@ else
 	FACET=$BUILD_DIR/facet
 	HELPERS=$BUILD_DIR/tests
 	TESTS=$REPO/tests
+	SOURCE_DIR=$REPO
 	TEST_HOME=${HOME:-/tmp}
 	TEST_PATH=${PATH:-$SYSTEM_PATH}
 fi
@@ -360,7 +370,7 @@ for name in "${tests[@]}"; do
 			timeout -k 10 "$TIMEOUT" "${as_user[@]}" \
 			env -i "${default_signals[@]}" PATH="$TEST_PATH" HOME="$TEST_HOME" USER="$user_name" LOGNAME="$user_name" \
 			TMPDIR=/tmp "${keep_env[@]}" "${fixture_env[@]}" \
-			FACET="$FACET" HELPERS="$HELPERS" TEST_TMP="$CUR_TMP" FACET_BACKEND="$backend" \
+			FACET="$FACET" HELPERS="$HELPERS" TEST_TMP="$CUR_TMP" FACET_BACKEND="$backend" SOURCE_DIR="$SOURCE_DIR" \
 			bash "$TESTS/integration/$name.sh"
 		strays=$(reap_strays)
 		report "$name [$backend]" "$RC" "$log" "$strays"
