@@ -33,7 +33,9 @@ static int64_t inject(struct facet_session *s, struct call *c)
 {
 	struct seccomp_notif_addfd addfd = {
 		.id = c->notif_id,
+		.flags = c->inject_at >= 0 ? SECCOMP_ADDFD_FLAG_SETFD : 0,
 		.srcfd = (__u32)c->sc.inject_fd,
+		.newfd = c->inject_at >= 0 ? (__u32)c->inject_at : 0,
 		.newfd_flags = c->sc.inject_cloexec ? O_CLOEXEC : 0,
 	};
 	int r = ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
@@ -109,6 +111,7 @@ static bool emulate(struct facet_session *s, struct facet_task *t, struct call *
 		c->sc.action = FACET_INJECT_FD;
 		c->sc.inject_fd = r.fd;
 		c->sc.inject_cloexec = r.cloexec;
+		c->inject_at = r.target_fd;
 		break;
 	case EMU_VALUE:
 		c->sc.retval = r.value;

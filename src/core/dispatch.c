@@ -21,6 +21,7 @@ void call_init(struct call *c, const struct facet_session *s, long nr, const uin
 	memcpy(c->sc.args, args, sizeof(c->sc.args));
 	c->sc.ip = ip;
 	c->sc.inject_fd = -1;
+	c->inject_at = -1;
 	c->route = route;
 	c->want_exit = nr >= 0 && nr < FACET_NR_MAX && (s->want[nr] & FACET_EV_SYSCALL_EXIT);
 	if (route == ROUTE_PTRACE) {

@@ -74,5 +74,5 @@ void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, st
 		r->value = -errno;
 		return;
 	}
-	*r = (struct emu_result){ .kind = EMU_INJECT, .fd = fd, .cloexec = cloexec };
+	*r = (struct emu_result){ .kind = EMU_INJECT, .fd = fd, .cloexec = cloexec, .target_fd = -1 };
 }

@@ -24,6 +24,9 @@ static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr
 {
 	if (session_route(s, nr) == ROUTE_PTRACE)
 		return seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 0);
+	int aug = view_getdents_from(s, nr);
+	if (aug > 0 && !s->want[nr]) /* only the fds the view gave for such directories */
+		return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 1, SCMP_A0_32(SCMP_CMP_GE, (uint32_t)aug));
 	unsigned argi;
 	uint64_t mask;
 	if (view_traps(s, nr) || !(s->want[nr] & FACET_EV_SYSCALL_EXIT) ||

@@ -51,6 +51,7 @@ struct call {
 	bool can_inject;                   /* ... and FACET_INJECT_FD */
 	bool want_exit;                    /* some engine asked for the exit */
 	bool view_pending;                 /* view: rewritten; its exit stop completes it */
+	int inject_at;                     /* the fd number to inject at; -1: the lowest free */
 	uint64_t notif_id;                 /* ROUTE_NOTIFY */
 };
 
@@ -179,6 +180,7 @@ struct emu_result {
 	int64_t value;
 	int fd;
 	bool cloexec;
+	int target_fd;               /* EMU_INJECT: the tracee's fd number to use; -1: the lowest free */
 };
 /* Performs c->sc in the name of t. */
 void emulate_call(struct facet_task *t, const struct call *c, struct emu_result *r);

@@ -286,6 +286,7 @@ void view_call(struct facet_task *t, const struct call *c, enum call_route route
 	const struct path_call *pc = path_call_of(c->sc.nr);
 	memset(res, 0, sizeof(*res));
 	res->fd = -1;
+	res->target_fd = -1;
 	uint64_t arg0 = c->sc.args[0];
 	switch (pc->op) {
 	case PC_STAT: case PC_STATX: case PC_ACCESS: case PC_READLINK: case PC_STATFS: case PC_CHROOT:

@@ -8,6 +8,9 @@
  * every other directory, go to the kernel as they are.
  */
 #include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -27,12 +30,32 @@ struct dirent64_head {
 	char d_name[];
 };
 
-static const struct view_augment *augmented(struct view_state *vs, const struct stat *st)
+static const struct view_augment *augmented(const struct view_state *vs, const struct stat *st)
 {
 	for (unsigned a = 0; a < vs->naugment; a++)
 		if (vs->augment[a].dev == st->st_dev && vs->augment[a].ino == st->st_ino)
 			return &vs->augment[a];
 	return NULL;
+}
+
+bool view_is_augmented(const struct view_state *vs, const struct stat *st)
+{
+	return S_ISDIR(st->st_mode) && augmented(vs, st);
+}
+
+int view_augmented_fd(struct facet_task *t)
+{
+	struct view_state *vs = t->session->vs;
+	struct rlimit lim;
+	if (vs->aug_base <= 0 || prlimit(t->proc->pid, RLIMIT_NOFILE, NULL, &lim) < 0)
+		return -1;
+	char path[64], buf[8];
+	for (long fd = (long)(lim.rlim_cur > INT_MAX ? INT_MAX : lim.rlim_cur) - 1; fd >= vs->aug_base; fd--) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%ld", t->tid, fd);
+		if (readlink(path, buf, sizeof(buf)) < 0 && errno == ENOENT)
+			return (int)fd;
+	}
+	return -1;
 }
 
 /* Appends one entry; false if it does not fit. */

@@ -208,6 +208,8 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 	if (tmpfile)
 		umask(old);
 	answer_fd(res, fd, o->flags);
+	if (res->kind == EMU_INJECT && view_is_augmented(t->session->vs, &st))
+		res->target_fd = view_augmented_fd(t);
 }
 
 /* A name in a directory: created, or opened without following it. */

@@ -54,6 +54,12 @@ bool view_traps(const struct facet_session *s, long nr)
 	return pc->op != PC_GETDENTS || s->vs->naugment > 0;
 }
 
+int view_getdents_from(const struct facet_session *s, long nr)
+{
+	const struct path_call *pc = path_call_of(nr);
+	return s->vs && pc && pc->op == PC_GETDENTS ? s->vs->aug_base : 0;
+}
+
 int facet_view_refusal(long nr)
 {
 	const struct path_call *pc = path_call_of(nr);

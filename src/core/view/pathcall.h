@@ -37,6 +37,8 @@ const struct path_call *path_call_of(long nr);
 /* Whether the view traps call nr in session s. */
 struct facet_session;
 bool view_traps(const struct facet_session *s, long nr);
+/* For getdents64 in a view: the lowest fd it is trapped on, 0 for all. */
+int view_getdents_from(const struct facet_session *s, long nr);
 /* Whether the tracee itself must make call nr (it changes its own state or
  * needs its own identity): such calls take the ptrace route in a view. */
 bool path_call_by_tracee(long nr);

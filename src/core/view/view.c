@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -576,6 +577,11 @@ int view_start(struct facet_session *s)
 	}
 	if ((r = find_augmented(vs)) < 0 || (r = find_fences(vs)) < 0)
 		return r;
+	/* The top 64 fds under the soft limit the command starts with. */
+	struct rlimit lim;
+	if (vs->naugment && s->backend == FACET_BACKEND_NOTIFY && getrlimit(RLIMIT_NOFILE, &lim) == 0 &&
+	    lim.rlim_cur >= 256 && lim.rlim_cur <= INT_MAX)
+		vs->aug_base = (int)lim.rlim_cur - 64;
 	/* facet-loader next to libfacet: where dladdr says this code is. */
 	Dl_info info;
 	char libdir[PATH_MAX] = "";

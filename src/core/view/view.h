@@ -24,6 +24,8 @@
 
 #define VIEW_MAX_MOUNTS 128
 
+struct stat;
+
 struct view_bind {
 	char *host, *guest;
 	unsigned flags;                    /* FACET_BIND_* */
@@ -58,6 +60,10 @@ struct view_state {
 	char *scratch;                     /* host directory of the synthetic directories */
 	struct view_augment *augment;
 	unsigned naugment;
+	/* Directories that list mount points they lack are given to the tracee
+	 * at fds from here up, so that the filter traps getdents64 on those
+	 * fds only (0: on every fd; the ptrace back end cannot choose numbers). */
+	int aug_base;
 	struct view_extra *extra;
 	unsigned nextra;
 	/* Host directories above mount points (and procfs): a walk from one
@@ -119,6 +125,10 @@ struct view_task {
 int view_start(struct facet_session *s);        /* builds view_state */
 void view_stop(struct facet_session *s);
 const struct vfs_view *view_vfs(struct facet_task *t);
+/* Whether st is a directory listing mount points it lacks on the host. */
+bool view_is_augmented(const struct view_state *vs, const struct stat *st);
+/* A free fd number of the tracee at or above vs->aug_base, or -1. */
+int view_augmented_fd(struct facet_task *t);
 /* Whether a walk from host directory fd may meet a mount point. */
 bool view_is_fence(const struct view_state *vs, int fd);
 /* PATH search for the command, in the view: the guest path into out. */
