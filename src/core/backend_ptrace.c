@@ -249,8 +249,9 @@ static void on_exec(struct facet_session *s, pid_t tid)
  * A signal that arrives while a call waits for the supervisor's answer
  * interrupts the wait with ERESTARTSYS, which becomes EINTR for a handler
  * without SA_RESTART — even for stat, which natively is never interrupted.
- * For the calls the core performs itself (never interruptible natively) the
- * restart is made unconditional: the handler runs, then the call is made
+ * For the calls the core performs itself (never interruptible natively:
+ * what could block, a FIFO's open, is left to the kernel) the restart is
+ * made unconditional: the handler runs, then the call is made
  * again, exactly as if the signal had come just before it.
  */
 static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
@@ -259,8 +260,8 @@ static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
 	int64_t ret;
 	if (s->backend != FACET_BACKEND_NOTIFY || regs_syscall_state(t->tid, &nr, &ret) < 0)
 		return;
-	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && s->want[nr] &&
-	    session_route(s, nr) == ROUTE_NOTIFY && emulate_supported(s, nr))
+	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && session_route(s, nr) == ROUTE_NOTIFY &&
+	    ((s->want[nr] && emulate_supported(s, nr)) || view_traps(s, nr)))
 		regs_set_return(t->tid, -ERESTARTNOINTR);
 }
 

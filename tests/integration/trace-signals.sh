@@ -32,4 +32,9 @@ for set in "-e trace=%file,read" "" "-e trace=read" "-e trace=%file"; do
 		;;
 	esac
 done
+# In a view every path call is performed by the supervisor: stat is still
+# never interrupted.
+run out err facet_top -b "$TEST_TMP:/tmp/facet-signals-view-$$" "$SIGINTR"
+expect_status 0 "$status" "helper-sigintr in a view" out err
+[ "$(grep -cE "$checks" out)" -eq 3 ] || { echo "FAIL: helper-sigintr in a view"; show out; exit 1; }
 echo ok
