@@ -210,6 +210,7 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		dispatch_clone(s, t, child, kind);
 		if (child->held) {
 			child->held = false;
+			s->nheld--;
 			resume(child, 0);
 		}
 	}
@@ -275,6 +276,30 @@ static void on_signal_stop(struct facet_session *s, struct facet_task *t, int si
 	resume(t, dispatch_signal(s, t, sig));
 }
 
+/* A task held in its first stop whose creator died before its clone event
+ * was reported would wait for ever: it goes on, on its own. The creator is
+ * gone when no task of the thread group is left (a thread), or when the
+ * parent is not a task of the tree any more (a process). */
+static void release_orphans(struct facet_session *s)
+{
+	for (unsigned b = 0; b < TASK_BUCKETS && s->nheld; b++)
+		for (struct facet_task *h = s->tasks[b]; h; h = h->hnext) {
+			if (!h->held)
+				continue;
+			bool orphan;
+			if (h->proc->nthreads > 1 || h->tid != h->proc->pid)
+				orphan = h->proc->nthreads == 1;
+			else
+				orphan = !task_find(s, task_read_ppid(h->tid));
+			if (!orphan)
+				continue;
+			h->held = false;
+			h->announced = true;
+			s->nheld--;
+			resume(h, 0);
+		}
+}
+
 int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 {
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
@@ -282,6 +307,8 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		if (t) {
 			dispatch_task_exit(s, t, status);
 			task_remove(s, t);
+			if (s->nheld)
+				release_orphans(s);
 		}
 		if (tid == s->root_pid) {
 			s->root_status = status;
@@ -304,6 +331,7 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 	 * gave it (the view's cwd) and engines see the clone first. */
 	if (first && event == PTRACE_EVENT_STOP && !t->announced) {
 		t->held = true;
+		s->nheld++;
 		return 0;
 	}
 	switch (event) {

@@ -112,6 +112,7 @@ struct facet_session {
 	struct facet_task *tasks[TASK_BUCKETS];
 	struct facet_process *procs[TASK_BUCKETS];
 	unsigned ntasks;
+	unsigned nheld;                    /* tasks held in their first stop (backend_ptrace.c) */
 
 	struct facet_view *view;           /* what the user asked for; NULL: no view */
 	struct view_state *vs;             /* the running view (view/view.c) */
@@ -137,6 +138,7 @@ void task_remove(struct facet_session *s, struct facet_task *t);
 void task_rekey(struct facet_session *s, struct facet_task *t, pid_t new_tid);
 void task_free_all(struct facet_session *s);
 pid_t task_read_tgid(pid_t tid);
+pid_t task_read_ppid(pid_t tid);
 /* The tracee's fd `fd` as a supervisor fd (pidfd_getfd), -1 if that cannot
  * be had; see task.c for when. */
 int task_dup_fd(const struct facet_task *t, int fd);

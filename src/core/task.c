@@ -53,19 +53,29 @@ int task_dup_fd(const struct facet_task *t, int fd)
 	return (int)syscall(SYS_pidfd_getfd, p->pidfd, fd, 0);
 }
 
-pid_t task_read_tgid(pid_t tid)
+static pid_t read_status_field(pid_t tid, const char *fmt)
 {
 	char path[64], line[128];
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return 0;
-	pid_t tgid = 0;
+	pid_t v = 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+		if (sscanf(line, fmt, &v) == 1)
 			break;
 	fclose(f);
-	return tgid;
+	return v;
+}
+
+pid_t task_read_ppid(pid_t tid)
+{
+	return read_status_field(tid, "PPid: %d");
+}
+
+pid_t task_read_tgid(pid_t tid)
+{
+	return read_status_field(tid, "Tgid: %d");
 }
 
 struct facet_task *task_find(struct facet_session *s, pid_t tid)

@@ -201,7 +201,7 @@ static int64_t do_xattr(struct facet_task *t, const struct call *c, const struct
  * "(unreachable)" before a cwd outside it, ENOENT once it was removed. */
 static int64_t do_getcwd(struct facet_task *t, const struct call *c, const struct path_call *pc)
 {
-	struct view_fs *fs = view_task(t)->fs;
+	struct view_fs *fs = view_fs_of(t);
 	char buf[VFS_PATH_MAX + 16];
 	struct stat st;
 	if (fstat(fs->cwd_fd, &st) == 0 && st.st_nlink == 0)
@@ -236,7 +236,7 @@ static int64_t do_chroot(struct facet_task *t, struct pc_name *n)
 		return -errno;
 	if (!n->r.guest_known)
 		return -EACCES;
-	struct view_fs *fs = view_task(t)->fs;
+	struct view_fs *fs = view_fs_of(t);
 	char *root = strdup(n->guest);
 	if (!root)
 		return -ENOMEM;
@@ -303,7 +303,7 @@ void view_call(struct facet_task *t, const struct call *c, enum call_route route
 	case PC_GETCWD:
 		return value(res, do_getcwd(t, c, pc));
 	case PC_UMASK:
-		view_task(t)->fs->umask = (mode_t)(arg0 & 0777);
+		view_fs_of(t)->umask = (mode_t)(arg0 & 0777);
 		res->kind = EMU_NATIVE;
 		return;
 	case PC_UNSHARE:

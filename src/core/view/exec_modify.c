@@ -54,7 +54,7 @@ static int64_t may_remove(struct facet_task *t, struct pc_name *n)
 
 static mode_t tracee_umask(struct facet_task *t)
 {
-	return view_task(t)->fs->umask;
+	return view_fs_of(t)->umask;
 }
 
 static int64_t do_create(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)

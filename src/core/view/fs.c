@@ -135,6 +135,26 @@ int view_fs_init_root(struct facet_session *s, struct facet_task *t)
 	return 0;
 }
 
+struct view_fs *view_fs_of(struct facet_task *t)
+{
+	struct view_task *vt = view_task(t);
+	if (!vt->fs) {
+		/* A task whose creator died before announcing it: it starts at
+		 * the view's root, as nothing better is known. */
+		struct view_fs *fs = fs_new();
+		const struct vfs_view *v = view_vfs(t);
+		fs->root = dup_path("/", 1);
+		fs->root_len = 1;
+		fs->root_fd = fcntl(v->ops->mount_fd(v->ops->ctx, 0), F_DUPFD_CLOEXEC, 0);
+		view_fs_set_cwd(fs, "/", 1, fcntl(fs->root_fd, F_DUPFD_CLOEXEC, 0));
+		mode_t mask = umask(0);
+		umask(mask);
+		fs->umask = mask;
+		vt->fs = fs;
+	}
+	return vt->fs;
+}
+
 int view_clone_entry(struct facet_task *t, const struct call *c)
 {
 	uint64_t flags = c->sc.args[0];

@@ -201,7 +201,7 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 	view_magic(magic, sizeof(magic), n->r.fd);
 	/* Only O_TMPFILE creates here: the umask matters for it alone. */
 	bool tmpfile = (o->flags & __O_TMPFILE) == __O_TMPFILE;
-	mode_t old = tmpfile ? umask(view_task(t)->fs->umask) : 0;
+	mode_t old = tmpfile ? umask(view_fs_of(t)->umask) : 0;
 	/* O_EXCL stays with O_TMPFILE, where it means "never to be linked". */
 	int drop = O_NOFOLLOW | O_CREAT | (tmpfile ? 0 : O_EXCL);
 	int fd = open(magic, (o->flags & ~drop) | O_CLOEXEC | O_NOCTTY, o->mode);
@@ -244,7 +244,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 	/* A new file: O_EXCL, so that a symlink put there meanwhile is not
 	 * followed out of the view; the caller resolves again on EEXIST. */
 	int extra = exists ? 0 : O_EXCL;
-	mode_t old = umask(view_task(t)->fs->umask);
+	mode_t old = umask(view_fs_of(t)->umask);
 	int fd = openat(n->r.fd, n->r.name, o->flags | extra | O_CLOEXEC | O_NOCTTY, o->mode);
 	umask(old);
 	if (fd < 0 && errno == EEXIST && extra) {

@@ -132,7 +132,7 @@ static struct vfs_scratch scratch; /* the supervisor resolves one name at a time
 /* The directory a relative name starts from: the cwd, or the dirfd. */
 static int start_dir(struct facet_task *t, int64_t dirfd, struct vfs_dir *start, int *owned)
 {
-	struct view_fs *fs = view_task(t)->fs;
+	struct view_fs *fs = view_fs_of(t);
 	*owned = -1;
 	if ((int)dirfd == AT_FDCWD) {
 		*start = (struct vfs_dir){ fs->cwd, fs->cwd_len, fs->cwd_fd };
@@ -175,7 +175,7 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 		if (n < 0)
 			return (int)n;
 	}
-	struct view_fs *fs = view_task(t)->fs;
+	struct view_fs *fs = view_fs_of(t);
 	struct vfs_dir root = { fs->root, fs->root_len, fs->root_fd }, start;
 	int owned;
 	int r = start_dir(t, di >= 0 ? (int64_t)(int)arg(c, di) : AT_FDCWD, &start, &owned);

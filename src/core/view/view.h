@@ -140,6 +140,8 @@ int view_tracee_fd(struct facet_task *t, int fd);
 
 /* fs.c */
 struct view_task *view_task(struct facet_task *t);
+/* The task's fs state, made at the view's root if it has none. */
+struct view_fs *view_fs_of(struct facet_task *t);
 int view_fs_init_root(struct facet_session *s, struct facet_task *t);
 void view_on_clone(struct facet_task *parent, struct facet_task *child);
 void view_task_free(struct facet_task *t);
