@@ -74,6 +74,9 @@ SC(getpeername,             N,     INT,  3, FD, PTR, PTR)
 SC(socketpair,              N,     INT,  4, SOCK_FAMILY, SOCK_TYPE, INT, PIPE_FDS)
 SC(setsockopt,              N,     INT,  5, FD, INT, INT, BUF_IN, UINT)
 SC(getsockopt,              N,     INT,  5, FD, INT, INT, PTR, PTR)
+/* x86-64's argument order (flags, stack, parent_tid, child_tid, tls); aarch64
+ * passes tls before child_tid (CLONE_BACKWARDS), which neither this row nor
+ * decode_process.c knows yet. */
 SC(clone,                   P,     INT,  5, CLONE_FLAGS, PTR, PTR, PTR, HEX)
 SC(fork,                    P,     INT,  0, NONE)
 SC(vfork,                   P,     INT,  0, NONE)
