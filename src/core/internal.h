@@ -17,7 +17,8 @@
 	 PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC |         \
 	 PTRACE_O_TRACESECCOMP)
 
-/* Highest syscall number + 1 that libfacet tracks (x86-64 tops out below). */
+/* Highest syscall number + 1 that libfacet tracks: every arch/<arch>/numbers.h
+ * stays below (syscall_table.c asserts it for the build's, the unit test for all). */
 #define FACET_NR_MAX 512
 
 #define container_of(ptr, type, member) \
@@ -119,6 +120,10 @@ struct facet_session {
 
 	char error[512];
 };
+
+/* syscall_table.c: the architecture-neutral rows (syscalls.h), numbered or
+ * not on this architecture, with nr -1; for the unit test. */
+const struct facet_syscall_info *syscall_rows(size_t *count);
 
 /* session.c */
 __attribute__((format(printf, 3, 4)))

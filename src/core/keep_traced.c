@@ -23,15 +23,17 @@
 
 #include "core/internal.h"
 #include "core/regs.h"
+#include "machine.h" /* src/core/arch/<arch>/: ARCH_STACK_RED_ZONE */
 
 /* struct clone_args of Linux 5.3 (CLONE_ARGS_SIZE_VER0); the kernel refuses
  * smaller ones and, beyond a page, larger ones. */
 #define CLONE_ARGS_MIN 64
 #define CLONE_ARGS_MAX 4096
 
-/* Below the stack pointer, past the red zone the x86-64 ABI reserves for the
- * interrupted code: free memory that nothing else knows about. */
-#define STACK_SCRATCH_GAP 256
+/* Below the stack pointer, past the red zone the ABI reserves for the
+ * interrupted code (and some room to spare): free memory that nothing else
+ * knows about. */
+#define STACK_SCRATCH_GAP (ARCH_STACK_RED_ZONE + 128)
 
 bool keep_traced_nr(long nr, uint64_t *clone_flags_mask)
 {

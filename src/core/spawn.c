@@ -6,8 +6,8 @@
  *   fork ─────────────────────────────► waits on the sync pipe
  *   PTRACE_SEIZE (EXITKILL, events)
  *   write sync pipe ──────────────────► no_new_privs; load the filter
- *                                       int3  (no system call: any call
- *   sees SIGTRAP; reads the listener    made after the filter is loaded
+ *                                       arch_trap() (no system call: any
+ *   sees SIGTRAP; reads the listener    call made after the filter is loaded
  *   fd number from the child's memory   may already be trapped, and nobody
  *   and takes it with pidfd_getfd       would answer it yet)
  *   resumes the child ────────────────► execve(command)
@@ -30,10 +30,11 @@
 #include "core/internal.h"
 #include "core/seccomp_compat.h"
 #include "core/view/view.h"
+#include "machine.h" /* src/core/arch/<arch>/: arch_trap() */
 #include "util/cleanup.h"
 
-/* Written by the child before each int3; the supervisor reads them at the
- * same addresses in the child (it is a copy of our own memory). */
+/* Written by the child before each arch_trap(); the supervisor reads them
+ * at the same addresses in the child (it is a copy of our own memory). */
 static volatile int stub_listener = -1;
 static volatile int stub_errno;
 enum stub_step { STUB_FILTER, STUB_EXEC };
@@ -43,7 +44,7 @@ static void stub_trap(int step, int err)
 {
 	stub_step = step;
 	stub_errno = err;
-	__asm__ volatile("int3");
+	arch_trap();
 }
 
 static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *orig_mask,
@@ -103,7 +104,7 @@ static int find_command(const char *name, char *out, size_t size)
 	return err;
 }
 
-/* Wait for the child's int3 and return which step it reports. */
+/* Wait for the child's trap and return which step it reports. */
 static int wait_stub_trap(struct facet_session *s, pid_t pid)
 {
 	for (;;) {

@@ -1,8 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Lookup functions over the per-architecture table in arch/<arch>/syscalls.h. */
+/*
+ * The system-call table of the architecture libfacet is built for: the
+ * architecture-neutral rows of syscalls.h, numbered by this architecture's
+ * numbers.h. The table by number, which the public lookups return, is
+ * built from both once, on first use.
+ */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "core/internal.h"
 #include "facet/facet.h"
+#include "util/cleanup.h"
 
 #define F FACET_CLASS_FILE
 #define D FACET_CLASS_DESC
@@ -24,16 +33,20 @@
 #define ARGS_5(a, b, c, d, e) A_(a), A_(b), A_(c), A_(d), A_(e)
 #define ARGS_6(a, b, c, d, e, f) A_(a), A_(b), A_(c), A_(d), A_(e), A_(f)
 
-#define SC(nr_, name_, cls_, ret_, n_, ...)                                    \
-	[nr_] = { .nr = nr_, .name = #name_, .nargs = n_, .classes = (cls_),   \
-		  .ret = FACET_RET_##ret_, .args = { ARGS_##n_(__VA_ARGS__) } },
+/* ROW_<name>: a row's index, so that numbers.h can name rows. */
+enum row_index {
+#define SC(name_, ...) ROW_##name_,
+#include "core/syscalls.h"
+#undef SC
+	ROW_COUNT
+};
 
-static const struct facet_syscall_info table[] = {
-#if defined(__x86_64__)
-#include "arch/x86_64/syscalls.h"
-#else
-#error "libfacet has no system-call table for this architecture yet: add src/core/arch/<arch>/syscalls.h"
-#endif
+static const struct facet_syscall_info rows[ROW_COUNT] = {
+#define SC(name_, cls_, ret_, n_, ...)                                                   \
+	[ROW_##name_] = { .nr = -1, .name = #name_, .nargs = n_, .classes = (cls_),      \
+			  .ret = FACET_RET_##ret_, .args = { ARGS_##n_(__VA_ARGS__) } },
+#include "core/syscalls.h"
+#undef SC
 };
 
 #undef F
@@ -47,31 +60,70 @@ static const struct facet_syscall_info table[] = {
 #undef K
 #undef T
 
-#define TABLE_SIZE (sizeof(table) / sizeof(table[0]))
+/* Number -> row index + 1, 0 for a number without a call; its size is the
+ * highest number + 1. Made by the compiler: a name without a row is an
+ * undeclared ROW_, a number given twice an overridden initializer (an error
+ * with -Wextra -Werror). */
+static const uint16_t row_by_nr[] = {
+#define NR(name_, nr_) [nr_] = ROW_##name_ + 1,
+#include "numbers.h" /* src/core/arch/<arch>/, the directory meson.build picks */
+#undef NR
+};
+
+#define TABLE_SIZE ARRAY_SIZE(row_by_nr)
+_Static_assert(TABLE_SIZE <= FACET_NR_MAX, "a system-call number is not below FACET_NR_MAX");
+
+static struct facet_syscall_info table[TABLE_SIZE];
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void build_table(void)
+{
+	for (size_t nr = 0; nr < TABLE_SIZE; nr++) {
+		if (!row_by_nr[nr])
+			continue;
+		table[nr] = rows[row_by_nr[nr] - 1];
+		table[nr].nr = (long)nr;
+	}
+}
+
+/* The table, built on first use. */
+static const struct facet_syscall_info *get_table(void)
+{
+	pthread_once(&table_once, build_table);
+	return table;
+}
 
 const struct facet_syscall_info *facet_syscall_by_nr(long nr)
 {
-	if (nr < 0 || (size_t)nr >= TABLE_SIZE || !table[nr].name)
+	if (nr < 0 || (size_t)nr >= TABLE_SIZE || !row_by_nr[nr])
 		return NULL;
-	return &table[nr];
+	return &get_table()[nr];
 }
 
 const struct facet_syscall_info *facet_syscall_by_name(const char *name)
 {
+	const struct facet_syscall_info *t = get_table();
 	for (size_t i = 0; i < TABLE_SIZE; i++)
-		if (table[i].name && strcmp(table[i].name, name) == 0)
-			return &table[i];
+		if (t[i].name && strcmp(t[i].name, name) == 0)
+			return &t[i];
 	return NULL;
 }
 
 const struct facet_syscall_info *facet_syscall_next(size_t *cursor)
 {
+	const struct facet_syscall_info *t = get_table();
 	while (*cursor < TABLE_SIZE) {
-		const struct facet_syscall_info *info = &table[(*cursor)++];
+		const struct facet_syscall_info *info = &t[(*cursor)++];
 		if (info->name)
 			return info;
 	}
 	return NULL;
+}
+
+const struct facet_syscall_info *syscall_rows(size_t *count)
+{
+	*count = ROW_COUNT;
+	return rows;
 }
 
 unsigned facet_syscall_class_by_name(const char *name)

@@ -29,6 +29,7 @@
 #include "core/regs.h"
 #include "core/view/exec.h"
 #include "loader/plan_build.h"
+#include "machine.h" /* src/core/arch/<arch>/: ARCH_ELF_MACHINE */
 #include "util/cleanup.h"
 
 #define BINPRM_BUF_SIZE 256   /* what the kernel reads of a file to choose a format */
@@ -109,7 +110,7 @@ static int64_t elf_interp(int fd, const char *head, size_t len, char *interp, si
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)head;
 	interp[0] = '\0';
 	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != ARCH_ELF_MACHINE ||
 	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) || eh->e_phentsize != sizeof(Elf64_Phdr) ||
 	    eh->e_phnum == 0 || eh->e_phnum > 65536 / sizeof(Elf64_Phdr))
 		return -ENOEXEC;

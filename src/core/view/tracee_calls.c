@@ -22,9 +22,10 @@
 
 #include "core/regs.h"
 #include "core/view/exec.h"
+#include "machine.h" /* src/core/arch/<arch>/: ARCH_STACK_RED_ZONE */
 
-/* Below the red zone the x86-64 ABI keeps for the interrupted code. */
-#define SCRATCH_BELOW_SP 256
+/* Below the red zone the ABI keeps for the interrupted code, with room to spare. */
+#define SCRATCH_BELOW_SP (ARCH_STACK_RED_ZONE + 128)
 #define SCRATCH_SLOT 4096
 
 uint64_t view_push(struct facet_task *t, unsigned slot, const void *data, size_t len)

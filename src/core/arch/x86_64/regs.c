@@ -1,41 +1,68 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* x86-64 register conventions for changing a call at a ptrace stop. */
+/*
+ * x86-64 register conventions for changing a call at a ptrace stop.
+ *
+ * Registers go through PTRACE_GETREGSET/SETREGSET with NT_PRSTATUS, the
+ * interface every architecture has (aarch64 has no PTRACE_GETREGS or
+ * PEEKUSER offsets), so that another architecture's regs.c differs only in
+ * register names.
+ */
+#include <elf.h>
 #include <errno.h>
-#include <stddef.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/user.h>
 
 #include "core/regs.h"
 
+static int get_regs(pid_t tid, struct user_regs_struct *r)
+{
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
+		return -errno;
+	/* The kernel shortens iov_len to what it wrote: a 32-bit tracee's set
+	 * would not be this struct. */
+	return iov.iov_len == sizeof(*r) ? 0 : -EIO;
+}
+
+static int set_regs(pid_t tid, struct user_regs_struct *r)
+{
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0 ? -errno : 0;
+}
+
 int regs_skip_syscall(pid_t tid, int64_t retval)
 {
 	struct user_regs_struct r;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
-		return -errno;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
 	r.orig_rax = (unsigned long long)-1; /* the kernel skips number -1 and keeps rax */
 	r.rax = (unsigned long long)retval;
-	return ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 ? -errno : 0;
+	return set_regs(tid, &r);
 }
 
 int regs_set_args(pid_t tid, const uint64_t args[6])
 {
 	struct user_regs_struct r;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
-		return -errno;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
 	r.rdi = args[0];
 	r.rsi = args[1];
 	r.rdx = args[2];
 	r.r10 = args[3];
 	r.r8 = args[4];
 	r.r9 = args[5];
-	return ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 ? -errno : 0;
+	return set_regs(tid, &r);
 }
 
 int regs_syscall_state(pid_t tid, long *nr, int64_t *ret)
 {
 	struct user_regs_struct r;
-	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
-		return -errno;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
 	*nr = (long)r.orig_rax;
 	*ret = (int64_t)r.rax;
 	return 0;
@@ -43,30 +70,40 @@ int regs_syscall_state(pid_t tid, long *nr, int64_t *ret)
 
 int regs_stack_pointer(pid_t tid, uint64_t *sp)
 {
-	errno = 0;
-	long v = ptrace(PTRACE_PEEKUSER, tid, offsetof(struct user_regs_struct, rsp), 0);
-	if (errno)
-		return -errno;
-	*sp = (uint64_t)v;
+	struct user_regs_struct r;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
+	*sp = r.rsp;
 	return 0;
 }
 
 int regs_entry(pid_t tid, uint64_t *ip)
 {
-	errno = 0;
-	long v = ptrace(PTRACE_PEEKUSER, tid, offsetof(struct user_regs_struct, rip), 0);
-	if (errno)
-		return -errno;
-	*ip = (uint64_t)v;
+	struct user_regs_struct r;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
+	*ip = r.rip;
 	return 0;
 }
 
 int regs_set_entry_arg(pid_t tid, uint64_t value)
 {
-	return ptrace(PTRACE_POKEUSER, tid, offsetof(struct user_regs_struct, rdi), value) < 0 ? -errno : 0;
+	struct user_regs_struct r;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
+	r.rdi = value; /* the first argument register: src/loader/arch/x86_64/start.S */
+	return set_regs(tid, &r);
 }
 
 int regs_set_return(pid_t tid, int64_t value)
 {
-	return ptrace(PTRACE_POKEUSER, tid, offsetof(struct user_regs_struct, rax), value) < 0 ? -errno : 0;
+	struct user_regs_struct r;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
+	r.rax = (unsigned long long)value;
+	return set_regs(tid, &r);
 }

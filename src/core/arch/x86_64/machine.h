@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the core needs of x86-64 besides its registers (regs.c) and its
+ * system-call numbers (numbers.h). Included as "machine.h" through the
+ * architecture's include directory, which meson.build adds.
+ */
+#ifndef FACET_CORE_ARCH_MACHINE_H
+#define FACET_CORE_ARCH_MACHINE_H
+
+#include <elf.h>
+
+/* The e_machine of the programs a view execs (view/exec.c): those facet's
+ * loader, built for this machine, can map. */
+#define ARCH_ELF_MACHINE EM_X86_64
+
+/* Bytes below the stack pointer the ABI lets code use without moving it:
+ * the supervisor writes into a stopped tracee's stack only past them. */
+#define ARCH_STACK_RED_ZONE 128
+
+/* Stop the calling thread with SIGTRAP without a system call (spawn.c: once
+ * the filter is loaded, any call may be trapped before anyone can answer). */
+static inline void arch_trap(void)
+{
+	__asm__ volatile("int3");
+}
+
+#endif
