@@ -109,6 +109,15 @@ PC(quotactl,          DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,    1 /* 
 PC(quotactl_fd,       DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,    1 /* EPERM */, -1, -1, 0)
 PC(uselib,            DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
 PC(lookup_dcookie,    DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+PC(open_tree_attr,    DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,    1 /* EPERM */, -1, -1, 0)
+/* Newer path calls (6.13, 6.17) the view does not serve yet: as on a kernel
+ * without them, so that libc falls back to the calls it serves. */
+PC(setxattrat,        DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+PC(getxattrat,        DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+PC(listxattrat,       DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+PC(removexattrat,     DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+PC(file_getattr,      DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
+PC(file_setattr,      DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
 PC(statmount,         DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
 PC(listmount,         DENY,       -1, -1, -1, -1, -1, NONE,     FOLLOW,   38 /* ENOSYS */, -1, -1, 0)
 /* Only where a host directory lacks mount points the view shows in it. */
