@@ -178,7 +178,8 @@ int main(int argc, char **argv)
 	} else {
 		static const struct conform_case *const groups[] = {
 			setup_cases, path_cases, symlink_cases, at_cases, modify_cases, openat2_cases,
-			open_cases, errno_cases, cwd_cases, misc_cases, exec_cases, task_cases,
+			open_cases, errno_cases, cwd_cases, misc_cases, exec_cases,
+			procfs_cases, task_cases,
 		};
 		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 			run_cases(groups[i]);

@@ -71,6 +71,7 @@ extern const struct conform_case cwd_cases[];
 extern const struct conform_case misc_cases[];
 extern const struct conform_case exec_cases[];
 extern const struct conform_case task_cases[];
+extern const struct conform_case procfs_cases[];
 extern const struct conform_case view_only_cases[];
 
 /* --- results (out.c) -------------------------------------------------------- */
