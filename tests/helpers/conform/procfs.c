@@ -111,6 +111,24 @@ static void symlink_into_proc_fd(struct out *o)
 		out_fdpath(o, r);
 }
 
+/* readlink writes the target's bytes and nothing after them: no '\0'. */
+static void readlink_writes_length(struct out *o, const char *path)
+{
+	char buf[PATH_MAX];
+	memset(buf, 'x', sizeof(buf));
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	if (out_ok(o, n) >= 0)
+		out_add(o, "%s", buf[n] == 'x' && memchr(buf, '\0', (size_t)n) == NULL ? "nothing-after" : "wrote-more");
+}
+
+static void readlink_only_length(struct out *o)
+{
+	readlink_writes_length(o, "/proc/self/exe");
+	readlink_writes_length(o, "/proc/self/cwd");
+	readlink_writes_length(o, "sl-abs");
+	readlink_writes_length(o, "sl-f");
+}
+
 const struct conform_case procfs_cases[] = {
 	CASE("proc-self-is-the-caller", proc_self_is_pid),
 	CASE("proc-fd-pipe-then-components", proc_fd_pipe),
@@ -122,5 +140,6 @@ const struct conform_case procfs_cases[] = {
 	PROBE("proc-self-exe-dotdot-exe", PR_READLINK, "/proc/self/exe/../exe", 0),
 	PROBE("proc-self-cwd-trailing-slash-lstat", PR_LSTAT, "/proc/self/cwd/", 0),
 	CASE("symlink-into-proc-self-fd", symlink_into_proc_fd),
+	CASE("readlink-writes-only-the-target", readlink_only_length),
 	CASES_END
 };
