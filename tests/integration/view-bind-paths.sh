@@ -84,6 +84,20 @@ on_exit 'chmod u+w "$R$TEST_TMP" 2>/dev/null'
 check "missing parents under a read-only directory of the root" "dir deeper" \
 	facet_top -r "$R" -b "$H/sub/deeper:$H/sub/deeper" ls "$H/sub/deeper/.."
 
+# --- a directory bound over a file and a file over a directory (PRoot allows both; mount(2) does not) ---
+mkdir -p "$H/t/D" "$H/dd"
+touch "$H/t/F" "$H/dd/inner"
+ln -s "$H/t/F" "$H/t/to-file"
+ln -s "$H/t/D" "$H/t/to-dir"
+check "a directory over a file, through a symlink" "reg inner" facet_top -b "$H/dd:$H/t/F" "$PT" ls "$H/t/to-file"
+check "... with a trailing /." "reg inner" facet_top -b "$H/dd:$H/t/F" "$PT" ls "$H/t/to-file/."
+check "... and its .." "$H/t" facet_top -b "$H/dd:$H/t/F" "$PT" cd "$H/t/to-file/.."
+check "a file over a directory, through a symlink" "one" facet_top -b "$H/f1:$H/t/D" cat "$H/t/to-dir"
+check "... is no directory" "ls: ENOTDIR
+[exit 1]" facet_top -b "$H/f1:$H/t/D" "$PT" ls "$H/t/to-dir/"
+check "... nor has a .." "chdir: ENOTDIR
+[exit 1]" facet_top -b "$H/f1:$H/t/D" "$PT" cd "$H/t/to-dir/.."
+
 # --- one host directory at two guest paths ------------------------------------------------------------
 for order in "-b $H:/a -b $H:/b" "-b $H:/b -b $H:/a"; do
 	for w in /a /b; do
