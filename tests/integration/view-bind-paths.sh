@@ -115,6 +115,8 @@ check "the host path of a bound directory, entered by that path" "$H" facet_top 
 check "by default the caller's directory, under a bound one" "$H/sub" sh -c \
 	"cd '$H/sub' && '$FACET' --backend='$FACET_BACKEND' -b '$H:/x' '$PT' pwd"
 check "/proc/self/cwd after chdir to the host path" "$H" facet_top -b "$H:/x" sh -c "cd '$H' && readlink /proc/self/cwd"
+check "/proc/self/fd/N of a file opened by its host path" "$H/f1" facet_top -b "$H:/x" sh -c "exec 3<'$H/f1' && readlink /proc/self/fd/3"
+check "/proc/self/fd/N of a file opened at the second guest path" "/b/f1" facet_top -b "$H:/a" -b "$H:/b" sh -c "exec 3</b/f1 && readlink /proc/self/fd/3"
 
 # --- the host's / in a root; a guest path longer than its host path ----------------------------------------
 check "-b /:/hostfs -w /hostfs/etc" "/hostfs/etc" facet_top -r "$R" -b /:/hostfs -w /hostfs/etc pwd
