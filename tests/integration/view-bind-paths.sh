@@ -30,7 +30,6 @@ ln -s "$H/f1" "$H/s1"
 ln -s "$H/f2" "$H/s2"
 ln -s ../run "$R/tmp/x/var/run"
 chmod 0111 "$R/tmp/locked"
-on_exit 'chmod 0755 "$R/tmp/locked" 2>/dev/null'
 
 # --- the host path ---------------------------------------------------------------------------
 check "a host path that is a symlink: its target is bound" "one" facet_top -b "$H/s1:$G" cat "$G"
@@ -80,9 +79,11 @@ dir this2
 dir tmp" facet_top -r "$R" -b "/usr/bin:/this1/does/not/exist" -b "/tmp:/this2/does/not/exist" ls /
 mkdir -p "$R$TEST_TMP"
 chmod a-w "$R$TEST_TMP"
-on_exit 'chmod u+w "$R$TEST_TMP" 2>/dev/null'
 check "missing parents under a read-only directory of the root" "dir deeper" \
 	facet_top -r "$R" -b "$H/sub/deeper:$H/sub/deeper" ls "$H/sub/deeper/.."
+# Writable and readable again now: TEST_TMP is removed before on_exit's commands run.
+chmod 0755 "$R/tmp/locked"
+chmod u+w "$R$TEST_TMP"
 
 # --- a directory bound over a file and a file over a directory (PRoot allows both; mount(2) does not) ---
 mkdir -p "$H/t/D" "$H/dd"
