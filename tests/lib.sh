@@ -171,6 +171,40 @@ expect_empty() {
 	fi
 }
 
+# check WHAT WANT CMD...: runs CMD (stdin from /dev/null, stderr into
+# stdout) and records a failure unless what it printed, followed by a line
+# "[exit N]" when its status N is not 0, is WANT. The test goes on; a test
+# made of checks ends with checks_done, which lists every failed check
+# (the command, what was expected, what came) and exits 1 if one failed.
+_checks_failed=0
+check() {
+	local what=$1 want=$2 got st=0
+	shift 2
+	got=$("$@" </dev/null 2>&1) || st=$?
+	[ "$st" = 0 ] || got=$(printf '%s\n[exit %s]' "$got" "$st")
+	[ "$got" = "$want" ] && return 0
+	_checks_failed=$((_checks_failed + 1))
+	echo "FAIL: $what"
+	local shown
+	case $1 in
+	facet_top) shown="facet --backend=$FACET_BACKEND $(printf '%q ' "${@:2}")" ;;
+	sh) shown="sh -c: $3" ;;
+	*) shown=$(printf '%q ' "$@") ;;
+	esac
+	echo "    command:  $shown"
+	echo "    expected: $(printf '%s' "$want" | sed '2,$s/^/              /')"
+	echo "    got:      $(printf '%s' "$got" | sed '2,$s/^/              /')"
+}
+
+checks_done() {
+	if [ "$_checks_failed" != 0 ]; then
+		echo "FAIL: $_checks_failed check(s) failed (see above)"
+		exit 1
+	fi
+	echo ok
+	exit 0
+}
+
 NORMALIZE=$TESTS_DIR/integration/normalize-trace.py
 
 # join_trace IN OUT: writes the text trace IN to OUT with calls that were

@@ -232,6 +232,28 @@ static void mknodat_reg(struct out *o) { mknodat_case(o, "mknod-reg", S_IFREG | 
 static void mknodat_existing(struct out *o) { mknodat_case(o, ".keep", S_IFIFO | 0644, 0); }
 static void mknodat_chr(struct out *o) { mknodat_case(o, "mknod-chr", S_IFCHR | 0644, makedev(1, 3)); }
 
+/* faccessat (not faccessat2) has no flags: the kernel ignores a fourth
+ * argument, so AT_SYMLINK_NOFOLLOW there still follows the symlink. */
+static void faccessat_ignores_fourth(struct out *o)
+{
+	out_rc(o, syscall(SYS_faccessat, AT_FDCWD, "sl-abs", R_OK, AT_SYMLINK_NOFOLLOW));
+	out_rc(o, syscall(SYS_faccessat, AT_FDCWD, "sl-dangling", F_OK, AT_SYMLINK_NOFOLLOW));
+}
+
+/* A pipe as dirfd, an empty path and a NULL one. */
+static void openat_odd_arguments(struct out *o)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		mk_fail(o, "pipe");
+		return;
+	}
+	out_ok(o, syscall(SYS_openat, p[0], "foo", O_RDONLY | O_CLOEXEC));
+	out_ok(o, syscall(SYS_openat, p[0], "", O_RDONLY | O_CLOEXEC));
+	out_ok(o, syscall(SYS_openat, p[0], NULL, O_RDONLY | O_CLOEXEC));
+	out_ok(o, syscall(SYS_openat, AT_FDCWD, NULL, O_RDONLY | O_CLOEXEC));
+}
+
 const struct conform_case at_cases[] = {
 	CASE("openat-dirfd-rel", openat_rel),
 	CASE("openat-dirfd-dotdot", openat_dotdot),
@@ -259,6 +281,8 @@ const struct conform_case at_cases[] = {
 	CASE("faccessat2-follow-dangling", faccessat2_follow_dangling),
 	CASE("faccessat2-empty-path", faccessat2_empty_path),
 	CASE("faccessat2-empty-path-without-flag", faccessat2_empty_no_flag),
+	CASE("faccessat-ignores-fourth-argument", faccessat_ignores_fourth),
+	CASE("openat-pipe-dirfd-empty-and-null-paths", openat_odd_arguments),
 	CASE("readlinkat-dirfd-rel", readlinkat_rel),
 	CASE("readlinkat-dirfd-abs-target", readlinkat_abs_target),
 	CASE("readlinkat-abs-path-ignores-dirfd", readlinkat_abs_path),

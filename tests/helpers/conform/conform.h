@@ -71,6 +71,8 @@ extern const struct conform_case cwd_cases[];
 extern const struct conform_case misc_cases[];
 extern const struct conform_case exec_cases[];
 extern const struct conform_case task_cases[];
+extern const struct conform_case shebang_cases[];
+extern const struct conform_case procfs_cases[];
 extern const struct conform_case view_only_cases[];
 
 /* --- results (out.c) -------------------------------------------------------- */
@@ -119,6 +121,7 @@ bool mk_dir(struct out *o, const char *path);
 bool mk_file(struct out *o, const char *path, const char *content);
 bool mk_link(struct out *o, const char *target, const char *path);
 bool mk_fail(struct out *o, const char *what);	/* always false */
+bool mk_script(struct out *o, const char *path, const char *text);	/* mode 0755 */
 /* open(path, O_RDONLY|O_CLOEXEC|flags), or -1 after mk_fail. */
 int open_or_fail(struct out *o, const char *path, int flags);
 /* Removes PATH and everything under it, restoring permissions on the way. */
@@ -144,5 +147,11 @@ long sys_getcwd(char *buf, size_t size);
 /* helper-conform --exec-report ARG...: prints argv, /proc/self/cmdline,
  * AT_EXECFN and the working directory on one line. */
 int exec_report(int argc, char **argv);
+/* What a program run with CONFORM_REPORT=MODE in its environment does
+ * instead of running the cases (see exec.c). */
+int conform_report(int argc, char **argv, const char *mode);
+/* Runs PATH with ARGV and CONFORM_REPORT=MODE added to the environment,
+ * and appends what it printed (and its status, unless 0). */
+void exec_report_case(struct out *o, const char *path, char *const argv[], const char *mode);
 
 #endif

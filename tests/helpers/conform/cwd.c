@@ -108,6 +108,40 @@ static void renamed_cwd(struct out *o)
 	out_readlink(o, "/proc/self/cwd");
 }
 
+/* The working directory's parent is renamed: relative names still work,
+ * getcwd shows the new name; once removed, getcwd fails. */
+static void ancestor_renamed(struct out *o)
+{
+	if (!mk_dir(o, "w/anc") || !mk_dir(o, "w/anc/sub") || !mk_file(o, "w/anc/sub/c", "c"))
+		return;
+	if (chdir("w/anc/sub") < 0) {
+		mk_fail(o, "chdir");
+		return;
+	}
+	out_rc(o, rename(P("w/anc"), P("w/anc2")));
+	out_rc(o, access("c", F_OK));
+	out_cwd(o);
+	out_readlink(o, "/proc/self/cwd");
+	out_rc(o, unlink("c"));
+	out_rc(o, rmdir(P("w/anc2/sub")));
+	out_cwd(o);
+}
+
+/* Removed and made again under the same name: a new directory. */
+static void removed_recreated(struct out *o)
+{
+	if (!mk_dir(o, "w/again") || chdir("w/again") < 0) {
+		mk_fail(o, "chdir");
+		return;
+	}
+	out_rc(o, chdir(".."));
+	out_rc(o, rmdir("again"));
+	out_rc(o, mkdir("again", 0755));
+	out_rc(o, chdir("again"));
+	out_cwd(o);
+	out_readlink(o, "/proc/self/cwd");
+}
+
 static void long_cwd(struct out *o)
 {
 	char path[PATH_MAX], comp[201];
@@ -191,6 +225,8 @@ const struct conform_case cwd_cases[] = {
 	CASE("removed-cwd-stat-list-create", removed_stat_dot),
 	CASE("removed-cwd-dotdot", removed_dotdot),
 	CASE("getcwd-after-cwd-renamed", renamed_cwd),
+	CASE("getcwd-after-parent-renamed", ancestor_renamed),
+	CASE("cwd-removed-then-made-again", removed_recreated),
 	CASE("getcwd-long-cwd", long_cwd),
 	PROBE("proc-self-cwd", PR_READLINK, "/proc/self/cwd", 0),
 	PROBE("proc-self-cwd-open-child", PR_OPEN, "/proc/self/cwd/d/f", O_RDONLY),

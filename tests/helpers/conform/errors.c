@@ -22,6 +22,25 @@ static void rmdir_dotdot(struct out *o)
 		out_rc(o, rmdir("w/rd-dotdot/.."));
 }
 
+/* A trailing slash is fine for rmdir; a trailing "/." is not. */
+static void rmdir_trailing(struct out *o)
+{
+	if (mk_dir(o, "w/rd-slash1") && mk_dir(o, "w/rd-slash2") && mk_dir(o, "w/rd-slash3")) {
+		out_rc(o, rmdir("w/rd-slash1/"));
+		out_rc(o, rmdir("./w/rd-slash2/"));
+		out_rc(o, rmdir("w/rd-slash3/./"));
+	}
+}
+
+/* A dangling symlink is a name that exists: nothing is made through it. */
+static void onto_dangling(struct out *o)
+{
+	out_rc(o, link("f", "sl-dangling"));
+	out_rc(o, symlink("x", "sl-dangling"));
+	out_rc(o, mkdir("sl-dangling", 0755));
+	out_lstat(o, "nothere");
+}
+
 static void rename_case(struct out *o, const char *from, const char *to)
 {
 	out_rc(o, rename(from, to));
@@ -119,6 +138,8 @@ static void x555_mkdir_existing(struct out *o) { out_rc(o, mkdir("x555/inner", 0
 const struct conform_case errno_cases[] = {
 	CASE("rmdir-dot", rmdir_dot),
 	CASE("rmdir-dotdot", rmdir_dotdot),
+	CASE("rmdir-trailing-slash-and-dot", rmdir_trailing),
+	CASE("link-symlink-mkdir-onto-dangling-symlink", onto_dangling),
 	PROBE("rmdir-nonempty", PR_RMDIR, "d", 0),
 	PROBE("rmdir-file", PR_RMDIR, "f", 0),
 	PROBE("rmdir-symlink-to-dir", PR_RMDIR, "sl-d", 0),

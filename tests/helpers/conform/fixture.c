@@ -67,6 +67,15 @@ bool mk_link(struct out *o, const char *target, const char *path)
 	return true;
 }
 
+bool mk_script(struct out *o, const char *path, const char *text)
+{
+	if (!mk_file(o, path, text))
+		return false;
+	if (chmod(expand(path), 0755) < 0)
+		return mk_fail(o, path);
+	return true;
+}
+
 int open_or_fail(struct out *o, const char *path, int flags)
 {
 	int fd = open(expand(path), O_RDONLY | O_CLOEXEC | flags);

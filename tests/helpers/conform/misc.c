@@ -382,6 +382,60 @@ static void unix_long_path(struct out *o)
 		out_sockname(o, fd, true);
 }
 
+/* A relative name filling sun_path, without a terminating '\0' (PRoot's
+ * test-ssssssss). Known to fail in a view (ENAMETOOLONG): see
+ * tests/PROOT-COVERAGE.md. */
+static void unix_full_sun_path(struct out *o)
+{
+	struct sockaddr_un sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memset(sa.sun_path, 's', sizeof(sa.sun_path));
+	if (chdir("w") < 0) {
+		mk_fail(o, "chdir");
+		return;
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		mk_fail(o, "socket");
+		return;
+	}
+	if (out_rc(o, bind(fd, (struct sockaddr *)&sa, sizeof(sa))) < 0)
+		return;
+	char name[sizeof(sa.sun_path) + 1];
+	memcpy(name, sa.sun_path, sizeof(sa.sun_path));
+	name[sizeof(sa.sun_path)] = '\0';
+	out_lstat(o, name);
+	struct sockaddr_un got;
+	socklen_t len = sizeof(got) + 1;
+	memset(&got, 0, sizeof(got));
+	if (out_rc(o, getsockname(fd, (struct sockaddr *)&got, &len)) == 0)
+		out_add(o, "len=%u same=%s", (unsigned)len,
+			memcmp(got.sun_path, sa.sun_path, sizeof(sa.sun_path)) == 0 ? "yes" : "no");
+	out_rc(o, unlink(name));
+}
+
+/* A relative name of 100 bytes: it fits sun_path, however long the
+ * working directory's path. Known to fail in a view (ENAMETOOLONG): see
+ * tests/PROOT-COVERAGE.md. */
+static void unix_relative_100(struct out *o)
+{
+	char name[101];
+	fill(name, 100, 'r');
+	if (chdir("w") < 0) {
+		mk_fail(o, "chdir");
+		return;
+	}
+	int fd = bound(o, name, true);
+	if (fd < 0)
+		return;
+	out_lstat(o, name);
+	int c = connected(o, name);
+	if (c >= 0)
+		out_add(o, "connected");
+	out_rc(o, unlink(name));
+}
+
 const struct conform_case misc_cases[] = {
 	PROBE("list-dir", PR_LIST, "d", 0),
 	PROBE("list-through-symlink", PR_LIST, "sl-absd", 0),
@@ -421,5 +475,7 @@ const struct conform_case misc_cases[] = {
 	CASE("unix-connect-not-socket", unix_connect_not_socket),
 	CASE("unix-connect-x000", unix_connect_x000),
 	CASE("unix-long-path-relative-after-chdir", unix_long_path),
+	CASE("unix-bind-full-sun-path-without-nul", unix_full_sun_path),
+	CASE("unix-bind-connect-relative-100-bytes", unix_relative_100),
 	CASES_END
 };

@@ -317,6 +317,16 @@ static void chown_case(struct out *o, const char *path, uid_t uid, gid_t gid, in
 static void fchownat_own(struct out *o) { chown_case(o, "d/f", getuid(), getgid(), 0); }
 static void fchownat_nofollow(struct out *o) { chown_case(o, "sl-dangling", getuid(), getgid(), AT_SYMLINK_NOFOLLOW); }
 
+/* A symlink to itself: following it loops (ELOOP), not following it
+ * changes the link. */
+static void fchownat_self_loop(struct out *o)
+{
+	if (!mk_link(o, "%/w/chown-loop", "w/chown-loop"))
+		return;
+	out_rc(o, fchownat(AT_FDCWD, "w/chown-loop", getuid(), getgid(), 0));
+	out_rc(o, fchownat(AT_FDCWD, "w/chown-loop", getuid(), getgid(), AT_SYMLINK_NOFOLLOW));
+}
+
 /* Giving a file away needs CAP_CHOWN (the suite runs unprivileged). */
 static void fchownat_other_uid(struct out *o) { chown_case(o, "f", 0, (gid_t)-1, 0); }
 
@@ -452,6 +462,7 @@ const struct conform_case modify_cases[] = {
 	CASE("fchmod-opath-fd", fchmod_opath),
 	CASE("fchownat-own-ids", fchownat_own),
 	CASE("fchownat-nofollow-dangling", fchownat_nofollow),
+	CASE("fchownat-self-loop-follow-and-nofollow", fchownat_self_loop),
 	CASE("fchownat-to-root-unprivileged", fchownat_other_uid),
 	CASE("fchownat-empty-path", fchownat_empty_path),
 	CASE("utimensat-set", utimensat_set),

@@ -131,6 +131,49 @@ static void path_5000(struct out *o)
 	out_stat(o, path);
 }
 
+/* --- what follows a name: nothing, "/", "/." or "/.." ------------------------------------- */
+
+/* For each ending after NAME: stat, chdir (and where it leads) and
+ * readlink, each with its result. */
+static void endings(struct out *o, const char *name)
+{
+	static const char *const ends[] = { "", "/", "/.", "/.." };
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (here < 0) {
+		mk_fail(o, ".");
+		return;
+	}
+	char path[PATH_MAX];
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", name, ends[i]);
+		out_add(o, "[%s]", ends[i]);
+		out_stat(o, path);
+		if (out_rc(o, chdir(path)) == 0) {
+			out_cwd(o);
+			if (fchdir(here) < 0) {
+				mk_fail(o, "fchdir");
+				return;
+			}
+		}
+		out_readlink(o, path);
+	}
+	close(here);
+}
+
+static void endings_file(struct out *o) { endings(o, "f"); }
+static void endings_dir(struct out *o) { endings(o, "d/sub"); }
+static void endings_symlink_file(struct out *o) { endings(o, "sl-f"); }
+static void endings_symlink_dir(struct out *o) { endings(o, "sl-d"); }
+static void endings_abs_symlink_dir(struct out *o) { endings(o, "sl-absd"); }
+static void endings_dangling(struct out *o) { endings(o, "sl-dangling"); }
+static void endings_missing(struct out *o) { endings(o, "nothere"); }
+
+static void endings_symlink_dot_dot(struct out *o)
+{
+	if (mk_link(o, "%/d/sub/./.", "w/sl-dots"))
+		endings(o, "w/sl-dots");
+}
+
 const struct conform_case path_cases[] = {
 	PROBE("stat-abs-file", PR_STAT, "%/d/f", 0),
 	PROBE("stat-dot", PR_STAT, ".", 0),
@@ -169,6 +212,14 @@ const struct conform_case path_cases[] = {
 	CASE("path-4095-absolute", path_4095_abs),
 	CASE("path-4096-absolute", path_4096_abs),
 	CASE("path-5000", path_5000),
+	CASE("endings-after-file", endings_file),
+	CASE("endings-after-dir", endings_dir),
+	CASE("endings-after-symlink-to-file", endings_symlink_file),
+	CASE("endings-after-symlink-to-dir", endings_symlink_dir),
+	CASE("endings-after-abs-symlink-to-dir", endings_abs_symlink_dir),
+	CASE("endings-after-symlink-ending-in-dots", endings_symlink_dot_dot),
+	CASE("endings-after-dangling-symlink", endings_dangling),
+	CASE("endings-after-missing", endings_missing),
 	CASES_END
 };
 
