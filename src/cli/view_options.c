@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/options.h"
 
@@ -25,6 +26,19 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *a, const 
 	return -1;
 }
 
+/* A relative host path with no guest path is mounted where it is, as PRoot
+ * does: at its absolute path (not resolved further). */
+static char *absolute(const char *host)
+{
+	if (host[0] == '/')
+		return strdup(host);
+	char cwd[4096];
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	char *p;
+	return asprintf(&p, "%s/%s", strcmp(cwd, "/") ? cwd : "", host) < 0 ? NULL : p;
+}
+
 /* -b HOST[:GUEST][:ro] */
 static int parse_bind(struct cli_plan *plan, const char *spec, char *err, size_t errlen)
 {
@@ -37,7 +51,7 @@ static int parse_bind(struct cli_plan *plan, const char *spec, char *err, size_t
 		n -= 3;
 	const char *colon = memchr(spec, ':', n);
 	b->host = strndup(spec, colon ? (size_t)(colon - spec) : n);
-	b->guest = colon ? strndup(colon + 1, n - (size_t)(colon - spec) - 1) : strdup(b->host);
+	b->guest = colon ? strndup(colon + 1, n - (size_t)(colon - spec) - 1) : absolute(b->host);
 	if (!b->host || !b->guest)
 		return fail(err, errlen, "%s%s", "out of memory", "");
 	if (!b->host[0])

@@ -94,8 +94,11 @@ long vfs_normalize(const char *in, char *out, size_t cap)
 		size_t n = i - start;
 		if (n == 0 || (n == 1 && in[start] == '.'))
 			continue;
-		if (n == 2 && in[start] == '.' && in[start + 1] == '.')
-			return -VFS_EINVAL;
+		if (n == 2 && in[start] == '.' && in[start + 1] == '.') {
+			len = vfs_dirname_len(out, len); /* lexically, as PRoot and mount(8) read it */
+			out[len] = '\0';
+			continue;
+		}
 		if (n > VFS_NAME_MAX)
 			return -VFS_ENAMETOOLONG;
 		int r = vfs_append(out, &len, cap, in + start, n);

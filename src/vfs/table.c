@@ -155,7 +155,9 @@ long vfs_host_to_guest(const struct vfs_table *t, int i, const char *host, size_
 	const char *mh = str(t, m->host);
 	if (!vfs_path_within(host, host_len, mh, m->host_len))
 		return -VFS_ENOENT;
-	size_t rest = m->host_len == 1 ? host_len : host_len - m->host_len; /* with its leading '/' */
+	/* What follows the mount's host directory, with its leading '/': all of
+	 * `host` under a mount of "/", save "/" itself. */
+	size_t rest = m->host_len == 1 ? (host_len == 1 ? 0 : host_len) : host_len - m->host_len;
 	const char *tail = host + (host_len - rest);
 	size_t len = m->guest_len;
 	if (len + rest >= VFS_PATH_MAX)
@@ -169,6 +171,28 @@ long vfs_host_to_guest(const struct vfs_table *t, int i, const char *host, size_
 		buf[len++] = '/';
 	buf[len] = '\0';
 	return (long)len;
+}
+
+long vfs_guest_to_host(const struct vfs_table *t, const char *guest, size_t len, char *buf)
+{
+	int m = vfs_mount_of(t, guest, len);
+	if (m < 0)
+		return -VFS_ENOENT;
+	const struct vfs_mount *mt = &t->mounts[m];
+	const char *rel = mt->guest_len == 1 ? (len == 1 ? "" : guest) : guest + mt->guest_len;
+	size_t rl = len - (size_t)(rel - guest);
+	if (mt->guest_len == 1 && len == 1)
+		rl = 0;
+	size_t hl = mt->host_len == 1 ? 0 : mt->host_len;
+	if (hl + rl + 1 >= VFS_PATH_MAX)
+		return -VFS_ENAMETOOLONG;
+	vfs_memcpy(buf, str(t, mt->host), hl);
+	vfs_memcpy(buf + hl, rel, rl);
+	size_t n = hl + rl;
+	if (n == 0)
+		buf[n++] = '/';
+	buf[n] = '\0';
+	return (long)n;
 }
 
 long vfs_guest_of_host(const struct vfs_table *t, const char *host, size_t host_len, char *buf, int *mount)

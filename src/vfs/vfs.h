@@ -61,8 +61,7 @@ int vfs_table_init(void *buf, size_t size, unsigned max_mounts);
 /* Adds a mount; guest and host must be absolute, host canonical. Returns
  * its index until the table is finished (indexes change then), -EINVAL for
  * a relative path, -EEXIST for a second mount at the same guest path,
- * -ENAMETOOLONG, -ENOSPC. Trailing slashes and "." components of the guest
- * path are dropped; ".." in it is refused (-EINVAL). */
+ * -ENAMETOOLONG, -ENOSPC. The guest path is taken lexically (vfs_normalize). */
 int vfs_table_add(struct vfs_table *t, const char *guest, const char *host, unsigned flags);
 /* Sorts the mounts and links each to its parent. Needs a mount at "/". */
 int vfs_table_finish(struct vfs_table *t);
@@ -186,15 +185,19 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
  * its length, or -ENOENT if `host` is not inside mount i's host directory. */
 long vfs_host_to_guest(const struct vfs_table *t, int i, const char *host, size_t host_len, char *buf);
 /* The same, choosing the mount: the deepest whose host directory holds
- * `host`, the root mount last. */
+ * `host` (a host directory the view shows at two places gives one of them). */
 long vfs_guest_of_host(const struct vfs_table *t, const char *host, size_t host_len, char *buf, int *mount);
+/* The host path a canonical guest path stands for, lexically (no symlink
+ * is followed): its length, -ENOENT outside every mount. */
+long vfs_guest_to_host(const struct vfs_table *t, const char *guest, size_t len, char *buf);
 
 /* Lexical helpers (no system calls). */
 size_t vfs_strlen(const char *s);
 size_t vfs_dirname_len(const char *p, size_t len);
 bool vfs_streq(const char *a, size_t alen, const char *b, size_t blen);
-/* The canonical form of an absolute path (no "//", "." or trailing "/"):
- * its length, -EINVAL if it is relative or has "..", -ENAMETOOLONG. */
+/* The canonical form of an absolute path (no "//", "." or trailing "/",
+ * ".." taken lexically): its length, -EINVAL if it is relative,
+ * -ENAMETOOLONG. */
 long vfs_normalize(const char *in, char *out, size_t cap);
 /* Whether `p` (len bytes) is `dir` or lies below it. */
 bool vfs_path_within(const char *p, size_t len, const char *dir, size_t dir_len);

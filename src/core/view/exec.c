@@ -78,7 +78,8 @@ static int64_t read_head(int fd, char *buf, size_t size, size_t *len)
 /* "#!interp [arg]": the kernel's parsing (fs/binfmt_script.c). */
 static int parse_shebang(char *buf, size_t len, char **interp, char **arg)
 {
-	buf[len < BINPRM_BUF_SIZE ? len : BINPRM_BUF_SIZE - 1] = '\0';
+	bool whole = len < BINPRM_BUF_SIZE;
+	buf[whole ? len : BINPRM_BUF_SIZE - 1] = '\0';
 	char *nl = strchr(buf, '\n');
 	if (nl)
 		*nl = '\0';
@@ -90,6 +91,10 @@ static int parse_shebang(char *buf, size_t len, char **interp, char **arg)
 	*interp = p;
 	while (*p && *p != ' ' && *p != '\t')
 		p++;
+	/* A line longer than the kernel reads: the interpreter's name must end
+	 * within it, or the file is no script it can run. */
+	if (!nl && !whole && !*p)
+		return -ENOEXEC;
 	*arg = NULL;
 	if (*p) {
 		*p++ = '\0';

@@ -102,10 +102,15 @@ long view_fs_cwd(const struct vfs_table *tb, struct view_fs *fs, char *buf, size
 	struct stat st;
 	bool gone = fstat(fs->cwd_fd, &st) == 0 && st.st_nlink == 0;
 	if (n > 0 && !gone) {
+		/* The path the process went to, unless its directory was
+		 * renamed since (one host directory may show at two places). */
 		host[n] = '\0';
+		char stored[VFS_PATH_MAX];
+		long sl = vfs_guest_to_host(tb, fs->cwd, fs->cwd_len, stored);
 		int m;
-		long g = vfs_guest_of_host(tb, host, (size_t)n, guest, &m);
-		if (g > 0 && ((size_t)g != fs->cwd_len || memcmp(guest, fs->cwd, (size_t)g)))
+		long g;
+		if ((sl < 0 || !vfs_streq(stored, (size_t)sl, host, (size_t)n)) &&
+		    (g = vfs_guest_of_host(tb, host, (size_t)n, guest, &m)) > 0)
 			view_fs_set_cwd(fs, guest, (size_t)g, fs->cwd_fd);
 	}
 	int w = snprintf(buf, size, "%s%s", fs->cwd, gone && deleted ? " (deleted)" : "");

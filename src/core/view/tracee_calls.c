@@ -153,6 +153,21 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 	size_t plen = len - offsetof(struct sockaddr_un, sun_path);
 	memcpy(path, sun.sun_path, plen);
 	path[plen] = '\0';
+	bool is_bind = pc->how == PCH_PARENT;
+	/* A plain name in the cwd, where no mount point can be: the kernel
+	 * finds it from the tracee's own cwd, which is the view's, and keeps
+	 * the name as given (a long relative name fits in sun_path only so). */
+	struct view_fs *fs = view_fs_of(t);
+	struct stat st;
+	if (path[0] != '/' && !strchr(path, '/') && strcmp(path, ".") && strcmp(path, "..") &&
+	    !vfs_mounts_below(t->session->vs->table, fs->cwd, fs->cwd_len) &&
+	    (is_bind || (fstatat(fs->cwd_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(st.st_mode)))) {
+		if (is_bind && vfs_mount_of(t->session->vs->table, fs->cwd, fs->cwd_len) >= 0 &&
+		    (t->session->vs->table->mounts[vfs_mount_of(t->session->vs->table, fs->cwd, fs->cwd_len)].flags &
+		     (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC)))
+			return value(res, -EROFS);
+		return; /* EMU_NATIVE */
+	}
 	/* The name as a path argument the resolver can read: the copy goes
 	 * through the call's own memory (scratch slot 2). */
 	uint64_t paddr = view_push(t, 2, path, strlen(path) + 1);
@@ -160,7 +175,6 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 		return value(res, -ENOMEM);
 	struct call copy = *c;
 	copy.sc.args[0] = paddr;
-	bool is_bind = pc->how == PCH_PARENT;
 	struct pc_name n;
 	int r = pc_resolve(t, &copy, -1, 0, is_bind ? VFS_PARENT : VFS_FOLLOW, &n);
 	if (r < 0)

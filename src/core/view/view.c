@@ -250,15 +250,11 @@ int view_tracee_fd(struct facet_task *t, int fd)
 /* The host path a canonical guest path stands for in the table so far. */
 static int host_of(const struct vfs_table *t, const char *guest, char *out, size_t size)
 {
-	size_t glen = strlen(guest);
-	int m = vfs_mount_of(t, guest, glen);
-	if (m < 0)
-		return -ENOENT;
-	const struct vfs_mount *mt = &t->mounts[m];
-	const char *rel = mt->guest_len == 1 ? (glen == 1 ? "" : guest) : guest + mt->guest_len;
-	int n = mt->host_len == 1 ? snprintf(out, size, "%s", rel[0] ? rel : "/")
-				  : snprintf(out, size, "%s%s", vfs_mount_host(t, m), rel);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+	char buf[VFS_PATH_MAX];
+	long n = vfs_guest_to_host(t, guest, strlen(guest), buf);
+	if (n < 0)
+		return (int)n;
+	return snprintf(out, size, "%s", buf) >= (int)size ? -ENAMETOOLONG : 0;
 }
 
 static bool is_procfs(const char *host)
@@ -543,9 +539,14 @@ static int choose_cwd(struct facet_session *s, struct view_state *vs)
 	snprintf(vs->start_cwd, sizeof(vs->start_cwd), "/");
 	char here[PATH_MAX], guest[VFS_PATH_MAX], back[PATH_MAX];
 	int m;
-	if (!getcwd(here, sizeof(here)) ||
-	    vfs_guest_of_host(vs->table, here, strlen(here), guest, &m) < 0 ||
-	    host_of(vs->table, guest, back, sizeof(back)) < 0)
+	if (!getcwd(here, sizeof(here)))
+		return 0;
+	/* The same path, if the view shows the same directory there; else
+	 * where the view shows it. */
+	if (host_of(vs->table, here, back, sizeof(back)) == 0 && !strcmp(back, here))
+		snprintf(guest, sizeof(guest), "%s", here);
+	else if (vfs_guest_of_host(vs->table, here, strlen(here), guest, &m) < 0 ||
+		 host_of(vs->table, guest, back, sizeof(back)) < 0)
 		return 0;
 	struct stat a, b;
 	if (stat(here, &a) == 0 && stat(back, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
