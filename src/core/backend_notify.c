@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/internal.h"
@@ -133,15 +134,23 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 		}
 	}
 	switch (c->sc.action) {
-	case FACET_INJECT_FD:
-		/* ADDFD with SEND answers the notification itself; ENOENT means
-		 * the call was interrupted and the fd was not installed. */
+	case FACET_INJECT_FD: {
+		/* The view notes the mount an opened fd came through. */
+		struct stat st;
+		bool note = view && c->sc.emulated && fstat(c->sc.inject_fd, &st) == 0;
+		/* ADDFD answers the notification (inject()); ENOENT means the
+		 * call was interrupted and the fd was not installed. */
 		c->sc.retval = inject(s, c);
+		if (note && c->sc.retval >= 0 && t->view)
+			view_fd_note(t, (int)c->sc.retval, t->view->open_mount, &st);
+		if (note && t->view)
+			t->view->open_mount = -1;
 		if (c->sc.retval != -ENOENT && c->want_exit) {
 			c->sc.exited = true;
 			dispatch_exit(s, t, c);
 		}
 		return;
+	}
 	case FACET_FAIL:
 	case FACET_COMPLETE:
 		break;

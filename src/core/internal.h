@@ -38,6 +38,7 @@ struct facet_process {
 	unsigned nthreads;
 	int pidfd;                         /* -1 until first needed */
 	void **slots;
+	struct view_fdtab *view_fds;       /* view/fdmounts.c: the mount each fd was opened through */
 	struct facet_process *hnext;
 };
 

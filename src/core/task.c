@@ -120,6 +120,7 @@ static void process_put(struct facet_session *s, struct facet_process *p)
 	*pp = p->hnext;
 	if (p->pidfd >= 0)
 		close(p->pidfd);
+	view_fd_free(p->view_fds);
 	free(p->slots);
 	free(p);
 }

@@ -496,7 +496,8 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 				return err;
 			}
 			out->fd = w.fd;
-			out->mount = -1;
+			out->mount = start->mount_known ? start->mount : -1;
+			w.mount = out->mount;
 			out->guest_known = false;
 			if ((flags & VFS_WANT_GUEST) && out->guest)
 				result_guest(&w, out);
@@ -516,9 +517,11 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 	if (!sg && (path[0] != '/' || (flags & (VFS_IN_ROOT | VFS_BENEATH)))) {
 		long n = v->ops->fd_path(v->ops->ctx, start->fd, s->tmp, sizeof(s->tmp));
 		int m;
-		long g;
-		if (n <= 0 || (size_t)n >= sizeof(s->tmp) ||
-		    (g = vfs_guest_of_host(v->table, s->tmp, (size_t)n, s->start, &m)) < 0)
+		long g = -1;
+		if (n > 0 && (size_t)n < sizeof(s->tmp) && start->mount_known)
+			g = vfs_host_to_guest(v->table, start->mount, s->tmp, (size_t)n, s->start);
+		if (g < 0 && (n <= 0 || (size_t)n >= sizeof(s->tmp) ||
+			      (g = vfs_guest_of_host(v->table, s->tmp, (size_t)n, s->start, &m)) < 0))
 			return -VFS_EACCES; /* a directory outside the view */
 		sg = s->start;
 		sglen = (size_t)g;

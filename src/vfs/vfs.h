@@ -115,6 +115,10 @@ struct vfs_dir {
 	const char *guest;             /* its canonical guest path; NULL if not known */
 	size_t guest_len;
 	int fd;                        /* borrowed host O_PATH fd */
+	/* Without a guest path: the mount the directory was reached through,
+	 * if the caller knows (a host directory may show in several mounts). */
+	bool mount_known;
+	int mount;
 };
 
 enum vfs_flags {

@@ -190,9 +190,9 @@ static bool plain_start; /* the start's guest path is not given (VFS_START_PLAIN
 /* resolve START PATH FLAGS -> "host-relative object" or "name@dir" or "-ERRNO" */
 static void expect(const char *start, const char *path, unsigned flags, const char *want)
 {
-	struct vfs_dir root = { "/", 1, mount_fds[0] };
+	struct vfs_dir root = { .guest = "/", .guest_len = 1, .fd = mount_fds[0] };
 	char host[PATH_MAX];
-	struct vfs_dir st = { start, strlen(start), -1 };
+	struct vfs_dir st = { .guest = start, .guest_len = strlen(start), .fd = -1 };
 	snprintf(host, sizeof(host), "%s/%s", top, start[1] ? start + 1 : "root");
 	/* The start's host directory: resolved by the module itself. */
 	struct vfs_result r0;
@@ -230,7 +230,7 @@ static void expect(const char *start, const char *path, unsigned flags, const ch
 
 static void expect_guest(const char *path, unsigned flags, const char *want)
 {
-	struct vfs_dir root = { "/", 1, mount_fds[0] };
+	struct vfs_dir root = { .guest = "/", .guest_len = 1, .fd = mount_fds[0] };
 	char guest[VFS_PATH_MAX];
 	struct vfs_result r = { .guest = guest };
 	int e = vfs_resolve(&view_of, &root, &root, path, flags | VFS_WANT_GUEST, &r, &scratch);

@@ -75,6 +75,7 @@ struct view_task *view_task(struct facet_task *t)
 			abort();
 		t->view->held[0] = t->view->held[1] = -1;
 		t->view->pending_fd = -1;
+		t->view->open_mount = -1;
 	}
 	return t->view;
 }
@@ -179,6 +180,7 @@ void view_on_clone(struct facet_task *parent, struct facet_task *child)
 		return;
 	fs_put(cv->fs);
 	memcpy(cv->exe, pv->exe, sizeof(cv->exe));
+	view_fd_copy(parent, child);
 	if (pv->clone_flags & CLONE_FS) {
 		cv->fs = pv->fs;
 		pv->fs->refs++;

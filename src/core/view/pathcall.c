@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/view/view.h"
@@ -135,7 +136,7 @@ static int start_dir(struct facet_task *t, int64_t dirfd, struct vfs_dir *start,
 	struct view_fs *fs = view_fs_of(t);
 	*owned = -1;
 	if ((int)dirfd == AT_FDCWD) {
-		*start = (struct vfs_dir){ fs->cwd, fs->cwd_len, fs->cwd_fd };
+		*start = (struct vfs_dir){ .guest = fs->cwd, .guest_len = fs->cwd_len, .fd = fs->cwd_fd };
 		return 0;
 	}
 	if ((int)dirfd < 0)
@@ -144,7 +145,10 @@ static int start_dir(struct facet_task *t, int64_t dirfd, struct vfs_dir *start,
 	if (fd < 0)
 		return fd;
 	*owned = fd;
-	*start = (struct vfs_dir){ NULL, 0, fd };
+	*start = (struct vfs_dir){ NULL, 0, fd, false, -1 };
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (start->mount = view_fd_mount(t, (int)dirfd, &st)) >= 0)
+		start->mount_known = true;
 	return view_is_fence(t->session->vs, fd) ? 0 : 1;
 }
 
@@ -176,7 +180,7 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 			return (int)n;
 	}
 	struct view_fs *fs = view_fs_of(t);
-	struct vfs_dir root = { fs->root, fs->root_len, fs->root_fd }, start;
+	struct vfs_dir root = { .guest = fs->root, .guest_len = fs->root_len, .fd = fs->root_fd }, start;
 	int owned;
 	int r = start_dir(t, di >= 0 ? (int64_t)(int)arg(c, di) : AT_FDCWD, &start, &owned);
 	if (r == 1) {

@@ -120,19 +120,22 @@ static long translate(struct facet_session *s, struct facet_task *t, const char 
 		return n;
 	if (host[0] != '/')
 		return how == READING ? put(buf, size, host) : 0; /* pipe:[...], socket:[...] */
-	if (how == FOLLOWING) {
-		/* A magic link leads to the object itself: a file (deleted or
-		 * not) is opened as it is; a directory, to be walked further,
-		 * by its guest path, and only if the view shows it. */
-		char link[VFS_PATH_MAX + 64];
-		struct stat st;
-		snprintf(link, sizeof(link), "%s%s/%s", procfs, rel, name);
-		if (stat(link, &st) == 0 && !S_ISDIR(st.st_mode))
-			return 0;
-		long g = guest_of(s, host, (size_t)n, buf);
+	char link[VFS_PATH_MAX + 64];
+	struct stat st;
+	snprintf(link, sizeof(link), "%s%s/%s", procfs, rel, name);
+	bool known = stat(link, &st) == 0;
+	if (how == FOLLOWING && known && !S_ISDIR(st.st_mode))
+		return 0; /* a magic link leads to the object itself: a file is opened as it is */
+	/* A directory (to be walked further), or a name to read: by its guest
+	 * path, through the mount it was opened by if the view noted it. */
+	long g = -1;
+	int m;
+	if (known && who && !strcmp(p, "/fd") && (m = view_fd_mount(who, atoi(name), &st)) >= 0)
+		g = vfs_host_to_guest(s->vs->table, m, host, (size_t)n, buf);
+	if (g < 0)
+		g = guest_of(s, host, (size_t)n, buf);
+	if (how == FOLLOWING)
 		return g >= 0 ? g : -EACCES;
-	}
-	long g = guest_of(s, host, (size_t)n, buf);
 	return g >= 0 ? g : put(buf, size, host);
 }
 

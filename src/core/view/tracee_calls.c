@@ -127,7 +127,10 @@ static void do_fchdir(struct facet_task *t, const struct call *c, const struct p
 		res->kind = EMU_NATIVE; /* the kernel says ENOTDIR */
 		return;
 	}
-	if (n <= 0 || (size_t)n >= sizeof(host) || vfs_guest_of_host(v->table, host, (size_t)n, guest, &m) < 0) {
+	long g = -1;
+	if (n > 0 && (size_t)n < sizeof(host) && (m = view_fd_mount(t, (int)c->sc.args[pc->a1], &st)) >= 0)
+		g = vfs_host_to_guest(v->table, m, host, (size_t)n, guest);
+	if (g < 0 && (n <= 0 || (size_t)n >= sizeof(host) || vfs_guest_of_host(v->table, host, (size_t)n, guest, &m) < 0)) {
 		close(fd);
 		return value(res, -EACCES); /* a directory outside the view */
 	}
@@ -308,6 +311,16 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 	struct view_task *vt = t->view;
 	if (!vt)
 		return;
+	if (vt->open_mount >= 0 && retval >= 0 && view_traps(t->session, c->sc.nr) &&
+	    path_call_of(c->sc.nr)->op == PC_OPEN) {
+		int fd = view_tracee_fd(t, (int)retval);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0)
+			view_fd_note(t, (int)retval, vt->open_mount, &st);
+		if (fd >= 0)
+			close(fd);
+	}
+	vt->open_mount = -1;
 	if (vt->pending == PENDING_SOCKNAME && retval >= 0)
 		sockname_exit(t, vt);
 	else if (vt->pending == PENDING_BIND && retval == 0)

@@ -191,8 +191,8 @@ static int lookup(struct facet_session *s, const char *cwd, const char *path, un
 {
 	static struct vfs_scratch scratch;
 	struct view_state *vs = s->vs;
-	struct vfs_dir root = { "/", 1, vs->mount_fds[0] };
-	struct vfs_dir start = { cwd, strlen(cwd), vs->start_fd >= 0 ? vs->start_fd : vs->mount_fds[0] };
+	struct vfs_dir root = { .guest = "/", .guest_len = 1, .fd = vs->mount_fds[0] };
+	struct vfs_dir start = { .guest = cwd, .guest_len = strlen(cwd), .fd = vs->start_fd >= 0 ? vs->start_fd : vs->mount_fds[0] };
 	r->guest = guest;
 	return vfs_resolve(session_vfs(s, NULL), &root, &start, path, vflags, r, &scratch);
 }

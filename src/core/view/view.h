@@ -104,6 +104,9 @@ struct view_task {
 	int held[2];                       /* supervisor fds named in rewritten arguments */
 	enum { PENDING_NONE, PENDING_CHDIR, PENDING_FCHDIR, PENDING_BIND, PENDING_SOCKNAME } pending;
 	uint64_t pending_addr, pending_lenp;   /* PENDING_SOCKNAME: where the address goes */
+	int open_mount;                        /* an open's object: its mount and identity, */
+	dev_t open_dev;                        /* noted with the fd it becomes */
+	ino_t open_ino;
 	uint32_t pending_len;                  /* ... and the room the caller gave */
 	char *pending_path;                /* the guest cwd a chdir sets; the name a bind gives */
 	char *pending_host;                /* the name the kernel gets for that bind */
@@ -149,6 +152,14 @@ int view_fs_set_cwd(struct view_fs *fs, const char *guest, size_t len, int fd);
 struct view_fs *view_fs_unshare(struct facet_task *t);
 /* The cwd's guest path now (see fs.c), into buf: its length or -errno. */
 long view_fs_cwd(const struct vfs_table *tb, struct view_fs *fs, char *buf, size_t size, bool deleted);
+
+/* fdmounts.c: the mount each fd of a process was opened through. */
+struct view_fdtab;
+void view_fd_note(struct facet_task *t, int fd, int mount, const struct stat *st);
+/* That mount, if fd still refers to the object st describes; else -1. */
+int view_fd_mount(struct facet_task *t, int fd, const struct stat *st);
+void view_fd_copy(struct facet_task *parent, struct facet_task *child);
+void view_fd_free(struct view_fdtab *tab);
 
 /* pathcall.c */
 #include "core/view/pathcall.h"
