@@ -372,6 +372,68 @@ static int add_mount(struct facet_session *s, struct view_state *vs, const char 
 	return 0;
 }
 
+static unsigned depth(const char *guest)
+{
+	char norm[VFS_PATH_MAX];
+	unsigned d = 0;
+	if (vfs_normalize(guest, norm, sizeof(norm)) > 1)
+		for (const char *p = norm; *p; p++)
+			d += *p == '/';
+	return d;
+}
+
+/* The table so far, sorted, with an fd per mount: a view to resolve in. */
+static int refresh(struct view_state *vs)
+{
+	int r = vfs_table_finish(vs->table);
+	vs->table->finished = 0;
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)
+		if (vs->mount_fds[i] >= 0)
+			close(vs->mount_fds[i]);
+	free(vs->mount_fds);
+	vs->nfds = vs->table->nmounts;
+	vs->mount_fds = calloc(vs->nfds, sizeof(int));
+	if (!vs->mount_fds)
+		return -ENOMEM;
+	for (unsigned i = 0; i < vs->nfds; i++)
+		vs->mount_fds[i] = open(vfs_mount_host(vs->table, (int)i), O_PATH | O_CLOEXEC);
+	for (unsigned i = 0; i < vs->nfds; i++)
+		if (vs->mount_fds[i] < 0)
+			return -errno;
+	return 0;
+}
+
+/* Where a bind really goes: its guest path with the symlinks on the way
+ * followed in the view so far (Debian's /var/run -> ../run), and its last
+ * component too if it is a symlink to something (mount(2) mounts on the
+ * target); from the first name that does not exist, the rest as written. */
+static int canonical_guest(struct facet_session *s, const char *guest, char *out, size_t size)
+{
+	char norm[VFS_PATH_MAX], cur[VFS_PATH_MAX] = "/", cand[VFS_PATH_MAX], g[VFS_PATH_MAX];
+	long n = vfs_normalize(guest, norm, sizeof(norm));
+	if (n < 0)
+		return (int)n;
+	for (const char *p = norm + 1; *p;) {
+		const char *e = strchrnul(p, '/');
+		int w = snprintf(cand, sizeof(cand), "%s%s%.*s", cur, strcmp(cur, "/") ? "/" : "", (int)(e - p), p);
+		if (w < 0 || (size_t)w >= sizeof(cand))
+			return -ENAMETOOLONG;
+		struct vfs_result r;
+		if (lookup(s, "/", cand, VFS_FOLLOW | VFS_WANT_GUEST, &r, g) < 0) {
+			/* Missing (or a dangling link): the rest as written. */
+			return snprintf(out, size, "%s%s", cand, e) >= (int)size ? -ENAMETOOLONG : 0;
+		}
+		close(r.fd);
+		snprintf(cur, sizeof(cur), "%s", r.guest_known ? g : cand);
+		if (!*e)
+			break;
+		p = e + 1;
+	}
+	return snprintf(out, size, "%s", cur) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
 static int build_table(struct facet_session *s, struct view_state *vs)
 {
 	const struct facet_view *v = s->view;
@@ -393,10 +455,30 @@ static int build_table(struct facet_session *s, struct view_state *vs)
 	int r = add_mount(s, vs, root ? root : "/", "/", root_flags, "the root");
 	if (r == 0 && (vs->table->mounts[0].flags & VFS_MOUNT_FILE))
 		r = session_fail(s, -ENOTDIR, "the root %s", root);
-	for (unsigned i = 0; r == 0 && i < v->nbinds; i++)
-		if (i != root_bind)
-			r = add_mount(s, vs, v->binds[i].host, v->binds[i].guest,
+	/* Binds from the shallowest: each mount point is found in the view the
+	 * ones before it make, following symlinks as mount(2) does. */
+	unsigned *order = calloc(v->nbinds + 1, sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (unsigned i = 0; i < v->nbinds; i++)
+		order[i] = i;
+	for (unsigned i = 1; i < v->nbinds; i++)
+		for (unsigned j = i; j > 0 && depth(v->binds[order[j - 1]].guest) > depth(v->binds[order[j]].guest); j--) {
+			unsigned x = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = x;
+		}
+	for (unsigned k = 0; r == 0 && k < v->nbinds; k++) {
+		unsigned i = order[k];
+		if (i == root_bind)
+			continue;
+		if ((r = refresh(vs)) == 0 && (r = canonical_guest(s, v->binds[i].guest, canon, sizeof(canon))) < 0)
+			r = session_fail(s, r, "the bind %s:%s", v->binds[i].host, v->binds[i].guest);
+		if (r == 0)
+			r = add_mount(s, vs, v->binds[i].host, canon,
 				      (v->binds[i].flags & FACET_BIND_RO) ? VFS_MOUNT_RO : 0, "the bind");
+	}
+	free(order);
 	if (r < 0)
 		return r;
 	/* The guest /proc is the host's procfs when nothing else is bound
@@ -568,14 +650,10 @@ int view_start(struct facet_session *s)
 	int r = build_table(s, vs);
 	if (r < 0)
 		return s->error[0] ? r : session_fail(s, r, "building the view");
-	vs->mount_fds = calloc(vs->table->nmounts, sizeof(int));
-	if (!vs->mount_fds)
-		return -ENOMEM;
-	for (unsigned i = 0; i < vs->table->nmounts; i++) {
-		vs->mount_fds[i] = open(vfs_mount_host(vs->table, (int)i), O_PATH | O_CLOEXEC);
-		if (vs->mount_fds[i] < 0)
-			return session_fail(s, -errno, "opening %s", vfs_mount_host(vs->table, (int)i));
-	}
+	vs->table->finished = 0;
+	if ((r = refresh(vs)) < 0)
+		return session_fail(s, r, "opening the view's mounts");
+	vs->table->finished = 1;
 	if ((r = find_augmented(vs)) < 0 || (r = find_fences(vs)) < 0)
 		return r;
 	/* The top 64 fds under the soft limit the command starts with. */
@@ -625,7 +703,7 @@ void view_stop(struct facet_session *s)
 		return;
 	if (vs->scratch)
 		nftw(vs->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	for (unsigned i = 0; vs->mount_fds && i < vs->table->nmounts; i++)
+	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)
 		if (vs->mount_fds[i] >= 0)
 			close(vs->mount_fds[i]);
 	if (vs->loader_fd >= 0)

@@ -57,6 +57,7 @@ struct view_state {
 	struct vfs_table *table;
 	size_t table_size;
 	int *mount_fds;                    /* O_PATH fd per mount */
+	unsigned nfds;
 	char *scratch;                     /* host directory of the synthetic directories */
 	struct view_augment *augment;
 	unsigned naugment;
