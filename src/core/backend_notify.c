@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/ptrace.h>
 #include <unistd.h>
 
 #include "core/internal.h"
@@ -53,42 +52,6 @@ static int64_t inject(struct facet_session *s, struct call *c)
 	return r < 0 ? -err : r;
 }
 
-/*
- * A call the core started to emulate but that only the kernel can do in the
- * tracee's name (opening a FIFO, which blocks for a peer, or a terminal):
- * the tracee is made to make it again, this time with ptrace watching.
- * PTRACE_INTERRUPT queues a stop for when the call returns; the answer
- * ERESTARTNOINTR makes the kernel restart the call after that stop; the
- * ptrace side (backend_ptrace.c, on_defer_*) then resumes the restarted call
- * with PTRACE_SYSCALL, and its notification is answered CONTINUE here, so
- * the kernel runs it and the exit stop carries its result. Entry callbacks
- * have already run; the exit callbacks run at that exit stop.
- */
-static void defer(struct facet_session *s, struct facet_task *t, struct call *c)
-{
-	struct seccomp_notif_resp resp = { .id = c->notif_id, .error = -ERESTARTNOINTR };
-	t->call = *c;
-	t->call.route = ROUTE_PTRACE;
-	t->in_syscall = true;
-	t->defer = DEFER_INTERRUPTED;
-	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 ||
-	    ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
-		t->defer = DEFER_NONE; /* interrupted by a signal, or gone: it will come again */
-		t->in_syscall = false;
-	}
-}
-
-/* The restarted call of a deferral: let the kernel run it. */
-static bool continue_deferred(struct facet_session *s, struct facet_task *t, uint64_t id)
-{
-	if (t->defer != DEFER_AWAIT_NOTIF)
-		return false;
-	struct seccomp_notif_resp resp = { .id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
-	t->defer = DEFER_AWAIT_EXIT;
-	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-	return true;
-}
-
 /* Performs the call in the supervisor (in the view, if there is one);
  * false if it must be deferred. */
 static bool emulate(struct facet_session *s, struct facet_task *t, struct call *c)
@@ -125,7 +88,7 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 	bool view = view_traps(s, c->sc.nr);
 	if ((c->sc.action == FACET_RUN && (c->want_exit || view)) || c->sc.action == FACET_REWRITE) {
 		if (!emulate(s, t, c)) {
-			defer(s, t, c);
+			defer_call(s, t, c);
 			return;
 		}
 	}
@@ -180,7 +143,7 @@ int notify_handle(struct facet_session *s)
 		t->announced = true;
 		t->fresh = false;
 	}
-	if (continue_deferred(s, t, req.id))
+	if (defer_notification(s, t, req.id))
 		return 0;
 	struct call c;
 	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,

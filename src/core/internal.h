@@ -214,6 +214,17 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
  * engines, and when resumed it exits with status 1 (as strace's child does). */
 bool spawn_exec_failed(struct facet_session *s, pid_t tid);
 
+/* defer.c: a notified call the core cannot perform, made again by the
+ * tracee under ptrace and run by the kernel with the engines' arguments.
+ * Each function returns true if it took the event; the caller then resumes
+ * the task (the notification needs no further answer). */
+struct __ptrace_syscall_info;
+void defer_call(struct facet_session *s, struct facet_task *t, const struct call *c);
+bool defer_notification(struct facet_session *s, struct facet_task *t, uint64_t id);
+bool defer_interrupt(struct facet_task *t, int sig);
+bool defer_syscall_stop(struct facet_task *t, const struct __ptrace_syscall_info *info);
+bool defer_seccomp_stop(struct facet_task *t, long nr);
+
 /* backend_notify.c / backend_ptrace.c */
 int notify_handle(struct facet_session *s);
 void notify_set_sync_wakeup(struct facet_session *s);
