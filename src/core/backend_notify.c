@@ -4,7 +4,8 @@
  * supervisor through the listener fd; the engines decide; the supervisor
  * answers with a value, an errno, an injected fd, a result it computed
  * itself (emulate.c), or CONTINUE — the last only when no engine needs the
- * result, since the kernel then runs the call without telling us.
+ * result, since the kernel then runs the call without telling us — or has
+ * the tracee make the call again under ptrace (defer.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,96 +24,70 @@ void notify_set_sync_wakeup(struct facet_session *s)
 		s->feat.sync_wakeup = false;
 }
 
-/* The fd goes in first, the supervisor's copy is closed, and only then is
- * the call answered: so the tracee holds the last reference when it runs
- * again, and its close is the one the kernel treats as the last (inotify's
- * IN_CLOSE_WRITE, a FIFO's writer count, locks) — as if it had opened the
- * file itself. ADDFD_FLAG_SEND would answer before that close. */
-static int64_t inject(struct facet_session *s, struct call *c)
+/* Installs the session's fd in the tracee and closes it: the tracee's new
+ * fd number, -ENOENT if the call was interrupted (there is nothing left to
+ * answer), or the error the call fails with (EMFILE in the tracee, an fd
+ * ADDFD cannot pass...). The answer is sent afterwards, by answer(): so the
+ * tracee holds the last reference when it runs again, and its close is the
+ * one the kernel treats as the last (inotify's IN_CLOSE_WRITE, a FIFO's
+ * writer count, locks) — as if it had opened the file itself — and the exit
+ * callbacks run in between, with the fd number. ADDFD_FLAG_SEND would
+ * answer before that close. */
+static int64_t install(struct facet_session *s, uint64_t id, int fd, bool cloexec)
 {
 	struct seccomp_notif_addfd addfd = {
-		.id = c->notif_id,
-		.srcfd = (__u32)c->sc.inject_fd,
-		.newfd_flags = c->sc.inject_cloexec ? O_CLOEXEC : 0,
+		.id = id,
+		.srcfd = (__u32)fd,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
 	int r = ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	int err = errno;
-	close(c->sc.inject_fd); /* the session owned it */
-	if (r < 0 && err == ENOENT)
-		return -ENOENT; /* the call was interrupted: nothing to answer */
-	/* Not injected (EMFILE in the tracee, an fd ADDFD cannot pass...):
-	 * the call fails with that error. */
-	struct seccomp_notif_resp resp = { .id = c->notif_id };
-	if (r < 0)
-		resp.error = -err;
-	else
-		resp.val = r;
-	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == ENOENT)
-		return -ENOENT;
+	close(fd); /* the session owned it */
 	return r < 0 ? -err : r;
 }
 
-/* Performs the call in the supervisor (in the view, if there is one);
- * false if it must be deferred. */
-static bool emulate(struct facet_session *s, struct facet_task *t, struct call *c)
+/* Performs the call in the supervisor (in the view, if there is one). */
+static void perform(struct facet_session *s, struct facet_task *t, struct call *c, struct emu_result *r)
 {
-	struct emu_result r;
 	if (view_traps(s, c->sc.nr))
-		view_call(t, c, ROUTE_NOTIFY, &r);
+		view_call(t, c, ROUTE_NOTIFY, r);
 	else
-		emulate_call(t, c, &r);
-	c->sc.emulated = r.kind != EMU_NATIVE;
-	switch (r.kind) {
-	case EMU_NATIVE:
-	case EMU_REWRITTEN:
-		return true; /* answered CONTINUE below */
-	case EMU_DEFER:
-		return false;
-	case EMU_INJECT:
-		c->sc.action = FACET_INJECT_FD;
-		c->sc.inject_fd = r.fd;
-		c->sc.inject_cloexec = r.cloexec;
-		break;
-	case EMU_VALUE:
-		c->sc.retval = r.value;
-		break;
-	}
-	return true;
+		emulate_call(t, c, r);
+	/* EMU_REWRITTEN belongs to the ptrace route: the kernel runs the call. */
+	if (r->kind == EMU_REWRITTEN)
+		r->kind = EMU_NATIVE;
+	c->sc.emulated = r->kind == EMU_VALUE || r->kind == EMU_INJECT;
 }
 
 /* The tracee is still blocked until the answer is sent, so engines that read
- * its memory at exit (a tracer decoding a stat buffer) run before it. */
+ * its memory at exit (a tracer decoding a stat buffer) run before it, and
+ * the answer carries the result as the exit callbacks left it. */
 static void answer(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct seccomp_notif_resp resp = { .id = c->notif_id };
+	struct emu_result r = { .kind = EMU_NATIVE, .fd = -1 };
 	bool view = view_traps(s, c->sc.nr);
 	if ((c->sc.action == FACET_RUN && (c->want_exit || view)) || c->sc.action == FACET_REWRITE) {
-		if (!emulate(s, t, c)) {
+		perform(s, t, c, &r);
+		if (r.kind == EMU_DEFER) {
 			defer_call(s, t, c);
 			return;
 		}
 	}
-	switch (c->sc.action) {
-	case FACET_INJECT_FD:
-		/* ADDFD with SEND answers the notification itself; ENOENT means
-		 * the call was interrupted and the fd was not installed. */
-		c->sc.retval = inject(s, c);
-		if (c->sc.retval != -ENOENT && c->want_exit) {
-			c->sc.exited = true;
-			dispatch_exit(s, t, c);
-		}
+	if (c->sc.action <= FACET_REWRITE && r.kind == EMU_NATIVE) {
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* the kernel runs it */
+		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 		return;
-	case FACET_FAIL:
-	case FACET_COMPLETE:
-		break;
-	case FACET_REWRITE:
-	case FACET_RUN:
-		if (!c->sc.emulated) {
-			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-			ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-			return;
-		}
-		break;
+	}
+	/* The engines' decision stays theirs: an fd the core opened for a
+	 * RUN or REWRITE is installed as an engine's would be. */
+	if (r.kind == EMU_INJECT || c->sc.action == FACET_INJECT_FD) {
+		c->sc.retval = r.kind == EMU_INJECT ? install(s, c->notif_id, r.fd, r.cloexec)
+						    : install(s, c->notif_id, c->sc.inject_fd, c->sc.inject_cloexec);
+		if (c->sc.retval == -ENOENT)
+			return; /* interrupted: no fd was installed, and no answer is due */
+	} else if (r.kind == EMU_VALUE) {
+		c->sc.retval = r.value;
 	}
 	if (c->want_exit) {
 		c->sc.exited = true;
