@@ -170,7 +170,7 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		if (s->vs)
 			view_on_clone(t, child);
 		child->diverged = t->diverged || t->diverge_children;
-		child->creds_dirty = t->creds_dirty;
+		creds_share(t, child);
 		t->diverge_children = false;
 		dispatch_clone(s, t, child, kind);
 		if (child->held) {
@@ -204,6 +204,8 @@ static void on_exec(struct facet_session *s, pid_t tid)
 		t = task_get(s, tid, tid);
 	if (tid == s->root_pid)
 		s->root_execed = true;
+	if (creds_privileged(s))
+		t->creds_dirty = true; /* an exec may drop capabilities */
 	if (s->vs)
 		view_on_exec(t);
 	dispatch_exec(s, t);
