@@ -248,6 +248,10 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		if (t) {
 			dispatch_task_exit(s, t, status);
 			task_remove(s, t);
+			/* The view's proxies are children too: supervise()
+			 * waits until no child is left. */
+			if (s->ntasks == 0 && s->vs)
+				view_proxies_stop(s->vs);
 		}
 		if (tid == s->root_pid) {
 			s->root_status = status;

@@ -189,6 +189,12 @@ void creds_share(struct facet_task *parent, struct facet_task *child)
 	child->creds_dirty = parent->creds_dirty;
 }
 
+void creds_fs_ids(const struct creds *c, uid_t *uid, gid_t *gid)
+{
+	*uid = c->fsuid;
+	*gid = c->fsgid;
+}
+
 void creds_task_free(struct facet_task *t)
 {
 	creds_put(t->creds);

@@ -206,6 +206,8 @@ bool creds_privileged(const struct facet_session *s);
  * while they are the supervisor's. */
 const struct creds *creds_of(struct facet_task *t);
 void creds_share(struct facet_task *parent, struct facet_task *child);
+/* The fsuid and fsgid of credentials creds_of() returned. */
+void creds_fs_ids(const struct creds *c, uid_t *uid, gid_t *gid);
 void creds_task_free(struct facet_task *t);
 /* Makes the supervisor's thread check permissions as t (with t's real ids
  * if `real`, as access(2) does) until creds_restore(): 1 if it switched, 0
