@@ -11,7 +11,8 @@
 #
 # The engine is tests/engines/decide.c (engine-decide.so), the program
 # tests/helpers/open.c; each case runs with the exits wanted (and the
-# observers), and with the engine asking for the entries only.
+# observers), with the engine asking for the entries only, and in a view
+# (which performs, rewrites and defers opens itself) with the exits wanted.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -33,12 +34,16 @@ ino() { stat -c %i "$1"; }
 run_case() {
 	local name=$1 dir=$2 rules=$3 want=$4 emulated=$5
 	shift 5
-	local what="$name [$FACET_BACKEND, $mode]" watched=${rules#*@}
+	local what="$name [$FACET_BACKEND, $mode]" watched=${rules#*@} view=()
 	watched=${watched%%@*}
 	rm -f out err trace trace.joined
-	if [ "$mode" = exits ]; then
+	if [ "$mode" = view ]; then
+		view=(-b "$TEST_TMP:/v" -w "/v/$dir")
+		emulated=any
+	fi
+	if [ "$mode" != entries ]; then
 		run out err sh -c 'cd "$1" && shift && exec "$@"' sh "$dir" "$FACET" --backend="$FACET_BACKEND" \
-			--engine="$ENGINE:$rules" --engine="$ENGINE:tag=obs,watch@*" \
+			"${view[@]}" --engine="$ENGINE:$rules" --engine="$ENGINE:tag=obs,watch@*" \
 			--trace=openat -o "$TEST_TMP/trace" "$OPEN" "$@"
 	else
 		run out err sh -c 'cd "$1" && shift && exec "$@"' sh "$dir" "$FACET" --backend="$FACET_BACKEND" \
@@ -48,7 +53,7 @@ run_case() {
 	expect_grep out "^open [^ ]+ = $want" "$what: what the program got"
 	local got
 	got=$(sed -n 's/^open [^ ]* = \(-\{0,1\}[0-9]*\).*/\1/p' out)
-	[ "$mode" = exits ] || return 0
+	[ "$mode" != entries ] || return 0
 
 	# The deciding engine and the observer saw that result, with the same
 	# decision, and the tracer printed it.
@@ -64,7 +69,7 @@ run_case() {
 	*) echo "FAIL: $what: the program got $got, the exit callback saw: $mine"; show out; show err; exit 1 ;;
 	esac
 	case $emulated:$FACET_BACKEND:$mine in
-	notify:notify:*" emulated" | notify:ptrace:*[0-9] | no:*:*[0-9]) ;;
+	notify:notify:*" emulated" | notify:ptrace:*[0-9] | no:*:*[0-9] | any:*) ;;
 	*) echo "FAIL: $what: the exit callback says emulated where it should not, or not where it should: $mine"
 	   show err; exit 1 ;;
 	esac
@@ -93,7 +98,7 @@ else
 	inject_said='^decide: entry (fifo|file) inject = 0$'
 fi
 
-for mode in exits entries; do
+for mode in exits entries view; do
 	# REWRITE of the dirfd, to fd 9 (b): a regular file, which the notify
 	# back end opens itself; a FIFO and an O_PATH open, which it defers.
 	run_case rewrite-dirfd-file a dirfd@file@9 "[0-9]+ kind reg ino $(ino b/file) content b-file$" notify -D ../b file
@@ -132,7 +137,7 @@ for mode in exits entries; do
 	expect_grep err "$inject_said" "inject-opath [$FACET_BACKEND, $mode]: what facet_syscall_inject_fd returned"
 
 	# An exit callback's result, for a call performed, deferred, run.
-	if [ "$mode" = exits ]; then
+	if [ "$mode" != entries ]; then
 		run_case retval-file b retval@file@-13 "-13 EACCES$" notify file
 		run_case retval-fifo b retval@fifo@-13 "-13 EACCES$" no -n fifo
 		run_case retval-opath b retval@file@-13 "-13 EACCES$" no -p file
