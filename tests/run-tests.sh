@@ -10,6 +10,10 @@
 #     creates the user facet-test if needed, copies the build and test
 #     directories to a fresh temporary directory that user owns and runs the
 #     tests there with setpriv; otherwise it runs them as the current user.
+#     A test with a line "# run-as: root" needs facet to be privileged (a
+#     command that changes its credentials): as root the runner runs it as
+#     root, in the same copy; otherwise it runs it as the others, and the
+#     test skips, saying why.
 #
 # Each test gets FACET, HELPERS, TEST_TMP (a fresh directory, removed
 # afterwards) and FACET_BACKEND in a clean environment, a time limit, and
@@ -151,12 +155,14 @@ run_bg() {
 # user that still have its TEST_TMP in their environment (so that another
 # run of the suite is left alone), and prints a line for each. Zombies are
 # skipped: they cannot be killed, and stay until someone reaps them.
+# A test run as root may leave processes of any user (its command changes
+# its credentials): STRAY_UID=any looks at all of them.
 stray_pids() {
-	local uid=${TEST_UID:-$(id -u)} d puid
+	local uid=${STRAY_UID:-${TEST_UID:-$(id -u)}} d puid
 	for d in /proc/[0-9]*; do
 		[ "${d#/proc/}" != "$$" ] || continue
 		puid=$(awk '/^Uid:/ { print $2; exit }' "$d/status" 2>/dev/null) || continue
-		[ "$puid" = "$uid" ] || continue
+		[ "$uid" = any ] || [ "$puid" = "$uid" ] || continue
 		grep -q '^State:[[:space:]]*Z' "$d/status" 2>/dev/null && continue
 		{ tr '\0' '\n' <"$d/environ"; } 2>/dev/null | grep -qxF "TEST_TMP=$CUR_TMP" || continue
 		echo "${d#/proc/}"
@@ -308,6 +314,10 @@ needs_fixture() { # NAME FIXTURE
 	grep -qx "# fixture: $2" "$REPO/tests/integration/$1.sh"
 }
 
+runs_as_root() { # NAME
+	grep -qx "# run-as: root" "$REPO/tests/integration/$1.sh"
+}
+
 # The Debian root (tests/fixtures/debian-root.sh): its path in
 # FACET_DEBIAN_ROOT; or, without one, the script's one-line reason in
 # FACET_DEBIAN_ROOT_SKIP when no mirror is reachable (status 69: the test
@@ -357,6 +367,14 @@ fi
 user_name=$(id -un "${TEST_UID:-$(id -u)}" 2>/dev/null || echo unknown)
 
 for name in "${tests[@]}"; do
+	test_user=("${as_user[@]}")
+	test_user_name=$user_name
+	STRAY_UID=
+	if [ "$(id -u)" = 0 ] && runs_as_root "$name"; then
+		test_user=()
+		test_user_name=root
+		STRAY_UID=any
+	fi
 	for backend in $BACKENDS; do
 		if [ "$(id -u)" = 0 ]; then
 			CUR_TMP=$(mktemp -d /tmp/facet-test.XXXXXX) || exit 1
@@ -367,8 +385,9 @@ for name in "${tests[@]}"; do
 		log=$LOGDIR/$name.$backend.log
 		# cd in a subshell: the caller's directory may be out of the user's reach.
 		run_bg "$log" sh -c 'cd "$1" && shift && exec "$@"' sh "$CUR_TMP" \
-			timeout -k 10 "$TIMEOUT" "${as_user[@]}" \
-			env -i "${default_signals[@]}" PATH="$TEST_PATH" HOME="$TEST_HOME" USER="$user_name" LOGNAME="$user_name" \
+			timeout -k 10 "$TIMEOUT" "${test_user[@]}" \
+			env -i "${default_signals[@]}" PATH="$TEST_PATH" HOME="$TEST_HOME" USER="$test_user_name" \
+			LOGNAME="$test_user_name" \
 			TMPDIR=/tmp "${keep_env[@]}" "${fixture_env[@]}" \
 			FACET="$FACET" HELPERS="$HELPERS" TEST_TMP="$CUR_TMP" FACET_BACKEND="$backend" SOURCE_DIR="$SOURCE_DIR" \
 			bash "$TESTS/integration/$name.sh"

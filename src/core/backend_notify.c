@@ -4,12 +4,12 @@
  * supervisor through the listener fd; the engines decide; the supervisor
  * answers with a value, an errno, an injected fd, a result it computed
  * itself (emulate.c), or CONTINUE — the last only when no engine needs the
- * result, since the kernel then runs the call without telling us.
+ * result, since the kernel then runs the call without telling us — or has
+ * the tracee make the call again under ptrace (defer.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,143 +25,80 @@ void notify_set_sync_wakeup(struct facet_session *s)
 		s->feat.sync_wakeup = false;
 }
 
-/* The fd goes in first, the supervisor's copy is closed, and only then is
- * the call answered: so the tracee holds the last reference when it runs
- * again, and its close is the one the kernel treats as the last (inotify's
- * IN_CLOSE_WRITE, a FIFO's writer count, locks) — as if it had opened the
- * file itself. ADDFD_FLAG_SEND would answer before that close. */
-static int64_t inject(struct facet_session *s, struct call *c)
+/* Installs the session's fd in the tracee and closes it: the tracee's new
+ * fd number, -ENOENT if the call was interrupted (there is nothing left to
+ * answer), or the error the call fails with (EMFILE in the tracee, an fd
+ * ADDFD cannot pass...). The answer is sent afterwards, by answer(): so the
+ * tracee holds the last reference when it runs again, and its close is the
+ * one the kernel treats as the last (inotify's IN_CLOSE_WRITE, a FIFO's
+ * writer count, locks) — as if it had opened the file itself — and the exit
+ * callbacks run in between, with the fd number. ADDFD_FLAG_SEND would
+ * answer before that close. */
+static int64_t install(struct facet_session *s, uint64_t id, int fd, bool cloexec, int target)
 {
 	struct seccomp_notif_addfd addfd = {
-		.id = c->notif_id,
-		.flags = c->inject_at >= 0 ? SECCOMP_ADDFD_FLAG_SETFD : 0,
-		.srcfd = (__u32)c->sc.inject_fd,
-		.newfd = c->inject_at >= 0 ? (__u32)c->inject_at : 0,
-		.newfd_flags = c->sc.inject_cloexec ? O_CLOEXEC : 0,
+		.id = id,
+		.flags = target >= 0 ? SECCOMP_ADDFD_FLAG_SETFD : 0, /* the number the view chose */
+		.srcfd = (__u32)fd,
+		.newfd = target >= 0 ? (__u32)target : 0,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
 	int r = ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	int err = errno;
-	close(c->sc.inject_fd); /* the session owned it */
-	if (r < 0 && err == ENOENT)
-		return -ENOENT; /* the call was interrupted: nothing to answer */
-	/* Not injected (EMFILE in the tracee, an fd ADDFD cannot pass...):
-	 * the call fails with that error. */
-	struct seccomp_notif_resp resp = { .id = c->notif_id };
-	if (r < 0)
-		resp.error = -err;
-	else
-		resp.val = r;
-	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == ENOENT)
-		return -ENOENT;
+	close(fd); /* the session owned it */
 	return r < 0 ? -err : r;
 }
 
-/*
- * A call the core started to emulate but that only the kernel can do in the
- * tracee's name (opening a FIFO, which blocks for a peer, or a terminal):
- * the tracee is made to make it again, this time with ptrace watching.
- * PTRACE_INTERRUPT queues a stop for when the call returns; the answer
- * ERESTARTNOINTR makes the kernel restart the call after that stop; the
- * ptrace side (backend_ptrace.c, on_defer_*) then resumes the restarted call
- * with PTRACE_SYSCALL, and its notification is answered CONTINUE here, so
- * the kernel runs it and the exit stop carries its result. Entry callbacks
- * have already run; the exit callbacks run at that exit stop.
- */
-static void defer(struct facet_session *s, struct facet_task *t, struct call *c)
+/* Performs the call in the supervisor (in the view, if there is one). */
+static void perform(struct facet_session *s, struct facet_task *t, struct call *c, struct emu_result *r)
 {
-	struct seccomp_notif_resp resp = { .id = c->notif_id, .error = -ERESTARTNOINTR };
-	t->call = *c;
-	t->call.route = ROUTE_PTRACE;
-	t->in_syscall = true;
-	t->defer = DEFER_INTERRUPTED;
-	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 ||
-	    ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
-		t->defer = DEFER_NONE; /* interrupted by a signal, or gone: it will come again */
-		t->in_syscall = false;
-	}
-}
-
-/* The restarted call of a deferral: let the kernel run it. */
-static bool continue_deferred(struct facet_session *s, struct facet_task *t, uint64_t id)
-{
-	if (t->defer != DEFER_AWAIT_NOTIF)
-		return false;
-	struct seccomp_notif_resp resp = { .id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
-	t->defer = DEFER_AWAIT_EXIT;
-	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-	return true;
-}
-
-/* Performs the call in the supervisor (in the view, if there is one);
- * false if it must be deferred. */
-static bool emulate(struct facet_session *s, struct facet_task *t, struct call *c)
-{
-	struct emu_result r;
 	if (view_traps(s, c->sc.nr))
-		view_call(t, c, ROUTE_NOTIFY, &r);
+		view_call(t, c, ROUTE_NOTIFY, r);
 	else
-		emulate_call(t, c, &r);
-	c->sc.emulated = r.kind != EMU_NATIVE;
-	switch (r.kind) {
-	case EMU_NATIVE:
-	case EMU_REWRITTEN:
-		return true; /* answered CONTINUE below */
-	case EMU_DEFER:
-		return false;
-	case EMU_INJECT:
-		c->sc.action = FACET_INJECT_FD;
-		c->sc.inject_fd = r.fd;
-		c->sc.inject_cloexec = r.cloexec;
-		c->inject_at = r.target_fd;
-		break;
-	case EMU_VALUE:
-		c->sc.retval = r.value;
-		break;
-	}
-	return true;
+		emulate_call(t, c, r);
+	/* EMU_REWRITTEN belongs to the ptrace route: the kernel runs the call. */
+	if (r->kind == EMU_REWRITTEN)
+		r->kind = EMU_NATIVE;
+	c->sc.emulated = r->kind == EMU_VALUE || r->kind == EMU_INJECT;
 }
 
 /* The tracee is still blocked until the answer is sent, so engines that read
- * its memory at exit (a tracer decoding a stat buffer) run before it. */
+ * its memory at exit (a tracer decoding a stat buffer) run before it, and
+ * the answer carries the result as the exit callbacks left it. */
 static void answer(struct facet_session *s, struct facet_task *t, struct call *c)
 {
 	struct seccomp_notif_resp resp = { .id = c->notif_id };
+	struct emu_result r = { .kind = EMU_NATIVE, .fd = -1, .target_fd = -1 };
 	bool view = view_traps(s, c->sc.nr);
 	if ((c->sc.action == FACET_RUN && (c->want_exit || view)) || c->sc.action == FACET_REWRITE) {
-		if (!emulate(s, t, c)) {
-			defer(s, t, c);
+		perform(s, t, c, &r);
+		if (r.kind == EMU_DEFER) {
+			defer_call(s, t, c);
 			return;
 		}
 	}
-	switch (c->sc.action) {
-	case FACET_INJECT_FD: {
-		/* The view notes the mount an opened fd came through. */
-		struct stat st;
-		bool note = view && c->sc.emulated && fstat(c->sc.inject_fd, &st) == 0;
-		/* ADDFD answers the notification (inject()); ENOENT means the
-		 * call was interrupted and the fd was not installed. */
-		c->sc.retval = inject(s, c);
-		if (note && c->sc.retval >= 0 && t->view)
-			view_fd_note(t, (int)c->sc.retval, t->view->open_mount, &st);
-		if (note && t->view)
-			t->view->open_mount = -1;
-		if (c->sc.retval != -ENOENT && c->want_exit) {
-			c->sc.exited = true;
-			dispatch_exit(s, t, c);
-		}
+	if (c->sc.action <= FACET_REWRITE && r.kind == EMU_NATIVE) {
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE; /* the kernel runs it */
+		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 		return;
 	}
-	case FACET_FAIL:
-	case FACET_COMPLETE:
-		break;
-	case FACET_REWRITE:
-	case FACET_RUN:
-		if (!c->sc.emulated) {
-			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-			ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-			return;
-		}
-		break;
+	/* The engines' decision stays theirs: an fd the core opened for a
+	 * RUN or REWRITE is installed as an engine's would be. */
+	if (r.kind == EMU_INJECT || c->sc.action == FACET_INJECT_FD) {
+		/* The view notes the mount an fd it opened came through. */
+		struct stat st;
+		bool note = view && r.kind == EMU_INJECT && t->view && fstat(r.fd, &st) == 0;
+		c->sc.retval = r.kind == EMU_INJECT
+				       ? install(s, c->notif_id, r.fd, r.cloexec, r.target_fd)
+				       : install(s, c->notif_id, c->sc.inject_fd, c->sc.inject_cloexec, -1);
+		if (note && c->sc.retval >= 0)
+			view_fd_note(t, (int)c->sc.retval, t->view->open_mount, &st);
+		if (t->view)
+			t->view->open_mount = -1;
+		if (c->sc.retval == -ENOENT)
+			return; /* interrupted: no fd was installed, and no answer is due */
+	} else if (r.kind == EMU_VALUE) {
+		c->sc.retval = r.value;
 	}
 	if (c->want_exit) {
 		c->sc.exited = true;
@@ -192,7 +129,7 @@ int notify_handle(struct facet_session *s)
 		t->announced = true;
 		t->fresh = false;
 	}
-	if (continue_deferred(s, t, req.id))
+	if (defer_notification(s, t, req.id))
 		return 0;
 	struct call c;
 	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,

@@ -96,6 +96,10 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 		resume(t, 0);
 		return;
 	}
+	if (defer_seccomp_stop(t, (long)info.seccomp.nr)) {
+		resume(t, 0);
+		return;
+	}
 	struct call *c = &t->call;
 	t->defer = DEFER_NONE; /* a deferred call that came back another way */
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
@@ -125,52 +129,13 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	resume(t, 0);
 }
 
-/* A view's call deferred to the kernel, at the entry of its restart: the
- * view names the object for the kernel (or answers it after all). */
-static void view_deferred_entry(struct facet_task *t)
-{
-	struct emu_result r;
-	view_call(t, &t->call, ROUTE_PTRACE, &r);
-	if (r.kind == EMU_REWRITTEN) {
-		t->call.view_pending = true;
-	} else if (r.kind == EMU_VALUE) {
-		/* Skipped here, so no notification comes: the exit stop is next. */
-		regs_skip_syscall(t->tid, r.value);
-		t->defer = DEFER_AWAIT_EXIT;
-	}
-}
-
-/* Deferred calls (see defer() in backend_notify.c): the stop that
- * PTRACE_INTERRUPT queued, then the entry of the restarted call. Other calls
- * (a signal handler's) may stop in between; they are let through. */
-static bool on_defer_interrupt(struct facet_task *t, int sig)
-{
-	if (t->defer != DEFER_INTERRUPTED || sig != SIGTRAP)
-		return false;
-	t->defer = DEFER_AWAIT_ENTRY;
-	resume(t, 0);
-	return true;
-}
-
-static bool on_defer_syscall_stop(struct facet_task *t, const struct __ptrace_syscall_info *info)
-{
-	if (t->defer == DEFER_NONE || t->defer == DEFER_AWAIT_EXIT)
-		return false;
-	if (t->defer == DEFER_AWAIT_ENTRY && info->op == PTRACE_SYSCALL_INFO_ENTRY &&
-	    (long)info->entry.nr == t->call.sc.nr) {
-		t->defer = DEFER_AWAIT_NOTIF;
-		if (view_traps(t->session, t->call.sc.nr))
-			view_deferred_entry(t);
-	}
-	resume(t, 0);
-	return true;
-}
-
 static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
 {
 	struct __ptrace_syscall_info info;
-	if (t->in_syscall && syscall_info(t->tid, &info) == 0 && on_defer_syscall_stop(t, &info))
+	if (t->in_syscall && syscall_info(t->tid, &info) == 0 && defer_syscall_stop(t, &info)) {
+		resume(t, 0);
 		return;
+	}
 	if (!t->in_syscall || info.op != PTRACE_SYSCALL_INFO_EXIT) {
 		resume(t, 0);
 		return;
@@ -205,7 +170,7 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		if (s->vs)
 			view_on_clone(t, child);
 		child->diverged = t->diverged || t->diverge_children;
-		child->creds_dirty = t->creds_dirty;
+		creds_share(t, child);
 		t->diverge_children = false;
 		dispatch_clone(s, t, child, kind);
 		if (child->held) {
@@ -240,6 +205,8 @@ static void on_exec(struct facet_session *s, pid_t tid)
 		t = task_get(s, tid, tid);
 	if (tid == s->root_pid)
 		s->root_execed = true;
+	if (creds_privileged(s))
+		t->creds_dirty = true; /* an exec may drop capabilities */
 	if (s->vs)
 		view_on_exec(t);
 	dispatch_exec(s, t);
@@ -309,6 +276,10 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 			task_remove(s, t);
 			if (s->nheld)
 				release_orphans(s);
+			/* The view's proxies are children too: supervise()
+			 * waits until no child is left. */
+			if (s->ntasks == 0 && s->vs)
+				view_proxies_stop(s->vs);
 		}
 		if (tid == s->root_pid) {
 			s->root_status = status;
@@ -344,8 +315,10 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		on_clone(s, t, event);
 		break;
 	case PTRACE_EVENT_STOP:
-		if (on_defer_interrupt(t, sig))
+		if (defer_interrupt(t, sig)) {
+			resume(t, 0);
 			break;
+		}
 		/* Group stop (job control): stay stopped but keep reporting. */
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 			ptrace(PTRACE_LISTEN, tid, 0, 0);

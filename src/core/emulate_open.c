@@ -10,7 +10,8 @@
  * devices (/dev/null, /dev/zero, /dev/urandom...) are opened by re-opening
  * that fd; a socket fails with ENXIO as the kernel would say; anything whose
  * opening may block or act on the opener itself (FIFOs, terminals and other
- * devices) is left to the kernel, in the tracee, through EMU_DEFER.
+ * devices) is left to the kernel, in the tracee, through EMU_DEFER (defer.c),
+ * and so is a file to create.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +37,13 @@ static bool opens_alike(const struct stat *st)
 void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, struct emu_result *r)
 {
 	bool cloexec = flags & O_CLOEXEC;
+	if (flags & (O_CREAT | __O_TMPFILE)) {
+		/* Only an engine's rewrite brings these here (the filter sends
+		 * the program's own down the ptrace route): creating a file
+		 * takes the tracee's umask and ownership, so the kernel does it. */
+		r->kind = EMU_DEFER;
+		return;
+	}
 	if (flags & O_PATH) {
 		/* SECCOMP_IOCTL_NOTIF_ADDFD cannot pass O_PATH files (fget()
 		 * refuses them), and opening one has no side effects anyway. */

@@ -107,7 +107,8 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 			r = add_core_rules(ctx, SCMP_ACT_TRACE(0), nr,
 					   keep_mask ? keep_mask | (watched ? watch_mask : 0) : 0);
 		else if (watched)
-			r = add_core_rules(ctx, SCMP_ACT_NOTIFY, nr, watch_mask);
+			r = add_core_rules(ctx, s->backend == FACET_BACKEND_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0),
+					   nr, watch_mask);
 		else if (view && !facet_syscall_by_nr(nr))
 			/* A call libfacet does not know could bypass the view: as on
 			 * a kernel without it. */

@@ -75,7 +75,8 @@ struct facet_task {
 	} defer;
 	bool diverged;                     /* watch.c: no longer sees what the supervisor sees */
 	bool diverge_children;             /* watch.c: its next clone makes namespaces */
-	bool creds_dirty;                  /* watch.c: compare credentials before emulating */
+	bool creds_dirty;                  /* watch.c: read its credentials before its next call */
+	struct creds *creds;               /* creds.c: its credentials, NULL: the supervisor's */
 	bool hidden;                       /* spawn.c: the stub after a failed execve; its calls
 					      are facet's own, not shown to engines */
 	pid_t superseded_by;               /* on_exec: a leader replaced by this (former) tid */
@@ -105,7 +106,7 @@ struct facet_session {
 	pid_t root_pid;
 	int root_status;
 	bool emulating;                    /* some call may be emulated (session_prepare) */
-	char creds[512];                   /* watch.c: the supervisor's, from /proc/self/status */
+	struct creds_state *creds;         /* creds.c: the supervisor's, and which it wears */
 	bool root_execed;                  /* the command's first execve succeeded */
 	int exec_error;                    /* errno of a failed first execve */
 	bool command_error;                /* the error is the command's: not found, not executable */
@@ -195,14 +196,34 @@ void emulate_call(struct facet_task *t, const struct call *c, struct emu_result 
 /* emulate_open.c: open/openat without O_CREAT, answered by fd injection. */
 void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, struct emu_result *r);
 
-/* watch.c: calls after which a task's calls are no longer emulated. */
+/* watch.c: calls after which a task's calls are no longer emulated (or,
+ * in a view, are performed with its credentials). */
 bool watch_wanted(const struct facet_session *s);
 /* Whether nr is watched; for clone, only when (flags & *clone_flags_mask). */
 bool watch_nr(long nr, uint64_t *clone_flags_mask);
 void watch_entry(struct facet_task *t, const struct call *c);
-void watch_start(struct facet_session *s);
 /* True if t's calls must be left to the kernel. */
 bool watch_diverged(struct facet_task *t);
+
+/* creds.c: tracees' credentials, and the supervisor wearing them for a
+ * call made in a tracee's name (the view's path calls). */
+struct creds;
+int creds_start(struct facet_session *s);
+void creds_stop(struct facet_session *s);
+/* Whether tracees can have credentials other than the supervisor's. */
+bool creds_privileged(const struct facet_session *s);
+/* t's credentials, read again if a watched call marked them dirty; NULL
+ * while they are the supervisor's. */
+const struct creds *creds_of(struct facet_task *t);
+void creds_share(struct facet_task *parent, struct facet_task *child);
+/* The fsuid and fsgid of credentials creds_of() returned. */
+void creds_fs_ids(const struct creds *c, uid_t *uid, gid_t *gid);
+void creds_task_free(struct facet_task *t);
+/* Makes the supervisor's thread check permissions as t (with t's real ids
+ * if `real`, as access(2) does) until creds_restore(): 1 if it switched, 0
+ * if t's credentials are the supervisor's, -errno if it could not. */
+int creds_assume(struct facet_task *t, bool real);
+void creds_restore(struct facet_session *s);
 
 /* keep_traced.c: no task escapes supervision (CLONE_UNTRACED). */
 /* Whether nr must take the ptrace route and be trapped even if no engine
@@ -223,6 +244,17 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
  * execve failed; the error is then recorded and the task hidden from the
  * engines, and when resumed it exits with status 1 (as strace's child does). */
 bool spawn_exec_failed(struct facet_session *s, pid_t tid);
+
+/* defer.c: a notified call the core cannot perform, made again by the
+ * tracee under ptrace and run by the kernel with the engines' arguments.
+ * Each function returns true if it took the event; the caller then resumes
+ * the task (the notification needs no further answer). */
+struct __ptrace_syscall_info;
+void defer_call(struct facet_session *s, struct facet_task *t, const struct call *c);
+bool defer_notification(struct facet_session *s, struct facet_task *t, uint64_t id);
+bool defer_interrupt(struct facet_task *t, int sig);
+bool defer_syscall_stop(struct facet_task *t, const struct __ptrace_syscall_info *info);
+bool defer_seccomp_stop(struct facet_task *t, long nr);
 
 /* backend_notify.c / backend_ptrace.c */
 int notify_handle(struct facet_session *s);

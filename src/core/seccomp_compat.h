@@ -25,5 +25,6 @@
  * ERESTARTNOINTR always restarts the call after the handler. */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
+#define ERESTART_RESTARTBLOCK 516 /* the last of them */
 
 #endif

@@ -25,6 +25,7 @@ void facet_session_free(struct facet_session *s)
 		return;
 	task_free_all(s);
 	view_stop(s);
+	creds_stop(s);
 	facet_view_free(s->view);
 	for (unsigned i = 0; i < s->nengines; i++)
 		facet_engine_free(s->engines[i]);
@@ -137,8 +138,8 @@ int session_prepare(struct facet_session *s)
 	for (long nr = 0; nr < FACET_NR_MAX; nr++)
 		if ((s->want[nr] & FACET_EV_SYSCALL_EXIT) && emulate_supported(s, nr))
 			s->emulating = true;
-	watch_start(s);
-	return 0;
+	int r = creds_start(s);
+	return r < 0 ? session_fail(s, r, "reading facet's own credentials") : 0;
 }
 
 static void finish_engines(struct facet_session *s)

@@ -170,6 +170,7 @@ void task_remove(struct facet_session *s, struct facet_task *t)
 	process_put(s, t->proc);
 	mem_cache_free(t);
 	view_task_free(t);
+	creds_task_free(t);
 	free(t->slots);
 	free(t);
 	s->ntasks--;

@@ -10,12 +10,13 @@
  * emulated.
  *
  * Credential calls often change nothing (make calls setresuid with the ids
- * it already has): they only mark the credentials to be compared with the
- * supervisor's, once, before the task's next emulated call.
+ * it already has): they only mark the credentials to be read again, once,
+ * before the task's next emulated call (creds.c), and compared with the
+ * supervisor's. A view cannot leave a call to the kernel: when facet is
+ * privileged, the credential calls are watched there too, and the view
+ * performs the task's calls with its credentials (creds_assume()).
  */
 #include <linux/sched.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 
 #include "core/internal.h"
@@ -26,7 +27,7 @@
 
 bool watch_wanted(const struct facet_session *s)
 {
-	return s->backend == FACET_BACKEND_NOTIFY && s->emulating;
+	return (s->backend == FACET_BACKEND_NOTIFY && s->emulating) || (s->vs && creds_privileged(s));
 }
 
 bool watch_nr(long nr, uint64_t *clone_flags_mask)
@@ -47,43 +48,9 @@ bool watch_nr(long nr, uint64_t *clone_flags_mask)
 	}
 }
 
-/* The lines of /proc/PID/status that make up what the kernel checks. */
-static void read_creds(pid_t tid, char *out, size_t size)
-{
-	char path[64], line[256];
-	size_t len = 0;
-	out[0] = '\0';
-	snprintf(path, sizeof(path), tid ? "/proc/%d/status" : "/proc/self/status", tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Uid:", 4) || !strncmp(line, "Gid:", 4) || !strncmp(line, "Groups:", 7) ||
-		    !strncmp(line, "CapEff:", 7) || !strncmp(line, "CapPrm:", 7)) {
-			size_t n = strlen(line);
-			if (len + n < size) {
-				memcpy(out + len, line, n + 1);
-				len += n;
-			}
-		}
-	fclose(f);
-}
-
-void watch_start(struct facet_session *s)
-{
-	read_creds(0, s->creds, sizeof(s->creds));
-}
-
 bool watch_diverged(struct facet_task *t)
 {
-	if (t->creds_dirty) {
-		char now[sizeof(t->session->creds)];
-		read_creds(t->tid, now, sizeof(now));
-		t->creds_dirty = false;
-		if (strcmp(now, t->session->creds) != 0)
-			t->diverged = true;
-	}
-	return t->diverged;
+	return t->diverged || creds_of(t) != NULL;
 }
 
 void watch_entry(struct facet_task *t, const struct call *c)

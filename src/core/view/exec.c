@@ -12,7 +12,8 @@
  * place. At the loader's exec event the supervisor writes the load plan
  * below its stack pointer (src/loader/plan.h): the loader maps the program
  * and its interpreter, opened by the supervisor and named through
- * /proc/<supervisor>/fd/N, and starts the program as the kernel would.
+ * /proc/<supervisor>/fd/N (view_fd_name()), and starts the program as the
+ * kernel would.
  * The loader's own calls pass through the view untouched and unseen by
  * engines, until the program's first call.
  */
@@ -368,8 +369,8 @@ void view_on_exec(struct facet_task *t)
 	struct view_exec *x = vt->exec;
 	vt->exec = NULL;
 	char prog[64], interp[64], comm[LOADER_COMM_LEN];
-	snprintf(prog, sizeof(prog), "/proc/%d/fd/%d", vs->self, x->prog_fd);
-	snprintf(interp, sizeof(interp), "/proc/%d/fd/%d", vs->self, x->interp_fd);
+	view_fd_name(t, prog, sizeof(prog), x->prog_fd, NULL);
+	view_fd_name(t, interp, sizeof(interp), x->interp_fd, NULL);
 	loader_plan_comm(comm, x->execfn);
 	int aslr = loader_plan_aslr_flags();
 	struct loader_plan_spec spec = {

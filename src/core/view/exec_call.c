@@ -100,6 +100,14 @@ static int64_t do_access(struct facet_task *t, const struct call *c, const struc
 		return -EROFS;
 	char magic[40];
 	view_magic(magic, sizeof(magic), n->r.fd);
+	/* Without AT_EACCESS the kernel checks the caller's real ids: those of
+	 * a task with its own credentials are put on, and checked as such. */
+	if (!(flags & AT_EACCESS) && creds_assume(t, true) > 0) {
+		long r = syscall(SYS_faccessat2, AT_FDCWD, magic, mode, AT_EACCESS);
+		int err = errno;
+		int back = creds_assume(t, false);
+		return back < 0 ? back : r < 0 ? -err : 0;
+	}
 	return syscall(SYS_faccessat2, AT_FDCWD, magic, mode, flags & AT_EACCESS) < 0 ? -errno : 0;
 }
 
@@ -232,7 +240,7 @@ static int64_t do_chroot(struct facet_task *t, struct pc_name *n)
 		return -ENOTDIR;
 	char magic[40];
 	view_magic(magic, sizeof(magic), n->r.fd);
-	if (access(magic, X_OK) < 0)
+	if (faccessat(AT_FDCWD, magic, X_OK, AT_EACCESS) < 0) /* as the kernel's chroot checks */
 		return -errno;
 	if (!n->r.guest_known)
 		return -EACCES;
@@ -281,12 +289,9 @@ static void value(struct emu_result *res, int64_t v)
 	res->value = v;
 }
 
-void view_call(struct facet_task *t, const struct call *c, enum call_route route, struct emu_result *res)
+static void perform(struct facet_task *t, const struct call *c, enum call_route route, struct emu_result *res)
 {
 	const struct path_call *pc = path_call_of(c->sc.nr);
-	memset(res, 0, sizeof(*res));
-	res->fd = -1;
-	res->target_fd = -1;
 	uint64_t arg0 = c->sc.args[0];
 	switch (pc->op) {
 	case PC_STAT: case PC_STATX: case PC_ACCESS: case PC_READLINK: case PC_STATFS: case PC_CHROOT:
@@ -318,4 +323,18 @@ void view_call(struct facet_task *t, const struct call *c, enum call_route route
 	case PC_GETDENTS:
 		return view_getdents(t, c, pc, res);
 	}
+}
+
+/* The kernel checks the permissions of the task: the supervisor performs
+ * the call with its credentials when they are not its own (creds.c). */
+void view_call(struct facet_task *t, const struct call *c, enum call_route route, struct emu_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->fd = -1;
+	res->target_fd = -1;
+	int r = creds_assume(t, false);
+	if (r < 0)
+		return value(res, r);
+	perform(t, c, route, res);
+	creds_restore(t->session);
 }

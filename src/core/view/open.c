@@ -103,18 +103,14 @@ static void rewrite_open(struct facet_task *t, const struct call *c, const struc
 			 const char *name, int flags, struct emu_result *res)
 {
 	char path[PATH_MAX + 64];
-	pid_t self = t->session->vs->self;
-	if (name)
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d/%s", self, fd, name);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", self, fd);
+	int len = view_fd_name(t, path, sizeof(path), fd, name);
 	uint64_t args[6];
 	memcpy(args, c->sc.args, sizeof(args));
-	uint64_t addr = view_push(t, 0, path, strlen(path) + 1);
+	uint64_t addr = len < 0 ? 0 : view_push(t, 0, path, (size_t)len + 1);
 	if (!addr) {
 		close(fd);
 		res->kind = EMU_VALUE;
-		res->value = -ENOMEM;
+		res->value = len < 0 ? len : -ENOMEM;
 		return;
 	}
 	args[pc->path] = addr;

@@ -95,7 +95,7 @@ static void do_chdir(struct facet_task *t, const struct call *c, const struct pa
 		return value(res, r);
 	}
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->session->vs->self, n.r.fd);
+	view_fd_name(t, path, sizeof(path), n.r.fd, NULL);
 	uint64_t addr = view_push(t, 0, path, strlen(path) + 1);
 	if (!addr) {
 		pc_name_release(&n);
@@ -200,14 +200,13 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 			w = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%s", hl > 1 ? host : "", n.r.name);
 		}
 		if (w < 0 || (size_t)w >= sizeof(sun.sun_path))
-			w = snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d/%s", t->session->vs->self,
-				     n.r.fd, n.r.name);
+			w = view_fd_name(t, sun.sun_path, sizeof(sun.sun_path), n.r.fd, n.r.name);
 		struct view_task *vt = view_task(t);
 		set_pending(vt, PENDING_BIND, path, -1);
 		free(vt->pending_host);
 		vt->pending_host = strdup(sun.sun_path);
 	} else {
-		w = snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/%d/fd/%d", t->session->vs->self, n.r.fd);
+		w = view_fd_name(t, sun.sun_path, sizeof(sun.sun_path), n.r.fd, NULL);
 	}
 	if (r == 0 && (w < 0 || (size_t)w >= sizeof(sun.sun_path)))
 		r = -ENAMETOOLONG;

@@ -701,6 +701,7 @@ void view_stop(struct facet_session *s)
 	struct view_state *vs = s->vs;
 	if (!vs)
 		return;
+	view_proxies_stop(vs);
 	if (vs->scratch)
 		nftw(vs->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)

@@ -23,6 +23,7 @@
 #include "vfs/vfs.h"
 
 #define VIEW_MAX_MOUNTS 128
+#define VIEW_MAX_PROXIES 16
 
 struct stat;
 
@@ -84,6 +85,9 @@ struct view_state {
 	int loader_fd;                     /* unused */
 	char *loader_path;                 /* facet-loader (exec.c), NULL if not found */
 	uint64_t loader_entry, loader_span;/* its entry point and size, from its ELF header */
+	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
+	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
+	unsigned nproxies;
 };
 
 /* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
@@ -184,6 +188,15 @@ bool view_loader_call(struct facet_task *t, const struct call *c);
 int view_find_loader(struct view_state *vs, const char *libdir_hint);
 /* The guest path of the program t runs, into buf; false if not known. */
 bool view_exe(struct facet_task *t, char *buf, size_t size);
+
+/* proxy.c */
+/* The name under which t's kernel reaches the supervisor's fd `fd` (and
+ * `name` in that directory, if not NULL): /proc/PID/fd/N[/name], PID being
+ * the supervisor's or, for a task with other credentials, a proxy's. Its
+ * length, or -ENAMETOOLONG. */
+int view_fd_name(struct facet_task *t, char *buf, size_t size, int fd, const char *name);
+/* Ends the proxies (when the tree is gone, and with the view). */
+void view_proxies_stop(struct view_state *vs);
 
 /* procfs.c */
 /* A link in a procfs directory of the view, to follow (see struct vfs_ops). */
