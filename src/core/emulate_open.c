@@ -37,7 +37,8 @@ static bool opens_alike(const struct stat *st)
 void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, struct emu_result *r)
 {
 	bool cloexec = flags & O_CLOEXEC;
-	if (flags & (O_CREAT | __O_TMPFILE)) {
+	/* __O_TMPFILE includes O_DIRECTORY: only all of its bits mean it. */
+	if ((flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE) {
 		/* Only an engine's rewrite brings these here (the filter sends
 		 * the program's own down the ptrace route): creating a file
 		 * takes the tracee's umask and ownership, so the kernel does it. */
