@@ -183,7 +183,7 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 		res->value = S_ISDIR(st.st_mode) && (o->flags & O_ACCMODE) != O_RDONLY ? -EISDIR : -EROFS;
 		return;
 	}
-	view_task(t)->open_mount = pc_mount(t, n);
+	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
 		int fd = n->r.fd;
 		n->r.fd = -1;
@@ -228,7 +228,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		res->value = -EROFS;
 		return;
 	}
-	view_task(t)->open_mount = pc_mount(t, n);
+	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
 		int fd = n->r.fd;
 		n->r.fd = -1;
