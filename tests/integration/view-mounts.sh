@@ -116,6 +116,22 @@ want_ls=$({ ls -1A root; printf '%s\n' data proc usr; } | sort -u)
 v -b "$TEST_TMP/a:$G" --trace=openat -o trace cat "$G/file" >/dev/null || fail "trace in a view: exit $?"
 expect_grep trace "openat\(AT_FDCWD, \"$G/file\", O_RDONLY\) = 3" "the trace shows the guest path"
 expect_no_grep trace "$TEST_TMP/a" "the trace shows no host path of the mount"
+# AF_UNIX names: bind, sendto and sendmsg reach the socket the view shows,
+# getsockname gives back the program's name.
+cat >unix.py <<'PY'
+import socket, sys
+g = sys.argv[1]
+a = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+a.bind(g + "/sock")
+b = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+b.sendto(b"one", g + "/sock")
+b.sendmsg([b"two"], [], 0, g + "/sock")
+print(a.recv(9).decode(), a.recv(9).decode(), a.getsockname() == g + "/sock")
+PY
+out=$(v -b "$TEST_TMP/c:$G" python3 unix.py "$G") || fail "unix.py: exit $?"
+[ "$out" = "one two True" ] || fail "AF_UNIX in a view: got '$out'"
+[ -S c/sock ] || fail "the socket was not made in the bound directory"
+
 # Calls that would bypass the view are refused with the kernel's errno,
 # and -v says so once per call.
 cat >bypass.py <<'PY'

@@ -303,7 +303,7 @@ static void perform(struct facet_task *t, const struct call *c, enum call_route 
 		return value(res, view_modify(t, c, pc));
 	case PC_OPEN:
 		return view_open(t, c, pc, route, res);
-	case PC_CHDIR: case PC_FCHDIR: case PC_SOCKADDR: case PC_EXEC: case PC_SOCKNAME:
+	case PC_CHDIR: case PC_FCHDIR: case PC_SOCKADDR: case PC_EXEC: case PC_SOCKNAME: case PC_SENDMSG:
 		return view_tracee_call(t, c, pc, route, res);
 	case PC_GETCWD:
 		return value(res, do_getcwd(t, c, pc));

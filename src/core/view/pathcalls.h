@@ -80,6 +80,8 @@ PC(execveat,          EXEC,        0,  1, -1, -1,  4, AT,       FOLLOW,    2,  3
 PC(bind,              SOCKADDR,   -1, -1, -1, -1, -1, NONE,     PARENT,    0,  1,  2, T)
 PC(connect,           SOCKADDR,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1,  2, T)
 PC(sendto,            SOCKADDR,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  4,  5, T)
+PC(sendmsg,           SENDMSG,    -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1, -1, T)
+PC(sendmmsg,          SENDMSG,    -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1,  2, T)
 /* Addresses the kernel gives back: a socket bound in the view reads as
  * the program named it. */
 PC(getsockname,       SOCKNAME,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1,  2, T)

@@ -138,50 +138,52 @@ static void do_fchdir(struct facet_task *t, const struct call *c, const struct p
 	res->kind = EMU_REWRITTEN; /* unchanged, but its exit stop commits the cwd */
 }
 
-static void do_sockaddr(struct facet_task *t, const struct call *c, const struct path_call *pc,
-			struct emu_result *res)
+/* An AF_UNIX address at addr (len bytes) as the kernel must get it: 1 if
+ * it can have it as it is (another family, an abstract name, a plain name
+ * in the cwd), 0 if a rewritten address was written below the stack
+ * pointer (*out, of *out_len bytes; the object's fd is held until the
+ * exit), or -errno. A bind names a host path, which getsockname() maps
+ * back; a connect or send names the object through /proc/<pid>/fd/N. */
+static int unix_name(struct facet_task *t, const struct call *c, bool is_bind, uint64_t addr, size_t len,
+		     uint64_t *out, size_t *out_len)
 {
-	const uint64_t *a = c->sc.args;
 	struct sockaddr_un sun;
-	size_t len = (size_t)a[pc->a3];
-	res->kind = EMU_NATIVE;
-	if (a[pc->a2] == 0 || len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
-		return;
+	if (addr == 0 || len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
+		return 1;
 	memset(&sun, 0, sizeof(sun));
-	if (facet_mem_read(t, a[pc->a2], &sun, len) != (ssize_t)len)
-		return; /* the kernel says EFAULT */
+	if (facet_mem_read(t, addr, &sun, len) != (ssize_t)len)
+		return 1; /* the kernel says EFAULT */
 	if (sun.sun_family != AF_UNIX || sun.sun_path[0] == '\0')
-		return; /* another family, or an abstract name */
+		return 1; /* another family, or an abstract name */
 	char path[sizeof(sun.sun_path) + 1];
 	size_t plen = len - offsetof(struct sockaddr_un, sun_path);
 	memcpy(path, sun.sun_path, plen);
 	path[plen] = '\0';
-	bool is_bind = pc->how == PCH_PARENT;
 	/* A plain name in the cwd, where no mount point can be: the kernel
 	 * finds it from the tracee's own cwd, which is the view's, and keeps
 	 * the name as given (a long relative name fits in sun_path only so). */
 	struct view_fs *fs = view_fs_of(t);
+	const struct vfs_table *tb = t->session->vs->table;
 	struct stat st;
 	if (path[0] != '/' && !strchr(path, '/') && strcmp(path, ".") && strcmp(path, "..") &&
-	    !vfs_mounts_below(t->session->vs->table, fs->cwd, fs->cwd_len) &&
+	    !vfs_mounts_below(tb, fs->cwd, fs->cwd_len) &&
 	    (is_bind || (fstatat(fs->cwd_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(st.st_mode)))) {
-		if (is_bind && vfs_mount_of(t->session->vs->table, fs->cwd, fs->cwd_len) >= 0 &&
-		    (t->session->vs->table->mounts[vfs_mount_of(t->session->vs->table, fs->cwd, fs->cwd_len)].flags &
-		     (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC)))
-			return value(res, -EROFS);
-		return; /* EMU_NATIVE */
+		int m = vfs_mount_of(tb, fs->cwd, fs->cwd_len);
+		if (is_bind && m >= 0 && (tb->mounts[m].flags & (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC)))
+			return -EROFS;
+		return 1;
 	}
 	/* The name as a path argument the resolver can read: the copy goes
 	 * through the call's own memory (scratch slot 2). */
 	uint64_t paddr = view_push(t, 2, path, strlen(path) + 1);
 	if (!paddr)
-		return value(res, -ENOMEM);
+		return -ENOMEM;
 	struct call copy = *c;
 	copy.sc.args[0] = paddr;
 	struct pc_name n;
 	int r = pc_resolve(t, &copy, -1, 0, is_bind ? VFS_PARENT : VFS_FOLLOW, &n);
 	if (r < 0)
-		return value(res, r);
+		return r;
 	if (is_bind && n.r.mount_point)
 		r = -EADDRINUSE;
 	else if (is_bind && view_read_only(t, &n))
@@ -210,19 +212,76 @@ static void do_sockaddr(struct facet_task *t, const struct call *c, const struct
 	}
 	if (r == 0 && (w < 0 || (size_t)w >= sizeof(sun.sun_path)))
 		r = -ENAMETOOLONG;
-	uint64_t saddr = r == 0 ? view_push(t, 0, &sun, sizeof(sun)) : 0;
-	if (r == 0 && !saddr)
+	if (r == 0 && !(*out = view_push(t, 0, &sun, sizeof(sun))))
 		r = -ENOMEM;
 	if (r < 0) {
 		pc_name_release(&n);
-		return value(res, r);
+		return r;
 	}
-	uint64_t args[6];
-	memcpy(args, a, sizeof(args));
-	args[pc->a2] = saddr;
-	args[pc->a3] = sizeof(sun);
+	*out_len = sizeof(sun);
 	hold(view_task(t), n.r.fd);
 	n.r.fd = -1;
+	return 0;
+}
+
+static void do_sockaddr(struct facet_task *t, const struct call *c, const struct path_call *pc,
+			struct emu_result *res)
+{
+	uint64_t addr;
+	size_t len;
+	int r = unix_name(t, c, pc->how == PCH_PARENT, c->sc.args[pc->a2], (size_t)c->sc.args[pc->a3], &addr, &len);
+	res->kind = EMU_NATIVE;
+	if (r < 0)
+		return value(res, r);
+	if (r == 1)
+		return;
+	uint64_t args[6];
+	memcpy(args, c->sc.args, sizeof(args));
+	args[pc->a2] = addr;
+	args[pc->a3] = len;
+	view_rewrite(t, c, args);
+	res->kind = EMU_REWRITTEN;
+}
+
+/* sendmsg: the address is msg_name of the struct msghdr; a copy of that
+ * struct names the rewritten address. sendmmsg with AF_UNIX path names is
+ * refused (EOPNOTSUPP): its vector would need every entry rewritten. */
+static void do_sendmsg(struct facet_task *t, const struct call *c, const struct path_call *pc,
+		       struct emu_result *res)
+{
+	struct msghdr mh;
+	res->kind = EMU_NATIVE;
+	if (pc->a3 >= 0) { /* sendmmsg(fd, vec, vlen, flags) */
+		uint64_t vlen = c->sc.args[pc->a3];
+		for (uint64_t i = 0; i < vlen && i < 1024; i++) {
+			if (facet_mem_read(t, c->sc.args[pc->a2] + i * sizeof(struct mmsghdr), &mh, sizeof(mh)) !=
+			    sizeof(mh))
+				return;
+			struct sockaddr_un sun;
+			if (mh.msg_name && mh.msg_namelen > offsetof(struct sockaddr_un, sun_path) &&
+			    facet_mem_read(t, (uint64_t)mh.msg_name, &sun, sizeof(sun.sun_family) + 1) > 0 &&
+			    sun.sun_family == AF_UNIX && sun.sun_path[0] != '\0')
+				return value(res, -EOPNOTSUPP);
+		}
+		return;
+	}
+	if (facet_mem_read(t, c->sc.args[pc->a2], &mh, sizeof(mh)) != sizeof(mh))
+		return; /* the kernel says EFAULT */
+	uint64_t addr;
+	size_t len;
+	int r = unix_name(t, c, false, (uint64_t)mh.msg_name, mh.msg_namelen, &addr, &len);
+	if (r < 0)
+		return value(res, r);
+	if (r == 1)
+		return;
+	mh.msg_name = (void *)addr;
+	mh.msg_namelen = (socklen_t)len;
+	uint64_t maddr = view_push(t, 1, &mh, sizeof(mh));
+	if (!maddr)
+		return value(res, -ENOMEM);
+	uint64_t args[6];
+	memcpy(args, c->sc.args, sizeof(args));
+	args[pc->a2] = maddr;
 	view_rewrite(t, c, args);
 	res->kind = EMU_REWRITTEN;
 }
@@ -300,6 +359,7 @@ void view_tracee_call(struct facet_task *t, const struct call *c, const struct p
 	case PC_CHDIR: return do_chdir(t, c, pc, res);
 	case PC_FCHDIR: return do_fchdir(t, c, pc, res);
 	case PC_SOCKADDR: return do_sockaddr(t, c, pc, res);
+	case PC_SENDMSG: return do_sendmsg(t, c, pc, res);
 	case PC_SOCKNAME: return do_sockname(t, c, pc, res);
 	default: return view_exec(t, c, pc, res);
 	}
