@@ -235,9 +235,6 @@ static uint64_t push_argv(struct facet_task *t, uint64_t argv, char *const prefi
 		ptrs[n++] = p;
 	}
 	ptrs[n++] = 0;
-	uint64_t sp;
-	if (regs_stack_pointer(t->tid, &sp) < 0)
-		return 0;
 	uint64_t arr = (sbase - n * 8 - 64) & ~(uint64_t)15;
 	if (facet_mem_write(t, arr, ptrs, n * 8) != (ssize_t)(n * 8))
 		return 0;

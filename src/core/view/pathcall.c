@@ -146,10 +146,14 @@ static int start_dir(struct facet_task *t, int64_t dirfd, struct vfs_dir *start,
 		return fd;
 	*owned = fd;
 	*start = (struct vfs_dir){ NULL, 0, fd, false, -1 };
+	/* One fstat: the mount the fd was opened through, and whether the
+	 * kernel may walk from it alone. */
 	struct stat st;
-	if (fstat(fd, &st) == 0 && (start->mount = view_fd_mount(t, (int)dirfd, &st)) >= 0)
+	if (fstat(fd, &st) < 0)
+		return 0;
+	if ((start->mount = view_fd_mount(t, (int)dirfd, &st)) >= 0)
 		start->mount_known = true;
-	return view_is_fence(t->session->vs, fd) ? 0 : 1;
+	return view_is_fence(t->session->vs, &st) ? 0 : 1;
 }
 
 /* The mount a host fd lies in, by its path; -1 if outside the view. */

@@ -597,16 +597,13 @@ static int find_fences(struct view_state *vs)
 	return 0;
 }
 
-bool view_is_fence(const struct view_state *vs, int fd)
+bool view_is_fence(const struct view_state *vs, const struct stat *st)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return true;
 	for (unsigned i = 0; i < vs->nproc_devs; i++)
-		if (vs->proc_devs[i] == st.st_dev)
+		if (vs->proc_devs[i] == st->st_dev)
 			return true;
 	for (unsigned i = 0; i < vs->nfences; i++)
-		if (vs->fences[i].dev == st.st_dev && vs->fences[i].ino == st.st_ino)
+		if (vs->fences[i].dev == st->st_dev && vs->fences[i].ino == st->st_ino)
 			return true;
 	return false;
 }
@@ -645,7 +642,6 @@ int view_start(struct facet_session *s)
 		return -ENOMEM;
 	s->vs = vs;
 	vs->self = getpid();
-	vs->loader_fd = -1;
 	vs->start_fd = -1;
 	int r = build_table(s, vs);
 	if (r < 0)
@@ -707,8 +703,6 @@ void view_stop(struct facet_session *s)
 	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)
 		if (vs->mount_fds[i] >= 0)
 			close(vs->mount_fds[i]);
-	if (vs->loader_fd >= 0)
-		close(vs->loader_fd);
 	if (vs->start_fd >= 0)
 		close(vs->start_fd);
 	free(vs->loader_path);

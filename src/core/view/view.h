@@ -82,7 +82,6 @@ struct view_state {
 	unsigned next_bound;
 	char start_cwd[VFS_PATH_MAX];      /* the command's starting directory (guest) */
 	int start_fd;                      /* ... and its host directory */
-	int loader_fd;                     /* unused */
 	char *loader_path;                 /* facet-loader (exec.c), NULL if not found */
 	uint64_t loader_entry, loader_span;/* its entry point and size, from its ELF header */
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
@@ -138,7 +137,7 @@ bool view_is_augmented(const struct view_state *vs, const struct stat *st);
 /* A free fd number of the tracee at or above vs->aug_base, or -1. */
 int view_augmented_fd(struct facet_task *t);
 /* Whether a walk from host directory fd may meet a mount point. */
-bool view_is_fence(const struct view_state *vs, int fd);
+bool view_is_fence(const struct view_state *vs, const struct stat *st);
 /* PATH search for the command, in the view: the guest path into out. */
 int view_find_command(struct facet_session *s, const char *name, char *out, size_t size);
 /* "/proc/self/fd/N" */
