@@ -300,6 +300,22 @@ int facet_view_bind(struct facet_view *v, const char *host, const char *guest, u
 /* The command's starting directory in the view (default: the caller's
  * current directory if the view shows it, else "/"). */
 int facet_view_set_cwd(struct facet_view *v, const char *guest);
+/* How the view's path calls are served.
+ * FAST: a runtime that facet's loader maps into every traced process
+ *   answers them in the process; what it cannot answer goes to the
+ *   supervisor. Not a security boundary on its own (see CONFINE).
+ * CONFINE: the supervisor decides every path call; no call is admitted
+ *   because of where it comes from.
+ * SUPERVISOR: the supervisor alone, without the runtime or Landlock (for
+ *   comparison and for kernels where the others misbehave).
+ * In FAST and CONFINE, where the kernel has Landlock, the tree is also
+ * confined to the view's mounts (read-only where the mount is). */
+enum facet_view_mode {
+	FACET_VIEW_FAST = 0,
+	FACET_VIEW_CONFINE,
+	FACET_VIEW_SUPERVISOR,
+};
+int facet_view_set_mode(struct facet_view *v, enum facet_view_mode mode);
 /* The session owns `v` from now on, even on failure. */
 int facet_session_set_view(struct facet_session *s, struct facet_view *v);
 /* The errno a view answers call nr with, because the call would bypass the

@@ -45,6 +45,11 @@ void cli_usage(FILE *out)
 	      "  -w, --cwd=DIR          start in DIR (default: the current directory if the\n"
 	      "                         view shows it, else /)\n"
 	      "                         Without COMMAND, a view runs /bin/sh.\n"
+	      "      --fast             (default) a runtime inside each process answers\n"
+	      "                         the view's path calls; the rest go to facet\n"
+	      "      --confine          facet itself decides every path call (slower; the\n"
+	      "                         view holds even against a hostile program)\n"
+	      "      --no-fast          facet alone, without the runtime or Landlock\n"
 	      "\n"
 	      "Engines:\n"
 	      "      --engine=PATH[:ARG]  load an engine from a shared object (see\n"
@@ -127,6 +132,9 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 		{ "bind", required_argument, NULL, 'b' },
 		{ "rootfs", required_argument, NULL, 'r' },
 		{ "cwd", required_argument, NULL, 'w' },
+		{ "fast", no_argument, NULL, CLI_OPT_FAST },
+		{ "confine", no_argument, NULL, CLI_OPT_CONFINE },
+		{ "no-fast", no_argument, NULL, CLI_OPT_NO_FAST },
 		{ 0 },
 	};
 	memset(plan, 0, sizeof(*plan));
@@ -210,6 +218,9 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 		case 'r':
 		case 'R':
 		case 'w':
+		case CLI_OPT_FAST:
+		case CLI_OPT_CONFINE:
+		case CLI_OPT_NO_FAST:
 			if (cli_view_option(plan, c, optarg, err, errlen) < 0)
 				return -1;
 			break;

@@ -12,6 +12,9 @@ enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
 
 #define CLI_MAX_BINDS 128
 
+/* Long options without a short form that view_options.c parses. */
+enum { CLI_OPT_FAST = 512, CLI_OPT_CONFINE, CLI_OPT_NO_FAST };
+
 struct cli_bind {
 	char *host, *guest;
 	bool ro;
@@ -38,6 +41,8 @@ struct cli_plan {
 	struct cli_bind binds[CLI_MAX_BINDS];
 	unsigned nbinds;
 	const char *cwd;         /* -w DIR */
+	enum facet_view_mode mode; /* --fast (default), --confine, --no-fast */
+	bool mode_given;
 };
 
 /* Returns 0, or -1 with a one-line message (without "facet: ") in err. */

@@ -62,9 +62,24 @@ static int parse_bind(struct cli_plan *plan, const char *spec, char *err, size_t
 	return 0;
 }
 
+static int set_mode(struct cli_plan *plan, enum facet_view_mode mode, const char *opt, char *err, size_t errlen)
+{
+	if (plan->mode_given && plan->mode != mode)
+		return fail(err, errlen, "%s: only one of --fast, --confine and --no-fast may be given%s", opt, "");
+	plan->mode = mode;
+	plan->mode_given = true;
+	return 0;
+}
+
 int cli_view_option(struct cli_plan *plan, int opt, const char *arg, char *err, size_t errlen)
 {
 	switch (opt) {
+	case CLI_OPT_FAST:
+		return set_mode(plan, FACET_VIEW_FAST, "--fast", err, errlen);
+	case CLI_OPT_CONFINE:
+		return set_mode(plan, FACET_VIEW_CONFINE, "--confine", err, errlen);
+	case CLI_OPT_NO_FAST:
+		return set_mode(plan, FACET_VIEW_SUPERVISOR, "--no-fast", err, errlen);
 	case 'b':
 		return parse_bind(plan, arg, err, errlen);
 	case 'r':
@@ -139,6 +154,8 @@ struct facet_view *cli_view_build(const struct cli_plan *plan)
 	for (unsigned i = 0; r == 0 && i < plan->nbinds; i++)
 		r = facet_view_bind(v, plan->binds[i].host, plan->binds[i].guest,
 				    plan->binds[i].ro ? FACET_BIND_RO : 0);
+	if (r == 0)
+		r = facet_view_set_mode(v, plan->mode);
 	const char *done[sizeof(recommended) / sizeof(recommended[0])];
 	size_t ndone = 0;
 	for (size_t i = 0; r == 0 && plan->root_recommended && i < sizeof(recommended) / sizeof(recommended[0]); i++) {

@@ -70,6 +70,14 @@ int facet_view_set_cwd(struct facet_view *v, const char *guest)
 	return guest[0] != '/' ? -EINVAL : replace(&v->cwd, guest);
 }
 
+int facet_view_set_mode(struct facet_view *v, enum facet_view_mode mode)
+{
+	if (mode != FACET_VIEW_FAST && mode != FACET_VIEW_CONFINE && mode != FACET_VIEW_SUPERVISOR)
+		return -EINVAL;
+	v->mode = mode;
+	return 0;
+}
+
 int facet_view_bind(struct facet_view *v, const char *host, const char *guest, unsigned flags)
 {
 	if (!host[0] || !guest || guest[0] != '/')

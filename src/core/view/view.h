@@ -38,6 +38,7 @@ struct facet_view {
 	char *cwd;                         /* guest starting directory, NULL: see view_start_cwd */
 	struct view_bind *binds;
 	unsigned nbinds;
+	enum facet_view_mode mode;
 };
 
 /* A directory that lists mount points it does not hold on the host. */
