@@ -17,6 +17,7 @@
 #include "loader/lib.h"
 #include "loader/mm.h"
 #include "loader/plan.h"
+#include "rt/rt.h"
 #include "sys.h"
 
 /* What must outlive the plan, which the program's stack will overwrite. */
@@ -152,5 +153,8 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 		loader_fail("program", name, "cannot make the stack executable", r);
 	if ((r = sys_prctl(PR_SET_NAME, (unsigned long)comm_copy, 0, 0, 0)) < 0)
 		loader_fail("program", name, "cannot set the process name", r);
+	/* Last: from here on the filter hands the runtime calls. */
+	if (loader_plan_runtime(plan) && (r = rt_start(loader_plan_runtime(plan))) < 0)
+		loader_fail("program", name, "cannot start facet's runtime", r);
 	return entry;
 }

@@ -32,6 +32,10 @@
  * optional behaviour may instead take a bit in `flags` (unknown bits are
  * refused, so an old loader never silently ignores a request).
  *
+ * The runtime. With `runtime` set, the loader starts the in-process
+ * runtime (src/rt/), which lives in the loader's own image, with that
+ * configuration, just before it jumps to the program.
+ *
  * This header is included by freestanding code: <stdint.h> only.
  */
 #ifndef FACET_LOADER_PLAN_H
@@ -39,8 +43,10 @@
 
 #include <stdint.h>
 
+#include "rt/config.h"
+
 #define LOADER_PLAN_MAGIC 0x504c4346u	/* "FCLP" in memory on a little-endian machine */
-#define LOADER_PLAN_VERSION 1u
+#define LOADER_PLAN_VERSION 2u
 
 /* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
  * below the stack pointer the supervisor writes (see loader_plan_place()). */
@@ -90,7 +96,9 @@ struct loader_plan {
 	uint32_t extras;	/* offset of struct loader_plan_image[extra_count], 8-byte
 				   aligned; 0 when extra_count is 0 */
 	uint32_t extra_count;	/* at most LOADER_PLAN_MAX_EXTRAS */
-	uint32_t reserved[2];	/* 0 */
+	uint32_t runtime;	/* offset of a struct rt_config (rt/config.h), 8-byte aligned;
+				   0: no runtime in this process */
+	uint32_t reserved;	/* 0 */
 };
 
 /* An ELF image mapped at a fixed address before the program (the in-process
@@ -119,6 +127,12 @@ int loader_plan_check(const struct loader_plan *plan, uint32_t avail, const char
 static inline const char *loader_plan_str(const struct loader_plan *plan, uint32_t offset)
 {
 	return (const char *)plan + offset;
+}
+
+/* The runtime's configuration in a checked plan, or NULL. */
+static inline const struct rt_config *loader_plan_runtime(const struct loader_plan *plan)
+{
+	return plan->runtime ? (const struct rt_config *)((const char *)plan + plan->runtime) : 0;
 }
 
 /* The extra images of a checked plan. */

@@ -57,6 +57,12 @@ static ssize_t lay_out(char *buf, const struct loader_plan_spec *spec)
 		img = buf ? (struct loader_plan_image *)(buf + pos) : NULL;
 		pos += (uint32_t)(spec->extra_count * sizeof(*img));
 	}
+	if (spec->runtime) {
+		h.runtime = pos;
+		if (buf)
+			memcpy(buf + pos, spec->runtime, sizeof(*spec->runtime));
+		pos += (uint32_t)sizeof(*spec->runtime);
+	}
 	struct { uint32_t *field; const char *s; } strs[] = {
 		{ &h.program, spec->program },
 		{ &h.interp, spec->interp },

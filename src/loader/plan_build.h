@@ -24,6 +24,7 @@ struct loader_plan_spec {
 	uint32_t flags;		/* LOADER_PLAN_*: loader_plan_aslr_flags(), normally */
 	const struct loader_plan_image_spec *extras;
 	size_t extra_count;
+	const struct rt_config *runtime; /* NULL: no runtime */
 };
 
 /*

@@ -59,8 +59,13 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 		return fail(why, "bad size", -EINVAL);
 	if (p->flags & ~LOADER_PLAN_FLAGS_KNOWN)
 		return fail(why, "unknown flags", -EINVAL);
-	if (p->reserved[0] != 0 || p->reserved[1] != 0)
+	if (p->reserved != 0)
 		return fail(why, "reserved fields set", -EINVAL);
+	if (p->runtime != 0 && (p->runtime < sizeof(*p) || p->runtime % 8 != 0 || p->runtime > p->size ||
+				p->size - p->runtime < sizeof(struct rt_config)))
+		return fail(why, "runtime configuration outside the plan", -EINVAL);
+	if (p->runtime != 0 && (loader_plan_runtime(p)->flags != 0 || loader_plan_runtime(p)->reserved != 0))
+		return fail(why, "unknown runtime flags", -EINVAL);
 	if (check_str(p, p->program, LOADER_EXECFN_MAX) < 0)
 		return fail(why, "bad program path", -EINVAL);
 	if (p->interp != 0 && check_str(p, p->interp, LOADER_EXECFN_MAX) < 0)

@@ -3,7 +3,8 @@
 # it (plan below the stack pointer at the exec stop, %rdi), without a view:
 # programs of every kind print the same through the loader as after a
 # kernel exec; a broken plan or program gives one line and status 127; the
-# loader itself is a static PIE without relocations.
+# loader itself is a static executable linked at its fixed address below
+# 2 GiB, without relocations, with facet's runtime inside.
 #
 # What the loader cannot make equal is checked as such: /proc/self/exe
 # (and the loader's own mappings in /proc/self/maps) show the loader.
@@ -53,7 +54,10 @@ fails() {
 readelf -r "$LOADER" >relocs.txt 2>&1 || fail "readelf -r $LOADER failed"
 expect_grep relocs.txt '^There are no relocations in this file\.$' "facet-loader has relocations"
 readelf -lW "$LOADER" >phdrs.txt 2>&1 || fail "readelf -l $LOADER failed"
-expect_grep phdrs.txt '^Elf file type is DYN' "facet-loader is not a static PIE"
+expect_grep phdrs.txt '^Elf file type is EXEC' "facet-loader is not linked at a fixed address"
+expect_grep phdrs.txt '^  LOAD  *0x0*00000 0x0*7e000000 ' "facet-loader is not at 0x7e000000 (src/loader/meson.build)"
+nm "$LOADER" >syms.txt 2>&1 || fail "nm $LOADER failed"
+expect_grep syms.txt ' rt_gate_forward$' "facet-loader has no runtime forwarding instruction (src/rt/)"
 expect_no_grep phdrs.txt 'INTERP' "facet-loader asks for an interpreter"
 expect_grep phdrs.txt 'GNU_STACK .* RW  ' "facet-loader's stack is not non-executable"
 
@@ -122,11 +126,15 @@ run out - "$RUN" "$LOADER" "$readlink" /proc/self/exe
 	fail "/proc/self/exe through the loader: expected the loader (a known difference), got $(cat out)"
 
 # --- extra images at fixed addresses ------------------------------------------------
-run out err "$RUN" --extra="$LOADER@200000000" "$LOADER" "$PROBE" --peek=200000000
+# (a position-independent image: the loader itself is linked where it runs)
+EXTRA=$HELPERS/helper-loader-probe-static-pie
+run out err "$RUN" --extra="$EXTRA@200000000" "$LOADER" "$PROBE" --peek=200000000
 expect_status 0 "$status" "an extra image at 0x200000000" out err
 expect_grep out '^peek: 7f ELF$' "the extra image is not at 0x200000000"
 fails "two extra images at one address" '^facet: loader: extra image .*: its addresses are in use: EEXIST$' \
-	"$RUN" --extra="$LOADER@200000000" --extra="$LOADER@200000000" "$LOADER" "$PROBE"
+	"$RUN" --extra="$EXTRA@200000000" --extra="$EXTRA@200000000" "$LOADER" "$PROBE"
+fails "an image linked elsewhere" '^facet: loader: extra image .*: an ET_EXEC image cannot move to the address asked: EINVAL$' \
+	"$RUN" --extra="$LOADER@200000000" "$LOADER" "$PROBE"
 
 # --- errors ----------------------------------------------------------------------------
 fails "facet-loader started by hand" '^facet: loader: no load plan: .*: EINVAL$' "$LOADER" "$PROBE"

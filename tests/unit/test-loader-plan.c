@@ -112,7 +112,9 @@ static void bad_version(struct loader_plan *p) { p->version = LOADER_PLAN_VERSIO
 static void size_beyond(struct loader_plan *p) { p->size += 1; }
 static void size_small(struct loader_plan *p) { p->size = sizeof(*p) - 1; }
 static void unknown_flag(struct loader_plan *p) { p->flags |= 0x80000000u; }
-static void reserved_set(struct loader_plan *p) { p->reserved[1] = 1; }
+static void reserved_set(struct loader_plan *p) { p->reserved = 1; }
+static void runtime_outside(struct loader_plan *p) { p->runtime = p->size; }
+static void runtime_unaligned(struct loader_plan *p) { p->runtime = sizeof(*p) + 4; }
 static void program_in_header(struct loader_plan *p) { p->program = 4; }
 static void program_zero(struct loader_plan *p) { p->program = 0; }
 static void execfn_outside(struct loader_plan *p) { p->execfn = p->size; }
@@ -132,6 +134,8 @@ static void test_check(void)
 	refused("a size smaller than the header", size_small, -EINVAL);
 	refused("an unknown flag", unknown_flag, -EINVAL);
 	refused("a reserved field set", reserved_set, -EINVAL);
+	refused("runtime configuration past the end", runtime_outside, -EINVAL);
+	refused("runtime configuration unaligned", runtime_unaligned, -EINVAL);
 	refused("a string in the header", program_in_header, -EINVAL);
 	refused("no program", program_zero, -EINVAL);
 	refused("a string at the end", execfn_outside, -EINVAL);

@@ -384,8 +384,9 @@ void view_on_exec(struct facet_task *t)
 		view_exec_free(x);
 		return;
 	}
-	vt->loader_lo = ip - vs->loader_entry;
-	vt->loader_hi = vt->loader_lo + vs->loader_span;
+	(void)ip;
+	vt->loader_lo = vs->loader_lo;
+	vt->loader_hi = vs->loader_hi;
 	vt->in_loader = true;
 	snprintf(vt->exe, sizeof(vt->exe), "%s", x->exe);
 	view_exec_free(vt->loading);
@@ -405,51 +406,12 @@ bool view_loader_call(struct facet_task *t, const struct call *c)
 	struct view_task *vt = t->view;
 	if (!vt || !vt->in_loader)
 		return false;
-	if (c->sc.ip >= vt->loader_lo && c->sc.ip < vt->loader_hi)
+	/* The runtime's forwarded calls come from the image too. */
+	if (c->sc.ip >= vt->loader_lo && c->sc.ip < vt->loader_hi && c->sc.ip != view_rt_gate_ip(t->session->vs))
 		return true;
 	/* The program's first call: the loader is done. */
 	vt->in_loader = false;
 	view_exec_free(vt->loading);
 	vt->loading = NULL;
 	return false;
-}
-
-/* facet-loader: next to libfacet (the build tree, or a relocated install),
- * else where it was installed. Its entry point and size locate its code
- * in a tracee, whose calls are its own until the program starts. */
-int view_find_loader(struct view_state *vs, const char *libdir_hint)
-{
-	const char *candidates[3] = { getenv("FACET_LOADER"), NULL, FACET_LOADER_INSTALLED };
-	char near[PATH_MAX];
-	if (libdir_hint) {
-		snprintf(near, sizeof(near), "%s/facet-loader", libdir_hint);
-		candidates[1] = near;
-	}
-	for (unsigned i = 0; i < 3; i++) {
-		if (!candidates[i] || access(candidates[i], X_OK) < 0)
-			continue;
-		_cleanup_close_ int fd = open(candidates[i], O_RDONLY | O_CLOEXEC);
-		Elf64_Ehdr eh;
-		if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
-			continue;
-		uint64_t lo = UINT64_MAX, hi = 0;
-		for (unsigned p = 0; p < eh.e_phnum; p++) {
-			Elf64_Phdr ph;
-			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + p * sizeof(ph))) != sizeof(ph))
-				break;
-			if (ph.p_type != PT_LOAD)
-				continue;
-			if (ph.p_vaddr < lo)
-				lo = ph.p_vaddr;
-			if (ph.p_vaddr + ph.p_memsz > hi)
-				hi = ph.p_vaddr + ph.p_memsz;
-		}
-		if (lo != 0 || hi == 0)
-			continue; /* a static PIE starts at 0 */
-		vs->loader_path = realpath(candidates[i], NULL);
-		vs->loader_entry = eh.e_entry;
-		vs->loader_span = (hi + 4095) & ~(uint64_t)4095;
-		return vs->loader_path ? 0 : -ENOMEM;
-	}
-	return -ENOENT;
 }

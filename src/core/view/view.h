@@ -84,7 +84,10 @@ struct view_state {
 	char start_cwd[VFS_PATH_MAX];      /* the command's starting directory (guest) */
 	int start_fd;                      /* ... and its host directory */
 	char *loader_path;                 /* facet-loader (exec.c), NULL if not found */
-	uint64_t loader_entry, loader_span;/* its entry point and size, from its ELF header */
+	uint64_t loader_lo, loader_hi;     /* where the kernel maps it (it is linked there) */
+	uint64_t rt_gate;                  /* its runtime's forwarding instruction, 0: none */
+	bool fast;                         /* the runtime serves calls (FACET_VIEW_FAST, and
+					      what it needs is there) */
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
 	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
 	unsigned nproxies;
@@ -185,7 +188,12 @@ void view_on_exec(struct facet_task *t);
 /* A call the loader makes while it maps the program: it runs untouched
  * and no engine sees it. */
 bool view_loader_call(struct facet_task *t, const struct call *c);
+
+/* loader_image.c: facet-loader, found next to libfacet or where it was
+ * installed; and the address seccomp reports for a call the runtime
+ * forwards (0 without a runtime). */
 int view_find_loader(struct view_state *vs, const char *libdir_hint);
+uint64_t view_rt_gate_ip(const struct view_state *vs);
 /* The guest path of the program t runs, into buf; false if not known. */
 bool view_exe(struct facet_task *t, char *buf, size_t size);
 

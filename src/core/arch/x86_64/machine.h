@@ -17,6 +17,13 @@
  * the supervisor writes into a stopped tracee's stack only past them. */
 #define ARCH_STACK_RED_ZONE 128
 
+/* Bytes of the system-call instruction (syscall: 0f 05): seccomp reports
+ * the address after it. */
+#define ARCH_SYSCALL_INSN_SIZE 2
+
+/* The filter's view of the instruction pointer (struct seccomp_data). */
+#define ARCH_AUDIT_ARCH AUDIT_ARCH_X86_64 /* <linux/audit.h> */
+
 /* Stop the calling thread with SIGTRAP without a system call (spawn.c: once
  * the filter is loaded, any call may be trapped before anyone can answer). */
 static inline void arch_trap(void)

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * facet-loader's image as the supervisor needs to know it: where it is
+ * installed, where the kernel maps it (it is linked at a fixed address,
+ * src/loader/meson.build), and the address of its runtime's forwarding
+ * instruction (rt_gate_forward, src/rt/arch/<cpu>/gate.S), which the
+ * filter sends to the supervisor.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "core/view/view.h"
+#include "machine.h" /* src/core/arch/<arch>/ */
+#include "util/cleanup.h"
+
+/* The address of symbol `name` in the image's symbol table, 0 if absent
+ * (a stripped image: it then runs programs without the runtime). */
+static uint64_t find_symbol(int fd, const Elf64_Ehdr *eh, const char *name)
+{
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		Elf64_Shdr sh, strs;
+		if (pread(fd, &sh, sizeof(sh), (off_t)(eh->e_shoff + i * sizeof(sh))) != sizeof(sh))
+			return 0;
+		if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh->e_shnum || sh.sh_entsize != sizeof(Elf64_Sym) ||
+		    pread(fd, &strs, sizeof(strs), (off_t)(eh->e_shoff + sh.sh_link * sizeof(strs))) != sizeof(strs))
+			continue;
+		size_t len = strlen(name) + 1;
+		for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= sh.sh_size; off += sizeof(Elf64_Sym)) {
+			Elf64_Sym sym;
+			char buf[64];
+			if (pread(fd, &sym, sizeof(sym), (off_t)(sh.sh_offset + off)) != sizeof(sym))
+				return 0;
+			if (sym.st_name >= strs.sh_size || len > sizeof(buf) ||
+			    pread(fd, buf, len, (off_t)(strs.sh_offset + sym.st_name)) != (ssize_t)len)
+				continue;
+			if (!memcmp(buf, name, len))
+				return sym.st_value;
+		}
+	}
+	return 0;
+}
+
+/* An image linked at a fixed address: its range, or false. */
+static bool read_image(int fd, Elf64_Ehdr *eh, uint64_t *lo, uint64_t *hi)
+{
+	if (pread(fd, eh, sizeof(*eh), 0) != sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_type != ET_EXEC)
+		return false;
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (unsigned p = 0; p < eh->e_phnum; p++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + p * sizeof(ph))) != sizeof(ph))
+			return false;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_vaddr < *lo)
+			*lo = ph.p_vaddr & ~(uint64_t)4095;
+		if (ph.p_vaddr + ph.p_memsz > *hi)
+			*hi = (ph.p_vaddr + ph.p_memsz + 4095) & ~(uint64_t)4095;
+	}
+	return *hi > *lo && *lo >= 4096;
+}
+
+/* facet-loader: next to libfacet (the build tree, or a relocated install),
+ * else where it was installed. */
+int view_find_loader(struct view_state *vs, const char *libdir_hint)
+{
+	const char *candidates[3] = { getenv("FACET_LOADER"), NULL, FACET_LOADER_INSTALLED };
+	char near[PATH_MAX];
+	if (libdir_hint) {
+		snprintf(near, sizeof(near), "%s/facet-loader", libdir_hint);
+		candidates[1] = near;
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		if (!candidates[i] || access(candidates[i], X_OK) < 0)
+			continue;
+		_cleanup_close_ int fd = open(candidates[i], O_RDONLY | O_CLOEXEC);
+		Elf64_Ehdr eh;
+		uint64_t lo, hi;
+		if (fd < 0 || !read_image(fd, &eh, &lo, &hi))
+			continue;
+		vs->loader_path = realpath(candidates[i], NULL);
+		vs->loader_lo = lo;
+		vs->loader_hi = hi;
+		vs->rt_gate = find_symbol(fd, &eh, "rt_gate_forward");
+		if (vs->rt_gate < lo || vs->rt_gate >= hi)
+			vs->rt_gate = 0;
+		return vs->loader_path ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
+uint64_t view_rt_gate_ip(const struct view_state *vs)
+{
+	/* The address after the instruction, as seccomp and the kernel report it. */
+	return vs && vs->rt_gate ? vs->rt_gate + ARCH_SYSCALL_INSN_SIZE : 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The runtime's two doors to the kernel on x86-64 (see src/rt/rt.h).
+ *
+ * rt_forward(nr, a, b, c, d, e, f): the one system-call instruction that
+ * the session's filter sends to the supervisor by user notification,
+ * whatever the call. The supervisor finds its address by the symbol
+ * rt_gate_forward, the instruction itself.
+ *
+ * rt_restorer: where a handler the runtime installed returns to; its
+ * rt_sigreturn is made from the runtime's code, which the filter admits.
+ *
+ * Every other call the runtime makes is an inline `syscall` in its own
+ * code (loader/arch/x86_64/arch.h), which the filter admits by address.
+ */
+	.text
+	.globl	rt_forward
+	.hidden	rt_forward
+	.type	rt_forward, @function
+rt_forward:
+	mov	%rdi, %rax		/* SysV arguments to the kernel's convention */
+	mov	%rsi, %rdi
+	mov	%rdx, %rsi
+	mov	%rcx, %rdx
+	mov	%r8, %r10
+	mov	%r9, %r8
+	mov	8(%rsp), %r9
+	.globl	rt_gate_forward
+	.type	rt_gate_forward, @object
+rt_gate_forward:
+	syscall
+	ret
+	.size	rt_forward, . - rt_forward
+
+	.globl	rt_restorer
+	.hidden	rt_restorer
+	.type	rt_restorer, @function
+rt_restorer:
+	mov	$15, %eax		/* __NR_rt_sigreturn */
+	syscall
+	hlt
+	.size	rt_restorer, . - rt_restorer
+
+	.section .note.GNU-stack, "", @progbits
