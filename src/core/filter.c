@@ -8,17 +8,24 @@
  * program is exported and loaded by spawn.c with the flags we need.
  */
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <stddef.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/internal.h"
 #include "core/seccomp_compat.h"
 #include "core/view/view.h"
+#include "machine.h" /* src/core/arch/<arch>/: ARCH_AUDIT_ARCH */
 #include "util/cleanup.h"
+
 
 static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr)
 {
@@ -56,8 +63,35 @@ static int add_core_rules(scmp_filter_ctx ctx, uint32_t action, long nr, uint64_
 	return r;
 }
 
-static int export_program(scmp_filter_ctx ctx, struct sock_fprog *out)
+/* What libseccomp cannot say, before its program: calls made from
+ * facet-loader's image (the loader's and the runtime's own) are allowed,
+ * except those from the runtime's forwarding instruction, which go to the
+ * supervisor. seccomp_data.instruction_pointer is read as two 32-bit
+ * halves; the image lies below 4 GiB. */
+#define PREAMBLE_LEN 10
+
+static void fast_preamble(const struct view_state *vs, struct sock_filter out[PREAMBLE_LEN])
 {
+	uint32_t gate = (uint32_t)view_rt_gate_ip(vs), lo = (uint32_t)vs->loader_lo, hi = (uint32_t)vs->loader_hi;
+	const uint8_t to_end = PREAMBLE_LEN - 1; /* jump offsets count from the next instruction */
+	struct sock_filter p[PREAMBLE_LEN] = {
+		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_AUDIT_ARCH, 0, to_end - 1),
+		/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
+		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, to_end - 3),
+		/* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
+		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate, 3, 0),
+		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, to_end - 6),
+		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, hi, to_end - 7, 0),
+		/* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	};
+	memcpy(out, p, sizeof(p));
+}
+
+static int export_program(scmp_filter_ctx ctx, const struct view_state *vs, struct sock_fprog *out)
+{
+	bool fast = vs && vs->fast;
 	_cleanup_close_ int fd = memfd_create("facet-bpf", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -67,17 +101,21 @@ static int export_program(scmp_filter_ctx ctx, struct sock_fprog *out)
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter))
 		return -E2BIG;
-	struct sock_filter *insns = malloc((size_t)st.st_size);
+	size_t n = (size_t)st.st_size / sizeof(struct sock_filter), pre = fast ? PREAMBLE_LEN : 0;
+	if (n + pre > BPF_MAXINSNS)
+		return -E2BIG;
+	struct sock_filter *insns = malloc((n + pre) * sizeof(*insns));
 	if (!insns)
 		return -ENOMEM;
-	if (pread(fd, insns, (size_t)st.st_size, 0) != st.st_size) {
+	if (pread(fd, insns + pre, (size_t)st.st_size, 0) != st.st_size) {
 		free(insns);
 		return -EIO;
 	}
-	out->len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	if (fast)
+		fast_preamble(vs, insns);
+	out->len = (unsigned short)(n + pre);
 	out->filter = insns;
 	return 0;
 }
@@ -115,7 +153,7 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)nr, 0);
 	}
 	if (r == 0)
-		r = export_program(ctx, out);
+		r = export_program(ctx, s->vs, out);
 	seccomp_release(ctx);
 	return r;
 }

@@ -9,29 +9,41 @@
 
 #include <stdint.h>
 
-/* The SECCOMP_RET_DATA of the filter's SECCOMP_RET_TRAP rules: a SIGSYS
- * whose si_errno is this came from facet's filter, any other from the
- * program's own filter or from kill(2), and is the program's. */
-#define RT_TRAP_DATA 0xfac7u
+/* Patched call sites per process (rt.h). The jump table, one pointer per
+ * site, lies at RT_SITE_TABLE (src/loader/meson.build). */
+#define RT_MAX_SITES 4096u
+#define RT_SITE_TABLE 0x050f0000u
 
-/* Call numbers the runtime knows about (FACET_NR_MAX in the core). */
-#define RT_NR_MAX 512u
+#define RT_MAX_FENCES 128u
+#define RT_MAX_PROC_DEVS 4u
 
-struct rt_config {
-	uint32_t flags;			/* 0 */
-	uint32_t reserved;		/* 0 */
-	/* Calls an engine watches: the runtime makes them through its
-	 * forwarding instruction, so the supervisor sees them, after its own
-	 * work (a signal mask stripped of SIGSYS, say). Bit nr % 8 of byte
-	 * nr / 8. */
-	uint8_t forward[RT_NR_MAX / 8];
+/* A host directory, as stat identifies it. */
+struct rt_ident {
+	uint64_t dev, ino;
 };
 
-_Static_assert(sizeof(struct rt_config) == 72, "the runtime's configuration is ABI between runtime and supervisor");
+enum rt_config_flags {
+	/* More fences than RT_MAX_FENCES: the runtime takes every
+	 * directory for one and forwards every call. */
+	RT_CONFIG_ALL_FENCED = 1u << 0,
+};
 
-static inline int rt_config_forwards(const struct rt_config *c, unsigned long nr)
-{
-	return nr < RT_NR_MAX && (c->forward[nr / 8] >> (nr % 8)) & 1;
-}
+struct rt_config {
+	uint32_t flags;			/* enum rt_config_flags */
+	uint32_t nfences;		/* at most RT_MAX_FENCES */
+	uint32_t nproc_devs;		/* at most RT_MAX_PROC_DEVS */
+	uint32_t reserved;		/* 0 */
+	/* The host directories above the view's mount points (a name in one
+	 * may be a mount point) and procfs's devices (names there are the
+	 * process's own): below any other directory, the kernel resolves a
+	 * name as the view would. */
+	struct rt_ident fences[RT_MAX_FENCES];
+	uint64_t proc_devs[RT_MAX_PROC_DEVS];
+};
+
+#define RT_CONFIG_FLAGS_KNOWN RT_CONFIG_ALL_FENCED
+
+_Static_assert(sizeof(struct rt_config) == 16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS,
+	       "the runtime's configuration is ABI between runtime and supervisor");
 
 #endif

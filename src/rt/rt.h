@@ -5,14 +5,24 @@
  *
  * It lives in the same image as facet's loader (src/loader/), which the
  * kernel maps at a fixed address at every exec in a view; the loader
- * starts it (rt_start) before it jumps to the program. The session's
- * seccomp filter then
- *   - admits every call made from the image's own code (the runtime's and
- *     the loader's), by instruction pointer;
- *   - sends the calls the runtime serves, made by the program, to it as a
- *     SIGSYS (SECCOMP_RET_TRAP with RT_TRAP_DATA);
- *   - sends what the runtime cannot do itself to the supervisor, by user
- *     notification, when the runtime makes it from rt_gate_forward.
+ * starts it (rt_start) before it jumps to the program.
+ *
+ * How calls reach it. The session's filter admits every call made from
+ * the image's code, and sends those made from rt_gate_forward to the
+ * supervisor by user notification. A path call the program makes reaches
+ * the supervisor as usual; if it comes from the common call site
+ * `mov $nr,%eax; syscall`, the supervisor also rewrites those 7 bytes
+ * into `jmp *RT_SITE_TABLE+8*k` (its bytes 5 and 6 are 0f 05, the
+ * syscall instruction, so that a call restarted there, or a thread that
+ * had run the mov, still makes the call), and notes the site's number and
+ * return address in rt_site_nr[k] and rt_site_ret[k]. From then on that
+ * site jumps to trampoline k (arch/<cpu>/sites.S), which moves to a stack
+ * of the runtime's own and calls rt_site_call(k, args): the runtime
+ * answers the call itself where the kernel would give the view's answer
+ * (calls.c), and otherwise makes it from rt_gate_forward.
+ *
+ * The runtime takes no signal and changes no mask: the program cannot
+ * tell it is there, except by reading its own code.
  *
  * Freestanding like the loader: raw system calls, no libc, no allocation,
  * async-signal-safe, no vector registers, nothing relocated.
@@ -22,27 +32,26 @@
 
 #include "rt/config.h"
 
-/* Installs the runtime in the process that is about to run the program:
- * copies the configuration and takes SIGSYS. Returns 0 or -errno. */
+/* Installs the runtime in the process that is about to run the program.
+ * Returns 0 or -errno. */
 long rt_start(const struct rt_config *config);
 
 /* A call as the supervisor would have seen it, made through the
  * forwarding instruction (arch/<cpu>/gate.S). */
 long rt_forward(long nr, long a, long b, long c, long d, long e, long f);
 
-/* What a SIGSYS handler the runtime installs returns through. */
-void rt_restorer(void);
+/* The call patched site k makes, with the program's arguments a[6]. */
+long rt_site_call(unsigned long k, const long a[6]);
 
-/* The runtime's answer to call nr with arguments a[6] that the filter
- * trapped (dispatch.c). */
+/* The runtime's answer to call nr (calls.c). */
 long rt_call(long nr, const long a[6]);
 
-/* signals.c: the program's signal calls, with SIGSYS kept for the
- * runtime. */
+/* Written by the supervisor when it patches a site (the process then has
+ * one thread, stopped in that call); read by the trampolines. */
+extern uint64_t rt_site_ret[RT_MAX_SITES];
+extern uint32_t rt_site_nr[RT_MAX_SITES];
+extern uint32_t rt_site_next;
+
 extern struct rt_config rt_config;
-long rt_signal_call(long nr, const long a[6]);
-struct rt_sigaction;
-void rt_signals_start(const struct rt_sigaction *before);
-void rt_program_sigsys(int sig, void *info, void *uc);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/internal.h"
@@ -47,7 +48,7 @@ static uint64_t find_symbol(int fd, const Elf64_Ehdr *eh, const char *name)
 	return 0;
 }
 
-/* An image linked at a fixed address: its range, or false. */
+/* An image linked at a fixed address: the range of its code, or false. */
 static bool read_image(int fd, Elf64_Ehdr *eh, uint64_t *lo, uint64_t *hi)
 {
 	if (pread(fd, eh, sizeof(*eh), 0) != sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
@@ -59,7 +60,7 @@ static bool read_image(int fd, Elf64_Ehdr *eh, uint64_t *lo, uint64_t *hi)
 		Elf64_Phdr ph;
 		if (pread(fd, &ph, sizeof(ph), (off_t)(eh->e_phoff + p * sizeof(ph))) != sizeof(ph))
 			return false;
-		if (ph.p_type != PT_LOAD)
+		if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
 		if (ph.p_vaddr < *lo)
 			*lo = ph.p_vaddr & ~(uint64_t)4095;
@@ -93,6 +94,11 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_gate = find_symbol(fd, &eh, "rt_gate_forward");
 		if (vs->rt_gate < lo || vs->rt_gate >= hi)
 			vs->rt_gate = 0;
+		vs->rt_site_ret = find_symbol(fd, &eh, "rt_site_ret");
+		vs->rt_site_nr = find_symbol(fd, &eh, "rt_site_nr");
+		vs->rt_site_next = find_symbol(fd, &eh, "rt_site_next");
+		if (find_symbol(fd, &eh, "rt_site_table") != RT_SITE_TABLE)
+			vs->rt_site_ret = 0;
 		return vs->loader_path ? 0 : -ENOMEM;
 	}
 	return -ENOENT;
@@ -102,4 +108,33 @@ uint64_t view_rt_gate_ip(const struct view_state *vs)
 {
 	/* The address after the instruction, as seccomp and the kernel report it. */
 	return vs && vs->rt_gate ? vs->rt_gate + ARCH_SYSCALL_INSN_SIZE : 0;
+}
+
+int view_rt_prepare(struct view_state *vs)
+{
+	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next)
+		vs->fast = false; /* an image without the runtime's sites */
+	if (!vs->fast)
+		return 0;
+	struct rt_config *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (vs->nfences > RT_MAX_FENCES)
+		c->flags |= RT_CONFIG_ALL_FENCED;
+	for (unsigned i = 0; i < vs->nfences && i < RT_MAX_FENCES; i++)
+		c->fences[c->nfences++] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
+	/* The host's procfs, whether the view mounts it or shows it through
+	 * its root, and the view's own procfs mounts. */
+	struct stat st;
+	if (stat("/proc", &st) == 0)
+		c->proc_devs[c->nproc_devs++] = st.st_dev;
+	for (unsigned i = 0; i < vs->nproc_devs; i++) {
+		if (c->nproc_devs == RT_MAX_PROC_DEVS) {
+			c->flags |= RT_CONFIG_ALL_FENCED;
+			break;
+		}
+		c->proc_devs[c->nproc_devs++] = vs->proc_devs[i];
+	}
+	vs->rt_config = c;
+	return 0;
 }

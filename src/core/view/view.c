@@ -675,6 +675,11 @@ int view_start(struct facet_session *s)
 	if (view_find_loader(vs, libdir[0] ? libdir : NULL) < 0)
 		return session_fail(s, -ENOENT, "facet-loader, which runs programs in a view, is not installed "
 				    "next to libfacet or in %s; reinstall facet", FACET_LOADER_INSTALLED);
+	/* The runtime forwards through user notification: the ptrace back
+	 * end, or an image without the runtime, leave the supervisor alone. */
+	vs->fast = s->view->mode == FACET_VIEW_FAST && s->backend == FACET_BACKEND_NOTIFY && vs->rt_gate;
+	if ((r = view_rt_prepare(vs)) < 0)
+		return r;
 	if ((r = choose_cwd(s, vs)) < 0)
 		return r;
 	char guest[VFS_PATH_MAX];
@@ -720,6 +725,7 @@ void view_stop(struct facet_session *s)
 	free(vs->augment);
 	free(vs->extra);
 	free(vs->fences);
+	free(vs->rt_config);
 	free(vs->proc_devs);
 	for (unsigned i = 0; i < sizeof(vs->bound) / sizeof(vs->bound[0]); i++) {
 		free(vs->bound[i].kernel);

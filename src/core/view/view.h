@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "core/internal.h"
+#include "rt/config.h"
 #include "vfs/vfs.h"
 
 #define VIEW_MAX_MOUNTS 128
@@ -88,6 +89,10 @@ struct view_state {
 	uint64_t rt_gate;                  /* its runtime's forwarding instruction, 0: none */
 	bool fast;                         /* the runtime serves calls (FACET_VIEW_FAST, and
 					      what it needs is there) */
+	struct rt_config *rt_config;       /* what the runtime is told at each exec */
+	/* Where the supervisor writes in a process's runtime when it patches
+	 * a call site there (patch.c): symbols of the image. */
+	uint64_t rt_site_ret, rt_site_nr, rt_site_next;
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
 	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
 	unsigned nproxies;
@@ -194,6 +199,14 @@ bool view_loader_call(struct facet_task *t, const struct call *c);
  * forwards (0 without a runtime). */
 int view_find_loader(struct view_state *vs, const char *libdir_hint);
 uint64_t view_rt_gate_ip(const struct view_state *vs);
+/* The runtime's configuration for this view (vs->rt_config); clears
+ * vs->fast if the image lacks what patching needs. */
+int view_rt_prepare(struct view_state *vs);
+
+/* patch.c: a call the runtime could have answered came from a call site of
+ * the program, stopped in user notification: point the site at the
+ * runtime if it can be. */
+void view_patch_site(struct facet_task *t, const struct call *c);
 /* The guest path of the program t runs, into buf; false if not known. */
 bool view_exe(struct facet_task *t, char *buf, size_t size);
 

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Patching a program's call sites for the in-process runtime (src/rt/rt.h).
+ *
+ * A path call the runtime can answer reaches the supervisor once per call
+ * site: then, if the site is `mov $nr,%eax; syscall` and the process has a
+ * single thread (stopped in this very call, so no thread can be running
+ * the bytes being changed), the supervisor gives the site a slot k in the
+ * runtime's tables and rewrites it into `jmp *RT_SITE_TABLE+8k`. The
+ * text page becomes the process's own copy, as a debugger's breakpoint
+ * makes it. Whatever fails leaves the site as it was: the call still
+ * reaches the supervisor.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/internal.h"
+#include "core/view/view.h"
+#include "rt/config.h"
+#include "util/cleanup.h"
+
+#define SITE_LEN 7 /* b8 imm32 0f 05 */
+
+static bool runtime_answers(long nr)
+{
+	return nr == SYS_newfstatat || nr == SYS_statx || nr == SYS_openat || nr == SYS_readlinkat;
+}
+
+static int write_text(pid_t tid, uint64_t addr, const uint8_t *bytes, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
+	_cleanup_close_ int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return pwrite(fd, bytes, len, (off_t)addr) == (ssize_t)len ? 0 : -EIO;
+}
+
+void view_patch_site(struct facet_task *t, const struct call *c)
+{
+	const struct view_state *vs = t->session->vs;
+	uint64_t ip = c->sc.ip;
+	long nr = c->sc.nr;
+	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !runtime_answers(nr) || t->session->want[nr] ||
+	    !t->view || t->view->in_loader || t->proc->nthreads != 1 || ip < SITE_LEN ||
+	    (ip >= vs->loader_lo && ip < vs->loader_hi))
+		return;
+	uint8_t site[SITE_LEN];
+	uint32_t imm;
+	if (facet_mem_read(t, ip - SITE_LEN, site, SITE_LEN) != SITE_LEN)
+		return;
+	memcpy(&imm, site + 1, 4);
+	if (site[0] != 0xb8 || imm != (uint32_t)nr || site[5] != 0x0f || site[6] != 0x05)
+		return;
+	uint32_t k;
+	if (facet_mem_read(t, vs->rt_site_next, &k, sizeof(k)) != sizeof(k) || k >= RT_MAX_SITES)
+		return;
+	uint32_t next = k + 1, nr32 = (uint32_t)nr;
+	if (facet_mem_write(t, vs->rt_site_ret + 8ull * k, &ip, 8) != 8 ||
+	    facet_mem_write(t, vs->rt_site_nr + 4ull * k, &nr32, 4) != 4 ||
+	    facet_mem_write(t, vs->rt_site_next, &next, 4) != 4)
+		return;
+	/* jmp *disp32: ff 24 25, then the slot's address, whose upper half
+	 * reads 0f 05 where the syscall instruction was. */
+	uint32_t slot = RT_SITE_TABLE + 8u * k;
+	uint8_t jmp[SITE_LEN] = { 0xff, 0x24, 0x25 };
+	memcpy(jmp + 3, &slot, 4);
+	write_text(t->tid, ip - SITE_LEN, jmp, SITE_LEN);
+}

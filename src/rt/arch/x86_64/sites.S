@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Patched call sites on x86-64 (rt.h): the jump table, one trampoline per
+ * site, and their common entry.
+ *
+ * A patched site is `ff 24 25 <RT_SITE_TABLE + 8k>`: jmp *table[k]. It
+ * arrives at trampoline k with the program's registers as they were at
+ * its syscall instruction, except %rax (the mov is gone). Like the
+ * syscall instruction, the trampolines may change %rax (the result), %rcx,
+ * %r11 and the flags, and nothing else: not the program's stack, which
+ * may be a small one (a goroutine's), a new one (clone), or one whose
+ * red zone holds live data.
+ */
+#define MAX_SITES 4096		/* RT_MAX_SITES */
+#define STACKS 64		/* one bit each in rt_stack_bits */
+#define STACK_SHIFT 15		/* 32 KiB each */
+
+	.section .facet_sites, "a"	/* linked at RT_SITE_TABLE */
+	.globl	rt_site_table
+	.type	rt_site_table, @object
+rt_site_table:
+	.set	i, 0
+	.rept	MAX_SITES
+	.quad	rt_trampolines + 16 * i
+	.set	i, i + 1
+	.endr
+	.size	rt_site_table, . - rt_site_table
+
+	.text
+	.balign	16
+rt_trampolines:
+	.set	i, 0
+	.rept	MAX_SITES
+	mov	$i, %r11d
+	jmp	rt_site_entry
+	.balign	16
+	.set	i, i + 1
+	.endr
+
+/* %r11 = k. Takes a free stack (a bit of rt_stack_bits), saves the
+ * program's %rsp and the argument registers there, calls
+ * rt_site_call(k, args), restores, and returns to rt_site_ret[k]. */
+	.type	rt_site_entry, @function
+rt_site_entry:
+	lea	rt_stack_bits(%rip), %rcx
+1:	mov	(%rcx), %rax
+	not	%rax
+	bsf	%rax, %rax
+	jz	.Lno_stack		/* all in use (or lost to a longjmp) */
+	lock bts %rax, (%rcx)
+	jc	1b			/* another thread took it first */
+	lea	1(%rax), %rcx
+	shl	$STACK_SHIFT, %rcx
+	lea	rt_stacks(%rcx), %rcx	/* the top of stack %rax */
+	mov	%rsp, -8(%rcx)
+	mov	%rax, -16(%rcx)
+	mov	%r11, -24(%rcx)
+	lea	-24(%rcx), %rsp
+	push	%r9
+	push	%r8
+	push	%r10
+	push	%rdx
+	push	%rsi
+	push	%rdi			/* args[0..5] at %rsp */
+	mov	%r11, %rdi
+	mov	%rsp, %rsi
+	sub	$8, %rsp		/* 16-byte aligned at the call */
+	cld
+	call	rt_site_call
+	add	$8, %rsp
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%r10
+	pop	%r8
+	pop	%r9
+	pop	%r11			/* k */
+	mov	rt_site_ret(,%r11,8), %rcx
+	pop	%r11			/* the stack's bit */
+	pop	%rsp			/* the program's stack again */
+	lock btr %r11, rt_stack_bits(%rip)
+	jmp	*%rcx
+
+/* No stack free: the supervisor makes the call. Below the red zone, as a
+ * signal frame would be: the site's return address, then the gate's. */
+.Lno_stack:
+	lea	-128(%rsp), %rsp
+	pushq	rt_site_ret(,%r11,8)
+	mov	rt_site_nr(,%r11,4), %eax
+	call	rt_gate_forward		/* syscall; ret */
+	ret	$128
+	.size	rt_site_entry, . - rt_site_entry
+
+	.bss
+	.balign	8
+rt_stack_bits:
+	.zero	8
+	.balign	4096
+rt_stacks:
+	.zero	STACKS << STACK_SHIFT
+
+	.section .note.GNU-stack, "", @progbits
