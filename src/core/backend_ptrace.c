@@ -169,6 +169,8 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		child->announced = true;
 		if (s->vs)
 			view_on_clone(t, child);
+		if (s->vs && s->vs->fast && kind != FACET_CLONE_THREAD)
+			task_note_vm_shared(s, t, child);
 		child->diverged = t->diverged || t->diverge_children;
 		creds_share(t, child);
 		t->diverge_children = false;
@@ -207,6 +209,7 @@ static void on_exec(struct facet_session *s, pid_t tid)
 		s->root_execed = true;
 	if (creds_privileged(s))
 		t->creds_dirty = true; /* an exec may drop capabilities */
+	task_vm_unshare(s, t->proc);
 	if (s->vs)
 		view_on_exec(t);
 	dispatch_exec(s, t);

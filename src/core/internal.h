@@ -39,6 +39,12 @@ struct facet_process {
 	int pidfd;                         /* -1 until first needed */
 	void **slots;
 	struct view_fdtab *view_fds;       /* view/fdmounts.c: the mount each fd was opened through */
+	/* Memory shared with another process (clone with CLONE_VM and no
+	 * CLONE_THREAD: vfork, posix_spawn), until the child execs or ends:
+	 * the parent's pid in the child, a count in the parent. Code is not
+	 * patched then (view/patch.c): the other process may be running it. */
+	pid_t vm_parent;
+	unsigned vm_children;
 	struct facet_process *hnext;
 };
 
@@ -139,6 +145,9 @@ enum call_route session_route(const struct facet_session *s, long nr);
 struct facet_task *task_find(struct facet_session *s, pid_t tid);
 /* Finds or creates the task; its process is found from /proc if needed.
  * `tgid` may be 0 if unknown. */
+/* task.c: memory sharing between processes (struct facet_process). */
+void task_note_vm_shared(struct facet_session *s, struct facet_task *parent, struct facet_task *child);
+void task_vm_unshare(struct facet_session *s, struct facet_process *p);
 struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid);
 void task_remove(struct facet_session *s, struct facet_task *t);
 /* The thread `from` took over `to`'s tid (exec from a non-leader thread). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The session's tables of tasks (threads) and processes (thread groups). */
 #include <errno.h>
+#include <linux/kcmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,10 +106,30 @@ static struct facet_process *process_get(struct facet_session *s, pid_t pid)
 	return p;
 }
 
+void task_note_vm_shared(struct facet_session *s, struct facet_task *parent, struct facet_task *child)
+{
+	if (child->proc == parent->proc ||
+	    syscall(SYS_kcmp, parent->proc->pid, child->proc->pid, KCMP_VM, 0, 0) != 0)
+		return;
+	child->proc->vm_parent = parent->proc->pid;
+	parent->proc->vm_children++;
+}
+
+void task_vm_unshare(struct facet_session *s, struct facet_process *p)
+{
+	if (!p->vm_parent)
+		return;
+	for (struct facet_process *q = s->procs[bucket(p->vm_parent)]; q; q = q->hnext)
+		if (q->pid == p->vm_parent && q->vm_children)
+			q->vm_children--;
+	p->vm_parent = 0;
+}
+
 static void process_put(struct facet_session *s, struct facet_process *p)
 {
 	if (--p->nthreads > 0)
 		return;
+	task_vm_unshare(s, p);
 	for (unsigned i = 0; i < s->nengines; i++) {
 		const struct facet_engine *e = s->engines[i];
 		if (p->slots[i] && e->ops->free_process_slot)

@@ -4,8 +4,9 @@
  *
  * A path call the runtime can answer reaches the supervisor once per call
  * site: then, if the site is `mov $nr,%eax; syscall` and the process has a
- * single thread (stopped in this very call, so no thread can be running
- * the bytes being changed), the supervisor gives the site a slot k in the
+ * single thread and shares its memory with no other process (so that the
+ * one thread that could run the bytes being changed is stopped in this
+ * very call), the supervisor gives the site a slot k in the
  * runtime's tables and rewrites it into `jmp *RT_SITE_TABLE+8k`. The
  * text page becomes the process's own copy, as a debugger's breakpoint
  * makes it. Whatever fails leaves the site as it was: the call still
@@ -46,7 +47,8 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	uint64_t ip = c->sc.ip;
 	long nr = c->sc.nr;
 	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !runtime_answers(nr) || t->session->want[nr] ||
-	    !t->view || t->view->in_loader || t->proc->nthreads != 1 || ip < SITE_LEN ||
+	    !t->view || t->view->in_loader || t->proc->nthreads != 1 || t->proc->vm_parent ||
+	    t->proc->vm_children || ip < SITE_LEN ||
 	    (ip >= vs->loader_lo && ip < vs->loader_hi))
 		return;
 	uint8_t site[SITE_LEN];
