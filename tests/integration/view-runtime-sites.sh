@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The in-process runtime's patched call sites (src/rt/rt.h): a process
+# whose path calls come from `mov $nr,%eax; syscall` sites gets the same
+# answers in every mode, the second call of each site going through the
+# runtime in fast mode: names that are files, directories, missing, "..",
+# several names, and symlinks whose targets the view places elsewhere
+# (absolute, into another mount). Only fast mode on the notify back end
+# patches, and never a process with two threads.
+set -u
+source "$(dirname "$0")/../lib.sh"
+need_facet
+SITES=$(helper sites)
+
+A=$TEST_TMP/a
+B=$TEST_TMP/b
+mkdir -p "$A/d" "$B/sub" || fail "cannot make the fixture"
+echo hello >"$A/f"
+echo target >"$B/t"
+ln -s /mnt/b/t "$A/abs"         # absolute, into the other mount
+ln -s /mnt/b/sub "$A/absdir"
+ln -s f "$A/rel"
+ln -s ../../b/t "$A/d/up"       # relative, climbing out of the mount
+NAMES=(f abs absdir rel d d/up missing .. d/../f)
+
+# What the view shows, whoever answers.
+expect="$TEST_TMP/expected"
+for n in "${NAMES[@]}"; do
+	case $n in
+	f | rel | d/../f) s="file 6" l="file 6" o="file hello" ;;
+	abs | d/up) s="file 7" l="symlink $(readlink "$A/$n" | wc -c | awk '{print $1 - 1}')" o="file target" ;;
+	absdir) s="dir 0" l="symlink 10" o="dir " ;;
+	d | ..) s="dir 0" l="dir 0" o="dir " ;;
+	missing) s=ENOENT l=ENOENT o=ENOENT ;;
+	esac
+	[ "$n" = rel ] && l="symlink 1"
+	for _ in 1 2; do
+		printf 'stat %s: %s\nlstat %s: %s\nopen %s: %s\n' "$n" "$s" "$n" "$l" "$n" "$o"
+	done
+done >"$expect"
+
+for mode in --fast --confine --no-fast; do
+	for thread in "" --thread; do
+		want_patch=no
+		[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && [ -z "$thread" ] && want_patch=yes
+		check "$mode $thread: answers, and patched=$want_patch" \
+			"$(cat "$expect")
+patched: stat=$want_patch open=$want_patch" \
+			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" $thread "${NAMES[@]}"
+	done
+done
+checks_done
