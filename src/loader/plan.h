@@ -50,7 +50,7 @@
 
 /* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
  * below the stack pointer the supervisor writes (see loader_plan_place()). */
-#define LOADER_PLAN_MAX (16u * 1024)
+#define LOADER_PLAN_MAX (24u * 1024)
 
 /* Stack the loader may use below the initial stack pointer before it has
  * copied what it needs from the plan; the plan lies below this. The loader

@@ -64,8 +64,10 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 	if (p->runtime != 0 && (p->runtime < sizeof(*p) || p->runtime % 8 != 0 || p->runtime > p->size ||
 				p->size - p->runtime < sizeof(struct rt_config)))
 		return fail(why, "runtime configuration outside the plan", -EINVAL);
-	if (p->runtime != 0 && (loader_plan_runtime(p)->flags != 0 || loader_plan_runtime(p)->reserved != 0))
+	if (p->runtime != 0 && (loader_plan_runtime(p)->flags & ~RT_CONFIG_FLAGS_KNOWN))
 		return fail(why, "unknown runtime flags", -EINVAL);
+	if (p->runtime != 0 && loader_plan_runtime(p)->table_size > RT_TABLE_MAX)
+		return fail(why, "runtime mount table too large", -EINVAL);
 	if (check_str(p, p->program, LOADER_EXECFN_MAX) < 0)
 		return fail(why, "bad program path", -EINVAL);
 	if (p->interp != 0 && check_str(p, p->interp, LOADER_EXECFN_MAX) < 0)

@@ -16,6 +16,9 @@
 
 #define RT_MAX_FENCES 128u
 #define RT_MAX_PROC_DEVS 4u
+/* The view's mount table (src/vfs/vfs.h) travels in the configuration
+ * when it fits; without it, absolute paths go to the supervisor. */
+#define RT_TABLE_MAX 6144u
 
 /* A host directory, as stat identifies it. */
 struct rt_ident {
@@ -26,24 +29,29 @@ enum rt_config_flags {
 	/* More fences than RT_MAX_FENCES: the runtime takes every
 	 * directory for one and forwards every call. */
 	RT_CONFIG_ALL_FENCED = 1u << 0,
+	/* The process's root is not the view's (a chroot in the view):
+	 * absolute paths go to the supervisor. */
+	RT_CONFIG_ROOT_CHANGED = 1u << 1,
 };
 
 struct rt_config {
 	uint32_t flags;			/* enum rt_config_flags */
 	uint32_t nfences;		/* at most RT_MAX_FENCES */
 	uint32_t nproc_devs;		/* at most RT_MAX_PROC_DEVS */
-	uint32_t reserved;		/* 0 */
+	uint32_t table_size;		/* bytes of `table`; 0: none */
 	/* The host directories above the view's mount points (a name in one
 	 * may be a mount point) and procfs's devices (names there are the
 	 * process's own): below any other directory, the kernel resolves a
 	 * name as the view would. */
 	struct rt_ident fences[RT_MAX_FENCES];
 	uint64_t proc_devs[RT_MAX_PROC_DEVS];
+	/* A finished struct vfs_table, 8-byte aligned. */
+	uint64_t table[RT_TABLE_MAX / 8];
 };
 
-#define RT_CONFIG_FLAGS_KNOWN RT_CONFIG_ALL_FENCED
+#define RT_CONFIG_FLAGS_KNOWN (RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED)
 
-_Static_assert(sizeof(struct rt_config) == 16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS,
+_Static_assert(sizeof(struct rt_config) == 16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_TABLE_MAX,
 	       "the runtime's configuration is ABI between runtime and supervisor");
 
 #endif

@@ -3,8 +3,8 @@
 # whose path calls come from `mov $nr,%eax; syscall` sites gets the same
 # answers in every mode, the second call of each site going through the
 # runtime in fast mode: names that are files, directories, missing, "..",
-# several names, and symlinks whose targets the view places elsewhere
-# (absolute, into another mount). Only fast mode on the notify back end
+# several names, absolute paths, and symlinks whose targets the view
+# places elsewhere (absolute, into another mount). Only fast mode on the notify back end
 # patches, and never a process with two threads.
 set -u
 source "$(dirname "$0")/../lib.sh"
@@ -20,17 +20,21 @@ ln -s /mnt/b/t "$A/abs"         # absolute, into the other mount
 ln -s /mnt/b/sub "$A/absdir"
 ln -s f "$A/rel"
 ln -s ../../b/t "$A/d/up"       # relative, climbing out of the mount
-NAMES=(f abs absdir rel d d/up missing .. d/../f)
+NAMES=(f abs absdir rel d d/up missing .. d/../f /mnt/a/f /mnt/a/abs /mnt/a/d/up /mnt/b/t /mnt/b /mnt/nothere /mnt/a/d/../rel)
 
 # What the view shows, whoever answers.
 expect="$TEST_TMP/expected"
 for n in "${NAMES[@]}"; do
 	case $n in
-	f | rel | d/../f) s="file 6" l="file 6" o="file hello" ;;
-	abs | d/up) s="file 7" l="symlink $(readlink "$A/$n" | wc -c | awk '{print $1 - 1}')" o="file target" ;;
+	f | rel | d/../f | /mnt/a/f) s="file 6" l="file 6" o="file hello" ;;
+	/mnt/a/d/../rel) s="file 6" l="symlink 1" o="file hello" ;;
+	abs | d/up | /mnt/a/abs | /mnt/a/d/up)
+		s="file 7" l="symlink $(readlink "$A/${n#/mnt/a/}" | wc -c | awk '{print $1 - 1}')" o="file target" ;;
+	/mnt/b/t) s="file 7" l="file 7" o="file target" ;;
+	/mnt/b) s="dir 0" l="dir 0" o="dir " ;;
 	absdir) s="dir 0" l="symlink 10" o="dir " ;;
 	d | ..) s="dir 0" l="dir 0" o="dir " ;;
-	missing) s=ENOENT l=ENOENT o=ENOENT ;;
+	missing | /mnt/nothere) s=ENOENT l=ENOENT o=ENOENT ;;
 	esac
 	[ "$n" = rel ] && l="symlink 1"
 	for _ in 1 2; do

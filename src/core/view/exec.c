@@ -374,8 +374,9 @@ void view_on_exec(struct facet_task *t)
 		.program = prog, .interp = x->interp_fd >= 0 ? interp : NULL, .execfn = x->execfn,
 		.comm = comm, .flags = aslr < 0 ? 0 : (uint32_t)aslr,
 	};
+	static struct rt_config variant;
 	if (vs->fast)
-		spec.runtime = vs->rt_config;
+		spec.runtime = view_rt_config_for(t, &variant);
 	char plan[LOADER_PLAN_MAX];
 	ssize_t size = loader_plan_build(plan, sizeof(plan), &spec);
 	uint64_t sp, ip, addr;

@@ -255,6 +255,7 @@ static int64_t do_chroot(struct facet_task *t, struct pc_name *n)
 		close(fs->root_fd);
 	fs->root_fd = n->r.fd;
 	n->r.fd = -1;
+	view_rt_root_changed(t->session, fs);
 	return 0;
 }
 

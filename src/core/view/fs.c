@@ -219,3 +219,8 @@ void view_task_free(struct facet_task *t)
 	free(vt);
 	t->view = NULL;
 }
+
+bool view_fs_root_changed(const struct view_fs *fs)
+{
+	return fs->root_len != 1;
+}

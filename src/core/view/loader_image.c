@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_site_ret = find_symbol(fd, &eh, "rt_site_ret");
 		vs->rt_site_nr = find_symbol(fd, &eh, "rt_site_nr");
 		vs->rt_site_next = find_symbol(fd, &eh, "rt_site_next");
+		vs->rt_config_addr = find_symbol(fd, &eh, "rt_config");
 		if (find_symbol(fd, &eh, "rt_site_table") != RT_SITE_TABLE)
 			vs->rt_site_ret = 0;
 		return vs->loader_path ? 0 : -ENOMEM;
@@ -112,7 +114,7 @@ uint64_t view_rt_gate_ip(const struct view_state *vs)
 
 int view_rt_prepare(struct view_state *vs)
 {
-	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next)
+	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next || !vs->rt_config_addr)
 		vs->fast = false; /* an image without the runtime's sites */
 	if (!vs->fast)
 		return 0;
@@ -135,6 +137,44 @@ int view_rt_prepare(struct view_state *vs)
 		}
 		c->proc_devs[c->nproc_devs++] = vs->proc_devs[i];
 	}
+	/* The mount table, for absolute paths, if it fits. */
+	if (vs->table->used <= RT_TABLE_MAX) {
+		memcpy(c->table, vs->table, vs->table->used);
+		uint32_t used = vs->table->used; /* the copy is only as large */
+		memcpy((char *)c->table + offsetof(struct vfs_table, size), &used, sizeof(used));
+		c->table_size = vs->table->used;
+	}
 	vs->rt_config = c;
 	return 0;
+}
+
+/* The configuration for a process whose root is `fs`'s. */
+const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_config *buf)
+{
+	const struct view_state *vs = t->session->vs;
+	if (!vs->rt_config)
+		return NULL;
+	if (!t->view || !view_fs_root_changed(view_fs_of(t)))
+		return vs->rt_config;
+	memcpy(buf, vs->rt_config, sizeof(*buf));
+	buf->flags |= RT_CONFIG_ROOT_CHANGED;
+	return buf;
+}
+
+/* After a chroot in the view: absolute paths of every process whose root
+ * that was go to the supervisor from now on. */
+void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs)
+{
+	const struct view_state *vs = s->vs;
+	if (!vs->fast)
+		return;
+	for (unsigned b = 0; b < TASK_BUCKETS; b++)
+		for (struct facet_task *t = s->tasks[b]; t; t = t->hnext) {
+			uint32_t flags;
+			if (!t->view || t->view->fs != fs || t->view->in_loader ||
+			    facet_mem_read(t, vs->rt_config_addr, &flags, sizeof(flags)) != sizeof(flags))
+				continue;
+			flags |= RT_CONFIG_ROOT_CHANGED;
+			facet_mem_write(t, vs->rt_config_addr, &flags, sizeof(flags));
+		}
 }

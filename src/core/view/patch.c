@@ -28,7 +28,8 @@
 
 static bool runtime_answers(long nr)
 {
-	return nr == SYS_newfstatat || nr == SYS_statx || nr == SYS_openat || nr == SYS_readlinkat;
+	return nr == SYS_newfstatat || nr == SYS_statx || nr == SYS_openat || nr == SYS_readlinkat ||
+	       nr == SYS_faccessat || nr == SYS_faccessat2;
 }
 
 static int write_text(pid_t tid, uint64_t addr, const uint8_t *bytes, size_t len)

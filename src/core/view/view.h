@@ -93,6 +93,7 @@ struct view_state {
 	/* Where the supervisor writes in a process's runtime when it patches
 	 * a call site there (patch.c): symbols of the image. */
 	uint64_t rt_site_ret, rt_site_nr, rt_site_next;
+	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
 	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
 	unsigned nproxies;
@@ -158,6 +159,8 @@ int view_tracee_fd(struct facet_task *t, int fd);
 struct view_task *view_task(struct facet_task *t);
 /* The task's fs state, made at the view's root if it has none. */
 struct view_fs *view_fs_of(struct facet_task *t);
+/* The root of fs is not the view's "/". */
+bool view_fs_root_changed(const struct view_fs *fs);
 int view_fs_init_root(struct facet_session *s, struct facet_task *t);
 void view_on_clone(struct facet_task *parent, struct facet_task *child);
 void view_task_free(struct facet_task *t);
@@ -202,6 +205,10 @@ uint64_t view_rt_gate_ip(const struct view_state *vs);
 /* The runtime's configuration for this view (vs->rt_config); clears
  * vs->fast if the image lacks what patching needs. */
 int view_rt_prepare(struct view_state *vs);
+/* What the runtime of t is told at exec (buf: room for a variant). */
+const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_config *buf);
+/* A chroot changed the root of fs: the runtimes that share it are told. */
+void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
 
 /* patch.c: a call the runtime could have answered came from a call site of
  * the program, stopped in user notification: point the site at the

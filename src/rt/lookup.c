@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Where the kernel may resolve a path for the view by itself: a directory
+ * under which the view has no mount point, and which is not in procfs
+ * ("plain"). Below one, openat2(RESOLVE_BENEATH) finds what the view
+ * would show, symlinks and ".." included, and fails with EXDEV where the
+ * view's answer lies elsewhere (an absolute symlink, ".." out of it): then
+ * the supervisor decides.
+ *
+ * A relative path starts at the dirfd (or the cwd) if that is plain. An
+ * absolute one starts at its shallowest plain directory, found in the
+ * view's mount table and opened name by name without following symlinks
+ * (a symlink there is the supervisor's).
+ */
+#include <asm/unistd.h>
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/openat2.h>
+#include <linux/stat.h>
+
+#include "rt/lookup.h"
+#include "rt/sys.h"
+#include "vfs/vfs.h"
+
+static bool proc_dev(uint64_t dev)
+{
+	for (uint32_t i = 0; i < rt_config.nproc_devs; i++)
+		if (rt_config.proc_devs[i] == dev)
+			return true;
+	return false;
+}
+
+static bool is_fence(uint64_t dev, uint64_t ino)
+{
+	if ((rt_config.flags & RT_CONFIG_ALL_FENCED) || proc_dev(dev))
+		return true;
+	for (uint32_t i = 0; i < rt_config.nfences; i++)
+		if (rt_config.fences[i].dev == dev && rt_config.fences[i].ino == ino)
+			return true;
+	return false;
+}
+
+bool rt_plain_dir(long dirfd)
+{
+	struct rt_stat st;
+	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0)
+		return false;
+	return S_ISDIR(st.mode) && !is_fence(st.dev, st.ino);
+}
+
+bool rt_one_name(const char *p)
+{
+	if (!p || !p[0] || (p[0] == '.' && p[1] == '.' && !p[2]))
+		return false;
+	for (; *p; p++)
+		if (*p == '/')
+			return false;
+	return true;
+}
+
+/* An absolute path of plain names: no "//", ".", ".." or trailing "/",
+ * shorter than a path may be. Its length, or 0. */
+static size_t simple_absolute(const char *p)
+{
+	size_t i = 1;
+	for (;;) {
+		size_t start = i;
+		while (p[i] && p[i] != '/')
+			i++;
+		size_t n = i - start;
+		if (n == 0 || (n == 1 && p[start] == '.') || (n == 2 && p[start] == '.' && p[start + 1] == '.'))
+			return 0;
+		if (i >= VFS_PATH_MAX)
+			return 0;
+		if (!p[i])
+			return i;
+		i++;
+	}
+}
+
+static const struct vfs_table *table(void)
+{
+	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+}
+
+/* Opens the shallowest plain directory of absolute `path` (len bytes)
+ * that lies above its last name; *rest is then what follows it. */
+static long open_plain_prefix(const char *path, size_t len, const char **rest)
+{
+	const struct vfs_table *t = table();
+	/* The parent directory's length ("/" counts 1), then the prefixes
+	 * ending at a name, shortest first: "/", "/a", "/a/b"... */
+	size_t parent = len;
+	while (parent > 0 && path[parent - 1] != '/')
+		parent--;
+	parent = parent > 1 ? parent - 1 : 1;
+	size_t d = 1;
+	while (vfs_mounts_below(t, path, d)) {
+		if (d >= parent)
+			return RT_FORWARD; /* the last name's directory holds mount points */
+		size_t j = d == 1 ? 1 : d + 1;
+		while (j < len && path[j] != '/')
+			j++;
+		d = j;
+	}
+	int m = vfs_mount_of(t, path, d);
+	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)))
+		return RT_FORWARD;
+	/* From the mount's host directory, the names down to the prefix. */
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, vfs_mount_host(t, m), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
+	size_t i = t->mounts[m].guest_len;
+	char name[VFS_NAME_MAX + 1];
+	while (fd >= 0 && i < d) {
+		while (path[i] == '/')
+			i++;
+		size_t n = 0;
+		while (i < d && path[i] != '/' && n < VFS_NAME_MAX)
+			name[n++] = path[i++];
+		name[n] = '\0';
+		long next = rt_syscall(__NR_openat, fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);
+		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+		fd = next;
+	}
+	if (fd < 0)
+		return RT_FORWARD; /* a symlink, or missing: the supervisor says what */
+	struct rt_stat st;
+	if (rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || proc_dev(st.dev)) {
+		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+		return RT_FORWARD;
+	}
+	*rest = path + (d == 1 ? 1 : d + 1);
+	return fd;
+}
+
+long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
+{
+	if (!path || !path[0])
+		return RT_FORWARD;
+	long start = dirfd;
+	const char *rest = path;
+	if (path[0] == '/') {
+		size_t len = simple_absolute(path);
+		if (!len || !table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED))
+			return RT_FORWARD;
+		if ((start = open_plain_prefix(path, len, &rest)) < 0)
+			return RT_FORWARD;
+	} else if (!rt_plain_dir(dirfd)) {
+		return RT_FORWARD;
+	}
+	/* openat2 refuses with O_PATH what openat ignores; openat adds
+	 * O_LARGEFILE itself. */
+	struct open_how how = {
+		.flags = oflags | (oflags & O_PATH ? 0 : O_LARGEFILE) | O_CLOEXEC,
+		.mode = mode,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = rt_syscall(__NR_openat2, start, rest, &how, sizeof(how), 0, 0);
+	if (start != dirfd)
+		rt_syscall(__NR_close, start, 0, 0, 0, 0, 0);
+	/* EXDEV: the view's answer lies elsewhere; ELOOP may be a magic
+	 * link; ENOSYS: a kernel without openat2. */
+	return fd == -EXDEV || fd == -ELOOP || fd == -ENOSYS || fd == -EAGAIN ? RT_FORWARD : fd;
+}

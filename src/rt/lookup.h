@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Path resolution inside the runtime (lookup.c). */
+#ifndef FACET_RT_LOOKUP_H
+#define FACET_RT_LOOKUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rt/rt.h"
+
+/* Not an errno: the supervisor must decide. */
+#define RT_FORWARD (-100000L)
+
+/* dirfd (or the cwd) is a directory with no mount point below it, not in
+ * procfs. */
+bool rt_plain_dir(long dirfd);
+/* One name: no slash, not "" and not "..". */
+bool rt_one_name(const char *p);
+/* openat2(dirfd, path) as the view would resolve it, with O_CLOEXEC: an
+ * fd, the view's -errno, or RT_FORWARD. */
+long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode);
+
+#endif
