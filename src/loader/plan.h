@@ -65,7 +65,8 @@
 /* The kernel's comm, NUL included (TASK_COMM_LEN). */
 #define LOADER_COMM_LEN 16
 
-/* Extra images per plan (the in-process runtime needs one). */
+/* Extra images per plan (none is needed today: the runtime is in the
+ * loader's image; kept for images a later engine may need). */
 #define LOADER_PLAN_MAX_EXTRAS 8u
 
 /* flags: what the kernel's exec would have randomized. The supervisor reads
@@ -101,15 +102,14 @@ struct loader_plan {
 	uint32_t reserved;	/* 0 */
 };
 
-/* An ELF image mapped at a fixed address before the program (the in-process
- * runtime). Its PT_LOAD segments are mapped as the kernel maps an ET_DYN
+/* An ELF image mapped at a fixed address before the program. Its PT_LOAD segments are mapped as the kernel maps an ET_DYN
  * image, with its lowest segment's page at `addr`, which must be free
  * (MAP_FIXED_NOREPLACE). Nothing is relocated and nothing is run: the image
  * must need no relocations, and whoever wants it started starts it. */
 struct loader_plan_image {
 	uint64_t addr;		/* page-aligned address of the image's first page */
 	uint32_t path;		/* offset of the path to open, as for `program` */
-	uint32_t flags;		/* 0; reserved for the runtime */
+	uint32_t flags;		/* 0 */
 };
 
 _Static_assert(sizeof(struct loader_plan) == 48, "the plan header is ABI between loader and supervisor");

@@ -24,32 +24,4 @@ struct rt_stat {
 #define RT_W_OK 2
 #define RT_X_OK 1
 
-/* The kernel's sigset_t on this machine: 64 signals, one word. */
-typedef unsigned long rt_sigset;
-#define RT_SIGSET_SIZE 8
-
-#define RT_SIGSYS 31
-#define RT_SIG_BIT(sig) (1ul << ((sig) - 1))
-
-/* The kernel's struct sigaction (not libc's). */
-struct rt_sigaction {
-	unsigned long handler;
-	unsigned long flags;
-	unsigned long restorer;
-	rt_sigset mask;
-};
-
-#define RT_SIG_DFL 0ul
-#define RT_SIG_IGN 1ul
-#define RT_SA_SIGINFO 0x00000004ul
-#define RT_SA_ONSTACK 0x08000000ul
-#define RT_SA_RESTART 0x10000000ul
-#define RT_SA_NODEFER 0x40000000ul
-#define RT_SA_RESETHAND 0x80000000ul
-#define RT_SA_RESTORER 0x04000000ul
-
-#define RT_SIG_BLOCK 0
-#define RT_SIG_UNBLOCK 1
-#define RT_SIG_SETMASK 2
-
 #endif

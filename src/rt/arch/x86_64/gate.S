@@ -7,9 +7,6 @@
  * whatever the call. The supervisor finds its address by the symbol
  * rt_gate_forward, the instruction itself.
  *
- * rt_restorer: where a handler the runtime installed returns to; its
- * rt_sigreturn is made from the runtime's code, which the filter admits.
- *
  * Every other call the runtime makes is an inline `syscall` in its own
  * code (loader/arch/x86_64/arch.h), which the filter admits by address.
  */
@@ -31,14 +28,5 @@ rt_gate_forward:
 	syscall
 	ret
 	.size	rt_forward, . - rt_forward
-
-	.globl	rt_restorer
-	.hidden	rt_restorer
-	.type	rt_restorer, @function
-rt_restorer:
-	mov	$15, %eax		/* __NR_rt_sigreturn */
-	syscall
-	hlt
-	.size	rt_restorer, . - rt_restorer
 
 	.section .note.GNU-stack, "", @progbits
