@@ -109,9 +109,7 @@ static long openat_call(const long a[6])
 			return forward(__NR_openat, a);
 		return r;
 	}
-	long fd = rt_open_beneath(a[0], path, (uint64_t)flags & ~(uint64_t)O_CLOEXEC, 0);
-	if (fd >= 0 && !(flags & O_CLOEXEC))
-		rt_syscall(__NR_fcntl, fd, F_SETFD, 0, 0, 0, 0); /* openat2 was asked for O_CLOEXEC */
+	long fd = rt_open_beneath(a[0], path, (uint64_t)flags, 0);
 	return fd == RT_FORWARD ? forward(__NR_openat, a) : fd;
 }
 

@@ -148,15 +148,24 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 		return RT_FORWARD;
 	}
 	/* openat2 refuses with O_PATH what openat ignores; openat adds
-	 * O_LARGEFILE itself. */
+	 * O_LARGEFILE itself. The runtime's own O_PATH fds are close-on-exec. */
 	struct open_how how = {
-		.flags = oflags | (oflags & O_PATH ? 0 : O_LARGEFILE) | O_CLOEXEC,
+		.flags = oflags | (oflags & O_PATH ? O_CLOEXEC : O_LARGEFILE),
 		.mode = mode,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = rt_syscall(__NR_openat2, start, rest, &how, sizeof(how), 0, 0);
-	if (start != dirfd)
+	if (start != dirfd) {
 		rt_syscall(__NR_close, start, 0, 0, 0, 0, 0);
+		/* The kernel gives the lowest free fd, which the directory
+		 * held a moment ago (the shell's close(1); open() relies on
+		 * it): move the new one down. */
+		if (fd > start && !(oflags & O_PATH) &&
+		    rt_syscall(__NR_dup3, fd, start, oflags & O_CLOEXEC, 0, 0, 0) == start) {
+			rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+			fd = start;
+		}
+	}
 	/* EXDEV: the view's answer lies elsewhere; ELOOP may be a magic
 	 * link; ENOSYS: a kernel without openat2. */
 	return fd == -EXDEV || fd == -ELOOP || fd == -ENOSYS || fd == -EAGAIN ? RT_FORWARD : fd;

@@ -16,8 +16,9 @@
 bool rt_plain_dir(long dirfd);
 /* One name: no slash, not "" and not "..". */
 bool rt_one_name(const char *p);
-/* openat2(dirfd, path) as the view would resolve it, with O_CLOEXEC: an
- * fd, the view's -errno, or RT_FORWARD. */
+/* openat(dirfd, path, oflags, mode) as the view would resolve it: an fd
+ * (the lowest free, as the kernel's; close-on-exec with O_PATH, which is
+ * for the runtime's own use), the view's -errno, or RT_FORWARD. */
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode);
 
 #endif

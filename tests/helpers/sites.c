@@ -3,9 +3,11 @@
  * call goes through the in-process runtime where the first patched the
  * site; then whether the sites were patched.
  *
- * Usage: sites [--thread] NAME...   (names relative to the cwd)
+ * Usage: sites [--thread] [--fd0] NAME...   (names relative to the cwd)
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
+ * --fd0 closes fd 0 first, and opens each name twice more after the
+ * nothing else: "fd0 NAME: N N", the kernel's lowest free fd being 0.
  *
  * Prints, per name and call: "stat NAME: TYPE SIZE" or "stat NAME: ERRNO",
  * "lstat ...", "open NAME: fd TYPE" or "open NAME: ERRNO"; then
@@ -88,13 +90,26 @@ static void *idle(void *arg)
 
 int main(int argc, char **argv)
 {
-	int i = 1;
+	int i = 1, fd0 = 0;
 	if (i < argc && !strcmp(argv[i], "--thread")) {
 		pthread_t th;
 		pthread_create(&th, NULL, idle, NULL);
 		i++;
 	}
-	for (; i < argc; i++)
+	if (i < argc && !strcmp(argv[i], "--fd0")) {
+		fd0 = i++;
+		close(0);
+	}
+	for (int j = i; fd0 && j < argc; j++) {
+		long a = site_open(AT_FDCWD, argv[j], O_RDONLY);
+		if (a >= 0)
+			close((int)a);
+		long b = site_open(AT_FDCWD, argv[j], O_RDONLY);
+		if (b >= 0)
+			close((int)b);
+		printf("fd0 %s: %ld %ld\n", argv[j], a, b);
+	}
+	for (i = fd0 ? argc : i; i < argc; i++)
 		for (int round = 0; round < 2; round++) {
 			show_stat("stat", argv[i], 0);
 			show_stat("lstat", argv[i], AT_SYMLINK_NOFOLLOW);

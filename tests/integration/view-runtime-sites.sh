@@ -52,4 +52,12 @@ patched: stat=$want_patch open=$want_patch" \
 			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" $thread "${NAMES[@]}"
 	done
 done
+# The lowest free fd, through a directory the runtime opens on the way.
+for mode in --fast --confine; do
+	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0
+fd0 d/../f: 0 0
+fd0 f: 0 0
+patched: stat=no open=$([ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || echo no)" \
+		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" --fd0 /mnt/a/f d/../f f
+done
 checks_done
