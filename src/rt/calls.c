@@ -27,9 +27,17 @@
 #define READ_FLAGS (O_NOCTTY | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE | O_NOATIME | \
 		    O_DSYNC | __O_SYNC | O_DIRECT | O_APPEND | FASYNC)
 
-static long forward(long nr, const long a[6])
+/* A call as the program made it: what goes to the supervisor. The
+ * handlers get its arguments in the form of the *at call (`at`), so that
+ * stat, lstat, open, readlink and access take the same way. */
+struct call {
+	long nr;
+	const long *a;
+};
+
+static long forward(const struct call *c)
 {
-	return rt_forward(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return rt_forward(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
 }
 
 static void close_fd(long fd)
@@ -43,25 +51,25 @@ static bool one_plain_name(long dirfd, const char *path)
 	return rt_one_name(path) && rt_plain_dir(dirfd);
 }
 
-static long stat_call(const long a[6])
+static long stat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[3];
 	if (path && !path[0] && (flags & AT_EMPTY_PATH))
 		return rt_syscall(__NR_newfstatat, a[0], path, a[2], flags, 0, 0); /* fstat */
 	if (flags & ~STAT_FLAGS)
-		return forward(__NR_newfstatat, a);
+		return forward(c);
 	if (rt_one_name(path)) {
 		if (!rt_plain_dir(a[0]))
-			return forward(__NR_newfstatat, a);
+			return forward(c);
 		long r = rt_syscall(__NR_newfstatat, a[0], path, a[2], flags | AT_SYMLINK_NOFOLLOW, 0, 0);
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(((const struct rt_stat *)a[2])->mode))
-			return forward(__NR_newfstatat, a);
+			return forward(c);
 		return r;
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd == RT_FORWARD)
-		return forward(__NR_newfstatat, a);
+		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_newfstatat, fd, "", a[2], AT_EMPTY_PATH, 0, 0);
@@ -69,26 +77,26 @@ static long stat_call(const long a[6])
 	return r;
 }
 
-static long statx_call(const long a[6])
+static long statx_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
 	if (path && !path[0] && (flags & AT_EMPTY_PATH))
 		return rt_syscall(__NR_statx, a[0], path, flags, a[3], a[4], 0);
 	if (flags & ~(STAT_FLAGS | AT_STATX_SYNC_TYPE))
-		return forward(__NR_statx, a);
+		return forward(c);
 	const struct statx *sx = (const struct statx *)a[4];
 	if (rt_one_name(path)) {
 		if (!rt_plain_dir(a[0]))
-			return forward(__NR_statx, a);
+			return forward(c);
 		long r = rt_syscall(__NR_statx, a[0], path, flags | AT_SYMLINK_NOFOLLOW, a[3], a[4], 0);
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode)))
-			return forward(__NR_statx, a);
+			return forward(c);
 		return r;
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd == RT_FORWARD)
-		return forward(__NR_statx, a);
+		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_statx, fd, "", AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE), a[3], a[4], 0);
@@ -96,72 +104,87 @@ static long statx_call(const long a[6])
 	return r;
 }
 
-static long openat_call(const long a[6])
+static long openat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & ~READ_FLAGS))
-		return forward(__NR_openat, a);
+		return forward(c);
 	if (one_plain_name(a[0], path)) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
 		/* A symlink: ELOOP, or ENOTDIR with O_DIRECTORY. */
 		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
-			return forward(__NR_openat, a);
+			return forward(c);
 		return r;
 	}
 	long fd = rt_open_beneath(a[0], path, (uint64_t)flags, 0);
-	return fd == RT_FORWARD ? forward(__NR_openat, a) : fd;
+	return fd == RT_FORWARD ? forward(c) : fd;
 }
 
-static long readlinkat_call(const long a[6])
+static long readlinkat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	if ((int)a[3] <= 0)
-		return forward(__NR_readlinkat, a); /* EINVAL comes first */
+		return forward(c); /* EINVAL comes first */
 	if (one_plain_name(a[0], path))
 		return rt_syscall(__NR_readlinkat, a[0], path, a[2], a[3], 0, 0);
 	long fd = rt_open_beneath(a[0], path, O_PATH | O_NOFOLLOW, 0);
 	if (fd == RT_FORWARD)
-		return forward(__NR_readlinkat, a);
+		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_readlinkat, fd, "", a[2], a[3], 0, 0);
 	close_fd(fd);
-	return r;
+	/* The fd exists: "" finds nothing only where it is not a symlink. */
+	return r == -ENOENT ? -EINVAL : r;
 }
 
 /* faccessat (flags 0) and faccessat2. A write may meet a read-only mount. */
-static long access_call(long nr, const long a[6])
+static long access_call(const struct call *c, const long a[6], long flags)
 {
 	const char *path = (const char *)a[1];
-	long mode = a[2], flags = nr == __NR_faccessat ? 0 : a[3];
+	long mode = a[2];
 	if ((mode & ~(long)(RT_R_OK | RT_X_OK)) || (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW)))
-		return forward(nr, a);
+		return forward(c);
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd == RT_FORWARD)
-		return forward(nr, a);
+		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_faccessat2, fd, "", mode, (flags & AT_EACCESS) | AT_EMPTY_PATH, 0, 0);
 	close_fd(fd);
-	return r == -ENOSYS || r == -EINVAL ? forward(nr, a) : r;
+	return r == -ENOSYS || r == -EINVAL ? forward(c) : r;
 }
 
 long rt_call(long nr, const long a[6])
 {
+	const struct call c = { nr, a };
 	switch (nr) {
 	case __NR_newfstatat:
-		return stat_call(a);
+		return stat_call(&c, a);
 	case __NR_statx:
-		return statx_call(a);
+		return statx_call(&c, a);
 	case __NR_openat:
-		return openat_call(a);
+		return openat_call(&c, a);
 	case __NR_readlinkat:
-		return readlinkat_call(a);
+		return readlinkat_call(&c, a);
 	case __NR_faccessat:
+		return access_call(&c, a, 0);
 	case __NR_faccessat2:
-		return access_call(nr, a);
+		return access_call(&c, a, a[3]);
+#ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
+	case __NR_stat:
+		return stat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], 0 });
+	case __NR_lstat:
+		return stat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW });
+	case __NR_open:
+		return openat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
+	case __NR_readlink:
+		return readlinkat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
+	case __NR_access:
+		return access_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1] }, 0);
+#endif
 	default:
-		return forward(nr, a);
+		return forward(&c);
 	}
 }

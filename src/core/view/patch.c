@@ -28,8 +28,16 @@
 
 static bool runtime_answers(long nr)
 {
-	return nr == SYS_newfstatat || nr == SYS_statx || nr == SYS_openat || nr == SYS_readlinkat ||
-	       nr == SYS_faccessat || nr == SYS_faccessat2;
+	switch (nr) {
+	case SYS_newfstatat: case SYS_statx: case SYS_openat: case SYS_readlinkat:
+	case SYS_faccessat: case SYS_faccessat2:
+#ifdef SYS_stat
+	case SYS_stat: case SYS_lstat: case SYS_open: case SYS_readlink: case SYS_access:
+#endif
+		return true;
+	default:
+		return false;
+	}
 }
 
 static int write_text(pid_t tid, uint64_t addr, const uint8_t *bytes, size_t len)
