@@ -7,12 +7,18 @@
 #ifndef FACET_RT_CONFIG_H
 #define FACET_RT_CONFIG_H
 
+#include <asm/unistd.h>
 #include <stdint.h>
 
 /* Patched call sites per process (rt.h). The jump table, one pointer per
  * site, lies at RT_SITE_TABLE (src/loader/meson.build). */
 #define RT_MAX_SITES 4096u
 #define RT_SITE_TABLE 0x050f0000u
+
+/* rt_site_nr[k] with this bit: the site loaded %rax from the stack
+ * pointer plus the low byte (glibc's cancellable-call site), so it serves
+ * every call. */
+#define RT_SITE_FROM_STACK 0x80000000u
 
 #define RT_MAX_FENCES 128u
 #define RT_MAX_PROC_DEVS 4u
@@ -53,5 +59,21 @@ struct rt_config {
 
 _Static_assert(sizeof(struct rt_config) == 16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_TABLE_MAX,
 	       "the runtime's configuration is ABI between runtime and supervisor");
+
+/* The calls the runtime answers itself when it can (src/rt/calls.c): the
+ * supervisor patches sites only for these. */
+static inline int rt_answers(long nr)
+{
+	switch (nr) {
+	case __NR_newfstatat: case __NR_statx: case __NR_openat: case __NR_readlinkat:
+	case __NR_faccessat: case __NR_faccessat2:
+#ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
+	case __NR_stat: case __NR_lstat: case __NR_open: case __NR_readlink: case __NR_access:
+#endif
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 #endif

@@ -18,6 +18,7 @@
 #include <linux/openat2.h>
 #include <linux/stat.h>
 
+#include "loader/lib.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
@@ -58,10 +59,12 @@ bool rt_one_name(const char *p)
 	return true;
 }
 
-/* An absolute path of plain names: no "//", ".", ".." or trailing "/",
- * shorter than a path may be. Its length, or 0. */
+/* "/", or an absolute path of plain names: no "//", ".", ".." or trailing
+ * "/", shorter than a path may be. Its length, or 0. */
 static size_t simple_absolute(const char *p)
 {
+	if (!p[1])
+		return 1; /* "/" */
 	size_t i = 1;
 	for (;;) {
 		size_t start = i;
@@ -77,6 +80,9 @@ static size_t simple_absolute(const char *p)
 		i++;
 	}
 }
+
+/* open_plain_prefix(): the last name's directory holds mount points. */
+#define RT_IN_FENCE (RT_FORWARD - 1)
 
 static const struct vfs_table *table(void)
 {
@@ -97,7 +103,7 @@ static long open_plain_prefix(const char *path, size_t len, const char **rest)
 	size_t d = 1;
 	while (vfs_mounts_below(t, path, d)) {
 		if (d >= parent)
-			return RT_FORWARD; /* the last name's directory holds mount points */
+			return RT_IN_FENCE; /* the last name's directory holds mount points */
 		size_t j = d == 1 ? 1 : d + 1;
 		while (j < len && path[j] != '/')
 			j++;
@@ -132,6 +138,47 @@ static long open_plain_prefix(const char *path, size_t len, const char **rest)
 	return fd;
 }
 
+/* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
+ * point, or whose last name lies in a directory holding mount points but
+ * is not one. The directories above are the mount points' ancestors,
+ * real directories where the view's mounts were made; the last name is
+ * not followed unless the caller follows it and it is no symlink. */
+static long open_host_path(const char *path, size_t len, uint64_t oflags)
+{
+	const struct vfs_table *t = table();
+	int m = vfs_mount_at(t, path, len);
+	bool point = m >= 0;
+	if (!point)
+		m = vfs_mount_of(t, path, len);
+	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC)) ||
+	    (!point && (t->mounts[m].flags & VFS_MOUNT_FILE)))
+		return RT_FORWARD;
+	char host[VFS_PATH_MAX];
+	const char *mh = vfs_mount_host(t, m);
+	size_t hlen = t->mounts[m].host_len, glen = t->mounts[m].guest_len;
+	size_t tail = point ? 0 : (glen == 1 ? len : len - glen); /* "/x" after the mount's host path */
+	if (hlen == 1 && tail)
+		hlen = 0; /* "/" + "/x" */
+	if (hlen + tail >= sizeof(host))
+		return RT_FORWARD;
+	memcpy(host, mh, hlen);
+	memcpy(host + hlen, path + len - tail, tail);
+	host[hlen + tail] = '\0';
+	bool follow = !(oflags & O_NOFOLLOW);
+	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, 0, 0, 0);
+	if (point || !follow)
+		return fd;
+	if (!(oflags & O_PATH))
+		return fd == -ELOOP || fd == -ENOTDIR ? RT_FORWARD : fd; /* a symlink, maybe */
+	struct rt_stat st;
+	if (fd >= 0 && rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && S_ISLNK(st.mode)) {
+		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+		return RT_FORWARD;
+	}
+	return fd;
+}
+
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
 {
 	if (!path || !path[0])
@@ -140,9 +187,14 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 	const char *rest = path;
 	if (path[0] == '/') {
 		size_t len = simple_absolute(path);
-		if (!len || !table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED))
+		if (!len || !table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || (oflags & O_CREAT))
 			return RT_FORWARD;
-		if ((start = open_plain_prefix(path, len, &rest)) < 0)
+		if (len == 1 || vfs_mount_at(table(), path, len) >= 0)
+			return open_host_path(path, len, oflags);
+		start = open_plain_prefix(path, len, &rest);
+		if (start == RT_IN_FENCE)
+			return open_host_path(path, len, oflags);
+		if (start < 0)
 			return RT_FORWARD;
 	} else if (!rt_plain_dir(dirfd)) {
 		return RT_FORWARD;

@@ -11,7 +11,8 @@
  * the image's code, and sends those made from rt_gate_forward to the
  * supervisor by user notification. A path call the program makes reaches
  * the supervisor as usual; if it comes from the common call site
- * `mov $nr,%eax; syscall`, the supervisor also rewrites those 7 bytes
+ * `mov $nr,%eax; syscall` (or glibc 2.41's cancellable-call site,
+ * `mov 0x10(%rsp),%rax; syscall`), the supervisor also rewrites those 7 bytes
  * into `jmp *RT_SITE_TABLE+8*k` (its bytes 5 and 6 are 0f 05, the
  * syscall instruction, so that a call restarted there, or a thread that
  * had run the mov, still makes the call), and notes the site's number and
@@ -40,8 +41,13 @@ long rt_start(const struct rt_config *config);
  * forwarding instruction (arch/<cpu>/gate.S). */
 long rt_forward(long nr, long a, long b, long c, long d, long e, long f);
 
-/* The call patched site k makes, with the program's arguments a[6]. */
-long rt_site_call(unsigned long k, const long a[6]);
+/* A call the program made from a site that serves every call, which
+ * the runtime does not answer: the filter takes it for the program's. */
+long rt_pass(long nr, long a, long b, long c, long d, long e, long f);
+
+/* Call nr from a patched site, with the program's arguments a[6]. */
+long rt_site_call(long nr, const long a[6]);
+
 
 /* The runtime's answer to call nr (calls.c). */
 long rt_call(long nr, const long a[6]);

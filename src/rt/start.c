@@ -16,7 +16,9 @@ long rt_start(const struct rt_config *config)
 	return 0;
 }
 
-long rt_site_call(unsigned long k, const long a[6])
+long rt_site_call(long nr, const long a[6])
 {
-	return rt_call(rt_site_nr[k], a);
+	if (rt_answers(nr))
+		return rt_call(nr, a);
+	return rt_pass(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

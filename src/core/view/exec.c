@@ -410,7 +410,8 @@ bool view_loader_call(struct facet_task *t, const struct call *c)
 	if (!vt || !vt->in_loader)
 		return false;
 	/* The runtime's forwarded calls come from the image too. */
-	if (c->sc.ip >= vt->loader_lo && c->sc.ip < vt->loader_hi && c->sc.ip != view_rt_gate_ip(t->session->vs))
+	if (c->sc.ip >= vt->loader_lo && c->sc.ip < vt->loader_hi && c->sc.ip != view_rt_gate_ip(t->session->vs) &&
+	    c->sc.ip != view_rt_pass_ip(t->session->vs))
 		return true;
 	/* The program's first call: the loader is done. */
 	vt->in_loader = false;

@@ -3,7 +3,10 @@
  * Patching a program's call sites for the in-process runtime (src/rt/rt.h).
  *
  * A path call the runtime can answer reaches the supervisor once per call
- * site: then, if the site is `mov $nr,%eax; syscall` and the process has a
+ * site: then, if the site is `mov $nr,%eax; syscall`, or glibc 2.41's
+ * site for every cancellable call, `mov disp8(%rsp),%rax; syscall` (the
+ * runtime then passes the calls it does not answer on as the program's,
+ * rt_gate_pass), and the process has a
  * single thread and shares its memory with no other process (so that the
  * one thread that could run the bytes being changed is stopped in this
  * very call), the supervisor gives the site a slot k in the
@@ -26,18 +29,14 @@
 
 #define SITE_LEN 7 /* b8 imm32 0f 05 */
 
-static bool runtime_answers(long nr)
+/* A site that serves every call must not hide from an engine a call the
+ * runtime would answer. */
+static bool answered_calls_watched(const struct facet_session *s)
 {
-	switch (nr) {
-	case SYS_newfstatat: case SYS_statx: case SYS_openat: case SYS_readlinkat:
-	case SYS_faccessat: case SYS_faccessat2:
-#ifdef SYS_stat
-	case SYS_stat: case SYS_lstat: case SYS_open: case SYS_readlink: case SYS_access:
-#endif
-		return true;
-	default:
-		return false;
-	}
+	for (long nr = 0; nr < FACET_NR_MAX; nr++)
+		if (s->want[nr] && rt_answers(nr))
+			return true;
+	return false;
 }
 
 static int write_text(pid_t tid, uint64_t addr, const uint8_t *bytes, size_t len)
@@ -55,7 +54,7 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	const struct view_state *vs = t->session->vs;
 	uint64_t ip = c->sc.ip;
 	long nr = c->sc.nr;
-	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !runtime_answers(nr) || t->session->want[nr] ||
+	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !rt_answers(nr) || t->session->want[nr] ||
 	    !t->view || t->view->in_loader || t->proc->nthreads != 1 || t->proc->vm_parent ||
 	    t->proc->vm_children || ip < SITE_LEN ||
 	    (ip >= vs->loader_lo && ip < vs->loader_hi))
@@ -65,14 +64,22 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	if (facet_mem_read(t, ip - SITE_LEN, site, SITE_LEN) != SITE_LEN)
 		return;
 	memcpy(&imm, site + 1, 4);
-	if (site[0] != 0xb8 || imm != (uint32_t)nr || site[5] != 0x0f || site[6] != 0x05)
+	uint32_t how;
+	if (site[5] != 0x0f || site[6] != 0x05)
+		return;
+	if (site[0] == 0xb8 && imm == (uint32_t)nr)
+		how = (uint32_t)nr; /* mov $nr,%eax */
+	else if (site[0] == 0x48 && site[1] == 0x8b && site[2] == 0x44 && site[3] == 0x24 && site[4] % 8 == 0 &&
+		 site[4] < 0x80 && !answered_calls_watched(t->session))
+		how = RT_SITE_FROM_STACK | site[4]; /* mov disp8(%rsp),%rax: serves every call */
+	else
 		return;
 	uint32_t k;
 	if (facet_mem_read(t, vs->rt_site_next, &k, sizeof(k)) != sizeof(k) || k >= RT_MAX_SITES)
 		return;
-	uint32_t next = k + 1, nr32 = (uint32_t)nr;
+	uint32_t next = k + 1;
 	if (facet_mem_write(t, vs->rt_site_ret + 8ull * k, &ip, 8) != 8 ||
-	    facet_mem_write(t, vs->rt_site_nr + 4ull * k, &nr32, 4) != 4 ||
+	    facet_mem_write(t, vs->rt_site_nr + 4ull * k, &how, 4) != 4 ||
 	    facet_mem_write(t, vs->rt_site_next, &next, 4) != 4)
 		return;
 	/* jmp *disp32: ff 24 25, then the slot's address, whose upper half

@@ -5,7 +5,9 @@
  *
  * A patched site is `ff 24 25 <RT_SITE_TABLE + 8k>`: jmp *table[k]. It
  * arrives at trampoline k with the program's registers as they were at
- * its syscall instruction, except %rax (the mov is gone). Like the
+ * its syscall instruction, except %rax: the instruction that set it is
+ * gone, and rt_site_nr[k] says what it was (RT_SITE_FROM_STACK: a load
+ * from the stack pointer plus the low byte, else the number). Like the
  * syscall instruction, the trampolines may change %rax (the result), %rcx,
  * %r11 and the flags, and nothing else: not the program's stack, which
  * may be a small one (a goroutine's), a new one (clone), or one whose
@@ -37,24 +39,28 @@ rt_trampolines:
 	.set	i, i + 1
 	.endr
 
-/* %r11 = k. Takes a free stack (a bit of rt_stack_bits), saves the
- * program's %rsp and the argument registers there, calls
- * rt_site_call(k, args), restores, and returns to rt_site_ret[k]. */
+/* %r11 = k. Loads the call's number into %rax, takes a free stack (a
+ * bit of rt_stack_bits), saves the program's %rsp, k, the number and the
+ * argument registers there, calls rt_site_call(nr, args), restores, and
+ * returns to rt_site_ret[k]. */
 	.type	rt_site_entry, @function
 rt_site_entry:
-	lea	rt_stack_bits(%rip), %rcx
-1:	mov	(%rcx), %rax
-	not	%rax
-	bsf	%rax, %rax
+	mov	rt_site_nr(,%r11,4), %eax
+	bt	$31, %eax		/* RT_SITE_FROM_STACK */
+	jnc	1f
+	movzbl	%al, %eax
+	mov	(%rsp,%rax), %rax
+1:	mov	rt_stack_bits(%rip), %rcx
+	not	%rcx
+	bsf	%rcx, %rcx
 	jz	.Lno_stack		/* all in use (or lost to a longjmp) */
-	lock bts %rax, (%rcx)
+	lock bts %rcx, rt_stack_bits(%rip)
 	jc	1b			/* another thread took it first */
-	lea	1(%rax), %rcx
 	shl	$STACK_SHIFT, %rcx
-	lea	rt_stacks(%rcx), %rcx	/* the top of stack %rax */
+	lea	rt_stacks + (1 << STACK_SHIFT)(%rcx), %rcx	/* the top of that stack */
 	mov	%rsp, -8(%rcx)
-	mov	%rax, -16(%rcx)
-	mov	%r11, -24(%rcx)
+	mov	%r11, -16(%rcx)
+	mov	%rax, -24(%rcx)
 	lea	-24(%rcx), %rsp
 	push	%r9
 	push	%r8
@@ -62,7 +68,7 @@ rt_site_entry:
 	push	%rdx
 	push	%rsi
 	push	%rdi			/* args[0..5] at %rsp */
-	mov	%r11, %rdi
+	mov	%rax, %rdi
 	mov	%rsp, %rsi
 	sub	$8, %rsp		/* 16-byte aligned at the call */
 	cld
@@ -74,20 +80,23 @@ rt_site_entry:
 	pop	%r10
 	pop	%r8
 	pop	%r9
+	add	$8, %rsp		/* the number */
 	pop	%r11			/* k */
 	mov	rt_site_ret(,%r11,8), %rcx
-	pop	%r11			/* the stack's bit */
+	lea	8(%rsp), %r11		/* the top of this stack gives its bit */
+	sub	$rt_stacks, %r11
+	shr	$STACK_SHIFT, %r11
+	dec	%r11
 	pop	%rsp			/* the program's stack again */
 	lock btr %r11, rt_stack_bits(%rip)
 	jmp	*%rcx
 
-/* No stack free: the supervisor makes the call. Below the red zone, as a
- * signal frame would be: the site's return address, then the gate's. */
+/* No stack free: the call as the program's own, from below its red zone,
+ * as a signal frame would be: the site's return address, then the gate's. */
 .Lno_stack:
 	lea	-128(%rsp), %rsp
 	pushq	rt_site_ret(,%r11,8)
-	mov	rt_site_nr(,%r11,4), %eax
-	call	rt_gate_forward		/* syscall; ret */
+	call	rt_gate_pass		/* syscall; ret */
 	ret	$128
 	.size	rt_site_entry, . - rt_site_entry
 
