@@ -369,7 +369,7 @@ void view_on_exec(struct facet_task *t)
 	view_fd_name(t, prog, sizeof(prog), x->prog_fd, NULL);
 	view_fd_name(t, interp, sizeof(interp), x->interp_fd, NULL);
 	loader_plan_comm(comm, x->execfn);
-	int aslr = loader_plan_aslr_flags();
+	int aslr = vs->aslr_flags;
 	struct loader_plan_spec spec = {
 		.program = prog, .interp = x->interp_fd >= 0 ? interp : NULL, .execfn = x->execfn,
 		.comm = comm, .flags = aslr < 0 ? 0 : (uint32_t)aslr,

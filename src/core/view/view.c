@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/view/view.h"
+#include "loader/plan_build.h"
 #include "util/cleanup.h"
 
 /* ---------------------------------------------------------------------- */
@@ -680,6 +681,7 @@ int view_start(struct facet_session *s)
 	vs->fast = s->view->mode == FACET_VIEW_FAST && s->backend == FACET_BACKEND_NOTIFY && vs->rt_gate;
 	if ((r = view_rt_prepare(vs)) < 0)
 		return r;
+	vs->aslr_flags = loader_plan_aslr_flags();
 	if ((r = choose_cwd(s, vs)) < 0)
 		return r;
 	char guest[VFS_PATH_MAX];

@@ -95,6 +95,7 @@ struct view_state {
 	 * a call site there (patch.c): symbols of the image. */
 	uint64_t rt_site_ret, rt_site_nr, rt_site_next;
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
+	int aslr_flags;                    /* loader_plan_aslr_flags(), read once */
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
 	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
 	unsigned nproxies;
