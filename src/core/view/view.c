@@ -651,6 +651,8 @@ int view_start(struct facet_session *s)
 	s->vs = vs;
 	vs->self = getpid();
 	vs->start_fd = -1;
+	vs->landlock.ruleset_fd = -1;
+	vs->holder.sock[0] = vs->holder.sock[1] = vs->holder.pidfd = -1;
 	int r = build_table(s, vs);
 	if (r < 0)
 		return s->error[0] ? r : session_fail(s, r, "building the view");
@@ -675,6 +677,8 @@ int view_start(struct facet_session *s)
 	if (view_find_loader(vs, libdir[0] ? libdir : NULL) < 0)
 		return session_fail(s, -ENOENT, "facet-loader, which runs programs in a view, is not installed "
 				    "next to libfacet or in %s; reinstall facet", FACET_LOADER_INSTALLED);
+	if ((r = view_landlock_prepare(s)) < 0 || (r = view_holder_prepare(s)) < 0)
+		return r;
 	if ((r = choose_cwd(s, vs)) < 0)
 		return r;
 	char guest[VFS_PATH_MAX];
@@ -713,6 +717,7 @@ void view_stop(struct facet_session *s)
 			close(vs->mount_fds[i]);
 	if (vs->start_fd >= 0)
 		close(vs->start_fd);
+	view_landlock_free(&vs->landlock);
 	free(vs->loader_path);
 	free(vs->mount_fds);
 	free(vs->table);
