@@ -20,7 +20,11 @@
  * Landlock checks opening, creating, removing, renaming, linking,
  * truncating and executing, and following /proc/PID links of processes
  * outside the tree; it does not check stat, readlink, chmod, chown,
- * utime, xattrs, chdir or connect.
+ * utime, xattrs, chdir or connect. The supervisor performs many of the
+ * calls it checks in the tree's name; view_confined() makes it refuse,
+ * as the kernel would, what the rules do not allow (an object reached
+ * through an fd the tree brought from outside the view), so that a call
+ * gets the same answer whether the kernel or the supervisor makes it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -167,4 +171,79 @@ void view_landlock_free(struct view_landlock *ll)
 	free(ll->rules);
 	ll->rules = NULL;
 	ll->nrules = 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The supervisor's side: the same answer as the kernel's.                 */
+
+uint64_t view_landlock_open_access(int flags, mode_t mode)
+{
+	if (flags & O_PATH)
+		return 0; /* Landlock does not check O_PATH opens */
+	uint64_t a = 0;
+	int acc = flags & O_ACCMODE;
+	if (acc == O_RDONLY || acc == O_RDWR)
+		a |= S_ISDIR(mode) ? LANDLOCK_ACCESS_FS_READ_DIR : LANDLOCK_ACCESS_FS_READ_FILE;
+	if (acc == O_WRONLY || acc == O_RDWR)
+		a |= LANDLOCK_ACCESS_FS_WRITE_FILE;
+	if (flags & O_TRUNC)
+		a |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	return a;
+}
+
+uint64_t view_landlock_make_access(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return LANDLOCK_ACCESS_FS_MAKE_DIR;
+	case S_IFCHR: return LANDLOCK_ACCESS_FS_MAKE_CHAR;
+	case S_IFBLK: return LANDLOCK_ACCESS_FS_MAKE_BLOCK;
+	case S_IFIFO: return LANDLOCK_ACCESS_FS_MAKE_FIFO;
+	case S_IFSOCK: return LANDLOCK_ACCESS_FS_MAKE_SOCK;
+	case S_IFLNK: return LANDLOCK_ACCESS_FS_MAKE_SYM;
+	default: return LANDLOCK_ACCESS_FS_MAKE_REG;
+	}
+}
+
+static bool beneath(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+	if (n == 1)
+		return true; /* "/" */
+	return !strncmp(dir, path, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Whether the rules give `access` on the object of host fd `fd`. */
+static bool allowed(const struct view_landlock *ll, int fd, uint64_t access)
+{
+	char proc[40], path[PATH_MAX];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	/* A pipe, a socket, an anonymous inode: no file hierarchy, nothing
+	 * for Landlock to check. An object no longer linked anywhere (a
+	 * memfd, which lives on a kernel-internal mount; a removed file the
+	 * tree holds open) has no path left to compare; it is let through. */
+	struct stat st;
+	if (path[0] != '/' || (fstat(fd, &st) == 0 && st.st_nlink == 0))
+		return true;
+	uint64_t granted = 0;
+	for (unsigned i = 0; i < ll->nrules; i++)
+		if (beneath(ll->rules[i].host, path))
+			granted |= ll->rules[i].access;
+	return (access & ~granted) == 0;
+}
+
+int view_confined(struct facet_task *t, struct pc_name *n, uint64_t access)
+{
+	const struct view_landlock *ll = &t->session->vs->landlock;
+	access &= ll->handled;
+	if (ll->abi <= 0 || !access || n->r.fd < 0)
+		return 0;
+	/* Inside a mount: its rule allows what the view allows (a write on a
+	 * read-only mount is the view's EROFS before it comes to this). */
+	if (pc_mount(t, n) >= 0)
+		return 0;
+	return allowed(ll, n->r.fd, access) ? 0 : -EACCES;
 }

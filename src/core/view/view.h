@@ -229,6 +229,14 @@ int view_landlock_status(const struct facet_session *s, const char **why);
 /* The ruleset of the running view's mounts, if Landlock is to be used. */
 int view_landlock_prepare(struct facet_session *s);
 void view_landlock_free(struct view_landlock *ll);
+/* The rights Landlock checks for an open with `flags` of an object of
+ * type `mode`, and for making an object of type `mode`. */
+uint64_t view_landlock_open_access(int flags, mode_t mode);
+uint64_t view_landlock_make_access(mode_t mode);
+/* -EACCES if the kernel would refuse `access` on the resolved name to the
+ * confined tree (an object outside the view's mounts), else 0: the
+ * supervisor refuses it in the tree's name as well. */
+int view_confined(struct facet_task *t, struct pc_name *n, uint64_t access);
 
 /* holder.c */
 /* The holder's filter, if Landlock is used. */
