@@ -13,19 +13,26 @@
  * starts the holder: a process of the tree's domain whose fd N is, when
  * the view names it, the supervisor's fd N.
  *
- *   stub                                   holder (raw system calls only)
+ *   stub                                   holder (raw system calls only: a
+ *                                          clone of the stub, without libc's fork)
  *   landlock_restrict_self
  *   clone(CLONE_PARENT|CLONE_UNTRACED) ──► closes every fd but its end of a
  *   loads the tree's filter, traps         socket pair; loads a filter of
  *                                          its own; says it is ready
  *   supervisor: view_fd_name() sends fd N over the socket (SCM_RIGHTS: the
  *   one way to pass an O_PATH fd; seccomp's ADDFD refuses them), the
- *   holder puts it at N (dup3) and answers; the name is /proc/<holder>/fd/N.
+ *   holder puts it at N (dup3) and answers, the supervisor checks that
+ *   the holder's fd N is its object; the name is /proc/<holder>/fd/N.
  *
  * Its filter kills it on any call but those few: a process of the tree
  * that takes hold of it (ptrace, process_vm_writev and pidfd_getfd are
- * allowed within a Landlock domain) can make it do nothing else, and finds
- * in it only its socket and fds of objects the view has named to the tree.
+ * allowed within a Landlock domain, and Yama may not forbid them) can make
+ * it do nothing else, and finds in it only its socket and fds of objects
+ * the view has named to the tree. What it can still do is put another of
+ * those at N between the supervisor's check and its own use of the name:
+ * Landlock bounds that to the view's mounts, but a read-only mount inside
+ * a writable one is then read-only no more (README, "Modes, and what a
+ * view guarantees").
  *
  * A task with credentials of its own (facet run as root, the command
  * dropping privileges) follows /proc/PID/fd only of a process with its

@@ -79,7 +79,6 @@ int view_landlock_status(const struct facet_session *s, const char **why)
 {
 	const char *reason = NULL;
 	int abi = kernel_abi();
-	const struct facet_features *f = &s->feat;
 	if (!s->view)
 		reason = "there is no view";
 	else if (s->view->mode == FACET_VIEW_SUPERVISOR)
@@ -90,11 +89,6 @@ int view_landlock_status(const struct facet_session *s, const char **why)
 		reason = "Landlock is disabled in this kernel (see its lsm= boot parameter)";
 	else if (abi < 0)
 		reason = "the kernel refused to tell its Landlock version";
-	else if (!f->user_notif || !f->notif_addfd || !f->pidfd_getfd)
-		/* holder.c: the tree follows names to fds a process of its own
-		 * holds, which facet fills through seccomp user notification. */
-		reason = "seccomp user notification with fd injection is not available here, and the "
-			 "confined tree could not reach the files facet opens for it";
 	if (why)
 		*why = reason;
 	return reason ? 0 : abi;
