@@ -316,6 +316,12 @@ enum facet_view_mode {
 	FACET_VIEW_SUPERVISOR,
 };
 int facet_view_set_mode(struct facet_view *v, enum facet_view_mode mode);
+/* The Landlock ABI version the session's tree is confined with (1 or more:
+ * a view in FAST or CONFINE mode on a kernel with Landlock), or 0, with
+ * *why (if why is not NULL) saying why not in a sentence: no view, the
+ * SUPERVISOR mode, a kernel without Landlock... Valid from the engines'
+ * start callbacks on. */
+int facet_session_landlock(const struct facet_session *s, const char **why);
 /* The session owns `v` from now on, even on failure. */
 int facet_session_set_view(struct facet_session *s, struct facet_view *v);
 /* The errno a view answers call nr with, because the call would bypass the

@@ -24,6 +24,12 @@ static int die(int code, const char *fmt, const char *what)
 	return code;
 }
 
+/* What -v says about Landlock depends on the view asked for. */
+struct verbose_view {
+	bool view;
+	enum facet_view_mode mode;
+};
+
 static int on_verbose_start(struct facet_engine *e, struct facet_session *s)
 {
 	const struct facet_features f = *facet_session_features(s);
@@ -31,6 +37,15 @@ static int on_verbose_start(struct facet_engine *e, struct facet_session *s)
 		"fd injection %s, killable wait %s)\n",
 		facet_backend_name(facet_session_backend(s)), f.user_notif ? "yes" : "no",
 		f.sync_wakeup ? "yes" : "no", f.notif_addfd ? "yes" : "no", f.wait_killable ? "yes" : "no");
+	const struct verbose_view *v = facet_engine_priv(e);
+	const char *why;
+	int abi = facet_session_landlock(s, &why);
+	if (abi > 0)
+		fprintf(stderr, "facet: Landlock ABI %d: the tree is confined to the view's mounts\n", abi);
+	else if (v->view && v->mode == FACET_VIEW_SUPERVISOR)
+		fprintf(stderr, "facet: Landlock: not used (--no-fast)\n");
+	else if (v->view)
+		fprintf(stderr, "facet: Landlock: not available (%s)\n", why);
 	return 0;
 }
 
@@ -50,9 +65,11 @@ static const struct facet_engine_ops verbose_ops = {
 	.name = "verbose", .start = on_verbose_start, .syscall_entry = on_verbose_entry,
 };
 
-static struct facet_engine *verbose_engine(bool view)
+static struct facet_engine *verbose_engine(bool view, enum facet_view_mode mode)
 {
-	struct facet_engine *e = facet_engine_new(&verbose_ops, NULL);
+	static struct verbose_view v;
+	v = (struct verbose_view){ view, mode };
+	struct facet_engine *e = facet_engine_new(&verbose_ops, &v);
 	size_t cursor = 0;
 	const struct facet_syscall_info *info;
 	while (e && view && (info = facet_syscall_next(&cursor)))
@@ -197,7 +214,7 @@ int main(int argc, char **argv)
 	FILE *out = NULL;
 	int code = 0;
 	if (plan.verbose)
-		facet_session_attach(s, verbose_engine(cli_has_view(&plan)));
+		facet_session_attach(s, verbose_engine(cli_has_view(&plan), plan.mode));
 	for (unsigned i = 0; i < plan.nengines && code == 0; i++)
 		code = attach_plugin(s, plan.engines[i]);
 	if (plan.trace && code == 0)

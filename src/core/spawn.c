@@ -5,11 +5,15 @@
  *   supervisor                         child (a copy of the supervisor)
  *   fork ─────────────────────────────► waits on the sync pipe
  *   PTRACE_SEIZE (EXITKILL, events)
- *   write sync pipe ──────────────────► no_new_privs; load the filter
+ *   write sync pipe ──────────────────► no_new_privs; under Landlock, the
+ *                                       ruleset and the holder (holder.c);
+ *                                       load the filter
  *                                       arch_trap() (no system call: any
  *   sees SIGTRAP; reads the listener    call made after the filter is loaded
  *   fd number from the child's memory   may already be trapped, and nobody
  *   and takes it with pidfd_getfd       would answer it yet)
+ *   (under Landlock: waits for the
+ *   holder to say it is ready)
  *   resumes the child ────────────────► execve(command)
  */
 #include <errno.h>
@@ -37,7 +41,8 @@
  * at the same addresses in the child (it is a copy of our own memory). */
 static volatile int stub_listener = -1;
 static volatile int stub_errno;
-enum stub_step { STUB_FILTER, STUB_EXEC };
+static volatile pid_t stub_holder;
+enum stub_step { STUB_FILTER, STUB_CONFINE, STUB_EXEC };
 static volatile int stub_step;
 
 static void stub_trap(int step, int err)
@@ -49,7 +54,8 @@ static void stub_trap(int step, int err)
 
 static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *orig_mask,
 						  const char *path, char *const argv[],
-						  const struct sock_fprog *prog, unsigned flags, int cwd_fd)
+						  const struct sock_fprog *prog, unsigned flags, int cwd_fd,
+						  const struct view_state *confine)
 {
 	char c;
 	prctl(PR_SET_PDEATHSIG, SIGKILL); /* until PTRACE_O_EXITKILL covers us */
@@ -63,6 +69,15 @@ static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *or
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		stub_trap(STUB_FILTER, errno);
+	/* Under Landlock: confined before the filter, so that the holder it
+	 * starts has the tree's domain and a filter of its own. */
+	if (confine) {
+		pid_t holder;
+		int r = view_holder_start(confine, &holder);
+		stub_holder = holder;
+		if (r < 0)
+			stub_trap(STUB_CONFINE, -r);
+	}
 	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
 	stub_listener = (int)fd;
 	stub_trap(STUB_FILTER, fd < 0 ? errno : 0);
@@ -148,6 +163,22 @@ static int take_listener(struct facet_session *s, pid_t pid)
 	return 0;
 }
 
+/* The holder the child started under Landlock: known to the view from
+ * now on (view_stop() ends it), and attached if the child got that far. */
+static int take_holder(struct facet_session *s, pid_t pid, int step)
+{
+	pid_t holder = read_stub(pid, &stub_holder);
+	struct view_holder *h = &s->vs->holder;
+	if (holder > 0) {
+		h->procs[0] = (struct view_holder_proc){ .pid = holder };
+		h->nprocs = 1;
+	}
+	if (step == STUB_CONFINE)
+		return session_fail(s, -read_stub(pid, &stub_errno), "confining the command with Landlock");
+	int r = holder > 0 ? view_holder_attach(s, holder) : -ESRCH;
+	return r < 0 ? session_fail(s, r, "starting the process that holds the view's files for the tree") : 0;
+}
+
 int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog)
 {
 	char path[PATH_MAX];
@@ -180,7 +211,8 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	}
 	if (pid == 0) {
 		close(sync[1]);
-		child_main(sync[0], &orig, path, argv, prog, flags, s->vs ? s->vs->start_fd : -1);
+		child_main(sync[0], &orig, path, argv, prog, flags, s->vs ? s->vs->start_fd : -1,
+			   s->vs && s->vs->landlock.abi > 0 ? s->vs : NULL);
 	}
 	close(sync[0]);
 	s->root_pid = pid;
@@ -196,7 +228,10 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	close(sync[1]);
 	if (r == 0)
 		r = wait_stub_trap(s, pid);
-	if (r == 0 && read_stub(pid, &stub_step) == STUB_FILTER && read_stub(pid, &stub_errno))
+	int step = r == 0 ? read_stub(pid, &stub_step) : -1;
+	if (r == 0 && s->vs && s->vs->landlock.abi > 0)
+		r = take_holder(s, pid, step);
+	if (r == 0 && step == STUB_FILTER && read_stub(pid, &stub_errno))
 		r = session_fail(s, -read_stub(pid, &stub_errno), "loading the seccomp filter");
 	if (r == 0 && s->backend == FACET_BACKEND_NOTIFY)
 		r = take_listener(s, pid);

@@ -283,7 +283,8 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			r = -ELOOP;
 			break;
 		}
-		if ((r = read_head(n.r.fd, head, BINPRM_BUF_SIZE, &len)) < 0)
+		if ((r = read_head(n.r.fd, head, BINPRM_BUF_SIZE, &len)) < 0 ||
+		    (r = view_confined(t, &n, LANDLOCK_ACCESS_FS_EXECUTE)) < 0)
 			break;
 		if (len < 2 || head[0] != '#' || head[1] != '!')
 			break;
@@ -326,6 +327,8 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			struct stat st;
 			if (r == 0 && (fstat(in.r.fd, &st) < 0 || !S_ISREG(st.st_mode)))
 				r = -ELIBBAD;
+			if (r == 0)
+				r = view_confined(t, &in, LANDLOCK_ACCESS_FS_EXECUTE);
 			if (r == 0) {
 				x->interp_fd = in.r.fd;
 				in.r.fd = -1;

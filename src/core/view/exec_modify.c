@@ -29,27 +29,28 @@ static bool is_dots(const char *name)
 	       !strcmp(name, "../");
 }
 
-/* The creating calls: EEXIST wins over EROFS, as in the kernel. */
-static int64_t may_create(struct facet_task *t, struct pc_name *n)
+/* The creating calls: EEXIST wins over EROFS, as in the kernel; then
+ * what Landlock would refuse the tree (`access`, in the directory). */
+static int64_t may_create(struct facet_task *t, struct pc_name *n, uint64_t access)
 {
 	struct stat st;
 	if (n->r.mount_point)
 		return -EEXIST;
 	if (!view_read_only(t, n))
-		return 0;
+		return view_confined(t, n, access);
 	if (fstatat(n->r.fd, n->r.name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return -EEXIST;
 	return -EROFS;
 }
 
 /* The removing calls: "." ".." and "/" are the kernel's to refuse. */
-static int64_t may_remove(struct facet_task *t, struct pc_name *n)
+static int64_t may_remove(struct facet_task *t, struct pc_name *n, uint64_t access)
 {
 	if (is_dots(n->r.name))
 		return 0;
 	if (n->r.mount_point)
 		return -EBUSY;
-	return view_read_only(t, n) ? -EROFS : 0;
+	return view_read_only(t, n) ? -EROFS : view_confined(t, n, access);
 }
 
 static mode_t tracee_umask(struct facet_task *t)
@@ -60,7 +61,7 @@ static mode_t tracee_umask(struct facet_task *t)
 static int64_t do_create(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
 {
 	const uint64_t *a = c->sc.args;
-	int64_t r = may_create(t, n);
+	int64_t r = may_create(t, n, view_landlock_make_access(pc->op == PC_MKDIR ? S_IFDIR : (mode_t)a[pc->a1]));
 	if (r < 0)
 		return r;
 	mode_t old = umask(tracee_umask(t));
@@ -78,7 +79,8 @@ static int64_t do_unlink(struct facet_task *t, const struct call *c, const struc
 	int flags = pc->op == PC_RMDIR ? AT_REMOVEDIR : pc->flags >= 0 ? (int)c->sc.args[pc->flags] : 0;
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	int64_t r = may_remove(t, n);
+	int64_t r = may_remove(t, n, (flags & AT_REMOVEDIR) ? LANDLOCK_ACCESS_FS_REMOVE_DIR
+							   : LANDLOCK_ACCESS_FS_REMOVE_FILE);
 	if (r < 0)
 		return r;
 	return unlinkat(n->r.fd, n->r.name, flags) < 0 ? -errno : 0;
@@ -92,7 +94,7 @@ static int64_t do_symlink(struct facet_task *t, const struct call *c, const stru
 		return len;
 	if (len == 0)
 		return -ENOENT;
-	int64_t r = may_create(t, n);
+	int64_t r = may_create(t, n, LANDLOCK_ACCESS_FS_MAKE_SYM);
 	if (r < 0)
 		return r;
 	return symlinkat(target, n->r.fd, n->r.name) < 0 ? -errno : 0;
@@ -127,9 +129,10 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 	else if (pc->op == PC_RENAME)
 		r = (is_dots(old.r.name) || is_dots(new.r.name)) ? 0
 		    : (old.r.mount_point || new.r.mount_point) ? -EBUSY
-		    : view_read_only(t, &old) ? -EROFS : 0;
+		    : view_read_only(t, &old) ? -EROFS
+		    : view_confined(t, &new, LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER);
 	else
-		r = may_create(t, &new);
+		r = may_create(t, &new, LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER);
 	if (r == 0 && pc->op == PC_RENAME)
 		r = syscall(SYS_renameat2, old.r.fd, old.r.name, new.r.fd, new.r.name, (unsigned)flags) < 0 ? -errno : 0;
 	else if (r == 0 && by_object) {
@@ -211,6 +214,8 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 		r = -EOPNOTSUPP; /* fchmodat2(AT_SYMLINK_NOFOLLOW) on a symlink */
 	} else if (view_read_only(t, &n)) {
 		r = -EROFS;
+	} else if (pc->op == PC_TRUNCATE && (r = view_confined(t, &n, LANDLOCK_ACCESS_FS_TRUNCATE)) < 0) {
+		/* Landlock checks truncate(2); chmod, chown and utime it does not */
 	} else {
 		switch (pc->op) {
 		case PC_CHMOD: r = fchmodat(AT_FDCWD, magic, (mode_t)a[pc->a1], 0); break;

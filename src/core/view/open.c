@@ -183,6 +183,8 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 		res->value = S_ISDIR(st.st_mode) && (o->flags & O_ACCMODE) != O_RDONLY ? -EISDIR : -EROFS;
 		return;
 	}
+	if ((res->value = view_confined(t, n, view_landlock_open_access(o->flags, st.st_mode))) < 0)
+		return;
 	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
 		int fd = n->r.fd;
@@ -228,6 +230,9 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		res->value = -EROFS;
 		return;
 	}
+	uint64_t access = exists ? view_landlock_open_access(o->flags, st.st_mode) : LANDLOCK_ACCESS_FS_MAKE_REG;
+	if ((res->value = view_confined(t, n, access)) < 0)
+		return;
 	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
 		int fd = n->r.fd;

@@ -14,6 +14,10 @@
  * which stays dumpable. It does nothing: it waits, every signal blocked,
  * until killed, when the tree is gone (view_proxies_stop), or when the
  * supervisor dies (PR_SET_PDEATHSIG). One proxy per pair of ids.
+ *
+ * Under Landlock the tree can follow no link of the supervisor or of
+ * these proxies, which are outside its domain: the names lead through the
+ * holder and the proxies it makes instead (holder.c).
  */
 #include <errno.h>
 #include <linux/sched.h>
@@ -88,7 +92,7 @@ static pid_t fd_owner(struct facet_task *t)
 
 int view_fd_name(struct facet_task *t, char *buf, size_t size, int fd, const char *name)
 {
-	pid_t pid = fd_owner(t);
+	pid_t pid = t->session->vs->holder.ready ? view_holder_name(t, fd) : fd_owner(t);
 	int n = name ? snprintf(buf, size, "/proc/%d/fd/%d/%s", pid, fd, name)
 		     : snprintf(buf, size, "/proc/%d/fd/%d", pid, fd);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
@@ -96,6 +100,8 @@ int view_fd_name(struct facet_task *t, char *buf, size_t size, int fd, const cha
 
 void view_proxies_stop(struct view_state *vs)
 {
+	if (vs)
+		view_holder_stop(&vs->holder);
 	for (unsigned i = 0; vs && i < vs->nproxies; i++) {
 		kill(vs->proxies[i].pid, SIGKILL);
 		waitpid(vs->proxies[i].pid, NULL, __WALL);

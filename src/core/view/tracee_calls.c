@@ -188,6 +188,8 @@ static int unix_name(struct facet_task *t, const struct call *c, bool is_bind, u
 		r = -EADDRINUSE;
 	else if (is_bind && view_read_only(t, &n))
 		r = -EROFS;
+	else if (is_bind)
+		r = view_confined(t, &n, LANDLOCK_ACCESS_FS_MAKE_SOCK);
 	memset(sun.sun_path, 0, sizeof(sun.sun_path));
 	int w = -1;
 	if (is_bind) {

@@ -652,6 +652,8 @@ int view_start(struct facet_session *s)
 	s->vs = vs;
 	vs->self = getpid();
 	vs->start_fd = -1;
+	vs->landlock.ruleset_fd = -1;
+	vs->holder.sock[0] = vs->holder.sock[1] = vs->holder.pidfd = -1;
 	int r = build_table(s, vs);
 	if (r < 0)
 		return s->error[0] ? r : session_fail(s, r, "building the view");
@@ -682,6 +684,8 @@ int view_start(struct facet_session *s)
 	if ((r = view_rt_prepare(vs)) < 0)
 		return r;
 	vs->aslr_flags = loader_plan_aslr_flags();
+	if ((r = view_landlock_prepare(s)) < 0 || (r = view_holder_prepare(s)) < 0)
+		return r;
 	if ((r = choose_cwd(s, vs)) < 0)
 		return r;
 	char guest[VFS_PATH_MAX];
@@ -720,6 +724,7 @@ void view_stop(struct facet_session *s)
 			close(vs->mount_fds[i]);
 	if (vs->start_fd >= 0)
 		close(vs->start_fd);
+	view_landlock_free(&vs->landlock);
 	free(vs->loader_path);
 	free(vs->mount_fds);
 	free(vs->table);

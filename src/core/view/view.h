@@ -15,6 +15,8 @@
 #ifndef FACET_CORE_VIEW_H
 #define FACET_CORE_VIEW_H
 
+#include <linux/filter.h>
+#include <linux/landlock.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,6 +27,17 @@
 
 #define VIEW_MAX_MOUNTS 128
 #define VIEW_MAX_PROXIES 16
+
+/* Landlock rights newer than the build machine's headers. */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
+#endif
 
 struct stat;
 
@@ -99,6 +112,26 @@ struct view_state {
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
 	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
 	unsigned nproxies;
+	/* landlock.c: the ruleset the tree is confined with (FAST, CONFINE). */
+	struct view_landlock {
+		int abi;                   /* the kernel's Landlock ABI; 0: not used */
+		uint64_t handled;          /* the rights the ruleset handles */
+		int ruleset_fd;
+		struct view_rule { char *host; uint64_t access; } *rules; /* as added to it */
+		unsigned nrules;
+	} landlock;
+	/* holder.c: under Landlock, the processes of the tree's domain that
+	 * hold the fds its names lead to: [0] the holder, then the proxies. */
+	struct view_holder {
+		bool ready;                /* false: names lead to the supervisor */
+		int sock[2];               /* the supervisor's end, and the holder's */
+		int pidfd;                 /* the holder's */
+		uint32_t seq;              /* the last request's number */
+		struct sock_filter insns[24];
+		struct sock_fprog prog;    /* their filter */
+		struct view_holder_proc { pid_t pid; uid_t uid; gid_t gid; } procs[VIEW_MAX_PROXIES + 1];
+		unsigned nprocs;
+	} holder;
 };
 
 /* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
@@ -220,6 +253,36 @@ void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
 void view_patch_site(struct facet_task *t, const struct call *c);
 /* The guest path of the program t runs, into buf; false if not known. */
 bool view_exe(struct facet_task *t, char *buf, size_t size);
+
+/* landlock.c */
+/* The Landlock ABI the tree will be confined with (see
+ * facet_session_landlock()), or 0 and why not. */
+int view_landlock_status(const struct facet_session *s, const char **why);
+/* The ruleset of the running view's mounts, if Landlock is to be used. */
+int view_landlock_prepare(struct facet_session *s);
+void view_landlock_free(struct view_landlock *ll);
+/* The rights Landlock checks for an open with `flags` of an object of
+ * type `mode`, and for making an object of type `mode`. */
+uint64_t view_landlock_open_access(int flags, mode_t mode);
+uint64_t view_landlock_make_access(mode_t mode);
+/* -EACCES if the kernel would refuse `access` on the resolved name to the
+ * confined tree (an object outside the view's mounts), else 0: the
+ * supervisor refuses it in the tree's name as well. */
+int view_confined(struct facet_task *t, struct pc_name *n, uint64_t access);
+
+/* holder.c */
+/* The holder's filter, if Landlock is used. */
+int view_holder_prepare(struct facet_session *s);
+/* In the command's stub, after no_new_privs and before its own filter:
+ * confines it with the ruleset and starts the holder (its pid in *holder). */
+int view_holder_start(const struct view_state *vs, pid_t *holder);
+/* The supervisor waits for the holder to be ready. */
+int view_holder_attach(struct facet_session *s, pid_t holder);
+/* Installs the supervisor's fd at the same number in the process whose
+ * /proc/PID/fd t follows under Landlock: that pid (the supervisor's own
+ * if it cannot be done: the name then fails in the tracee). */
+pid_t view_holder_name(struct facet_task *t, int fd);
+void view_holder_stop(struct view_holder *h);
 
 /* proxy.c */
 /* The name under which t's kernel reaches the supervisor's fd `fd` (and
