@@ -322,6 +322,11 @@ int facet_view_set_mode(struct facet_view *v, enum facet_view_mode mode);
  * SUPERVISOR mode, a kernel without Landlock... Valid from the engines'
  * start callbacks on. */
 int facet_session_landlock(const struct facet_session *s, const char **why);
+/* Whether the in-process runtime serves the session's view (FAST mode with
+ * what it needs: the notify back end, an image with the runtime): 1, or 0
+ * with *why (if why is not NULL) saying why not in a sentence. Valid from
+ * the engines' start callbacks on. */
+int facet_session_fast(const struct facet_session *s, const char **why);
 /* The session owns `v` from now on, even on failure. */
 int facet_session_set_view(struct facet_session *s, struct facet_view *v);
 /* The errno a view answers call nr with, because the call would bypass the

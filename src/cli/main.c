@@ -46,6 +46,14 @@ static int on_verbose_start(struct facet_engine *e, struct facet_session *s)
 		fprintf(stderr, "facet: Landlock: not used (--no-fast)\n");
 	else if (v->view)
 		fprintf(stderr, "facet: Landlock: not available (%s)\n", why);
+	if (facet_session_fast(s, &why))
+		fprintf(stderr, "facet: fast mode: a runtime in each process answers the view's path calls\n");
+	else if (v->view && v->mode == FACET_VIEW_CONFINE)
+		fprintf(stderr, "facet: fast mode: off (--confine)\n");
+	else if (v->view && v->mode == FACET_VIEW_SUPERVISOR)
+		fprintf(stderr, "facet: fast mode: off (--no-fast)\n");
+	else if (v->view)
+		fprintf(stderr, "facet: fast mode: off (%s)\n", why);
 	return 0;
 }
 

@@ -52,6 +52,16 @@ patched: stat=$want_patch open=$want_patch" \
 			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" $thread "${NAMES[@]}"
 	done
 done
+# -v says whether the runtime serves the view, and why not.
+if [ "$FACET_BACKEND" = notify ]; then
+	fast_line="facet: fast mode: a runtime in each process answers the view's path calls"
+else
+	fast_line="facet: fast mode: off (the runtime hands calls to facet by user notification; the ptrace back end has none)"
+fi
+check "-v in fast mode" "$fast_line" sh -c "'$FACET' --backend=$FACET_BACKEND -v -b '$A:/mnt/a' -- true 2>&1 | grep '^facet: fast mode'"
+check "-v with --confine" "facet: fast mode: off (--confine)" \
+	sh -c "'$FACET' --backend=$FACET_BACKEND -v --confine -b '$A:/mnt/a' -- true 2>&1 | grep '^facet: fast mode'"
+
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0

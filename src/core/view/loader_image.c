@@ -184,3 +184,20 @@ void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs)
 			facet_mem_write(t, vs->rt_config_addr, &flags, sizeof(flags));
 		}
 }
+
+int facet_session_fast(const struct facet_session *s, const char **why)
+{
+	const char *reason = NULL;
+	if (!s->view)
+		reason = "there is no view";
+	else if (s->view->mode != FACET_VIEW_FAST)
+		reason = s->view->mode == FACET_VIEW_CONFINE ? "the view's mode is FACET_VIEW_CONFINE"
+							       : "the view's mode is FACET_VIEW_SUPERVISOR";
+	else if (s->backend != FACET_BACKEND_NOTIFY)
+		reason = "the runtime hands calls to facet by user notification; the ptrace back end has none";
+	else if (s->vs && !s->vs->fast) /* known once the view has started */
+		reason = "facet-loader has no runtime (a stripped or foreign build)";
+	if (why)
+		*why = reason;
+	return reason == NULL;
+}
