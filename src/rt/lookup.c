@@ -59,24 +59,33 @@ bool rt_one_name(const char *p)
 	return true;
 }
 
-/* "/", or an absolute path of plain names: no "//", ".", ".." or trailing
- * "/", shorter than a path may be. Its length, or 0. */
-static size_t simple_absolute(const char *p)
+/* An absolute path: its length (0 if too long), and in *plain the length
+ * of its leading names that are neither "", "." nor ".." ("/" counts 1;
+ * == the length: the whole path, "/" included, is such names, without a
+ * trailing "/"). */
+static size_t absolute_len(const char *p, size_t *plain)
 {
-	if (!p[1])
-		return 1; /* "/" */
 	size_t i = 1;
+	*plain = 0;
+	if (!p[1]) {
+		*plain = 1;
+		return 1; /* "/" */
+	}
 	for (;;) {
 		size_t start = i;
-		while (p[i] && p[i] != '/')
+		while (p[i] && p[i] != '/' && i < VFS_PATH_MAX)
 			i++;
-		size_t n = i - start;
-		if (n == 0 || (n == 1 && p[start] == '.') || (n == 2 && p[start] == '.' && p[start + 1] == '.'))
-			return 0;
 		if (i >= VFS_PATH_MAX)
 			return 0;
-		if (!p[i])
+		size_t n = i - start;
+		bool dots = n == 0 || (n == 1 && p[start] == '.') || (n == 2 && p[start] == '.' && p[start + 1] == '.');
+		if (dots && !*plain)
+			*plain = start > 1 ? start - 1 : 1;
+		if (!p[i]) {
+			if (!*plain)
+				*plain = i;
 			return i;
+		}
 		i++;
 	}
 }
@@ -90,8 +99,10 @@ static const struct vfs_table *table(void)
 }
 
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
- * that lies above its last name; *rest is then what follows it. */
-static long open_plain_prefix(const char *path, size_t len, const char **rest)
+ * that lies above its last name, among the first `plain` bytes (names
+ * without "." or ".."); *rest is then what follows it, for openat2 to
+ * resolve, "." and ".." included. */
+static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest)
 {
 	const struct vfs_table *t = table();
 	/* The parent directory's length ("/" counts 1), then the prefixes
@@ -102,6 +113,8 @@ static long open_plain_prefix(const char *path, size_t len, const char **rest)
 	parent = parent > 1 ? parent - 1 : 1;
 	size_t d = 1;
 	while (vfs_mounts_below(t, path, d)) {
+		if (plain < len && d >= plain)
+			return RT_FORWARD; /* "." or ".." above mount points */
 		if (d >= parent)
 			return RT_IN_FENCE; /* the last name's directory holds mount points */
 		size_t j = d == 1 ? 1 : d + 1;
@@ -186,13 +199,14 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 	long start = dirfd;
 	const char *rest = path;
 	if (path[0] == '/') {
-		size_t len = simple_absolute(path);
+		size_t plain, len = absolute_len(path, &plain);
 		if (!len || !table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || (oflags & O_CREAT))
 			return RT_FORWARD;
-		if (len == 1 || vfs_mount_at(table(), path, len) >= 0)
+		bool simple = plain == len;
+		if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
 			return open_host_path(path, len, oflags);
-		start = open_plain_prefix(path, len, &rest);
-		if (start == RT_IN_FENCE)
+		start = open_plain_prefix(path, len, plain, &rest);
+		if (start == RT_IN_FENCE && simple)
 			return open_host_path(path, len, oflags);
 		if (start < 0)
 			return RT_FORWARD;

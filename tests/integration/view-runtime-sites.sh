@@ -20,17 +20,17 @@ ln -s /mnt/b/t "$A/abs"         # absolute, into the other mount
 ln -s /mnt/b/sub "$A/absdir"
 ln -s f "$A/rel"
 ln -s ../../b/t "$A/d/up"       # relative, climbing out of the mount
-NAMES=(f abs absdir rel d d/up missing .. d/../f /mnt/a/f /mnt/a/abs /mnt/a/d/up /mnt/b/t /mnt/b /mnt/nothere /mnt/a/d/../rel / /mnt /mnt/a)
+NAMES=(f abs absdir rel d d/up missing .. d/../f /mnt/a/f /mnt/a/abs /mnt/a/d/up /mnt/b/t /mnt/b /mnt/nothere /mnt/a/d/../rel / /mnt /mnt/a /mnt/a/d/../f /mnt/a/./f /mnt/a/../b/t /mnt/a/d/../../b/t /mnt/./a/f)
 
 # What the view shows, whoever answers.
 expect="$TEST_TMP/expected"
 for n in "${NAMES[@]}"; do
 	case $n in
-	f | rel | d/../f | /mnt/a/f) s="file 6" l="file 6" o="file hello" ;;
+	f | rel | d/../f | /mnt/a/f | /mnt/a/d/../f | /mnt/a/./f | /mnt/./a/f) s="file 6" l="file 6" o="file hello" ;;
 	/mnt/a/d/../rel) s="file 6" l="symlink 1" o="file hello" ;;
 	abs | d/up | /mnt/a/abs | /mnt/a/d/up)
 		s="file 7" l="symlink $(readlink "$A/${n#/mnt/a/}" | wc -c | awk '{print $1 - 1}')" o="file target" ;;
-	/mnt/b/t) s="file 7" l="file 7" o="file target" ;;
+	/mnt/b/t | /mnt/a/../b/t | /mnt/a/d/../../b/t) s="file 7" l="file 7" o="file target" ;;
 	/mnt/b | / | /mnt | /mnt/a) s="dir 0" l="dir 0" o="dir " ;;
 	absdir) s="dir 0" l="symlink 10" o="dir " ;;
 	d | ..) s="dir 0" l="dir 0" o="dir " ;;
