@@ -23,7 +23,10 @@
  *  - a thread starts without one and uses its own;
  *  - SIGSYS itself, sent with kill, handled on the alternate stack;
  *  - an interval timer whose SA_ONSTACK handler makes path calls while
- *    the program makes path calls in a loop: every call answers right.
+ *    the program makes path calls in a loop: every call answers right;
+ *  - code running on a tiny stack (4 KiB, as a goroutine's; signals go
+ *    to the alternate stack) makes path calls, chdir included: nothing
+ *    is written below that stack (a canary fills the 60 KiB under it).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -311,6 +314,52 @@ static void timer_during_calls(void)
 	    (int)tick_off_stack, (int)tick_bad, bad);
 }
 
+/* --- a tiny stack ------------------------------------------------------------------------------------ */
+
+#define TINY_CANARY (60 * 1024)
+#define TINY_STACK 4096
+
+static ucontext_t main_ctx, tiny_ctx;
+static volatile long tiny_results[6];
+
+/* On the tiny stack: raw calls only, results in a static array. */
+static void on_tiny_stack(void)
+{
+	char st[256];
+	char buf[16];
+	tiny_results[0] = syscall(SYS_openat, AT_FDCWD, fpath, O_RDONLY | O_CLOEXEC);
+	if (tiny_results[0] >= 0)
+		syscall(SYS_close, tiny_results[0]);
+	tiny_results[1] = syscall(SYS_newfstatat, AT_FDCWD, fpath, st, 0);
+	tiny_results[2] = syscall(SYS_readlinkat, AT_FDCWD, lpath, buf, sizeof(buf));
+	tiny_results[3] = syscall(SYS_newfstatat, AT_FDCWD, npath, st, 0) < 0 ? errno : 0;
+	tiny_results[4] = syscall(SYS_chdir, dpath);
+	tiny_results[5] = syscall(SYS_chdir, "/");
+}
+
+static void tiny_stack(void)
+{
+	char *m = mmap(NULL, TINY_CANARY + TINY_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		say("tiny-stack: mmap %s", ename(errno));
+		return;
+	}
+	memset(m, 0xa5, TINY_CANARY);
+	getcontext(&tiny_ctx);
+	tiny_ctx.uc_stack.ss_sp = m + TINY_CANARY;
+	tiny_ctx.uc_stack.ss_size = TINY_STACK;
+	tiny_ctx.uc_link = &main_ctx;
+	makecontext(&tiny_ctx, on_tiny_stack, 0);
+	swapcontext(&main_ctx, &tiny_ctx);
+	size_t touched = 0;
+	for (size_t i = 0; i < TINY_CANARY; i++)
+		touched += (unsigned char)m[i] != 0xa5;
+	say("tiny-stack: open=%s stat=%s readlink=%s missing=%s chdir=%s,%s bytes-below-written=%zu",
+	    tiny_results[0] >= 0 ? "ok" : "bad", tiny_results[1] == 0 ? "ok" : "bad", tiny_results[2] == 4 ? "ok" : "bad",
+	    ename((int)tiny_results[3]), tiny_results[4] == 0 ? "ok" : "bad", tiny_results[5] == 0 ? "ok" : "bad", touched);
+	munmap(m, TINY_CANARY + TINY_STACK);
+}
+
 int main(int argc, char **argv)
 {
 	char buf[128];
@@ -362,6 +411,9 @@ int main(int argc, char **argv)
 	kill(getpid(), SIGSYS);
 	say("sigsys-handler: count=%d on-altstack=%d", sys_count, sys_on);
 	signal(SIGSYS, SIG_DFL);
+
+	/* Path calls from a tiny stack, signals on the alternate one. */
+	tiny_stack();
 
 	/* An interval timer's handler during path calls. */
 	timer_during_calls();
