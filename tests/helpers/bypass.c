@@ -13,7 +13,7 @@
  *    each (at most 64, those followed by `c3`, ret, first) jumps there
  *    with the registers of openat(AT_FDCWD, PATH, O_RDONLY). Each attempt
  *    runs in a child of its own, with handlers on an alternate stack and
- *    a time limit, so that a site that is not followed by ret cannot
+ *    a time limit (0.3 s), so that a site that is not followed by ret cannot
  *    crash the program: the child then reports whether the fd the call
  *    would have returned is open on PATH's contents.
  *
@@ -39,6 +39,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include "rt.h"
@@ -164,10 +165,12 @@ static int attempt(const struct site *s)
 		expect_fd = dup(0);
 		if (expect_fd >= 0)
 			close(expect_fd);
-		alarm(2);
+		struct itimerval limit = { .it_value = { 0, 300000 } }; /* 0.3 s */
+		setitimer(ITIMER_REAL, &limit, NULL);
 #if defined(__x86_64__)
 		long r = call_site(s->addr, SYS_openat, AT_FDCWD, (long)target, O_RDONLY, 0);
-		alarm(0);
+		limit.it_value.tv_usec = 0;
+		setitimer(ITIMER_REAL, &limit, NULL);
 		if (r >= 0) {
 			const char *v = fd_verdict((int)r);
 			child_say(v ? v : "not opened", "");
