@@ -232,6 +232,7 @@ static void exec_from_thread(void)
 /* --- interrupted calls --------------------------------------------------------------------- */
 
 static pid_t main_tid;
+static atomic_int main_returned; /* the main thread's blocking call has returned */
 static volatile sig_atomic_t usr1_count;
 static int pipe_fds[2];
 
@@ -314,9 +315,10 @@ static void *interrupt(void *arg)
 		for (i = 0; i < 100 && usr1_count < 1; i++)
 			nanosleep(&ms, NULL);
 		/* Without blocking (ENXIO while there is no reader), so that a
-		 * reader that is not there does not hang the program: 5 s. */
+		 * reader that is not there (its open failed) does not hang the
+		 * program: at most 5 s. */
 		int fd = -1;
-		for (i = 0; i < 5000 && fd < 0; i++) {
+		for (i = 0; i < 5000 && fd < 0 && !atomic_load(&main_returned); i++) {
 			fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 			if (fd < 0)
 				nanosleep(&ms, NULL);
@@ -393,9 +395,11 @@ static void interrupted(void)
 		close(fd);
 	handle_usr1(SA_RESTART);
 	struct interrupter it5 = { SYS_openat, SYS_open, 2, 0 };
+	atomic_store(&main_returned, 0);
 	t = start_interrupter(&it5);
 	fd = open(fifo, O_RDONLY | O_CLOEXEC);
 	e = errno;
+	atomic_store(&main_returned, 1);
 	n = fd >= 0 ? read(fd, &c, 1) : -1;
 	pthread_join(t, NULL);
 	say("fifo-open-restarted: %s%s handler=%d seen-blocked=%d", fd >= 0 ? "opened, read " : ename(e),
