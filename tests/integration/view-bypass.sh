@@ -50,9 +50,12 @@ if [ -r /sys/kernel/security/lsm ]; then
 	grep -qw landlock /sys/kernel/security/lsm && landlock="listed in /sys/kernel/security/lsm"
 fi
 if [ -z "$landlock" ]; then
-	abi=$("$BYPASS" --landlock-abi 2>&1) && landlock="$abi"
+	st=0
+	abi=$("$BYPASS" --landlock-abi 2>&1) || st=$?
+	abi=${abi#landlock: }
+	[ "$st" != 0 ] || landlock="$abi (landlock_create_ruleset)"
 fi
-note "Landlock: ${landlock:-none ($abi)}"
+note "Landlock: ${landlock:-none: $abi}"
 
 # --- in a view that does not show the file -----------------------------------------------------
 ROOT=$TEST_TMP/root
