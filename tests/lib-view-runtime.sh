@@ -19,10 +19,11 @@
 # rt_failures; the caller ends with rt_done.
 #
 # RT_KNOWN lists the known differences, one per line:
-#   PROGRAM BACKEND CASE    what the line "CASE: ..." may show instead
-# (BACKEND or CASE "*": any; CASE "*" also allows a different exit
-# status and stderr). Such lines are left out of the comparison, and a
-# note says whether they still differ. Each entry names its bug.
+#   PROGRAM BACKEND CASE    what the lines "CASE: ..." may show instead
+# (BACKEND "*": any; CASE a grep basic regular expression for the case
+# names, or "*": the whole run, exit status and stderr too). Such lines
+# are left out of the comparison, and a note says whether they still
+# differ. Lines starting with # are comments; each entry names its bug.
 
 rt_failures=0
 rt_notes=()
