@@ -16,7 +16,10 @@
  * *at calls with dirfds (a directory, an O_PATH fd, "..", a file, a bad
  * fd), relative paths after chdir and fchdir, /proc/self/cwd and
  * /proc/self/fd, bad pointers, long paths, and the same calls repeated
- * many times. Leaves DIR empty. Exits 0 when it ran to its end.
+ * many times; the fds the program has (/proc/self/fd: a runtime or a
+ * supervisor must not leave any of theirs), and path calls after
+ * close_range(3, ~0U) (a program may close every fd it does not know).
+ * Leaves DIR empty. Exits 0 when it ran to its end.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,6 +36,11 @@
 #endif
 
 static char b1[PATH_MAX + 64], b2[PATH_MAX + 64], b3[PATH_MAX + 64];
+
+static int cmp_int(const int *a, const int *b)
+{
+	return (*a > *b) - (*a < *b);
+}
 
 static void show_stat(const char *what, int r, const struct stat *st)
 {
@@ -509,6 +517,56 @@ static void repeated(void)
 	say("repeat-500: %d wrong", wrong);
 }
 
+/* The program's open fds, from /proc/self/fd (its own fd left out). */
+static void fd_list(const char *what)
+{
+	int fd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		say("%s: %s", what, ename(errno));
+		return;
+	}
+	int fds[256], n = 0;
+	char buf[1024] __attribute__((aligned(8)));
+	long got;
+	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < got;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			int v = atoi(d->d_name);
+			if (v != fd && n < 256)
+				fds[n++] = v;
+		}
+	}
+	close(fd);
+	qsort(fds, (size_t)n, sizeof(fds[0]), (int (*)(const void *, const void *))cmp_int);
+	char line[2048] = "";
+	for (int i = 0; i < n; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " %d", fds[i]);
+	say("%s:%s", what, n ? line : " none");
+}
+
+/* After closing every fd above 2, path calls still work. */
+static void after_close_range(void)
+{
+	struct stat st;
+	long r = syscall(SYS_close_range, 3U, ~0U, 0U);
+	say("close_range: %s", rc(r));
+	show_stat("after-close-range-stat", stat(in_dir("p/d/g", b1, sizeof(b1)), &st), &st);
+	read_file("after-close-range-open", AT_FDCWD, in_dir("p/d/g", b1, sizeof(b1)));
+	say("after-close-range-mkdir: %s", rc(mkdir(in_dir("p/d/cr", b1, sizeof(b1)), 0755)));
+	say("after-close-range-rmdir: %s", rc(rmdir(in_dir("p/d/cr", b1, sizeof(b1)))));
+	int dfd = open(in_dir("p/d", b1, sizeof(b1)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	say("after-close-range-dirfd: %s", dfd == 3 ? "3" : dfd < 0 ? ename(errno) : "not the lowest free fd");
+	show_stat("after-close-range-fstatat", fstatat(dfd, "g", &st, 0), &st);
+	close(dfd);
+	say("after-close-range-chdir: %s", rc(chdir(in_dir("p/d", b1, sizeof(b1)))));
+	show_stat("after-close-range-relative", stat("g", &st), &st);
+	fd_list("fds-after-close-range");
+	say("after-close-range-chdir-back: %s", rc(chdir("/")));
+}
+
 static void cleanup(void)
 {
 	int r = 0;
@@ -529,12 +587,16 @@ int main(int argc, char **argv)
 	}
 	rt_dir = argv[1];
 	umask(022);
+	fd_list("fds-at-start");
 	absolute();
+	fd_list("fds-after-absolute");
 	legacy();
 	with_dirfds();
 	relative();
 	hostile();
 	repeated();
+	fd_list("fds-after-repeated");
+	after_close_range();
 	cleanup();
 	return 0;
 }
