@@ -17,7 +17,9 @@
  *    own syscall instruction), and the value the handler puts in the
  *    registers is the call's result; a trapped path call (faccessat) too;
  *    SECCOMP_RET_ERRNO for mkdirat wins over the runtime (the directory
- *    is not made); path calls still work under the filter; a trap while
+ *    is not made); path calls still work under the filter, which refuses
+ *    calls the program does not make (openat2, readlinkat, faccessat2,
+ *    statx: a runtime must not answer with them); a trap while
  *    SIGSYS is blocked or ignored kills the process with SIGSYS, as the
  *    kernel forces it;
  *  - SIGSYS blocked: the mask read back (sigprocmask, the raw call and
@@ -192,6 +194,10 @@ static void path_calls(const char *what)
 	strcat(r, rc(stat(b2, &st)));
 	if (st.st_size != 4)
 		strcat(r, "(size?)");
+	strcat(r, " lstat=");
+	strcat(r, rc(lstat(b2, &st)));
+	strcat(r, " access=");
+	strcat(r, rc(access(b2, R_OK)));
 	snprintf(b2, sizeof(b2), "%s/link", d);
 	strcat(r, " symlink=");
 	strcat(r, rc(symlink("file", b2)));
@@ -306,6 +312,18 @@ static int install_filter(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP | 0x2b),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		/* Calls glibc's wrappers do not make here (x86-64: open is
+		 * openat, readlink readlink, access access, stat newfstatat),
+		 * refused as sandboxes refuse them: a runtime that answers the
+		 * program's calls with these gets the refusal. */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM), /* Docker's default errno */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_readlinkat, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EROFS),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_faccessat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EROFS),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_statx, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EROFS),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog fprog = { .len = sizeof(prog) / sizeof(prog[0]), .filter = prog };
@@ -354,6 +372,10 @@ static void trap_getppid_then(int how)
 static void own_filter_child(void)
 {
 	install_sigsys(0);
+	/* Path calls before the filter too: sites the fast mode may have
+	 * patched by the time the filter comes. */
+	path_calls("path-calls-before-own-filter-1");
+	path_calls("path-calls-before-own-filter-2");
 	int r = install_filter();
 	say("own-filter: %s", rc(r));
 	if (r != 0)
@@ -394,8 +416,11 @@ static void own_filter_child(void)
 	say("errno-mkdirat: %s made=%s", mr, stat(in_dir("refused", b1, sizeof(b1)), &st) == 0 ? "yes" : "no");
 	rmdir(in_dir("refused", b1, sizeof(b1)));
 
-	/* Other path calls are untouched by the filter. */
-	path_calls("path-calls-under-own-filter");
+	/* Other path calls are untouched by the filter, the first time from
+	 * a site and later (where the fast mode patched it). */
+	path_calls("path-calls-under-own-filter-1");
+	path_calls("path-calls-under-own-filter-2");
+	path_calls("path-calls-under-own-filter-3");
 
 	fflush(stdout);
 	wait_child("trap-while-blocked", ({
