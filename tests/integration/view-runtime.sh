@@ -7,7 +7,8 @@
 #   rt-paths, rt-paths-static  path calls from the program's own code
 #       (a static glibc: no libc the runtime could hook), legacy calls,
 #       dirfds, relative paths, bad pointers, long paths, repeated calls;
-#   rt-sigsys      the program's own SIGSYS handler and seccomp filter,
+#   rt-sigsys      the program's own SIGSYS handler and seccomp filter
+#       (which refuses calls the program never makes, as sandboxes do),
 #       SIGSYS blocked and ignored, across exec;
 #   rt-altstack    handlers on sigaltstack making path calls, a tiny stack;
 #   rt-threads     fork/exec, posix_spawn, vfork from threads while others
