@@ -4,7 +4,9 @@
 # runs its own programs with its own ld.so and libraries: shell pipelines,
 # coreutils, ldd, dpkg, apt-get, perl and gcc print what they print under
 # chroot (recorded by tests/fixtures/debian-root.sh, as root), and a trace
-# shows the paths the guest uses, not the host's.
+# shows the paths the guest uses, not the host's. All of it runs in every
+# mode of the in-process runtime (issue 7): --fast (the default),
+# --confine and --no-fast, with the same expected output.
 #
 # The root comes from the fixture: tests/run-tests.sh builds it (as root)
 # and passes its path in FACET_DEBIAN_ROOT, or why there is none in
@@ -36,14 +38,18 @@ EXPECTED=$ROOT.expected
 [ "$(cat "$EXPECTED/commands.sha256")" = "$(sha256sum <"$COMMANDS" | cut -d' ' -f1)" ] ||
 	fail "$EXPECTED was recorded for another version of $COMMANDS: run $FIXTURE as root"
 
-# in_view OUT CMD...: runs CMD in the view of the root, in /, with the
-# environment of the chroot reference, stdout and stderr in OUT; sets status.
+MODES="--fast --confine --no-fast"
+MODE=--fast
+
+# in_view OUT CMD...: runs CMD in the view of the root (in MODE), in /, with
+# the environment of the chroot reference, stdout and stderr in OUT; sets
+# status.
 in_view() {
 	local out=$1
 	shift
 	status=0
 	env -i PATH="$GUEST_PATH" HOME="$HOME" LC_ALL=C TZ=UTC \
-		timeout -k 5 60 "$FACET" --backend="$FACET_BACKEND" -R "$ROOT" -w / -- "$@" \
+		timeout -k 5 60 "$FACET" --backend="$FACET_BACKEND" "$MODE" -R "$ROOT" -w / -- "$@" \
 		</dev/null >"$out" 2>&1 || status=$?
 }
 
@@ -55,16 +61,11 @@ compare() {
 	if [ "$got_st" = "$want_st" ] && cmp -s "$want" "$got"; then
 		return
 	fi
-	echo "FAIL: $what (< expected, > in the view)"
+	echo "FAIL: $what (< expected, > in the view, facet $MODE)"
 	[ "$got_st" = "$want_st" ] || echo "    exit status $got_st, expected $want_st"
 	diff "$want" "$got" | head -n 30 | sed 's/^/    /'
 	differences=$((differences + 1))
 }
-
-# The guest's own `true` first: if the view cannot even run that, one
-# message says so instead of one per command.
-in_view true.view true
-expect_status 0 "$status" "facet -R $ROOT -- true" true.view
 
 # cmd NAME COMPARE ARGV... (see debian-root-commands.sh)
 cmd() {
@@ -72,52 +73,67 @@ cmd() {
 	shift 2
 	local what="$name: $*"
 	case $what in *$'\n'*) what="$name: $1 $2 SCRIPT" ;; esac
-	in_view "$name.view" "$@"
+	in_view "$name$MODE.view" "$@"
 	case $against in
 	chroot)
 		compare "$what" "$EXPECTED/$name.out" "$(cat "$EXPECTED/$name.status")" \
-			"$name.view" "$status"
+			"$name$MODE.view" "$status"
 		;;
 	host)
 		local view_status=$status
 		status=0
 		env -i PATH="$GUEST_PATH" HOME="$HOME" LC_ALL=C TZ=UTC "$@" \
 			</dev/null >"$name.host" 2>&1 || status=$?
-		compare "$what, as on the host" "$name.host" "$status" "$name.view" "$view_status"
+		compare "$what, as on the host" "$name.host" "$status" "$name$MODE.view" "$view_status"
 		;;
 	*) fail "$COMMANDS: $name: unknown comparison '$against'" ;;
 	esac
 }
 # shellcheck source=../fixtures/debian-root-commands.sh
 source "$COMMANDS"
-debian_root_commands
 
 # A trace names files as the guest names them: the view's /etc/debian_version
 # and the guest's /usr/bin/cat, never a path under the host's ROOT.
-status=0
-env -i PATH="$GUEST_PATH" HOME="$HOME" LC_ALL=C TZ=UTC \
-	timeout -k 5 60 "$FACET" --backend="$FACET_BACKEND" -R "$ROOT" -w / --trace=%file -o trace \
-	-- cat /etc/debian_version </dev/null >traced.out 2>traced.err || status=$?
-if [ "$status" != 0 ]; then
-	echo "FAIL: facet -R ROOT --trace=%file cat /etc/debian_version: exit status $status"
-	show traced.err
-	differences=$((differences + 1))
-else
-	compare "cat /etc/debian_version under --trace=%file" "$EXPECTED/debian-version.out" 0 \
-		traced.out 0
-	expect_grep trace '^[0-9]+ +execve\("/usr/bin/cat", \["cat", "/etc/debian_version"\].* = 0$' \
-		"--trace=%file: the exec of the guest's /usr/bin/cat"
-	expect_grep trace '^[0-9]+ +openat\(AT_FDCWD, "/etc/debian_version", O_RDONLY\) = [0-9]+$' \
-		"--trace=%file: the open of the guest's /etc/debian_version"
+trace_names_guest_paths() {
+	local trace=trace$MODE out=traced$MODE.out
+	status=0
+	env -i PATH="$GUEST_PATH" HOME="$HOME" LC_ALL=C TZ=UTC \
+		timeout -k 5 60 "$FACET" --backend="$FACET_BACKEND" "$MODE" -R "$ROOT" -w / --trace=%file -o "$trace" \
+		-- cat /etc/debian_version </dev/null >"$out" 2>"$out.err" || status=$?
+	if [ "$status" != 0 ]; then
+		echo "FAIL: facet $MODE -R ROOT --trace=%file cat /etc/debian_version: exit status $status"
+		show "$out.err"
+		differences=$((differences + 1))
+		return
+	fi
+	compare "cat /etc/debian_version under --trace=%file" "$EXPECTED/debian-version.out" 0 "$out" 0
+	expect_grep "$trace" '^[0-9]+ +execve\("/usr/bin/cat", \["cat", "/etc/debian_version"\].* = 0$' \
+		"--trace=%file ($MODE): the exec of the guest's /usr/bin/cat"
+	expect_grep "$trace" '^[0-9]+ +openat\(AT_FDCWD, "/etc/debian_version", O_RDONLY\) = [0-9]+$' \
+		"--trace=%file ($MODE): the open of the guest's /etc/debian_version"
 	# Strings are cut at 32 characters, as strace -s 32 does: look for
 	# the start of the root's path.
-	host_path="\"${ROOT:0:32}"
-	if grep -qF "$host_path" trace; then
-		echo "FAIL: --trace=%file shows host paths under $ROOT:"
-		grep -nF "$host_path" trace | head -n 20 | sed 's/^/    | /'
+	local host_path="\"${ROOT:0:32}"
+	if grep -qF "$host_path" "$trace"; then
+		echo "FAIL: --trace=%file ($MODE) shows host paths under $ROOT:"
+		grep -nF "$host_path" "$trace" | head -n 20 | sed 's/^/    | /'
 		differences=$((differences + 1))
 	fi
-fi
+}
 
-[ "$differences" = 0 ] || fail "$differences difference(s) between facet -R $ROOT and chroot"
+for MODE in $MODES; do
+	# The guest's own `true` first: if the view cannot even run that, one
+	# message says so instead of one per command.
+	in_view "true$MODE.view" true
+	if [ "$status" != 0 ]; then
+		echo "FAIL: facet $MODE -R $ROOT -- true: exit status $status, expected 0"
+		show "true$MODE.view"
+		differences=$((differences + 1))
+		continue
+	fi
+	debian_root_commands
+	trace_names_guest_paths
+done
+
+[ "$differences" = 0 ] || fail "$differences difference(s) between facet -R $ROOT and chroot (modes: $MODES)"
 echo ok

@@ -11,7 +11,13 @@
 #     real "/" their answers are the ones a view's root must give);
 #  3. inside a view, -b DIR2:/tmp/facet-conform-view-UNIQUE, the output must
 #     be the native one. A facet without views fails here: views are
-#     required, not optional.
+#     required, not optional;
+#  4. the --view-only cases inside a small root (facet -r) must print
+#     view-only.expected.
+#
+# Steps 3 and 4 run in every mode of the in-process runtime (issue 7):
+# --fast (the default), --confine and --no-fast, each of which must give
+# the native output; every mode runs even when one fails.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -87,26 +93,45 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 [ -n "$VIEW" ] || fail "cannot find a name under /tmp for the view's mount point that does not exist"
 
-run viewed viewed.err facet_top -b "$DIR2:$VIEW" -- "$CONFORM" "$VIEW"
-expect_status 0 "$status" "helper-conform inside a view (-b $DIR2:$VIEW)" viewed viewed.err
-if [ -e "$VIEW" ] || [ -L "$VIEW" ]; then
-	rm -rf "$VIEW"
-	fail "the view created its mount point $VIEW on the host"
-fi
-expect_left_empty "$DIR2" "helper-conform inside the view"
-# Where a view differs on purpose: chroot is virtual in a view and needs no
-# privilege (as in PRoot), so it succeeds where natively an unprivileged
-# user gets EPERM. Checked on its own, left out of the comparison.
-VIEW_CHROOT='chroot-unprivileged: ok ENOENT'
-grep -qxF "$VIEW_CHROOT" viewed || fail "chroot inside a view: expected '$VIEW_CHROOT', got '$(grep '^chroot-unprivileged:' viewed)'"
-grep -v '^chroot-unprivileged:' native1 >native1.cmp
-grep -v '^chroot-unprivileged:' viewed >viewed.cmp
-if ! cmp -s native1.cmp viewed.cmp; then
-	echo "FAIL: inside a view (-b $DIR2:$VIEW) cases differ from native (- native, + view):"
-	diff -u --label native --label view native1.cmp viewed.cmp | head -n 80 | sed 's/^/    /'
-	show viewed.err 10
-	exit 1
-fi
+MODES="--fast --confine --no-fast"
+mode_failures=0
+
+# in_view MODE: the cases inside a view in MODE must print the native lines.
+in_view() {
+	local mode=$1 out=viewed$1
+	run "$out" "$out.err" facet_top "$mode" -b "$DIR2:$VIEW" -- "$CONFORM" "$VIEW"
+	if [ -e "$VIEW" ] || [ -L "$VIEW" ]; then
+		rm -rf "$VIEW"
+		fail "the view ($mode) created its mount point $VIEW on the host"
+	fi
+	if [ "$status" != 0 ]; then
+		echo "FAIL: helper-conform inside a view (facet $mode -b $DIR2:$VIEW): exit status $status, expected 0"
+		show "$out"
+		show "$out.err"
+		rm -rf "${DIR2:?}"/* "${DIR2:?}"/.[!.]* 2>/dev/null
+		return 1
+	fi
+	expect_left_empty "$DIR2" "helper-conform inside the view ($mode)"
+	# Where a view differs on purpose: chroot is virtual in a view and needs no
+	# privilege (as in PRoot), so it succeeds where natively an unprivileged
+	# user gets EPERM. Checked on its own, left out of the comparison.
+	local VIEW_CHROOT='chroot-unprivileged: ok ENOENT'
+	if ! grep -qxF "$VIEW_CHROOT" "$out"; then
+		echo "FAIL: chroot inside a view ($mode): expected '$VIEW_CHROOT', got '$(grep '^chroot-unprivileged:' "$out")'"
+		return 1
+	fi
+	grep -v '^chroot-unprivileged:' native1 >native1.cmp
+	grep -v '^chroot-unprivileged:' "$out" >"$out.cmp"
+	if ! cmp -s native1.cmp "$out.cmp"; then
+		echo "FAIL: inside a view (facet $mode -b $DIR2:$VIEW) cases differ from native (- native, + view):"
+		diff -u --label native --label "view $mode" native1.cmp "$out.cmp" | head -n 80 | sed 's/^/    /'
+		show "$out.err" 10
+		return 1
+	fi
+}
+for mode in $MODES; do
+	in_view "$mode" || mode_failures=$((mode_failures + 1))
+done
 
 # --- 4. --view-only inside a view with another root (facet -r) ------------------------------------
 #
@@ -114,23 +139,34 @@ fi
 # where "/" is the root's top: ".." there, symlinks to "/" and /proc's
 # links must all stay inside it, and the output must be view-only.expected
 # exactly as it is natively.
-view_only_in_root() {
-	local root=$TEST_TMP/small-root scratch=$TEST_TMP/small-scratch d
-	mkdir -p "$root/usr" "$root/proc" "$root/helpers" "$root/scratch" "$scratch" ||
-		fail "cannot make the small root"
-	# A merged-/usr root: the dynamic loader and libc come from the host's /usr.
-	for d in bin lib lib64 sbin; do
-		[ -L "/$d" ] && ln -s "$(readlink "/$d")" "$root/$d"
-	done
-	run in-root in-root.err facet_top -r "$root" -b /usr:/usr:ro -b /proc:/proc \
+root=$TEST_TMP/small-root
+scratch=$TEST_TMP/small-scratch
+mkdir -p "$root/usr" "$root/proc" "$root/helpers" "$root/scratch" "$scratch" ||
+	fail "cannot make the small root"
+# A merged-/usr root: the dynamic loader and libc come from the host's /usr.
+for d in bin lib lib64 sbin; do
+	[ -L "/$d" ] && ln -s "$(readlink "/$d")" "$root/$d"
+done
+
+view_only_in_root() { # MODE
+	local mode=$1 out=in-root$1
+	run "$out" "$out.err" facet_top "$mode" -r "$root" -b /usr:/usr:ro -b /proc:/proc \
 		-b "$HELPERS:/helpers:ro" -b "$scratch:/scratch" \
 		-- /helpers/helper-conform --view-only /scratch
-	expect_status 0 "$status" "helper-conform --view-only inside -r $root" in-root in-root.err
-	if ! diff -u --label expected --label view "$EXPECTED_VIEW_ONLY" in-root >in-root.diff; then
-		echo "FAIL: inside -r, the --view-only cases differ from $EXPECTED_VIEW_ONLY (- expected, + view):"
-		sed 's/^/    /' in-root.diff | head -n 40
-		exit 1
+	if [ "$status" != 0 ]; then
+		echo "FAIL: helper-conform --view-only inside facet $mode -r $root: exit status $status, expected 0"
+		show "$out"
+		show "$out.err"
+		return 1
+	fi
+	if ! diff -u --label expected --label "view $mode" "$EXPECTED_VIEW_ONLY" "$out" >"$out.diff"; then
+		echo "FAIL: inside facet $mode -r, the --view-only cases differ from $EXPECTED_VIEW_ONLY (- expected, + view):"
+		sed 's/^/    /' "$out.diff" | head -n 40
+		return 1
 	fi
 }
-view_only_in_root
+for mode in $MODES; do
+	view_only_in_root "$mode" || mode_failures=$((mode_failures + 1))
+done
+[ "$mode_failures" = 0 ] || fail "$mode_failures failure(s) inside views (modes: $MODES)"
 echo ok

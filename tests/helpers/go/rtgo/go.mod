@@ -1,0 +1,3 @@
+module facet.test/rtgo
+
+go 1.19

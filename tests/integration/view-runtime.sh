@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Programs that stress what the in-process runtime (issue 7) must keep
+# exact behave inside a view as natively, in every mode (--fast, --confine,
+# --no-fast), in a view that binds a directory elsewhere and in a root
+# made of the host's /usr (tests/lib-view-runtime.sh says how):
+#
+#   rt-paths, rt-paths-static  path calls from the program's own code
+#       (a static glibc: no libc the runtime could hook), legacy calls,
+#       dirfds, relative paths, bad pointers, long paths, repeated calls;
+#   rt-sigsys      the program's own SIGSYS handler and seccomp filter
+#       (which refuses calls the program never makes, as sandboxes do),
+#       SIGSYS blocked and ignored, across exec;
+#   rt-altstack    handlers on sigaltstack making path calls, a tiny stack;
+#   rt-threads     fork/exec, posix_spawn, vfork from threads while others
+#       make path calls; signals interrupting blocking calls;
+#   rt-regs        registers, red zone and the memory under a small stack
+#       left alone by calls from sites of the shape the fast mode patches,
+#       also in fork and vfork children; a vfork or posix_spawn child's
+#       chdir leaves the parent's cwd alone.
+#
+# The Go program is tests/integration/view-runtime-go.sh.
+set -u
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lib-view-runtime.sh"
+
+# Known differences today (see RT_KNOWN in tests/lib-view-runtime.sh).
+RT_KNOWN="
+# A FIFO's open goes to the ptrace route, rewritten to name the supervisor's
+# /proc/PID/fd/N; interrupted by a signal, it fails with ENOENT instead of
+# EINTR (notify back end), and with SA_RESTART the restarted call runs with
+# the rewritten path, written below the stack pointer where the signal
+# frame went: ENOENT, or the supervisor's own /proc/PID/fd directory.
+helper-rt-threads notify fifo-open-interrupted
+helper-rt-threads * fifo-open-restarted
+# The ptrace route writes rewritten paths 4 KiB below the stack pointer
+# (view_push), outside a small stack: chdir from a 4 KiB stack writes
+# under it.
+helper-rt-altstack * tiny-stack
+helper-rt-regs ptrace tiny-stack
+# On the ptrace route the rewritten openat is not undone at its exit: rsi
+# comes back pointing at the rewritten path (the kernel leaves it alone,
+# and compilers keep values in it across an inline syscall).
+helper-rt-regs ptrace .*-open
+"
+
+sh_arg=()
+[ -x /bin/sh ] && sh_arg=(sh)
+
+rt_compare helper-rt-paths "$(helper rt-paths)"
+if [ -x "$HELPERS/helper-rt-paths-static" ]; then
+	rt_compare helper-rt-paths-static "$HELPERS/helper-rt-paths-static"
+else
+	note "helper-rt-paths-static was not built (no static linking here)"
+fi
+rt_compare helper-rt-sigsys "$(helper rt-sigsys)"
+rt_compare helper-rt-altstack "$(helper rt-altstack)"
+rt_compare helper-rt-threads "$(helper rt-threads)" "${sh_arg[@]}"
+rt_compare helper-rt-regs "$(helper rt-regs)"
+rt_done
