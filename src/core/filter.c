@@ -63,18 +63,18 @@ static int add_core_rules(scmp_filter_ctx ctx, uint32_t action, long nr, uint64_
 	return r;
 }
 
-/* What libseccomp cannot say, before its program: calls made from
- * facet-loader's image (the loader's and the runtime's own) are allowed,
- * except those from the runtime's forwarding instruction, which go to the
- * supervisor, and from its pass-through instruction, which are the
- * program's (libseccomp's rules decide). seccomp_data.instruction_pointer
- * is read as two 32-bit halves; the image lies below 4 GiB. */
-#define PREAMBLE_LEN 11
+/* What libseccomp cannot say, before its program: in fast mode, the calls
+ * made from facet-loader's one system-call instruction (loader_gate: the
+ * loader's and the runtime's own calls) are allowed, and those from the
+ * runtime's forwarding instruction go to the supervisor. Every other call,
+ * the runtime's pass-through instruction's included, is the program's:
+ * libseccomp's rules decide. seccomp_data.instruction_pointer is read as
+ * two 32-bit halves; the image lies below 4 GiB. */
+#define PREAMBLE_LEN 9
 
 static void fast_preamble(const struct view_state *vs, struct sock_filter out[PREAMBLE_LEN])
 {
-	uint32_t gate = (uint32_t)view_rt_gate_ip(vs), pass = (uint32_t)view_rt_pass_ip(vs);
-	uint32_t lo = (uint32_t)vs->loader_lo, hi = (uint32_t)vs->loader_hi;
+	uint32_t native = (uint32_t)view_native_gate_ip(vs), gate = (uint32_t)view_rt_gate_ip(vs);
 	const uint8_t to_end = PREAMBLE_LEN - 1; /* jump offsets count from the next instruction */
 	struct sock_filter p[PREAMBLE_LEN] = {
 		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -82,12 +82,10 @@ static void fast_preamble(const struct view_state *vs, struct sock_filter out[PR
 		/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
 		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, to_end - 3),
 		/* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
-		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate, 4, 0),
-		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, pass, to_end - 6, 0),
-		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, to_end - 7),
-		/* 8 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, hi, to_end - 8, 0),
-		/* 9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 10 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, native, 1, 0),
+		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate, 1, to_end - 6),
+		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	};
 	memcpy(out, p, sizeof(p));
 }

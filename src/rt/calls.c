@@ -40,6 +40,16 @@ static long forward(const struct call *c)
 	return rt_forward(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
 }
 
+/* The result of call nr that the runtime made for c. A program may refuse
+ * itself calls with its own seccomp filter (EPERM, ENOSYS), which the
+ * kernel applies to the runtime's calls too: for the program's own call
+ * that is the program's answer, for another one (openat2 for a stat) the
+ * supervisor must answer instead. */
+static long answer(const struct call *c, long nr, long r)
+{
+	return nr != c->nr && (r == -EPERM || r == -ENOSYS) ? RT_FORWARD : r;
+}
+
 static void close_fd(long fd)
 {
 	rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
@@ -51,30 +61,29 @@ static bool one_plain_name(long dirfd, const char *path)
 	return rt_one_name(path) && rt_plain_dir(dirfd);
 }
 
+/* Each handler returns the call's result, or RT_FORWARD. */
 static long stat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[3];
 	if (path && !path[0] && (flags & AT_EMPTY_PATH))
-		return rt_syscall(__NR_newfstatat, a[0], path, a[2], flags, 0, 0); /* fstat */
+		return answer(c, __NR_newfstatat, rt_syscall(__NR_newfstatat, a[0], path, a[2], flags, 0, 0)); /* fstat */
 	if (flags & ~STAT_FLAGS)
-		return forward(c);
+		return RT_FORWARD;
 	if (rt_one_name(path)) {
 		if (!rt_plain_dir(a[0]))
-			return forward(c);
+			return RT_FORWARD;
 		long r = rt_syscall(__NR_newfstatat, a[0], path, a[2], flags | AT_SYMLINK_NOFOLLOW, 0, 0);
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(((const struct rt_stat *)a[2])->mode))
-			return forward(c);
-		return r;
+			return RT_FORWARD;
+		return answer(c, __NR_newfstatat, r);
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
-	if (fd == RT_FORWARD)
-		return forward(c);
 	if (fd < 0)
-		return fd;
+		return fd; /* RT_FORWARD too */
 	long r = rt_syscall(__NR_newfstatat, fd, "", a[2], AT_EMPTY_PATH, 0, 0);
 	close_fd(fd);
-	return r;
+	return answer(c, __NR_newfstatat, r);
 }
 
 static long statx_call(const struct call *c, const long a[6])
@@ -84,19 +93,17 @@ static long statx_call(const struct call *c, const long a[6])
 	if (path && !path[0] && (flags & AT_EMPTY_PATH))
 		return rt_syscall(__NR_statx, a[0], path, flags, a[3], a[4], 0);
 	if (flags & ~(STAT_FLAGS | AT_STATX_SYNC_TYPE))
-		return forward(c);
+		return RT_FORWARD;
 	const struct statx *sx = (const struct statx *)a[4];
 	if (rt_one_name(path)) {
 		if (!rt_plain_dir(a[0]))
-			return forward(c);
+			return RT_FORWARD;
 		long r = rt_syscall(__NR_statx, a[0], path, flags | AT_SYMLINK_NOFOLLOW, a[3], a[4], 0);
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode)))
-			return forward(c);
+			return RT_FORWARD;
 		return r;
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
-	if (fd == RT_FORWARD)
-		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_statx, fd, "", AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE), a[3], a[4], 0);
@@ -109,34 +116,31 @@ static long openat_call(const struct call *c, const long a[6])
 	const char *path = (const char *)a[1];
 	long flags = a[2];
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & ~READ_FLAGS))
-		return forward(c);
+		return RT_FORWARD;
 	if (one_plain_name(a[0], path)) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
 		/* A symlink: ELOOP, or ENOTDIR with O_DIRECTORY. */
 		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
-			return forward(c);
-		return r;
+			return RT_FORWARD;
+		return answer(c, __NR_openat, r);
 	}
-	long fd = rt_open_beneath(a[0], path, (uint64_t)flags, 0);
-	return fd == RT_FORWARD ? forward(c) : fd;
+	return rt_open_beneath(a[0], path, (uint64_t)flags, 0);
 }
 
 static long readlinkat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	if ((int)a[3] <= 0)
-		return forward(c); /* EINVAL comes first */
+		return RT_FORWARD; /* EINVAL comes first */
 	if (one_plain_name(a[0], path))
-		return rt_syscall(__NR_readlinkat, a[0], path, a[2], a[3], 0, 0);
+		return answer(c, __NR_readlinkat, rt_syscall(__NR_readlinkat, a[0], path, a[2], a[3], 0, 0));
 	long fd = rt_open_beneath(a[0], path, O_PATH | O_NOFOLLOW, 0);
-	if (fd == RT_FORWARD)
-		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_readlinkat, fd, "", a[2], a[3], 0, 0);
 	close_fd(fd);
 	/* The fd exists: "" finds nothing only where it is not a symlink. */
-	return r == -ENOENT ? -EINVAL : r;
+	return r == -ENOENT ? -EINVAL : answer(c, __NR_readlinkat, r);
 }
 
 /* faccessat (flags 0) and faccessat2. A write may meet a read-only mount. */
@@ -145,46 +149,51 @@ static long access_call(const struct call *c, const long a[6], long flags)
 	const char *path = (const char *)a[1];
 	long mode = a[2];
 	if ((mode & ~(long)(RT_R_OK | RT_X_OK)) || (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW)))
-		return forward(c);
+		return RT_FORWARD;
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
-	if (fd == RT_FORWARD)
-		return forward(c);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_faccessat2, fd, "", mode, (flags & AT_EACCESS) | AT_EMPTY_PATH, 0, 0);
 	close_fd(fd);
-	return r == -ENOSYS || r == -EINVAL ? forward(c) : r;
+	return r == -EINVAL ? RT_FORWARD : answer(c, __NR_faccessat2, r);
+}
+
+static long handle(const struct call *c)
+{
+	const long *a = c->a;
+	switch (c->nr) {
+	case __NR_newfstatat:
+		return stat_call(c, a);
+	case __NR_statx:
+		return statx_call(c, a);
+	case __NR_openat:
+		return openat_call(c, a);
+	case __NR_readlinkat:
+		return readlinkat_call(c, a);
+	case __NR_faccessat:
+		return access_call(c, a, 0);
+	case __NR_faccessat2:
+		return access_call(c, a, a[3]);
+#ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
+	case __NR_stat:
+		return stat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], 0 });
+	case __NR_lstat:
+		return stat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW });
+	case __NR_open:
+		return openat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
+	case __NR_readlink:
+		return readlinkat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
+	case __NR_access:
+		return access_call(c, (const long[6]){ AT_FDCWD, a[0], a[1] }, 0);
+#endif
+	default:
+		return RT_FORWARD;
+	}
 }
 
 long rt_call(long nr, const long a[6])
 {
 	const struct call c = { nr, a };
-	switch (nr) {
-	case __NR_newfstatat:
-		return stat_call(&c, a);
-	case __NR_statx:
-		return statx_call(&c, a);
-	case __NR_openat:
-		return openat_call(&c, a);
-	case __NR_readlinkat:
-		return readlinkat_call(&c, a);
-	case __NR_faccessat:
-		return access_call(&c, a, 0);
-	case __NR_faccessat2:
-		return access_call(&c, a, a[3]);
-#ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
-	case __NR_stat:
-		return stat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], 0 });
-	case __NR_lstat:
-		return stat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW });
-	case __NR_open:
-		return openat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
-	case __NR_readlink:
-		return readlinkat_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
-	case __NR_access:
-		return access_call(&c, (const long[6]){ AT_FDCWD, a[0], a[1] }, 0);
-#endif
-	default:
-		return forward(&c);
-	}
+	long r = handle(&c);
+	return r == RT_FORWARD ? forward(&c) : r;
 }

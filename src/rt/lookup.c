@@ -180,6 +180,8 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags)
 	bool follow = !(oflags & O_NOFOLLOW);
 	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
 	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, 0, 0, 0);
+	if (fd == -EPERM || fd == -ENOSYS)
+		return RT_FORWARD; /* maybe the program's own filter (rt_open_beneath) */
 	if (point || !follow)
 		return fd;
 	if (!(oflags & O_PATH))
@@ -233,6 +235,7 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 		}
 	}
 	/* EXDEV: the view's answer lies elsewhere; ELOOP may be a magic
-	 * link; ENOSYS: a kernel without openat2. */
-	return fd == -EXDEV || fd == -ELOOP || fd == -ENOSYS || fd == -EAGAIN ? RT_FORWARD : fd;
+	 * link; ENOSYS: a kernel without openat2; EPERM, ENOSYS: maybe the
+	 * program's own seccomp filter, refusing a call it did not make. */
+	return fd == -EXDEV || fd == -ELOOP || fd == -ENOSYS || fd == -EAGAIN || fd == -EPERM ? RT_FORWARD : fd;
 }

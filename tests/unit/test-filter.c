@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include "core/internal.h"
+#include "core/view/view.h"
 
 static int failures;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); putchar('\n'); } } while (0)
@@ -80,6 +81,47 @@ static void check_keep_traced(const struct sock_fprog *p, const char *backend)
 	      "%s: clone3 (flags in memory) must stop for ptrace", backend);
 }
 
+static uint32_t action_at(const struct sock_fprog *p, long nr, uint64_t ip)
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip };
+	return run_bpf(p, &d) & SECCOMP_RET_ACTION_FULL;
+}
+
+/* Fast mode (a view whose runtime serves it): the one instruction of
+ * facet-loader's image that is admitted, the runtime's forwarding one,
+ * and every other address, the image's own included, under the rules. */
+static void check_fast_preamble(void)
+{
+	struct facet_session *s = facet_session_new();
+	struct view_state vs = {
+		.fast = true, .loader_lo = 0x7e001000, .loader_hi = 0x7e020000,
+		.native_gate = 0x7e001100, .rt_gate = 0x7e001200, .rt_pass = 0x7e001300,
+	};
+	s->backend = FACET_BACKEND_NOTIFY;
+	CHECK(session_prepare(s) == 0, "fast: session_prepare");
+	s->vs = &vs;
+	struct sock_fprog p;
+	int r = filter_compile(s, &p);
+	CHECK(r == 0, "fast: filter_compile: %s", strerror(-r));
+	uint64_t prog_ip = 0x7f0000001234, native = vs.native_gate + 2, gate = vs.rt_gate + 2;
+	CHECK(action_at(&p, SYS_openat, prog_ip) == SECCOMP_RET_USER_NOTIF, "fast: the program's openat goes to facet");
+	CHECK(action_at(&p, SYS_getppid, prog_ip) == SECCOMP_RET_ALLOW, "fast: the program's getppid runs");
+	CHECK(action_at(&p, SYS_openat, native) == SECCOMP_RET_ALLOW, "fast: the image's own openat is admitted");
+	CHECK(action_at(&p, SYS_openat, gate) == SECCOMP_RET_USER_NOTIF, "fast: a forwarded openat goes to facet");
+	CHECK(action_at(&p, SYS_getppid, gate) == SECCOMP_RET_USER_NOTIF, "fast: a forwarded getppid goes to facet");
+	CHECK(action_at(&p, SYS_openat, vs.rt_pass + 2) == SECCOMP_RET_USER_NOTIF,
+	      "fast: the pass-through instruction's openat is the program's");
+	CHECK(action_at(&p, SYS_openat, 0x7e001400) == SECCOMP_RET_USER_NOTIF,
+	      "fast: another instruction of the image is not admitted");
+	CHECK(action_at(&p, SYS_openat, native + (1ull << 32)) == SECCOMP_RET_USER_NOTIF,
+	      "fast: the address's upper half counts");
+	struct seccomp_data d = { .nr = 5, .arch = AUDIT_ARCH_I386, .instruction_pointer = native };
+	CHECK((run_bpf(&p, &d) & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO, "fast: i386 calls are refused, even there");
+	filter_free(&p);
+	s->vs = NULL;
+	facet_session_free(s);
+}
+
 static const struct facet_engine_ops ops = { .name = "test" };
 
 static struct facet_session *session_with(enum facet_backend b, struct sock_fprog *prog)
@@ -128,6 +170,7 @@ int main(void)
 	filter_free(&prog);
 	facet_session_free(s);
 
+	check_fast_preamble();
 	if (failures)
 		return 1;
 	puts("ok");

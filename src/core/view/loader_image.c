@@ -96,6 +96,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		if (vs->rt_gate < lo || vs->rt_gate >= hi)
 			vs->rt_gate = 0;
 		vs->rt_pass = find_symbol(fd, &eh, "rt_gate_pass");
+		vs->native_gate = find_symbol(fd, &eh, "loader_gate");
 		vs->rt_site_ret = find_symbol(fd, &eh, "rt_site_ret");
 		vs->rt_site_nr = find_symbol(fd, &eh, "rt_site_nr");
 		vs->rt_site_next = find_symbol(fd, &eh, "rt_site_next");
@@ -118,9 +119,15 @@ uint64_t view_rt_pass_ip(const struct view_state *vs)
 	return vs && vs->rt_pass ? vs->rt_pass + ARCH_SYSCALL_INSN_SIZE : 0;
 }
 
+uint64_t view_native_gate_ip(const struct view_state *vs)
+{
+	return vs && vs->native_gate ? vs->native_gate + ARCH_SYSCALL_INSN_SIZE : 0;
+}
+
 int view_rt_prepare(struct view_state *vs)
 {
-	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass)
+	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
+	    vs->native_gate < vs->loader_lo || vs->native_gate >= vs->loader_hi)
 		vs->fast = false; /* an image without the runtime's sites */
 	if (!vs->fast)
 		return 0;

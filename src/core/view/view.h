@@ -101,6 +101,7 @@ struct view_state {
 	uint64_t loader_lo, loader_hi;     /* where the kernel maps it (it is linked there) */
 	uint64_t rt_gate;                  /* its runtime's forwarding instruction, 0: none */
 	uint64_t rt_pass;                  /* ... and its pass-through instruction */
+	uint64_t native_gate;              /* the image's own calls' one instruction */
 	bool fast;                         /* the runtime serves calls (FACET_VIEW_FAST, and
 					      what it needs is there) */
 	struct rt_config *rt_config;       /* what the runtime is told at each exec */
@@ -239,6 +240,8 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint);
 uint64_t view_rt_gate_ip(const struct view_state *vs);
 /* A call from there is the program's own (rt.h, rt_pass). */
 uint64_t view_rt_pass_ip(const struct view_state *vs);
+/* The image's own calls (the loader's, the runtime's) come from there. */
+uint64_t view_native_gate_ip(const struct view_state *vs);
 /* The runtime's configuration for this view (vs->rt_config); clears
  * vs->fast if the image lacks what patching needs. */
 int view_rt_prepare(struct view_state *vs);

@@ -27,19 +27,11 @@ typedef Elf64_Phdr loader_phdr;
 /* When AT_PAGESZ is missing. */
 #define LOADER_PAGE_SIZE 4096ul
 
-/* rcx and r11 are clobbered by the instruction itself (return address and
- * flags); the result, or -errno, comes back in rax. */
-static inline long loader_syscall6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	long ret;
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
+/* Every system call of facet-loader's image (the loader's and the
+ * in-process runtime's own) is made by this one function (syscall.S),
+ * whose instruction, loader_gate, the session's filter admits by address
+ * in fast mode: one admitted instruction, not the whole image. It returns
+ * what the kernel returns: a value or -errno. */
+long loader_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 #endif
