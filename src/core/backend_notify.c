@@ -179,6 +179,8 @@ int notify_handle(struct facet_session *s)
 	struct call c;
 	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,
 		  req.data.instruction_pointer, ROUTE_NOTIFY);
+	if (s->vs)
+		view_undo_restart(t, &c); /* a rewritten call a signal restarted */
 	c.notif_id = req.id;
 	if (s->vs && view_loader_call(t, &c)) {
 		struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };

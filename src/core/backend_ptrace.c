@@ -169,7 +169,7 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		child->announced = true;
 		if (s->vs)
 			view_on_clone(t, child);
-		if (s->vs && s->vs->fast && kind != FACET_CLONE_THREAD)
+		if (s->vs && kind != FACET_CLONE_THREAD)
 			task_note_vm_shared(s, t, child);
 		child->diverged = t->diverged || t->diverge_children;
 		creds_share(t, child);

@@ -45,6 +45,7 @@ struct facet_process {
 	 * patched then (view/patch.c): the other process may be running it. */
 	pid_t vm_parent;
 	unsigned vm_children;
+	uint32_t scratch_used;             /* view/tracee_calls.c: areas of rt_scratch in use */
 	struct facet_process *hnext;
 };
 

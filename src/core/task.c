@@ -188,9 +188,9 @@ void task_remove(struct facet_session *s, struct facet_task *t)
 		if (t->slots[i] && e->ops->free_task_slot)
 			e->ops->free_task_slot(s->engines[i], t->slots[i]);
 	}
+	view_task_free(t); /* gives its process back what it holds there */
 	process_put(s, t->proc);
 	mem_cache_free(t);
-	view_task_free(t);
 	creds_task_free(t);
 	free(t->slots);
 	free(t);

@@ -20,6 +20,12 @@
  * every call. */
 #define RT_SITE_FROM_STACK 0x80000000u
 
+/* Scratch memory the supervisor writes rewritten arguments into (paths it
+ * names for the kernel), one area per call in flight in a process, out of
+ * the reach of a signal frame and of a small stack. */
+#define RT_SCRATCH_SLOTS 32u
+#define RT_SCRATCH_SIZE 16384u
+
 #define RT_MAX_FENCES 128u
 #define RT_MAX_PROC_DEVS 4u
 /* The view's mount table (src/vfs/vfs.h) travels in the configuration

@@ -9,6 +9,8 @@ struct rt_config rt_config;
 uint64_t rt_site_ret[RT_MAX_SITES];
 uint32_t rt_site_nr[RT_MAX_SITES];
 uint32_t rt_site_next;
+/* The supervisor's (config.h); the runtime never touches it. */
+char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));
 
 long rt_start(const struct rt_config *config)
 {

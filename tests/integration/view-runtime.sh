@@ -25,22 +25,10 @@ set -u
 
 # Known differences today (see RT_KNOWN in tests/lib-view-runtime.sh).
 RT_KNOWN="
-# A FIFO's open goes to the ptrace route, rewritten to name the supervisor's
-# /proc/PID/fd/N; interrupted by a signal, it fails with ENOENT instead of
-# EINTR (notify back end), and with SA_RESTART the restarted call runs with
-# the rewritten path, written below the stack pointer where the signal
-# frame went: ENOENT, or the supervisor's own /proc/PID/fd directory.
+# A FIFO's open on the notify back end is deferred to the ptrace route;
+# interrupted by a signal without SA_RESTART it still opens once the
+# writer comes, instead of failing with EINTR.
 helper-rt-threads notify fifo-open-interrupted
-helper-rt-threads * fifo-open-restarted
-# The ptrace route writes rewritten paths 4 KiB below the stack pointer
-# (view_push), outside a small stack: chdir from a 4 KiB stack writes
-# under it.
-helper-rt-altstack * tiny-stack
-helper-rt-regs ptrace tiny-stack
-# On the ptrace route the rewritten openat is not undone at its exit: rsi
-# comes back pointing at the rewritten path (the kernel leaves it alone,
-# and compilers keep values in it across an inline syscall).
-helper-rt-regs ptrace .*-open
 "
 
 sh_arg=()

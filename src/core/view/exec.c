@@ -391,6 +391,8 @@ void view_on_exec(struct facet_task *t)
 		return;
 	}
 	(void)ip;
+	vt->scratch = -1; /* a new image: its scratch is all free */
+	t->proc->scratch_used = 0;
 	vt->loader_lo = vs->loader_lo;
 	vt->loader_hi = vs->loader_hi;
 	vt->in_loader = true;

@@ -34,5 +34,7 @@ int view_rewrite(struct facet_task *t, const struct call *c, const uint64_t args
 /* At a seccomp stop: if this is a restart of the rewritten call, puts the
  * program's own arguments back into c and the registers. */
 void view_undo_restart(struct facet_task *t, struct call *c);
+/* The scratch area view_push() gave t's call, back to its process. */
+void view_scratch_release(struct facet_task *t);
 
 #endif

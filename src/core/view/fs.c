@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/view/exec.h"
 #include "core/view/view.h"
 
 static struct view_fs *fs_new(void)
@@ -76,6 +77,7 @@ struct view_task *view_task(struct facet_task *t)
 		t->view->held[0] = t->view->held[1] = -1;
 		t->view->pending_fd = -1;
 		t->view->open_mount = -1;
+		t->view->scratch = -1;
 	}
 	return t->view;
 }
@@ -203,6 +205,7 @@ struct view_fs *view_fs_unshare(struct facet_task *t)
 
 void view_task_free(struct facet_task *t)
 {
+	view_scratch_release(t);
 	struct view_task *vt = t->view;
 	if (!vt)
 		return;

@@ -101,6 +101,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_site_nr = find_symbol(fd, &eh, "rt_site_nr");
 		vs->rt_site_next = find_symbol(fd, &eh, "rt_site_next");
 		vs->rt_config_addr = find_symbol(fd, &eh, "rt_config");
+		vs->rt_scratch = find_symbol(fd, &eh, "rt_scratch");
 		if (find_symbol(fd, &eh, "rt_site_table") != RT_SITE_TABLE)
 			vs->rt_site_ret = 0;
 		return vs->loader_path ? 0 : -ENOMEM;

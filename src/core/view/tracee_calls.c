@@ -16,24 +16,62 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "core/regs.h"
 #include "core/view/exec.h"
+#include "rt/config.h"
 #include "machine.h" /* src/core/arch/<arch>/: ARCH_STACK_RED_ZONE */
 
 /* Below the red zone the ABI keeps for the interrupted code, with room to spare. */
 #define SCRATCH_BELOW_SP (ARCH_STACK_RED_ZONE + 128)
 #define SCRATCH_SLOT 4096
 
+/* An area of the runtime image's scratch for t's call in flight: free of
+ * signal frames (a signal that interrupts the call may restart it) and of
+ * the limits of small stacks. 0 where the process has no image yet (the
+ * command before its first exec), shares its memory with another process
+ * (whose areas facet does not count), or all are taken. */
+static uint64_t image_scratch(struct facet_task *t)
+{
+	const struct view_state *vs = t->session->vs;
+	struct view_task *vt = view_task(t);
+	struct facet_process *p = t->proc;
+	if (!vs->rt_scratch || !vt->exe[0] || p->vm_parent || p->vm_children)
+		return 0;
+	if (vt->scratch < 0) {
+		if (p->scratch_used == UINT32_MAX)
+			return 0;
+		vt->scratch = __builtin_ctz(~p->scratch_used);
+		p->scratch_used |= 1u << vt->scratch;
+	}
+	return vs->rt_scratch + (uint64_t)vt->scratch * RT_SCRATCH_SIZE;
+}
+
+void view_scratch_release(struct facet_task *t)
+{
+	struct view_task *vt = t->view;
+	if (!vt || vt->scratch < 0)
+		return;
+	t->proc->scratch_used &= ~(1u << vt->scratch);
+	vt->scratch = -1;
+}
+
 uint64_t view_push(struct facet_task *t, unsigned slot, const void *data, size_t len)
 {
-	uint64_t sp;
-	if (len > SCRATCH_SLOT || slot > 3 || regs_stack_pointer(t->tid, &sp) < 0)
+	_Static_assert(4 * SCRATCH_SLOT <= RT_SCRATCH_SIZE, "four slots per call");
+	uint64_t sp, addr, image = image_scratch(t);
+	if (len > SCRATCH_SLOT || slot > 3)
 		return 0;
-	uint64_t addr = (sp - SCRATCH_BELOW_SP - (uint64_t)(slot + 1) * SCRATCH_SLOT) & ~(uint64_t)15;
+	if (image)
+		addr = image + (uint64_t)slot * SCRATCH_SLOT;
+	else if (regs_stack_pointer(t->tid, &sp) == 0)
+		addr = (sp - SCRATCH_BELOW_SP - (uint64_t)(slot + 1) * SCRATCH_SLOT) & ~(uint64_t)15;
+	else
+		return 0;
 	if (data && facet_mem_write(t, addr, data, len) != (ssize_t)len)
 		return 0;
 	return addr;
@@ -55,8 +93,12 @@ void view_undo_restart(struct facet_task *t, struct call *c)
 	if (!vt || !vt->rw_valid || vt->rw_nr != c->sc.nr || memcmp(vt->rw_new, c->sc.args, sizeof(vt->rw_new)))
 		return;
 	memcpy(c->sc.args, vt->rw_orig, sizeof(vt->rw_orig));
-	regs_set_args(t->tid, c->sc.args);
+	/* At a ptrace stop the kernel will read the registers; a notified
+	 * call is answered from c's arguments. */
+	if (c->route == ROUTE_PTRACE)
+		regs_set_args(t->tid, c->sc.args);
 	vt->rw_valid = false;
+	view_scratch_release(t);
 }
 
 static void hold(struct view_task *vt, int fd)
@@ -408,5 +450,14 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 			close(vt->held[i]);
 			vt->held[i] = -1;
 		}
+	/* A call a signal interrupted comes again with its rewritten
+	 * arguments: keep them (and their scratch) to recognise it. */
+	if (retval >= -516 && retval <= -512)
+		return;
+	/* The kernel leaves the argument registers as they were, and code
+	 * keeps values in them across a call: the program's, not ours. */
+	if (vt->rw_valid && vt->rw_nr == c->sc.nr && c->sc.nr != SYS_execve && c->sc.nr != SYS_execveat)
+		regs_set_args(t->tid, vt->rw_orig); /* (an exec's registers are the new program's) */
 	vt->rw_valid = false;
+	view_scratch_release(t);
 }

@@ -109,6 +109,8 @@ struct view_state {
 	 * a call site there (patch.c): symbols of the image. */
 	uint64_t rt_site_ret, rt_site_nr, rt_site_next;
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
+	uint64_t rt_scratch;               /* the image's scratch for rewritten arguments,
+					      0: none (view_push() uses the stack) */
 	int aslr_flags;                    /* loader_plan_aslr_flags(), read once */
 	/* proxy.c: processes sharing the supervisor's fds under tracees' ids. */
 	struct view_proxy { uid_t uid; gid_t gid; pid_t pid; } proxies[VIEW_MAX_PROXIES];
@@ -166,6 +168,7 @@ struct view_task {
 	long rw_nr;
 	uint64_t rw_orig[6], rw_new[6];
 	bool rw_valid;
+	int scratch;                       /* its area of the image's scratch, -1: none */
 	/* exec.c: an exec on its way to the loader, the one being loaded, and
 	 * where the loader's code is while it runs. */
 	struct view_exec *exec, *loading;
