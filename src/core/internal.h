@@ -257,9 +257,18 @@ bool defer_syscall_stop(struct facet_task *t, const struct __ptrace_syscall_info
 bool defer_seccomp_stop(struct facet_task *t, long nr);
 
 /* backend_notify.c / backend_ptrace.c */
-int notify_handle(struct facet_session *s);
+struct seccomp_notif;
+/* Waits for the next notification on fd (the listener, or a copy of it):
+ * 0, or -errno (-ENOENT: it vanished, or no task holds the filter). */
+int notify_receive(int fd, struct seccomp_notif *req);
+void notify_handle(struct facet_session *s, const struct seccomp_notif *req);
 void notify_set_sync_wakeup(struct facet_session *s);
 int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status);
 int supervise(struct facet_session *s);
+/* supervise.c: keeps the supervisor's signals away from a call that a
+ * signal must not interrupt; pass what it returns to
+ * supervise_release_signals() after the call. */
+bool supervise_hold_signals(void);
+void supervise_release_signals(bool held);
 
 #endif
