@@ -178,6 +178,7 @@ void notify_handle(struct facet_session *s, const struct seccomp_notif *req)
 		t->announced = true;
 		t->fresh = false;
 	}
+	emulate_cwd_settled(t);
 	if (defer_notification(s, t, req->id))
 		return;
 	struct call c;
