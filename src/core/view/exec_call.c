@@ -278,8 +278,12 @@ static int64_t stat_in_parent(struct facet_task *t, const struct call *c, const 
 	if (r < 0)
 		return r;
 	const char *name = n.r.name;
-	if (n.empty || n.r.mount_point || !name[0] || strchr(name, '/') || !strcmp(name, ".") ||
-	    !strcmp(name, "..")) {
+	if (n.empty) { /* the fd itself */
+		r = pc->op == PC_STAT ? do_stat(t, c, pc, &n) : do_statx(t, c, pc, &n);
+		pc_name_release(&n);
+		return r;
+	}
+	if (n.r.mount_point || !name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
 		pc_name_release(&n);
 		return 1;
 	}
