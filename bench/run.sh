@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh: time workloads natively and under facet trace, strace, proot
 # and fakeroot, and through views (bind mounts, an alternate root) under
-# facet, proot and bwrap; print Markdown tables of medians and ratios to
+# facet, proot and bwrap; measure facet's bare user-notification round trip
+# against a stat it emulates; print Markdown tables of medians and ratios to
 # native.
 #
 # usage: bench/run.sh [--quick]
@@ -23,7 +24,8 @@ Environment: FACET (default <repo>/build/facet), BENCH_RUNS, BENCH_OUT
 BENCH_MICRO_BUDGET (seconds per micro-benchmark run, default 0.5; 0 = always
 use the full loop count), BENCH_N_GETPPID, BENCH_N_STAT, BENCH_N_OPEN,
 BENCH_FIND_DIR, BENCH_TAR_DIR, BENCH_PYTHON, BENCH_DEBIAN_ROOT (default
-/var/cache/facet-tests/debian-trixie-minbase, from tests/fixtures/debian-root.sh).
+/var/cache/facet-tests/debian-trixie-minbase, from tests/fixtures/debian-root.sh),
+BENCH_ONLY (workloads to run, e.g. "rtt vstat stat"; default all).
 See bench/README.md.
 EOF
 }
@@ -119,12 +121,25 @@ for h in getppid-loop statloop openloop; do
 		rm -f "$BIN/$h"
 	fi
 done
+# The engine that makes getppid a bare round trip (bench/roundtrip.c); the
+# Meson-built one if gcc cannot build it here.
+if command -v gcc >/dev/null && gcc "${CFLAGS_BENCH[@]}" -shared -fPIC -I"$root/include" \
+	-o "$BIN/roundtrip.so" "$here/roundtrip.c" 2>"$LOGS/build-roundtrip.err"; then
+	:
+elif [ -f "$root/build/bench/roundtrip.so" ]; then
+	cp "$root/build/bench/roundtrip.so" "$BIN/roundtrip.so"
+else
+	note "run.sh: cannot build roundtrip.so (see $LOGS/build-roundtrip.err); the round-trip rows are skipped"
+	rm -f "$BIN/roundtrip.so"
+fi
 
 # ----------------------------------------------------------------- runners --
 
-# The trace table's columns, the view table's, and all of them.
+# The trace table's columns, the view table's, the round-trip table's, and
+# all of them.
 TRACE_RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot)
 VIEW_RUNNERS=(native facet facet-ptrace proot bwrap)
+RT_RUNNERS=(native facet)
 RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot bwrap)
 declare -A LABEL=(
 	[native]="native"
@@ -143,6 +158,11 @@ declare -A VLABEL=(
 	[facet-ptrace]="facet --backend=ptrace"
 	[proot]="proot"
 	[bwrap]="bwrap"
+)
+# shellcheck disable=SC2034 # used by name: table RT_RUNNERS RLABEL RT
+declare -A RLABEL=(
+	[native]="native"
+	[facet]="facet --backend=notify"
 )
 declare -A UNAVAIL=()   # runner -> why it is not run at all ("n/a (...)")
 declare -A UNAVAIL_WHY=() # runner -> the longer reason, listed under the table
@@ -176,13 +196,17 @@ fi
 
 # ---------------------------------------------------------------- workloads --
 
-MICRO=(getppid stat open)
+# The round trip: the same two loops under facet, getppid answered
+# CONTINUE (nothing done) and stat emulated in a view.
+RT=(rtt vstat)
+MICRO=(getppid stat open "${RT[@]}")
 MACRO=(find tar python make)
 VIEW=(find-view tar-view python-root make-view)
-TRACE=("${MICRO[@]}" "${MACRO[@]}")
-WORKLOADS=("${TRACE[@]}" "${VIEW[@]}")
-declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN)
-declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop)
+TRACE=(getppid stat open "${MACRO[@]}")
+WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}")
+declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT)
+declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
+	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
 	[stat]="statloop: stat, trapped (ns/call)"
@@ -206,6 +230,8 @@ WLABEL+=(
 	[tar-view]="\`tar -C $(in_view_usr "$TAR_DIR") -cf - . \\| cat\`, \`-b /usr:$VIEW_USR\`"
 	[python-root]="\`python3 -c '$PY_IMPORT'\` in \`-R\` of a Debian root"
 	[make-view]="\`make -j2\` (bench/cproject), \`-b PROJECT:$VIEW_PROJECT\`"
+	[rtt]="bare round trip: getppid notified, answered CONTINUE (ns/call)"
+	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
 )
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
@@ -214,17 +240,27 @@ declare -A TOLERATED=([find]="1" [find-view]="1")
 declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
-is_micro() { case $1 in getppid | stat | open) return 0 ;; esac; return 1; }
+is_micro() { case $1 in getppid | stat | open | rtt | vstat) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
+is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
 # Sets RNS to the runners (columns) of workload $1.
 runners_for() {
-	if is_view "$1"; then RNS=("${VIEW_RUNNERS[@]}"); else RNS=("${TRACE_RUNNERS[@]}"); fi
+	if is_view "$1"; then
+		RNS=("${VIEW_RUNNERS[@]}")
+	elif is_rt "$1"; then
+		RNS=("${RT_RUNNERS[@]}")
+	else
+		RNS=("${TRACE_RUNNERS[@]}")
+	fi
 }
 
 [ -x "$BIN/getppid-loop" ] || SKIP[getppid]="helper not built"
 [ -x "$BIN/statloop" ] || SKIP[stat]="helper not built"
 [ -x "$BIN/openloop" ] || SKIP[open]="helper not built"
+[ -x "$BIN/getppid-loop" ] || SKIP[rtt]="helper not built"
+[ -f "$BIN/roundtrip.so" ] || SKIP[rtt]="bench/roundtrip.c not built"
+[ -x "$BIN/statloop" ] || SKIP[vstat]="helper not built"
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
@@ -242,6 +278,12 @@ elif [ ! -x "$DEBIAN_ROOT/usr/bin/python3" ]; then
 	SKIP[python-root]="no python3 in $DEBIAN_ROOT"
 elif [ ! -e "$DEBIAN_ROOT/lib64/ld-linux-x86-64.so.2" ]; then
 	SKIP[python-root]="no x86-64 ld.so in $DEBIAN_ROOT (the native run uses it)"
+fi
+# BENCH_ONLY: the workloads to run (names as in raw.tsv), the rest skipped.
+if [ -n "${BENCH_ONLY:-}" ]; then
+	for wl in "${WORKLOADS[@]}"; do
+		[[ " ${BENCH_ONLY//,/ } " == *" $wl "* ]] || SKIP[$wl]="not in BENCH_ONLY"
+	done
 fi
 
 # Sets WCMD to the command of workload $1 with loop count $2 (micro only).
@@ -327,10 +369,32 @@ view_cmd() {
 	esac
 }
 
+# Sets CMD to round-trip workload $1 under runner $2 with loop count $3:
+# natively, the loop alone; under facet, getppid-loop with the engine that
+# wants getppid and lets it run (each call a notification answered
+# CONTINUE), and statloop in a view of the supervisor alone (--no-fast),
+# where each stat of /etc/passwd is resolved and performed by facet.
+rt_cmd() {
+	local loop=getppid-loop
+	[ "$1" = vstat ] && loop=statloop
+	case $2 in
+	native) CMD=("$BIN/$loop" "$3") ;;
+	facet)
+		if [ "$1" = rtt ]; then
+			CMD=("$FACET" --backend=notify --engine="$BIN/roundtrip.so" -- "$BIN/$loop" "$3")
+		else
+			CMD=("$FACET" --backend=notify --no-fast -b "/usr:$VIEW_USR" -- "$BIN/$loop" "$3")
+		fi
+		;;
+	esac
+}
+
 # Sets CMD to workload $1 under runner $2, with loop count $3 (micro only).
 command_of() {
 	if is_view "$1"; then
 		view_cmd "$1" "$2"
+	elif is_rt "$1"; then
+		rt_cmd "$1" "$2" "$3"
 	else
 		prefix "$2"
 		wcmd "$1" "$3"
@@ -425,7 +489,8 @@ done
 for wl in "${MICRO[@]}"; do
 	[ -n "${SKIP[$wl]:-}" ] && continue
 	full=${N[$wl]}
-	for rn in "${TRACE_RUNNERS[@]}"; do
+	runners_for "$wl"
+	for rn in "${RNS[@]}"; do
 		active "$rn" || continue
 		[ "$MICRO_BUDGET" = 0 ] && { NR[$wl/$rn]=$full; continue; }
 		run calibrate "$wl" "$rn" 0
@@ -608,6 +673,25 @@ list_notes() {
 	NOTES=()
 }
 
+# Prints the emulated stats (in a view, and the tracer's) as multiples of
+# the bare round trip of the same run.
+rt_ratios() {
+	local bare vs ts
+	figure rtt facet
+	bare=$VAL
+	[ -n "$bare" ] || return 0
+	figure vstat facet
+	vs=$VAL
+	echo
+	[ -n "$vs" ] && echo "Emulated stat in a view / bare round trip: ×$(ratio "$vs" "$bare")."
+	if [ -z "${SKIP[stat]:-}" ] && [ -z "${FAILED[stat/facet]:-}" ] && active facet; then
+		figure stat facet
+		ts=$VAL
+		[ -n "$ts" ] && echo "Emulated stat under \`facet trace\` (first table) / bare round trip: ×$(ratio "$ts" "$bare")."
+	fi
+	return 0
+}
+
 report() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
@@ -651,6 +735,21 @@ report() {
 	echo "host paths. No tracing."
 	echo
 	table VIEW_RUNNERS VLABEL VIEW
+	list_notes
+	echo
+	echo "### The supervisor's round trip"
+	echo
+	echo "What one call costs that facet's supervisor answers: a bare user notification"
+	echo "(getppid, wanted by bench/roundtrip.so and let run with CONTINUE) and a stat of"
+	echo "/etc/passwd that facet resolves and performs in a view of the supervisor alone"
+	echo "(\`--no-fast\`), both on the notify back end; native is the loop alone."
+	echo
+	CAPPED=()
+	table RT_RUNNERS RLABEL RT
+	rt_ratios
+	if [ ${#CAPPED[@]} -gt 0 ]; then
+		echo "Loop counts: $(IFS=';'; echo "${CAPPED[*]}" | sed 's/;/; /g')."
+	fi
 	list_notes
 }
 

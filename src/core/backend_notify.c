@@ -65,8 +65,12 @@ static int64_t install_and_answer(struct facet_session *s, uint64_t id, int fd, 
 		.newfd = target >= 0 ? (__u32)target : 0,
 		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
+	/* Not interrupted by a signal: the kernel would have taken the call
+	 * as answered with 0 (supervise.c). */
+	bool held = supervise_hold_signals();
 	int r = ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	int err = errno;
+	supervise_release_signals(held);
 	close(fd);
 	if (r < 0 && err != ENOENT) {
 		struct seccomp_notif_resp resp = { .id = id, .error = -err };
@@ -158,38 +162,40 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-int notify_handle(struct facet_session *s)
+int notify_receive(int fd, struct seccomp_notif *req)
 {
-	struct seccomp_notif req;
-	memset(&req, 0, sizeof(req));
-	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-		return errno == EINTR || errno == ENOENT ? 0 : -errno;
-	struct facet_task *t = task_find(s, (pid_t)req.pid);
+	memset(req, 0, sizeof(*req));
+	return ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0 ? -errno : 0;
+}
+
+void notify_handle(struct facet_session *s, const struct seccomp_notif *req)
+{
+	struct facet_task *t = task_find(s, (pid_t)req->pid);
 	if (!t) {
 		/* Every task of the tree is attached before it can make a call;
 		 * one that was not has escaped (keep_traced.c). */
-		if (keep_traced_adopt(s, (pid_t)req.pid) < 0)
-			return 0; /* killed; its pending call dies with it */
-		t = task_get(s, (pid_t)req.pid, 0);
+		if (keep_traced_adopt(s, (pid_t)req->pid) < 0)
+			return; /* killed; its pending call dies with it */
+		t = task_get(s, (pid_t)req->pid, 0);
 		t->announced = true;
 		t->fresh = false;
 	}
-	if (defer_notification(s, t, req.id))
-		return 0;
+	emulate_cwd_settled(t);
+	if (defer_notification(s, t, req->id))
+		return;
 	struct call c;
-	call_init(&c, s, req.data.nr, (const uint64_t *)req.data.args,
-		  req.data.instruction_pointer, ROUTE_NOTIFY);
+	call_init(&c, s, req->data.nr, (const uint64_t *)req->data.args,
+		  req->data.instruction_pointer, ROUTE_NOTIFY);
 	if (s->vs)
 		view_undo_restart(t, &c); /* a rewritten call a signal restarted */
-	c.notif_id = req.id;
+	c.notif_id = req->id;
 	if (s->vs && view_loader_call(t, &c)) {
-		struct seccomp_notif_resp resp = { .id = req.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+		struct seccomp_notif_resp resp = { .id = req->id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
 		ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-		return 0;
+		return;
 	}
 	watch_entry(t, &c);
 	dispatch_entry(s, t, &c);
 	answer(s, t, &c);
 	mem_cache_reset(t);
-	return 0;
 }

@@ -205,6 +205,7 @@ static void on_exec(struct facet_session *s, pid_t tid)
 	}
 	if (!t)
 		t = task_get(s, tid, tid);
+	emulate_cwd_settled(t);
 	if (tid == s->root_pid)
 		s->root_execed = true;
 	if (creds_privileged(s))
@@ -298,6 +299,7 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 		return 0;
 	}
 	struct facet_task *t = task_get(s, tid, 0);
+	emulate_cwd_settled(t);
 	bool first = t->fresh;
 	t->fresh = false;
 	/* A new task can stop before its parent's clone event is reported:

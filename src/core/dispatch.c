@@ -32,7 +32,8 @@ void call_init(struct call *c, const struct facet_session *s, long nr, const uin
 		c->can_rewrite = emulate_supported(s, nr);
 		c->can_inject = s->feat.notif_addfd;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &c->sc.entry_time);
+	if (nr >= 0 && nr < FACET_NR_MAX && s->want[nr]) /* no engine sees it otherwise */
+		clock_gettime(CLOCK_MONOTONIC, &c->sc.entry_time);
 }
 
 void dispatch_entry(struct facet_session *s, struct facet_task *t, struct call *c)

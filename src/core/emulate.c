@@ -55,25 +55,94 @@ bool emulate_arg_condition(long nr, unsigned *argi, uint64_t *mask)
 	return true;
 }
 
+/*
+ * A tracee's cwd, for its relative names, is /proc/TID/cwd: opening it
+ * costs about as much as the stat itself, so each task keeps its own open
+ * (an O_PATH fd of the very directory, as the kernel holds it: removed or
+ * renamed, or with a mount over it since, it resolves the same). Only a
+ * chdir or fchdir changes a cwd here (chroot, setns and new namespaces end
+ * emulation, watch.c), of the caller and of every task sharing its
+ * fs_struct, which the supervisor need not know: watch.c traps both, and
+ * at either one every kept cwd is closed and none is kept again until the
+ * caller is seen at a stop or a notification once more, when its call has
+ * returned (or was interrupted, and will be trapped again). The call cannot
+ * change anything before it is trapped, since the caller waits for the
+ * supervisor there.
+ */
+#define CWD_KEPT_MAX 64 /* fds the supervisor keeps for this; more are opened per call */
+
+static void cwd_forget(struct facet_task *t)
+{
+	if (t->cwd_fd < 0)
+		return;
+	close(t->cwd_fd);
+	t->cwd_fd = -1;
+	t->session->cwd_cached--;
+}
+
+void emulate_cwd_changing(struct facet_task *t)
+{
+	struct facet_session *s = t->session;
+	if (!t->cwd_changing) {
+		t->cwd_changing = true;
+		s->cwd_changing++;
+	}
+	for (unsigned b = 0; b < TASK_BUCKETS && s->cwd_cached; b++)
+		for (struct facet_task *o = s->tasks[b]; o; o = o->hnext)
+			cwd_forget(o);
+}
+
+void emulate_cwd_settled(struct facet_task *t)
+{
+	if (t->cwd_changing) {
+		t->cwd_changing = false;
+		t->session->cwd_changing--;
+	}
+}
+
+void emulate_task_free(struct facet_task *t)
+{
+	emulate_cwd_settled(t);
+	cwd_forget(t);
+}
+
+/* The tracee's cwd as a supervisor fd, borrowed, or owned (*owned). */
+static int tracee_cwd(struct facet_task *t, int *owned)
+{
+	struct facet_session *s = t->session;
+	if (t->cwd_fd >= 0)
+		return t->cwd_fd;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/%d/cwd", t->tid);
+	int fd = open(proc, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (s->cwd_changing || s->cwd_cached >= CWD_KEPT_MAX) {
+		*owned = fd;
+		return fd;
+	}
+	s->cwd_cached++;
+	return t->cwd_fd = fd;
+}
+
 /* The directory a tracee's relative name starts from, as a supervisor fd.
  * *owned is set when the caller must close it. */
-static int tracee_dirfd(const struct facet_task *t, int dirfd, const char *path, int *owned)
+static int tracee_dirfd(struct facet_task *t, int dirfd, const char *path, int *owned)
 {
 	char proc[64];
 	*owned = -1;
 	if (path[0] == '/')
 		return AT_FDCWD; /* same root: tracees cannot chroot without privilege */
+	if (dirfd == AT_FDCWD)
+		return tracee_cwd(t, owned);
 	if (dirfd >= 0 && (*owned = task_dup_fd(t, dirfd)) >= 0)
 		return *owned;
-	if (dirfd == AT_FDCWD)
-		snprintf(proc, sizeof(proc), "/proc/%d/cwd", t->tid);
-	else if (dirfd < 0)
+	if (dirfd < 0)
 		return -EBADF;
-	else
-		snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", t->tid, dirfd);
+	snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", t->tid, dirfd);
 	int fd = open(proc, O_PATH | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT && dirfd != AT_FDCWD ? -EBADF : -errno;
+		return errno == ENOENT ? -EBADF : -errno;
 	*owned = fd;
 	return fd;
 }

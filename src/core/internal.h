@@ -83,6 +83,8 @@ struct facet_task {
 	bool diverged;                     /* watch.c: no longer sees what the supervisor sees */
 	bool diverge_children;             /* watch.c: its next clone makes namespaces */
 	bool creds_dirty;                  /* watch.c: read its credentials before its next call */
+	bool cwd_changing;                 /* emulate.c: its chdir or fchdir may not have returned */
+	int cwd_fd;                        /* emulate.c: its cwd, kept open; -1 */
 	struct creds *creds;               /* creds.c: its credentials, NULL: the supervisor's */
 	bool hidden;                       /* spawn.c: the stub after a failed execve; its calls
 					      are facet's own, not shown to engines */
@@ -113,6 +115,8 @@ struct facet_session {
 	pid_t root_pid;
 	int root_status;
 	bool emulating;                    /* some call may be emulated (session_prepare) */
+	unsigned cwd_changing;             /* emulate.c: tasks whose chdir may not have returned */
+	unsigned cwd_cached;               /* emulate.c: tasks with cwd_fd open */
 	struct creds_state *creds;         /* creds.c: the supervisor's, and which it wears */
 	bool root_execed;                  /* the command's first execve succeeded */
 	int exec_error;                    /* errno of a failed first execve */
@@ -203,6 +207,13 @@ struct emu_result {
 };
 /* Performs c->sc in the name of t. */
 void emulate_call(struct facet_task *t, const struct call *c, struct emu_result *r);
+/* The tracees' cwds, kept open between emulated calls: t called chdir or
+ * fchdir (watch.c), which may change the cwd of any task until it returns;
+ * t is at a stop or notification again, so any such call of its returned;
+ * t is gone. */
+void emulate_cwd_changing(struct facet_task *t);
+void emulate_cwd_settled(struct facet_task *t);
+void emulate_task_free(struct facet_task *t);
 /* emulate_open.c: open/openat without O_CREAT, answered by fd injection. */
 void emulate_open(struct facet_task *t, int dfd, const char *path, int flags, struct emu_result *r);
 
@@ -267,9 +278,18 @@ bool defer_syscall_stop(struct facet_task *t, const struct __ptrace_syscall_info
 bool defer_seccomp_stop(struct facet_task *t, long nr);
 
 /* backend_notify.c / backend_ptrace.c */
-int notify_handle(struct facet_session *s);
+struct seccomp_notif;
+/* Waits for the next notification on fd (the listener, or a copy of it):
+ * 0, or -errno (-ENOENT: it vanished, or no task holds the filter). */
+int notify_receive(int fd, struct seccomp_notif *req);
+void notify_handle(struct facet_session *s, const struct seccomp_notif *req);
 void notify_set_sync_wakeup(struct facet_session *s);
 int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status);
 int supervise(struct facet_session *s);
+/* supervise.c: keeps the supervisor's signals away from a call that a
+ * signal must not interrupt; pass what it returns to
+ * supervise_release_signals() after the call. */
+bool supervise_hold_signals(void);
+void supervise_release_signals(bool held);
 
 #endif

@@ -164,6 +164,7 @@ struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid)
 	t->tid = tid;
 	t->session = s;
 	t->fresh = true;
+	t->cwd_fd = -1;
 	t->proc = process_get(s, tgid);
 	t->proc->nthreads++;
 	t->hnext = s->tasks[bucket(tid)];
@@ -191,6 +192,7 @@ void task_remove(struct facet_session *s, struct facet_task *t)
 	view_task_free(t); /* gives its process back what it holds there */
 	process_put(s, t->proc);
 	mem_cache_free(t);
+	emulate_task_free(t);
 	creds_task_free(t);
 	free(t->slots);
 	free(t);

@@ -7,7 +7,8 @@
  * facet runs privileged, by dropping its credentials. The calls that can do
  * so are watched; after one, that task and the tasks it creates are
  * *diverged*, and their calls are left to the kernel (EMU_DEFER) instead of
- * emulated.
+ * emulated. chdir and fchdir are watched too: emulate.c keeps the tracees'
+ * cwds open, and forgets them when one may change.
  *
  * Credential calls often change nothing (make calls setresuid with the ids
  * it already has): they only mark the credentials to be read again, once,
@@ -38,6 +39,7 @@ bool watch_nr(long nr, uint64_t *clone_flags_mask)
 		*clone_flags_mask = CLONE_NEW_ANY; /* only clones that make namespaces */
 		return true;
 	case SYS_clone3: /* its flags are in memory, out of the filter's reach */
+	case SYS_chdir: case SYS_fchdir:
 	case SYS_unshare: case SYS_setns: case SYS_chroot: case SYS_pivot_root:
 	case SYS_setuid: case SYS_setgid: case SYS_setreuid: case SYS_setregid:
 	case SYS_setresuid: case SYS_setresgid: case SYS_setfsuid: case SYS_setfsgid:
@@ -63,6 +65,10 @@ void watch_entry(struct facet_task *t, const struct call *c)
 		return;
 	case SYS_setns: case SYS_chroot: case SYS_pivot_root:
 		t->diverged = true;
+		return;
+	case SYS_chdir: case SYS_fchdir:
+		if (!t->session->vs) /* a view keeps the cwd itself (view/fs.c) */
+			emulate_cwd_changing(t);
 		return;
 	case SYS_clone:
 		if (c->sc.args[0] & CLONE_NEW_ANY)

@@ -241,12 +241,14 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
 	size_t n = end - from;
 	if (n >= sizeof(s->tmp))
 		return 0;
+	if (n == 0 && parent) {
+		/* The last component was the only one: its directory is where
+		 * the walk is, with its guest path if that is known. */
+		*err = 0;
+		return 1;
+	}
 	vfs_memcpy(s->tmp, s->rest + from, n);
 	s->tmp[n] = '\0';
-	if (n == 0) {
-		s->tmp[0] = '.'; /* the last component was the only one: its directory is here */
-		s->tmp[1] = '\0';
-	}
 	uint64_t resolve = VFS_RESOLVE_BENEATH | VFS_RESOLVE_NO_MAGICLINKS;
 	if (w->flags & VFS_NO_SYMLINKS)
 		resolve |= VFS_RESOLVE_NO_SYMLINKS;
@@ -340,11 +342,19 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 	char name[VFS_NAME_MAX + 1];
 	vfs_memcpy(name, c, n);
 	name[n] = '\0';
-	long fd = (w->flags & VFS_NO_XDEV)
-			  ? w->ops->openat2(w->ops->ctx, w->fd, name, VFS_O_NOFOLLOW, VFS_RESOLVE_NO_XDEV)
-			  : w->ops->openat(w->ops->ctx, w->fd, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_CLOEXEC);
-	if (fd == -VFS_ENOSYS)
-		fd = w->ops->openat(w->ops->ctx, w->fd, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_CLOEXEC);
+	long fd = -VFS_ENOTDIR, type = VFS_S_IFDIR;
+	if ((!last || slash) && !(w->flags & VFS_NO_XDEV))
+		/* Most likely a directory: then its type needs no call of its
+		 * own. A symlink (or anything else) is ENOTDIR here. */
+		fd = w->ops->openat(w->ops->ctx, w->fd, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_DIRECTORY | VFS_O_CLOEXEC);
+	if (fd == -VFS_ENOTDIR) {
+		fd = (w->flags & VFS_NO_XDEV)
+			     ? w->ops->openat2(w->ops->ctx, w->fd, name, VFS_O_NOFOLLOW, VFS_RESOLVE_NO_XDEV)
+			     : w->ops->openat(w->ops->ctx, w->fd, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_CLOEXEC);
+		if (fd == -VFS_ENOSYS)
+			fd = w->ops->openat(w->ops->ctx, w->fd, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_CLOEXEC);
+		type = -1;
+	}
 	if (fd == -VFS_ENOENT && last && (w->flags & VFS_CREATE)) {
 		out->missing = true;
 		int r2 = finish_parent(w, out, c, n, slash);
@@ -352,7 +362,8 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 	}
 	if (fd < 0)
 		return (int)fd;
-	long type = w->ops->fd_type(w->ops->ctx, (int)fd);
+	if (type < 0)
+		type = w->ops->fd_type(w->ops->ctx, (int)fd);
 	if (type < 0) {
 		w->ops->close(w->ops->ctx, (int)fd);
 		return (int)type;
@@ -494,6 +505,13 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 			if (err < 0) {
 				drop(&w);
 				return err;
+			}
+			if (!w.owned) { /* VFS_PARENT of a single component: the start */
+				long fd = v->ops->dup ? v->ops->dup(v->ops->ctx, w.fd) : -VFS_ENOSYS;
+				if (fd < 0)
+					return (int)fd;
+				w.fd = (int)fd;
+				w.owned = true;
 			}
 			out->fd = w.fd;
 			out->mount = start->mount_known ? start->mount : -1;

@@ -5,7 +5,9 @@
 # - On a terminal, ^C stops a shell loop that runs facet, and ^\ makes the
 #   shell print "Quit", as without facet.
 # - SIGHUP, SIGINT, SIGQUIT and SIGTERM sent to facet by another process
-#   reach the command, which decides; facet then exits as the command did.
+#   reach the command, which decides; facet then exits as the command did;
+#   also in a view, where the supervisor waits for the next notification in
+#   SECCOMP_IOCTL_NOTIF_RECV, not in poll(), while the command sleeps.
 set -u
 source "$(dirname "$0")/../lib.sh"
 need_cmd python3
@@ -42,17 +44,27 @@ sys.exit(9)
 PY
 default_signals=()
 env --default-signal true 2>/dev/null && default_signals=(env --default-signal)
-for sig in HUP INT QUIT TERM; do
-	rm -f out
-	"${default_signals[@]}" "$FACET" trace --backend="$FACET_BACKEND" -o trace python3 catch.py >out 2>err &
-	pid=$!
-	for _ in $(seq 100); do grep -q ready out 2>/dev/null && break; sleep 0.1; done
-	grep -q ready out || { kill -KILL "$pid"; show err; fail "SIG$sig: the command did not start"; }
-	kill -"$sig" "$pid"
-	wait "$pid"
-	status=$?
-	expect_grep out "^got SIG$sig\$" "SIG$sig sent to facet reaches the command"
-	expect_status 3 "$status" "SIG$sig sent to facet: facet exits as the command did" out err
+guest=/mnt/facet-signals-$$
+for how in trace view; do
+	if [ "$how" = trace ]; then
+		under=("$FACET" trace --backend="$FACET_BACKEND" -o trace)
+		script=catch.py
+	else
+		under=("$FACET" --backend="$FACET_BACKEND" --no-fast -b "$PWD:$guest")
+		script=$guest/catch.py
+	fi
+	for sig in HUP INT QUIT TERM; do
+		rm -f out
+		"${default_signals[@]}" "${under[@]}" python3 "$script" >out 2>err &
+		pid=$!
+		for _ in $(seq 100); do grep -q ready out 2>/dev/null && break; sleep 0.1; done
+		grep -q ready out || { kill -KILL "$pid"; show err; fail "SIG$sig ($how): the command did not start"; }
+		kill -"$sig" "$pid"
+		wait "$pid"
+		status=$?
+		expect_grep out "^got SIG$sig\$" "SIG$sig sent to facet ($how) reaches the command"
+		expect_status 3 "$status" "SIG$sig sent to facet ($how): facet exits as the command did" out err
+	done
 done
 
 # On a terminal: ^C (byte 003) stops a loop, ^\ (034) makes the shell say Quit.

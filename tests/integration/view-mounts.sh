@@ -30,6 +30,17 @@ out=$(v -b "$TEST_TMP/a:$G" sh -c "ls -a /tmp | grep -x '$name'; find /tmp -maxd
 	fail "listing /tmp in a view: exit status $?"
 [ "$out" = "$(printf '%s\n%s' "$name" "$G")" ] || fail "the mount point $G is not listed in /tmp: got '$out'"
 
+# A mount point named relative to its parent's fd: stat, lstat and statx
+# find the mount's root, not the host directory under it.
+out=$(v -b "$TEST_TMP/a:$G" python3 -c "
+import os
+d = os.open('/tmp', os.O_RDONLY | os.O_DIRECTORY)
+want = os.stat('$TEST_TMP/a')
+for f in (True, False):
+    print(os.path.samestat(os.stat('$name', dir_fd=d, follow_symlinks=f), want))
+") || fail "stat of a mount point by its parent's fd: exit status $?"
+[ "$out" = "$(printf 'True\nTrue')" ] || fail "stat of a mount point by its parent's fd: got '$out'"
+
 # The deepest mount wins, whatever the order on the command line.
 for order in "-b $TEST_TMP/b:$G/in -b $TEST_TMP/a:$G" "-b $TEST_TMP/a:$G -b $TEST_TMP/b:$G/in"; do
 	# shellcheck disable=SC2086

@@ -222,6 +222,8 @@ static void expect(const char *start, const char *path, unsigned flags, const ch
 	      flags, got, want);
 	if (e == 0 && (flags & VFS_WANT_GUEST) && r.guest_known)
 		(void)0;
+	CHECK(e < 0 || r.fd != st.fd, "resolve(%s, \"%s\", %#x): the result is the start's fd, not a new one",
+	      start, path, flags);
 	if (r.fd >= 0)
 		close(r.fd);
 	close(st.fd);

@@ -66,6 +66,19 @@ static int64_t do_stat(struct facet_task *t, const struct call *c, const struct 
 	return view_write_out(t, c->sc.args[pc->a1], &st, sizeof(st), 0);
 }
 
+/* statx's buffer written into the tracee, its links counted as stat's. */
+static int64_t write_statx(struct facet_task *t, const struct call *c, const struct path_call *pc,
+				struct statx *stx)
+{
+	if (S_ISDIR(stx->stx_mode)) {
+		struct stat st = { .st_mode = stx->stx_mode, .st_nlink = stx->stx_nlink,
+				   .st_dev = makedev(stx->stx_dev_major, stx->stx_dev_minor), .st_ino = stx->stx_ino };
+		adjust_nlink(t, &st);
+		stx->stx_nlink = (uint32_t)st.st_nlink;
+	}
+	return view_write_out(t, c->sc.args[pc->a2], stx, sizeof(*stx), 0);
+}
+
 static int64_t do_statx(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
 {
 	struct statx stx;
@@ -73,13 +86,7 @@ static int64_t do_statx(struct facet_task *t, const struct call *c, const struct
 	if (syscall(SYS_statx, n->r.fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | flags,
 		    (unsigned)c->sc.args[pc->a1], &stx) < 0)
 		return -errno;
-	if (S_ISDIR(stx.stx_mode)) {
-		struct stat st = { .st_mode = stx.stx_mode, .st_nlink = stx.stx_nlink,
-				   .st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor), .st_ino = stx.stx_ino };
-		adjust_nlink(t, &st);
-		stx.stx_nlink = (uint32_t)st.st_nlink;
-	}
-	return view_write_out(t, c->sc.args[pc->a2], &stx, sizeof(stx), 0);
+	return write_statx(t, c, pc, &stx);
 }
 
 bool view_read_only(struct facet_task *t, struct pc_name *n)
@@ -259,11 +266,60 @@ static int64_t do_chroot(struct facet_task *t, struct pc_name *n)
 	return 0;
 }
 
+/* stat and statx look the last component up themselves, in the directory
+ * the resolver found: the same answer as on the object the whole path
+ * leads to, one open fewer. A name the call cannot look up as the view
+ * would (a mount point, "." and "..", a trailing slash, a symlink to
+ * follow) takes the whole resolution: returns 1 then. */
+static int64_t stat_in_parent(struct facet_task *t, const struct call *c, const struct path_call *pc,
+			      unsigned vflags)
+{
+	struct pc_name n;
+	int64_t r = pc_resolve(t, c, pc->dirfd, pc->path, (vflags & ~(unsigned)VFS_FOLLOW) | VFS_PARENT, &n);
+	if (r < 0)
+		return r;
+	const char *name = n.r.name;
+	if (n.empty) { /* the fd itself */
+		r = pc->op == PC_STAT ? do_stat(t, c, pc, &n) : do_statx(t, c, pc, &n);
+		pc_name_release(&n);
+		return r;
+	}
+	if (n.r.mount_point || !name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+		pc_name_release(&n);
+		return 1;
+	}
+	bool link;
+	if (pc->op == PC_STAT) {
+		struct stat st;
+		r = fstatat(n.r.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+		link = r == 0 && S_ISLNK(st.st_mode);
+		if (r == 0 && !(link && (vflags & VFS_FOLLOW))) {
+			adjust_nlink(t, &st);
+			r = view_write_out(t, c->sc.args[pc->a1], &st, sizeof(st), 0);
+		}
+	} else {
+		struct statx stx;
+		int sync = (int)c->sc.args[pc->flags] & AT_STATX_SYNC_TYPE;
+		r = syscall(SYS_statx, n.r.fd, name, AT_SYMLINK_NOFOLLOW | sync, (unsigned)c->sc.args[pc->a1], &stx) < 0
+			    ? -errno : 0;
+		link = r == 0 && S_ISLNK(stx.stx_mode);
+		if (r == 0 && !(link && (vflags & VFS_FOLLOW)))
+			r = write_statx(t, c, pc, &stx);
+	}
+	pc_name_release(&n);
+	return r == 0 && link && (vflags & VFS_FOLLOW) ? 1 : r;
+}
+
 /* Calls on one name that need nothing but the object. */
 static int64_t one_name(struct facet_task *t, const struct call *c, const struct path_call *pc)
 {
 	struct pc_name n;
 	unsigned vflags = pc_vfs_flags(pc, c);
+	if (pc->op == PC_STAT || pc->op == PC_STATX) {
+		int64_t r = stat_in_parent(t, c, pc, vflags);
+		if (r != 1)
+			return r;
+	}
 	if (pc->op == PC_READLINK || pc->op == PC_CHROOT)
 		vflags |= VFS_WANT_GUEST;
 	if (pc->op == PC_READLINK && pc->dirfd >= 0)

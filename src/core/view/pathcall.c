@@ -168,11 +168,19 @@ static int mount_of_fd(struct facet_task *t, int fd)
 	return m;
 }
 
+/* A name the kernel looks up in its directory as it is: one component, not
+ * "." or "..". */
+static bool lone_name(const char *path)
+{
+	return path[0] && !strchr(path, '/') && strcmp(path, ".") != 0 && strcmp(path, "..") != 0;
+}
+
 int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsigned vflags, struct pc_name *out)
 {
 	char path[VFS_PATH_MAX];
 	memset(&out->r, 0, sizeof(out->r));
 	out->r.fd = -1;
+	out->r.mount = -1;
 	out->r.guest = out->guest;
 	out->empty = false;
 	uint64_t addr = arg(c, pi);
@@ -185,23 +193,45 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 	}
 	struct view_fs *fs = view_fs_of(t);
 	struct vfs_dir root = { .guest = fs->root, .guest_len = fs->root_len, .fd = fs->root_fd }, start;
-	int owned;
-	int r = start_dir(t, di >= 0 ? (int64_t)(int)arg(c, di) : AT_FDCWD, &start, &owned);
-	if (r == 1) {
-		vflags |= VFS_START_PLAIN;
-		r = 0;
-	}
-	if (r < 0) {
-		if (r != -EBADF || path[0] != '/' || (vflags & (VFS_BENEATH | VFS_IN_ROOT)))
-			return r;
-		start = root; /* an absolute name ignores the dirfd, even a bad one */
-	}
+	int dirfd = di >= 0 ? (int)arg(c, di) : AT_FDCWD;
 	if (path[0] == '\0' && (vflags & VFS_EMPTY_PATH)) {
-		/* The dirfd itself: an fd-based call, performed on a copy. */
+		/* The dirfd itself: an fd-based call, performed on a copy. Its
+		 * mount is found by pc_mount() if the call needs it. */
 		out->empty = true;
-		out->r.fd = owned >= 0 ? owned : fcntl(start.fd, F_DUPFD_CLOEXEC, 0);
-		out->r.mount = mount_of_fd(t, out->r.fd);
-		return out->r.fd < 0 ? -errno : 0;
+		int fd = -EBADF;
+		if (dirfd == AT_FDCWD && (fd = fcntl(fs->cwd_fd, F_DUPFD_CLOEXEC, 0)) < 0)
+			fd = -errno;
+		else if (dirfd >= 0)
+			fd = view_tracee_fd(t, dirfd);
+		if (fd < 0)
+			return fd;
+		out->r.fd = fd;
+		return 0;
+	}
+	int owned = -1, r;
+	if (path[0] == '/' && !(vflags & (VFS_BENEATH | VFS_IN_ROOT))) {
+		start = root; /* an absolute name ignores the dirfd, even a bad one */
+		r = 0;
+	} else {
+		r = start_dir(t, dirfd, &start, &owned);
+		if (r < 0)
+			return r;
+	}
+	if (r == 1) {
+		/* No mount point below the start: a lone name's directory is
+		 * the start itself, as vfs_resolve() would find. */
+		if ((vflags & VFS_PARENT) && owned >= 0 && lone_name(path) &&
+		    !(vflags & (VFS_CREATE | VFS_BENEATH | VFS_IN_ROOT | VFS_WANT_GUEST))) {
+			if (strlen(path) >= sizeof(out->r.name)) {
+				close(owned);
+				return -ENAMETOOLONG;
+			}
+			strcpy(out->r.name, path);
+			out->r.fd = owned;
+			out->r.mount = start.mount_known ? start.mount : -1;
+			return 0;
+		}
+		vflags |= VFS_START_PLAIN;
 	}
 	r = vfs_resolve(view_vfs(t), &root, &start, path, vflags, &out->r, &scratch);
 	if (owned >= 0)

@@ -110,6 +110,17 @@ static void fstatat_at(struct out *o, const char *dir, const char *path, int fla
 static void fstatat_dirfd_rel(struct out *o) { fstatat_at(o, "d", "sub/g", 0); }
 static void fstatat_dirfd_nofollow(struct out *o) { fstatat_at(o, "d", "sl-sub", AT_SYMLINK_NOFOLLOW); }
 static void fstatat_dirfd_empty(struct out *o) { fstatat_at(o, "d", "", AT_EMPTY_PATH); }
+/* A lone name in the directory of the dirfd: the view looks it up there
+ * itself, unless it is a symlink to follow, ".", ".." or has a slash. */
+static void fstatat_dirfd_follow(struct out *o) { fstatat_at(o, "d", "sl-sub", 0); }
+static void fstatat_dirfd_follow_parent(struct out *o) { fstatat_at(o, "d", "sl-parent", 0); }
+static void fstatat_dirfd_dot(struct out *o) { fstatat_at(o, "d", ".", 0); }
+static void fstatat_dirfd_dotdot(struct out *o) { fstatat_at(o, "d", "..", 0); }
+static void fstatat_dirfd_slash(struct out *o) { fstatat_at(o, "d", "f/", 0); }
+static void fstatat_dirfd_dir_slash(struct out *o) { fstatat_at(o, "d", "sub/", AT_SYMLINK_NOFOLLOW); }
+static void fstatat_dirfd_link_slash(struct out *o) { fstatat_at(o, "d", "sl-sub/", AT_SYMLINK_NOFOLLOW); }
+static void fstatat_dirfd_missing(struct out *o) { fstatat_at(o, "d", "nope", 0); }
+static void fstatat_cwd_lone(struct out *o) { fstatat_at(o, NULL, "sl-d-slash", 0); }
 
 static void statx_at(struct out *o, const char *dir, const char *path, int flags)
 {
@@ -130,6 +141,8 @@ static void statx_at(struct out *o, const char *dir, const char *path, int flags
 
 static void statx_dirfd_rel(struct out *o) { statx_at(o, "d", "f", 0); }
 static void statx_nofollow(struct out *o) { statx_at(o, NULL, "sl-d", AT_SYMLINK_NOFOLLOW); }
+static void statx_dirfd_follow(struct out *o) { statx_at(o, "d", "sl-sub", 0); }
+static void statx_dirfd_dangling(struct out *o) { statx_at(o, NULL, "sl-dangling", 0); }
 static void statx_empty_path(struct out *o) { statx_at(o, "sl-f", "", AT_EMPTY_PATH); }
 static void statx_empty_path_symlink(struct out *o)
 {
@@ -267,8 +280,19 @@ const struct conform_case at_cases[] = {
 	CASE("fstatat-dirfd-rel", fstatat_dirfd_rel),
 	CASE("fstatat-dirfd-nofollow", fstatat_dirfd_nofollow),
 	CASE("fstatat-dirfd-empty-path", fstatat_dirfd_empty),
+	CASE("fstatat-dirfd-follow-symlink", fstatat_dirfd_follow),
+	CASE("fstatat-dirfd-follow-symlink-to-dotdot", fstatat_dirfd_follow_parent),
+	CASE("fstatat-dirfd-dot", fstatat_dirfd_dot),
+	CASE("fstatat-dirfd-dotdot", fstatat_dirfd_dotdot),
+	CASE("fstatat-dirfd-file-slash", fstatat_dirfd_slash),
+	CASE("fstatat-dirfd-dir-slash-nofollow", fstatat_dirfd_dir_slash),
+	CASE("fstatat-dirfd-symlink-slash-nofollow", fstatat_dirfd_link_slash),
+	CASE("fstatat-dirfd-missing", fstatat_dirfd_missing),
+	CASE("fstatat-cwd-symlink-to-dir-slash", fstatat_cwd_lone),
 	CASE("statx-dirfd-rel", statx_dirfd_rel),
 	CASE("statx-nofollow-symlink", statx_nofollow),
+	CASE("statx-dirfd-follow-symlink", statx_dirfd_follow),
+	CASE("statx-follow-dangling-symlink", statx_dirfd_dangling),
 	CASE("statx-empty-path", statx_empty_path),
 	CASE("statx-empty-path-opath-symlink", statx_empty_path_symlink),
 	CASE("statx-null-path-empty-path", statx_null_path),
