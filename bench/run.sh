@@ -138,13 +138,16 @@ fi
 # The trace table's columns, the view table's, the round-trip table's, and
 # all of them.
 TRACE_RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot)
-VIEW_RUNNERS=(native facet facet-ptrace proot bwrap)
+VIEW_RUNNERS=(native facet facet-confine facet-ptrace proot bwrap)
+# Stats through a view: the runtime (fast mode) against the supervisor.
+VS_RUNNERS=(native facet facet-confine)
 RT_RUNNERS=(native facet)
-RUNNERS=(native facet facet-ptrace strace strace-seccomp proot fakeroot bwrap)
+RUNNERS=(native facet facet-confine facet-ptrace strace strace-seccomp proot fakeroot bwrap)
 declare -A LABEL=(
 	[native]="native"
 	[facet]="facet trace"
 	[facet-ptrace]="facet trace --backend=ptrace"
+	[facet-confine]="facet --confine (a view)"
 	[strace]="strace -f"
 	[strace-seccomp]="strace -f --seccomp-bpf"
 	[proot]="proot -b /usr"
@@ -154,10 +157,17 @@ declare -A LABEL=(
 # shellcheck disable=SC2034 # used by name: table VIEW_RUNNERS VLABEL VIEW
 declare -A VLABEL=(
 	[native]="native"
-	[facet]="facet --backend=notify"
+	[facet]="facet (fast)"
+	[facet-confine]="facet --confine"
 	[facet-ptrace]="facet --backend=ptrace"
 	[proot]="proot"
 	[bwrap]="bwrap"
+)
+# shellcheck disable=SC2034 # used by name: table VS_RUNNERS VSLABEL VS
+declare -A VSLABEL=(
+	[native]="native"
+	[facet]="facet (fast)"
+	[facet-confine]="facet --confine"
 )
 # shellcheck disable=SC2034 # used by name: table RT_RUNNERS RLABEL RT
 declare -A RLABEL=(
@@ -174,6 +184,7 @@ prefix() {
 	native) PFX=() ;;
 	facet) PFX=("$FACET" trace -e trace=%file -o /dev/null --) ;;
 	facet-ptrace) PFX=("$FACET" trace --backend=ptrace -e trace=%file -o /dev/null --) ;;
+	facet-confine) PFX=("$FACET" --backend=notify --confine -b "/usr:$VIEW_USR" --) ;; # views only
 	strace) PFX=(strace -f -o /dev/null) ;;
 	strace-seccomp) PFX=(strace -f --seccomp-bpf -e trace=%file -o /dev/null) ;;
 	proot) PFX=(proot -b /usr) ;;
@@ -182,7 +193,8 @@ prefix() {
 	esac
 }
 
-[ -x "$FACET" ] || { UNAVAIL[facet]="n/a (not built)"; UNAVAIL[facet-ptrace]="n/a (not built)"; }
+[ -x "$FACET" ] || { UNAVAIL[facet]="n/a (not built)"; UNAVAIL[facet-ptrace]="n/a (not built)"
+	UNAVAIL[facet-confine]="n/a (not built)"; }
 command -v strace >/dev/null || { UNAVAIL[strace]="n/a (not installed)"; UNAVAIL[strace-seccomp]="n/a (not installed)"; }
 command -v proot >/dev/null || UNAVAIL[proot]="n/a (not installed)"
 command -v fakeroot >/dev/null || UNAVAIL[fakeroot]="n/a (not installed)"
@@ -199,14 +211,19 @@ fi
 # The round trip: the same two loops under facet, getppid answered
 # CONTINUE (nothing done) and stat emulated in a view.
 RT=(rtt vstat)
-MICRO=(getppid stat open "${RT[@]}")
+# Stats through a view (-b /usr:/mnt/usr): a name alone in the cwd, and an
+# absolute path, each from glibc's stat, whose site fast mode patches.
+VS=(vs-name vs-abs)
+MICRO=(getppid stat open "${RT[@]}" "${VS[@]}")
 MACRO=(find tar python make)
 VIEW=(find-view tar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
-WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}")
-declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT)
+WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}")
+declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
+	[vs-name]=$N_STAT [vs-abs]=$N_STAT)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
-	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)")
+	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)" [vs-name]="statloop (name)"
+	[vs-abs]="statloop (absolute)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
 	[stat]="statloop: stat, trapped (ns/call)"
@@ -232,6 +249,8 @@ WLABEL+=(
 	[make-view]="\`make -j2\` (bench/cproject), \`-b PROJECT:$VIEW_PROJECT\`"
 	[rtt]="bare round trip: getppid notified, answered CONTINUE (ns/call)"
 	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
+	[vs-name]="stat of a name in the cwd, \`-w $VIEW_USR\` \`bin\` (ns/call)"
+	[vs-abs]="stat of an absolute path, \`$VIEW_USR/bin\` (ns/call)"
 )
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
@@ -240,7 +259,8 @@ declare -A TOLERATED=([find]="1" [find-view]="1")
 declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
-is_micro() { case $1 in getppid | stat | open | rtt | vstat) return 0 ;; esac; return 1; }
+is_micro() { case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs) return 0 ;; esac; return 1; }
+is_vs() { case $1 in vs-name | vs-abs) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
@@ -250,6 +270,8 @@ runners_for() {
 		RNS=("${VIEW_RUNNERS[@]}")
 	elif is_rt "$1"; then
 		RNS=("${RT_RUNNERS[@]}")
+	elif is_vs "$1"; then
+		RNS=("${VS_RUNNERS[@]}")
 	else
 		RNS=("${TRACE_RUNNERS[@]}")
 	fi
@@ -261,6 +283,7 @@ runners_for() {
 [ -x "$BIN/getppid-loop" ] || SKIP[rtt]="helper not built"
 [ -f "$BIN/roundtrip.so" ] || SKIP[rtt]="bench/roundtrip.c not built"
 [ -x "$BIN/statloop" ] || SKIP[vstat]="helper not built"
+[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; }
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
@@ -339,12 +362,14 @@ view_cmd() {
 	local backend=notify
 	case $rn in
 	native) CMD=("${native[@]}") ;;
-	facet | facet-ptrace)
-		[ "$rn" = facet ] || backend=ptrace
+	facet | facet-confine | facet-ptrace)
+		local mode=()
+		[ "$rn" = facet-ptrace ] && backend=ptrace
+		[ "$rn" = facet-confine ] && mode=(--confine)
 		if [ -n "$root" ]; then
-			CMD=("$FACET" --backend="$backend" -R "$root" -w / -- "${inview[@]}")
+			CMD=("$FACET" --backend="$backend" "${mode[@]}" -R "$root" -w / -- "${inview[@]}")
 		else
-			CMD=("$FACET" --backend="$backend" -b "$host:$guest" -- "${inview[@]}")
+			CMD=("$FACET" --backend="$backend" "${mode[@]}" -b "$host:$guest" -- "${inview[@]}")
 		fi
 		;;
 	proot)
@@ -389,12 +414,27 @@ rt_cmd() {
 	esac
 }
 
+# Sets CMD to stat workload $1 through a view under runner $2 with loop
+# count $3; natively, the same stat of the host path.
+vs_cmd() {
+	local mode=()
+	[ "$2" = facet-confine ] && mode=(--confine)
+	case $1/$2 in
+	vs-name/native) CMD=(env -C /usr "$BIN/statloop" "$3" bin) ;;
+	vs-abs/native) CMD=("$BIN/statloop" "$3" /usr/bin) ;;
+	vs-name/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -w "$VIEW_USR" -- "$BIN/statloop" "$3" bin) ;;
+	vs-abs/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" "$3" "$VIEW_USR/bin") ;;
+	esac
+}
+
 # Sets CMD to workload $1 under runner $2, with loop count $3 (micro only).
 command_of() {
 	if is_view "$1"; then
 		view_cmd "$1" "$2"
 	elif is_rt "$1"; then
 		rt_cmd "$1" "$2" "$3"
+	elif is_vs "$1"; then
+		vs_cmd "$1" "$2" "$3"
 	else
 		prefix "$2"
 		wcmd "$1" "$3"
@@ -735,6 +775,19 @@ report() {
 	echo "host paths. No tracing."
 	echo
 	table VIEW_RUNNERS VLABEL VIEW
+	list_notes
+	echo
+	echo "### Stats through a view"
+	echo
+	echo "glibc's stat through \`-b /usr:$VIEW_USR\`: in fast mode the supervisor patches"
+	echo "its call site at the first call and the in-process runtime answers the rest;"
+	echo "with \`--confine\` the supervisor answers each. Native stats the host path."
+	echo
+	CAPPED=()
+	table VS_RUNNERS VSLABEL VS
+	if [ ${#CAPPED[@]} -gt 0 ]; then
+		echo "Loop counts: $(IFS=';'; echo "${CAPPED[*]}" | sed 's/;/; /g')."
+	fi
 	list_notes
 	echo
 	echo "### The supervisor's round trip"

@@ -78,6 +78,13 @@ static long stat_call(const struct call *c, const long a[6])
 			return RT_FORWARD;
 		return answer(c, __NR_newfstatat, r);
 	}
+	char host[4096];
+	if (path && path[0] == '/' && rt_host_path(path, host) == 0) {
+		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, a[2], flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(((const struct rt_stat *)a[2])->mode))
+			return RT_FORWARD;
+		return answer(c, __NR_newfstatat, r);
+	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
 		return fd; /* RT_FORWARD too */
@@ -120,6 +127,13 @@ static long openat_call(const struct call *c, const long a[6])
 	if (one_plain_name(a[0], path)) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
 		/* A symlink: ELOOP, or ENOTDIR with O_DIRECTORY. */
+		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
+			return RT_FORWARD;
+		return answer(c, __NR_openat, r);
+	}
+	char host[4096];
+	if (path && path[0] == '/' && rt_host_path(path, host) == 0) {
+		long r = rt_syscall(__NR_openat, AT_FDCWD, host, flags | O_NOFOLLOW, 0, 0, 0);
 		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
 			return RT_FORWARD;
 		return answer(c, __NR_openat, r);

@@ -194,6 +194,36 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags)
 	return fd;
 }
 
+long rt_host_path(const char *path, char host[VFS_PATH_MAX])
+{
+	const struct vfs_table *t = table();
+	size_t plain, len = absolute_len(path, &plain);
+	if (!len || plain != len || len == 1 || !t || (rt_config.flags & RT_CONFIG_ROOT_CHANGED))
+		return RT_FORWARD;
+	size_t parent = len;
+	while (parent > 0 && path[parent - 1] != '/')
+		parent--;
+	parent = parent > 1 ? parent - 1 : 1;
+	int m = vfs_mount_of(t, path, parent);
+	/* The directory is a mount point (its host path is canonical), or
+	 * holds mount points (it and those above it are real directories),
+	 * and the name itself is not one. */
+	if (m < 0 || vfs_mount_at(t, path, len) >= 0 ||
+	    (t->mounts[m].guest_len != parent && !vfs_mounts_below(t, path, parent)) ||
+	    (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC | VFS_MOUNT_FILE)))
+		return RT_FORWARD;
+	size_t hlen = t->mounts[m].host_len, glen = t->mounts[m].guest_len;
+	size_t tail = glen == 1 ? len : len - glen; /* "/x" after the mount's host path */
+	if (hlen == 1)
+		hlen = 0; /* "/" + "/x" */
+	if (hlen + tail >= VFS_PATH_MAX)
+		return RT_FORWARD;
+	memcpy(host, vfs_mount_host(t, m), hlen);
+	memcpy(host + hlen, path + len - tail, tail);
+	host[hlen + tail] = '\0';
+	return 0;
+}
+
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
 {
 	if (!path || !path[0])

@@ -16,6 +16,11 @@
 bool rt_plain_dir(long dirfd);
 /* One name: no slash, not "" and not "..". */
 bool rt_one_name(const char *p);
+/* For an absolute path whose last name lies in a mount point or in a
+ * directory holding mount points, and is no mount point itself: its host
+ * path, where the kernel finds that name as the view would if it does not
+ * follow it. 0, or RT_FORWARD. */
+long rt_host_path(const char *path, char host[4096]);
 /* openat(dirfd, path, oflags, mode) as the view would resolve it: an fd
  * (the lowest free, as the kernel's; close-on-exec with O_PATH, which is
  * for the runtime's own use), the view's -errno, or RT_FORWARD. */
