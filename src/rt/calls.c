@@ -9,10 +9,10 @@
  * cannot decide goes to the supervisor unchanged: writes (a read-only
  * mount must refuse them), flags it does not know, chroots, procfs.
  *
- * The program's path is read in place: like the kernel, the runtime
- * forwards a NULL path (the supervisor answers EFAULT), but an invalid
- * non-NULL pointer faults in the runtime (SIGSEGV) where the kernel would
- * say EFAULT.
+ * The program's path is read in place: a NULL pointer, one into the first
+ * page or the kernel's half goes to the supervisor (EFAULT), but a pointer
+ * into an unmapped page elsewhere faults in the runtime (SIGSEGV) where
+ * the kernel would say EFAULT.
  */
 #include <asm/unistd.h>
 #include <linux/errno.h>
@@ -172,9 +172,25 @@ static long access_call(const struct call *c, const long a[6], long flags)
 	return r == -EINVAL ? RT_FORWARD : answer(c, __NR_faccessat2, r);
 }
 
+/* A path the runtime may read in place: not NULL, not in the first page
+ * nor in the kernel's half, where the kernel says EFAULT (the supervisor
+ * will). A pointer to an unmapped page elsewhere faults in the runtime. */
+static bool readable(long p)
+{
+	return (unsigned long)p >= 4096 && (unsigned long)p < 0x800000000000ul;
+}
+
 static long handle(const struct call *c)
 {
 	const long *a = c->a;
+#ifdef __NR_stat
+	bool at = c->nr != __NR_stat && c->nr != __NR_lstat && c->nr != __NR_open && c->nr != __NR_readlink &&
+		  c->nr != __NR_access;
+#else
+	bool at = true;
+#endif
+	if (!readable(a[at ? 1 : 0]))
+		return RT_FORWARD;
 	switch (c->nr) {
 	case __NR_newfstatat:
 		return stat_call(c, a);

@@ -115,6 +115,14 @@ int main(int argc, char **argv)
 			show_stat("lstat", argv[i], AT_SYMLINK_NOFOLLOW);
 			show_open(argv[i], O_RDONLY | O_CLOEXEC);
 		}
+	/* Bad pointers: EFAULT from the runtime as from the kernel (twice: the
+	 * second through the patched site). */
+	for (int round = 0; round < 2 && !fd0; round++) {
+		struct stat st;
+		long r = site_stat(AT_FDCWD, (const char *)1, &st, 0);
+		long o = site_open(AT_FDCWD, (const char *)-4096L, O_RDONLY);
+		printf("bad pointers: %s %s\n", strerrorname_np((int)-r), strerrorname_np((int)-o));
+	}
 	printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", patched(open_site) ? "yes" : "no");
 	return 0;
 }

@@ -48,6 +48,8 @@ for mode in --fast --confine --no-fast; do
 		[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && [ -z "$thread" ] && want_patch=yes
 		check "$mode $thread: answers, and patched=$want_patch" \
 			"$(cat "$expect")
+bad pointers: EFAULT EFAULT
+bad pointers: EFAULT EFAULT
 patched: stat=$want_patch open=$want_patch" \
 			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" $thread "${NAMES[@]}"
 	done
