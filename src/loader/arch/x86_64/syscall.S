@@ -4,23 +4,9 @@
  * call instruction of facet-loader's image that the filter admits in fast
  * mode. The supervisor finds it by the symbol loader_gate.
  */
+#include "syscall6.h"
+
 	.text
-	.globl	loader_syscall6
-	.hidden	loader_syscall6
-	.type	loader_syscall6, @function
-loader_syscall6:
-	mov	%rdi, %rax		/* SysV arguments to the kernel's convention */
-	mov	%rsi, %rdi
-	mov	%rdx, %rsi
-	mov	%rcx, %rdx
-	mov	%r8, %r10
-	mov	%r9, %r8
-	mov	8(%rsp), %r9
-	.globl	loader_gate
-	.type	loader_gate, @object
-loader_gate:
-	syscall
-	ret
-	.size	loader_syscall6, . - loader_syscall6
+	SYSCALL6 loader_syscall6, loader_gate
 
 	.section .note.GNU-stack, "", @progbits
