@@ -7,8 +7,9 @@
  * kernel maps at a fixed address at every exec in a view; the loader
  * starts it (rt_start) before it jumps to the program.
  *
- * How calls reach it. The session's filter admits every call made from
- * the image's code, and sends those made from rt_gate_forward to the
+ * How calls reach it. The session's filter admits the calls made from the
+ * image's one system-call instruction of its own (loader_gate, through
+ * loader_syscall6), and sends those made from rt_gate_forward to the
  * supervisor by user notification. A path call the program makes reaches
  * the supervisor as usual; if it comes from the common call site
  * `mov $nr,%eax; syscall` (or glibc 2.41's cancellable-call site,
@@ -18,12 +19,14 @@
  * had run the mov, still makes the call), and notes the site's number and
  * return address in rt_site_nr[k] and rt_site_ret[k]. From then on that
  * site jumps to trampoline k (arch/<cpu>/sites.S), which moves to a stack
- * of the runtime's own and calls rt_site_call(k, args): the runtime
+ * of the runtime's own and calls rt_site_call(nr, args): the runtime
  * answers the call itself where the kernel would give the view's answer
- * (calls.c), and otherwise makes it from rt_gate_forward.
+ * (calls.c), and otherwise makes it from rt_gate_forward (or, a call it
+ * never answers, from rt_gate_pass, as the program's own).
  *
- * The runtime takes no signal and changes no mask: the program cannot
- * tell it is there, except by reading its own code.
+ * The runtime takes no signal and changes no mask. A program can tell it
+ * is there by reading its own code, by the stack a signal handler runs on
+ * when the signal interrupts the runtime, and in /proc/self/maps.
  *
  * Freestanding like the loader: raw system calls, no libc, no allocation,
  * async-signal-safe, no vector registers, nothing relocated.
