@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,30 +23,47 @@
 #include "machine.h" /* src/core/arch/<arch>/ */
 #include "util/cleanup.h"
 
-/* The address of symbol `name` in the image's symbol table, 0 if absent
- * (a stripped image: it then runs programs without the runtime). */
-static uint64_t find_symbol(int fd, const Elf64_Ehdr *eh, const char *name)
+/* The image's symbol table, mapped once for the lookups. */
+struct image_syms {
+	const Elf64_Sym *syms;
+	size_t nsyms;
+	const char *strs;
+	size_t strs_size;
+};
+
+static bool read_syms(const void *map, size_t size, struct image_syms *out)
 {
+	const Elf64_Ehdr *eh = map;
+	if (eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr))
+		return false;
+	const Elf64_Shdr *sh = (const Elf64_Shdr *)((const char *)map + eh->e_shoff);
 	for (unsigned i = 0; i < eh->e_shnum; i++) {
-		Elf64_Shdr sh, strs;
-		if (pread(fd, &sh, sizeof(sh), (off_t)(eh->e_shoff + i * sizeof(sh))) != sizeof(sh))
-			return 0;
-		if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh->e_shnum || sh.sh_entsize != sizeof(Elf64_Sym) ||
-		    pread(fd, &strs, sizeof(strs), (off_t)(eh->e_shoff + sh.sh_link * sizeof(strs))) != sizeof(strs))
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum || sh[i].sh_entsize != sizeof(Elf64_Sym))
 			continue;
-		size_t len = strlen(name) + 1;
-		for (uint64_t off = 0; off + sizeof(Elf64_Sym) <= sh.sh_size; off += sizeof(Elf64_Sym)) {
-			Elf64_Sym sym;
-			char buf[64];
-			if (pread(fd, &sym, sizeof(sym), (off_t)(sh.sh_offset + off)) != sizeof(sym))
-				return 0;
-			if (sym.st_name >= strs.sh_size || len > sizeof(buf) ||
-			    pread(fd, buf, len, (off_t)(strs.sh_offset + sym.st_name)) != (ssize_t)len)
-				continue;
-			if (!memcmp(buf, name, len))
-				return sym.st_value;
-		}
+		const Elf64_Shdr *st = &sh[sh[i].sh_link];
+		if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset || st->sh_offset > size ||
+		    st->sh_size > size - st->sh_offset)
+			return false;
+		*out = (struct image_syms){
+			.syms = (const Elf64_Sym *)((const char *)map + sh[i].sh_offset),
+			.nsyms = sh[i].sh_size / sizeof(Elf64_Sym),
+			.strs = (const char *)map + st->sh_offset,
+			.strs_size = st->sh_size,
+		};
+		return true;
 	}
+	return false;
+}
+
+/* The address of symbol `name`, 0 if absent (a stripped image: it then
+ * runs programs without the runtime). */
+static uint64_t find_symbol(const struct image_syms *t, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	for (size_t i = 0; i < t->nsyms; i++)
+		if (t->syms[i].st_name < t->strs_size && t->strs_size - t->syms[i].st_name >= len &&
+		    !memcmp(t->strs + t->syms[i].st_name, name, len))
+			return t->syms[i].st_value;
 	return 0;
 }
 
@@ -92,18 +110,26 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->loader_path = realpath(candidates[i], NULL);
 		vs->loader_lo = lo;
 		vs->loader_hi = hi;
-		vs->rt_gate = find_symbol(fd, &eh, "rt_gate_forward");
+		struct stat st;
+		struct image_syms syms = { 0 };
+		void *map = fstat(fd, &st) == 0 && st.st_size > (off_t)sizeof(eh)
+				    ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+		if (map != MAP_FAILED)
+			read_syms(map, (size_t)st.st_size, &syms);
+		vs->rt_gate = find_symbol(&syms, "rt_gate_forward");
 		if (vs->rt_gate < lo || vs->rt_gate >= hi)
 			vs->rt_gate = 0;
-		vs->rt_pass = find_symbol(fd, &eh, "rt_gate_pass");
-		vs->native_gate = find_symbol(fd, &eh, "loader_gate");
-		vs->rt_site_ret = find_symbol(fd, &eh, "rt_site_ret");
-		vs->rt_site_nr = find_symbol(fd, &eh, "rt_site_nr");
-		vs->rt_site_next = find_symbol(fd, &eh, "rt_site_next");
-		vs->rt_config_addr = find_symbol(fd, &eh, "rt_config");
-		vs->rt_scratch = find_symbol(fd, &eh, "rt_scratch");
-		if (find_symbol(fd, &eh, "rt_site_table") != RT_SITE_TABLE)
+		vs->rt_pass = find_symbol(&syms, "rt_gate_pass");
+		vs->native_gate = find_symbol(&syms, "loader_gate");
+		vs->rt_site_ret = find_symbol(&syms, "rt_site_ret");
+		vs->rt_site_nr = find_symbol(&syms, "rt_site_nr");
+		vs->rt_site_next = find_symbol(&syms, "rt_site_next");
+		vs->rt_config_addr = find_symbol(&syms, "rt_config");
+		vs->rt_scratch = find_symbol(&syms, "rt_scratch");
+		if (find_symbol(&syms, "rt_site_table") != RT_SITE_TABLE)
 			vs->rt_site_ret = 0;
+		if (map != MAP_FAILED)
+			munmap(map, (size_t)st.st_size);
 		return vs->loader_path ? 0 : -ENOMEM;
 	}
 	return -ENOENT;
