@@ -151,47 +151,21 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 	return fd;
 }
 
-/* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
- * point, or whose last name lies in a directory holding mount points but
- * is not one. The directories above are the mount points' ancestors,
- * real directories where the view's mounts were made; the last name is
- * not followed unless the caller follows it and it is no symlink. */
-static long open_host_path(const char *path, size_t len, uint64_t oflags)
+
+/* Into host[]: the host path of absolute `path` (len bytes, canonical)
+ * that lies in mount m, or is m's mount point. */
+static long host_of(const struct vfs_table *t, int m, const char *path, size_t len, char host[VFS_PATH_MAX])
 {
-	const struct vfs_table *t = table();
-	int m = vfs_mount_at(t, path, len);
-	bool point = m >= 0;
-	if (!point)
-		m = vfs_mount_of(t, path, len);
-	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC)) ||
-	    (!point && (t->mounts[m].flags & VFS_MOUNT_FILE)))
-		return RT_FORWARD;
-	char host[VFS_PATH_MAX];
-	const char *mh = vfs_mount_host(t, m);
 	size_t hlen = t->mounts[m].host_len, glen = t->mounts[m].guest_len;
-	size_t tail = point ? 0 : (glen == 1 ? len : len - glen); /* "/x" after the mount's host path */
+	size_t tail = len == glen ? 0 : (glen == 1 ? len : len - glen); /* "/x" after the mount's host path */
 	if (hlen == 1 && tail)
 		hlen = 0; /* "/" + "/x" */
-	if (hlen + tail >= sizeof(host))
+	if (hlen + tail >= VFS_PATH_MAX)
 		return RT_FORWARD;
-	memcpy(host, mh, hlen);
+	memcpy(host, vfs_mount_host(t, m), hlen);
 	memcpy(host + hlen, path + len - tail, tail);
 	host[hlen + tail] = '\0';
-	bool follow = !(oflags & O_NOFOLLOW);
-	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
-	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, 0, 0, 0);
-	if (fd == -EPERM || fd == -ENOSYS)
-		return RT_FORWARD; /* maybe the program's own filter (rt_open_beneath) */
-	if (point || !follow)
-		return fd;
-	if (!(oflags & O_PATH))
-		return fd == -ELOOP || fd == -ENOTDIR ? RT_FORWARD : fd; /* a symlink, maybe */
-	struct rt_stat st;
-	if (fd >= 0 && rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && S_ISLNK(st.mode)) {
-		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
-		return RT_FORWARD;
-	}
-	return fd;
+	return 0;
 }
 
 long rt_host_path(const char *path, char host[VFS_PATH_MAX])
@@ -212,16 +186,37 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX])
 	    (t->mounts[m].guest_len != parent && !vfs_mounts_below(t, path, parent)) ||
 	    (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC | VFS_MOUNT_FILE)))
 		return RT_FORWARD;
-	size_t hlen = t->mounts[m].host_len, glen = t->mounts[m].guest_len;
-	size_t tail = glen == 1 ? len : len - glen; /* "/x" after the mount's host path */
-	if (hlen == 1)
-		hlen = 0; /* "/" + "/x" */
-	if (hlen + tail >= VFS_PATH_MAX)
+	return host_of(t, m, path, len, host);
+}
+
+/* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
+ * point or "/" (its host path is canonical), or that rt_host_path()
+ * takes: the last name is not followed unless the caller follows it and
+ * it is no symlink. */
+static long open_host_path(const char *path, size_t len, uint64_t oflags)
+{
+	const struct vfs_table *t = table();
+	int m = vfs_mount_at(t, path, len);
+	bool point = m >= 0;
+	char host[VFS_PATH_MAX];
+	if (point ? (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC)) || host_of(t, m, path, len, host) < 0
+		  : rt_host_path(path, host) < 0)
 		return RT_FORWARD;
-	memcpy(host, vfs_mount_host(t, m), hlen);
-	memcpy(host + hlen, path + len - tail, tail);
-	host[hlen + tail] = '\0';
-	return 0;
+	bool follow = !(oflags & O_NOFOLLOW);
+	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, 0, 0, 0);
+	if (fd == -EPERM || fd == -ENOSYS)
+		return RT_FORWARD; /* maybe the program's own filter (rt_open_beneath) */
+	if (point || !follow)
+		return fd;
+	if (!(oflags & O_PATH))
+		return fd == -ELOOP || fd == -ENOTDIR ? RT_FORWARD : fd; /* a symlink, maybe */
+	struct rt_stat st;
+	if (fd >= 0 && rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && S_ISLNK(st.mode)) {
+		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+		return RT_FORWARD;
+	}
+	return fd;
 }
 
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
