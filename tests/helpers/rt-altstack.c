@@ -316,10 +316,6 @@ static void timer_during_calls(void)
 
 /* --- a tiny stack ------------------------------------------------------------------------------------ */
 
-#define TINY_CANARY (60 * 1024)
-#define TINY_STACK 4096
-
-static ucontext_t main_ctx, tiny_ctx;
 static volatile long tiny_results[6];
 
 /* On the tiny stack: raw calls only, results in a static array. */
@@ -339,25 +335,14 @@ static void on_tiny_stack(void)
 
 static void tiny_stack(void)
 {
-	char *m = mmap(NULL, TINY_CANARY + TINY_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED) {
-		say("tiny-stack: mmap %s", ename(errno));
+	long touched = rt_on_tiny_stack(on_tiny_stack);
+	if (touched < 0) {
+		say("tiny-stack: mmap %s", ename((int)-touched));
 		return;
 	}
-	memset(m, 0xa5, TINY_CANARY);
-	getcontext(&tiny_ctx);
-	tiny_ctx.uc_stack.ss_sp = m + TINY_CANARY;
-	tiny_ctx.uc_stack.ss_size = TINY_STACK;
-	tiny_ctx.uc_link = &main_ctx;
-	makecontext(&tiny_ctx, on_tiny_stack, 0);
-	swapcontext(&main_ctx, &tiny_ctx);
-	size_t touched = 0;
-	for (size_t i = 0; i < TINY_CANARY; i++)
-		touched += (unsigned char)m[i] != 0xa5;
-	say("tiny-stack: open=%s stat=%s readlink=%s missing=%s chdir=%s,%s bytes-below-written=%zu",
+	say("tiny-stack: open=%s stat=%s readlink=%s missing=%s chdir=%s,%s bytes-below-written=%ld",
 	    tiny_results[0] >= 0 ? "ok" : "bad", tiny_results[1] == 0 ? "ok" : "bad", tiny_results[2] == 4 ? "ok" : "bad",
 	    ename((int)tiny_results[3]), tiny_results[4] == 0 ? "ok" : "bad", tiny_results[5] == 0 ? "ok" : "bad", touched);
-	munmap(m, TINY_CANARY + TINY_STACK);
 }
 
 int main(int argc, char **argv)

@@ -185,10 +185,6 @@ static void say_calls(const char *what, words w)
 
 /* --- a tiny stack ---------------------------------------------------------------------- */
 
-#define TINY_CANARY (60 * 1024)
-#define TINY_STACK 4096
-
-static ucontext_t main_ctx, tiny_ctx;
 static words tiny_out[3];
 
 static void on_tiny_stack(void)
@@ -202,28 +198,17 @@ static void tiny_stack(void)
 	static char alt[256 * 1024];
 	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
 	sigaltstack(&ss, NULL);
-	char *m = mmap(NULL, TINY_CANARY + TINY_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED) {
-		say("tiny-stack: mmap %s", ename(errno));
+	long touched = rt_on_tiny_stack(on_tiny_stack);
+	if (touched < 0) {
+		say("tiny-stack: mmap %s", ename((int)-touched));
 		return;
 	}
-	memset(m, 0xa5, TINY_CANARY);
-	getcontext(&tiny_ctx);
-	tiny_ctx.uc_stack.ss_sp = m + TINY_CANARY;
-	tiny_ctx.uc_stack.ss_size = TINY_STACK;
-	tiny_ctx.uc_link = &main_ctx;
-	makecontext(&tiny_ctx, on_tiny_stack, 0);
-	swapcontext(&main_ctx, &tiny_ctx);
-	size_t touched = 0;
-	for (size_t i = 0; i < TINY_CANARY; i++)
-		touched += (unsigned char)m[i] != 0xa5;
 	for (int i = 0; i < 3; i++) {
 		char what[32];
 		snprintf(what, sizeof(what), "tiny-stack-%d", i + 1);
 		say_calls(what, tiny_out[i]);
 	}
-	say("tiny-stack: bytes-below-written=%zu", touched);
-	munmap(m, TINY_CANARY + TINY_STACK);
+	say("tiny-stack: bytes-below-written=%ld", touched);
 	ss.ss_flags = SS_DISABLE;
 	sigaltstack(&ss, NULL);
 }

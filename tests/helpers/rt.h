@@ -18,6 +18,8 @@
 #define FACET_TESTS_RT_H
 
 #include <errno.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,33 @@
 #include <unistd.h>
 
 static const char *rt_dir = "";
+
+/* Runs fn on a stack of RT_TINY_STACK bytes with RT_TINY_CANARY bytes of a
+ * known pattern below it: how many of those fn (or whatever serves its
+ * calls) wrote, or -errno if the memory could not be had. */
+#define RT_TINY_CANARY (60 * 1024)
+#define RT_TINY_STACK 4096
+
+static ucontext_t rt_main_ctx, rt_tiny_ctx;
+
+static inline long rt_on_tiny_stack(void (*fn)(void))
+{
+	char *m = mmap(NULL, RT_TINY_CANARY + RT_TINY_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	memset(m, 0xa5, RT_TINY_CANARY);
+	getcontext(&rt_tiny_ctx);
+	rt_tiny_ctx.uc_stack.ss_sp = m + RT_TINY_CANARY;
+	rt_tiny_ctx.uc_stack.ss_size = RT_TINY_STACK;
+	rt_tiny_ctx.uc_link = &rt_main_ctx;
+	makecontext(&rt_tiny_ctx, fn, 0);
+	swapcontext(&rt_main_ctx, &rt_tiny_ctx);
+	long touched = 0;
+	for (size_t i = 0; i < RT_TINY_CANARY; i++)
+		touched += (unsigned char)m[i] != 0xa5;
+	munmap(m, RT_TINY_CANARY + RT_TINY_STACK);
+	return touched;
+}
 
 static inline const char *ename(int e)
 {
