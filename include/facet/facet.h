@@ -327,6 +327,17 @@ int facet_session_landlock(const struct facet_session *s, const char **why);
  * with *why (if why is not NULL) saying why not in a sentence. Valid from
  * the engines' start callbacks on. */
 int facet_session_fast(const struct facet_session *s, const char **why);
+/* Fake root: the tree sees itself as uid:gid (0:0 for facet -0), with
+ * every capability for uid 0, and may change its identity as that user
+ * could. What it does as that identity and the real user cannot (chown,
+ * chmod bits, device nodes) is recorded and shown back to it: files the
+ * real user owns appear owned by uid:gid, recorded ones as recorded. */
+int facet_view_set_identity(struct facet_view *v, uid_t uid, gid_t gid);
+/* The file fake root's record is loaded from when the session starts and
+ * saved to, atomically and under a lock, when it ends (facet(1), "FAKE
+ * ROOT STATE"). A missing file is created; a corrupt or unreadable one
+ * makes the session fail to start. Needs facet_view_set_identity(). */
+int facet_view_set_owner_state(struct facet_view *v, const char *path);
 /* The session owns `v` from now on, even on failure. */
 int facet_session_set_view(struct facet_session *s, struct facet_view *v);
 /* The errno a view answers call nr with, because the call would bypass the

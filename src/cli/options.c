@@ -139,6 +139,9 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 		{ "fast", no_argument, NULL, CLI_OPT_FAST },
 		{ "confine", no_argument, NULL, CLI_OPT_CONFINE },
 		{ "no-fast", no_argument, NULL, CLI_OPT_NO_FAST },
+		{ "root-id", no_argument, NULL, '0' },
+		{ "change-id", required_argument, NULL, 'i' },
+		{ "fakeroot-state", required_argument, NULL, CLI_OPT_FAKEROOT_STATE },
 		{ 0 },
 	};
 	memset(plan, 0, sizeof(*plan));
@@ -157,7 +160,7 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 	unsigned follow = 0, yflags = 0;
 	char name[8];
 	int c;
-	while ((c = getopt_long(argc, argv, "+:he:o:cvVs:ytTfqb:r:R:w:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:he:o:cvVs:ytTfqb:r:R:w:0i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': plan->action = CLI_HELP; return 0;
 		case 'V': plan->action = CLI_VERSION; return 0;
@@ -225,6 +228,9 @@ int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t er
 		case CLI_OPT_FAST:
 		case CLI_OPT_CONFINE:
 		case CLI_OPT_NO_FAST:
+		case '0':
+		case 'i':
+		case CLI_OPT_FAKEROOT_STATE:
 			if (cli_view_option(plan, c, optarg, err, errlen) < 0)
 				return -1;
 			break;

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "facet/facet.h"
 
@@ -13,7 +14,7 @@ enum cli_action { CLI_RUN, CLI_HELP, CLI_VERSION };
 #define CLI_MAX_BINDS 128
 
 /* Long options without a short form that view_options.c parses. */
-enum { CLI_OPT_FAST = 512, CLI_OPT_CONFINE, CLI_OPT_NO_FAST };
+enum { CLI_OPT_FAST = 512, CLI_OPT_CONFINE, CLI_OPT_NO_FAST, CLI_OPT_FAKEROOT_STATE };
 
 struct cli_bind {
 	char *host, *guest;
@@ -43,6 +44,11 @@ struct cli_plan {
 	const char *cwd;         /* -w DIR */
 	enum facet_view_mode mode; /* --fast (default), --confine, --no-fast */
 	bool mode_given;
+	/* Fake root: -0 (0:0) or -i UID:GID, and --fakeroot-state FILE. */
+	bool fake;
+	uid_t fake_uid;
+	gid_t fake_gid;
+	const char *owner_state;
 };
 
 /* Returns 0, or -1 with a one-line message (without "facet: ") in err. */

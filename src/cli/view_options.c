@@ -71,9 +71,40 @@ static int set_mode(struct cli_plan *plan, enum facet_view_mode mode, const char
 	return 0;
 }
 
+/* -i UID:GID: numbers, as in /etc/passwd (the view's, not the host's, names them). */
+static int parse_ids(struct cli_plan *plan, const char *arg, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long u = strtoul(arg, &end, 10), g = 0;
+	bool ok = end != arg && *end == ':' && arg[0] != '-' && errno == 0 && u < 0xffffffffUL;
+	if (ok) {
+		const char *gs = end + 1;
+		g = strtoul(gs, &end, 10);
+		ok = end != gs && !*end && gs[0] != '-' && errno == 0 && g < 0xffffffffUL;
+	}
+	if (!ok)
+		return fail(err, errlen, "-i %s: give the identity as UID:GID, two numbers (-i 1000:1000)%s", arg, "");
+	if (plan->fake && (plan->fake_uid != u || plan->fake_gid != g))
+		return fail(err, errlen, "-i %s: only one of -0 and -i may be given, once%s", arg, "");
+	plan->fake = true;
+	plan->fake_uid = (uid_t)u;
+	plan->fake_gid = (gid_t)g;
+	return 0;
+}
+
 int cli_view_option(struct cli_plan *plan, int opt, const char *arg, char *err, size_t errlen)
 {
 	switch (opt) {
+	case '0':
+		return parse_ids(plan, "0:0", err, errlen);
+	case 'i':
+		return parse_ids(plan, arg, err, errlen);
+	case CLI_OPT_FAKEROOT_STATE:
+		if (!arg[0])
+			return fail(err, errlen, "--fakeroot-state: the file name is empty%s%s", "", "");
+		plan->owner_state = arg;
+		return 0;
 	case CLI_OPT_FAST:
 		return set_mode(plan, FACET_VIEW_FAST, "--fast", err, errlen);
 	case CLI_OPT_CONFINE:
@@ -125,6 +156,8 @@ int cli_view_check(const struct cli_plan *plan, char *err, size_t errlen)
 			if (same_guest(b->guest, plan->binds[j].guest))
 				return fail(err, errlen, "two mounts at %s (-b %s and another -b)", b->guest, b->host);
 	}
+	if (plan->owner_state && !plan->fake)
+		return fail(err, errlen, "--fakeroot-state %s: needs -0 or -i UID:GID%s", plan->owner_state, "");
 	if (plan->cwd && plan->cwd[0] != '/')
 		return fail(err, errlen, "-w %s: the directory must be an absolute path in the view%s", plan->cwd, "");
 	return 0;
@@ -132,7 +165,7 @@ int cli_view_check(const struct cli_plan *plan, char *err, size_t errlen)
 
 bool cli_has_view(const struct cli_plan *plan)
 {
-	return plan->root || plan->nbinds || plan->cwd;
+	return plan->root || plan->nbinds || plan->cwd || plan->fake;
 }
 
 static bool bound(const struct cli_plan *plan, const char *guest)
@@ -173,6 +206,10 @@ struct facet_view *cli_view_build(const struct cli_plan *plan)
 	}
 	if (r == 0 && plan->cwd)
 		r = facet_view_set_cwd(v, plan->cwd);
+	if (r == 0 && plan->fake)
+		r = facet_view_set_identity(v, plan->fake_uid, plan->fake_gid);
+	if (r == 0 && plan->owner_state)
+		r = facet_view_set_owner_state(v, plan->owner_state);
 	if (r < 0) {
 		facet_view_free(v);
 		return NULL;

@@ -28,6 +28,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/exec.h"
 #include "util/cleanup.h"
 
@@ -57,12 +58,21 @@ static void adjust_nlink(struct facet_task *t, struct stat *st)
 					st->st_nlink++;
 }
 
+/* The stat family's answer as the tree sees it: links of mount points
+ * counted, fake root's record applied. */
+static void adjust_stat(struct facet_task *t, struct stat *st, int fd, const char *name)
+{
+	adjust_nlink(t, st);
+	if (t->session->vs->fr)
+		fakeroot_stat(t, st, fd, name);
+}
+
 static int64_t do_stat(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
 {
 	struct stat st;
 	if (fstatat(n->r.fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	adjust_nlink(t, &st);
+	adjust_stat(t, &st, n->r.fd, "");
 	return view_write_out(t, c->sc.args[pc->a1], &st, sizeof(st), 0);
 }
 
@@ -76,7 +86,17 @@ static int64_t write_statx(struct facet_task *t, const struct call *c, const str
 		adjust_nlink(t, &st);
 		stx->stx_nlink = (uint32_t)st.st_nlink;
 	}
+	if (t->session->vs->fr)
+		fakeroot_statx(t, stx);
 	return view_write_out(t, c->sc.args[pc->a2], stx, sizeof(*stx), 0);
+}
+
+/* The fields statx is asked for: with fake root, the birth time too,
+ * which tells a record from a stale one. */
+static unsigned statx_mask(struct facet_task *t, const struct call *c, const struct path_call *pc)
+{
+	unsigned mask = (unsigned)c->sc.args[pc->a1];
+	return t->session->vs->fr ? mask | STATX_BTIME : mask;
 }
 
 static int64_t do_statx(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
@@ -84,7 +104,7 @@ static int64_t do_statx(struct facet_task *t, const struct call *c, const struct
 	struct statx stx;
 	int flags = (int)c->sc.args[pc->flags] & AT_STATX_SYNC_TYPE;
 	if (syscall(SYS_statx, n->r.fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | flags,
-		    (unsigned)c->sc.args[pc->a1], &stx) < 0)
+		    statx_mask(t, c, pc), &stx) < 0)
 		return -errno;
 	return write_statx(t, c, pc, &stx);
 }
@@ -294,13 +314,13 @@ static int64_t stat_in_parent(struct facet_task *t, const struct call *c, const 
 		r = fstatat(n.r.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 		link = r == 0 && S_ISLNK(st.st_mode);
 		if (r == 0 && !(link && (vflags & VFS_FOLLOW))) {
-			adjust_nlink(t, &st);
+			adjust_stat(t, &st, n.r.fd, name);
 			r = view_write_out(t, c->sc.args[pc->a1], &st, sizeof(st), 0);
 		}
 	} else {
 		struct statx stx;
 		int sync = (int)c->sc.args[pc->flags] & AT_STATX_SYNC_TYPE;
-		r = syscall(SYS_statx, n.r.fd, name, AT_SYMLINK_NOFOLLOW | sync, (unsigned)c->sc.args[pc->a1], &stx) < 0
+		r = syscall(SYS_statx, n.r.fd, name, AT_SYMLINK_NOFOLLOW | sync, statx_mask(t, c, pc), &stx) < 0
 			    ? -errno : 0;
 		link = r == 0 && S_ISLNK(stx.stx_mode);
 		if (r == 0 && !(link && (vflags & VFS_FOLLOW)))
@@ -379,6 +399,8 @@ static void perform(struct facet_task *t, const struct call *c, enum call_route 
 		return value(res, -pc->a1);
 	case PC_GETDENTS:
 		return view_getdents(t, c, pc, res);
+	case PC_IDS:
+		return value(res, fakeroot_id_call(t, c, pc));
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/exec.h"
 #include "util/cleanup.h"
 
@@ -64,13 +66,17 @@ static int64_t do_create(struct facet_task *t, const struct call *c, const struc
 	int64_t r = may_create(t, n, view_landlock_make_access(pc->op == PC_MKDIR ? S_IFDIR : (mode_t)a[pc->a1]));
 	if (r < 0)
 		return r;
-	mode_t old = umask(tracee_umask(t));
+	mode_t old = umask(tracee_umask(t)), mode = (mode_t)a[pc->a1];
+	bool fake = t->session->vs->fr != NULL;
 	if (pc->op == PC_MKDIR)
-		r = mkdirat(n->r.fd, n->r.name, (mode_t)a[pc->a1]);
+		r = mkdirat(n->r.fd, n->r.name, mode) < 0 ? -errno : 0;
+	else if (fake && (S_ISCHR(mode) || S_ISBLK(mode)))
+		r = fakeroot_mknod(t, n->r.fd, n->r.name, mode, (dev_t)a[pc->a2]);
 	else
-		r = mknodat(n->r.fd, n->r.name, (mode_t)a[pc->a1], (dev_t)a[pc->a2]);
-	r = r < 0 ? -errno : 0;
+		r = mknodat(n->r.fd, n->r.name, mode, (dev_t)a[pc->a2]) < 0 ? -errno : 0;
 	umask(old);
+	if (r == 0 && fake)
+		fakeroot_created(t, n->r.fd, n->r.name);
 	return r;
 }
 
@@ -83,7 +89,14 @@ static int64_t do_unlink(struct facet_task *t, const struct call *c, const struc
 							   : LANDLOCK_ACCESS_FS_REMOVE_FILE);
 	if (r < 0)
 		return r;
-	return unlinkat(n->r.fd, n->r.name, flags) < 0 ? -errno : 0;
+	struct fake_gone gone = { 0 };
+	if (t->session->vs->fr)
+		fakeroot_removing(t, n->r.fd, n->r.name, &gone);
+	if (unlinkat(n->r.fd, n->r.name, flags) < 0)
+		return -errno;
+	if (t->session->vs->fr)
+		fakeroot_removed(t, &gone);
+	return 0;
 }
 
 static int64_t do_symlink(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
@@ -97,7 +110,11 @@ static int64_t do_symlink(struct facet_task *t, const struct call *c, const stru
 	int64_t r = may_create(t, n, LANDLOCK_ACCESS_FS_MAKE_SYM);
 	if (r < 0)
 		return r;
-	return symlinkat(target, n->r.fd, n->r.name) < 0 ? -errno : 0;
+	if (symlinkat(target, n->r.fd, n->r.name) < 0)
+		return -errno;
+	if (t->session->vs->fr)
+		fakeroot_created(t, n->r.fd, n->r.name);
+	return 0;
 }
 
 /* rename and link: two names, which must be in one mount. */
@@ -133,8 +150,15 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 		    : view_confined(t, &new, LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER);
 	else
 		r = may_create(t, &new, LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER);
-	if (r == 0 && pc->op == PC_RENAME)
+	if (r == 0 && pc->op == PC_RENAME) {
+		/* A file renamed over loses that name: perhaps its last link. */
+		struct fake_gone gone = { 0 };
+		if (t->session->vs->fr && !(flags & RENAME_EXCHANGE))
+			fakeroot_removing(t, new.r.fd, new.r.name, &gone);
 		r = syscall(SYS_renameat2, old.r.fd, old.r.name, new.r.fd, new.r.name, (unsigned)flags) < 0 ? -errno : 0;
+		if (r == 0 && gone.known)
+			fakeroot_removed(t, &gone);
+	}
 	else if (r == 0 && by_object) {
 		/* Also AT_EMPTY_PATH: the kernel allows it to the file's opener,
 		 * and the tracee's fd may be one the supervisor opened for it. */
@@ -217,9 +241,22 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 	} else if (pc->op == PC_TRUNCATE && (r = view_confined(t, &n, LANDLOCK_ACCESS_FS_TRUNCATE)) < 0) {
 		/* Landlock checks truncate(2); chmod, chown and utime it does not */
 	} else {
+		struct fakeroot *fr = t->session->vs->fr;
 		switch (pc->op) {
-		case PC_CHMOD: r = fchmodat(AT_FDCWD, magic, (mode_t)a[pc->a1], 0); break;
-		case PC_CHOWN: r = fchownat(n.r.fd, "", (uid_t)a[pc->a1], (gid_t)a[pc->a2], AT_EMPTY_PATH); break;
+		case PC_CHMOD:
+			if (fr) {
+				r = fakeroot_chmod(t, n.r.fd, &st, (mode_t)a[pc->a1]);
+				goto done;
+			}
+			r = fchmodat(AT_FDCWD, magic, (mode_t)a[pc->a1], 0);
+			break;
+		case PC_CHOWN:
+			if (fr) {
+				r = fakeroot_chown(t, n.r.fd, &st, (uid_t)a[pc->a1], (gid_t)a[pc->a2]);
+				goto done;
+			}
+			r = fchownat(n.r.fd, "", (uid_t)a[pc->a1], (gid_t)a[pc->a2], AT_EMPTY_PATH);
+			break;
 		case PC_TRUNCATE: r = truncate(magic, (off_t)a[pc->a1]); break;
 		default:
 			/* A symlink itself: by its fd (utimensat takes AT_EMPTY_PATH). */
@@ -228,6 +265,7 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 		}
 		r = r < 0 ? -errno : 0;
 	}
+done:
 	pc_name_release(&n);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/view.h"
 
 #define FAN_MARK_DONT_FOLLOW_ 0x04
@@ -22,10 +23,14 @@ static const struct path_call rows[] = {
 #define W PCB_W
 #define T PCB_T
 #define E PCB_E
+#define R PCB_R
+#define F PCB_F
 #include "core/view/pathcalls.h"
 #undef W
 #undef T
 #undef E
+#undef R
+#undef F
 #undef PC
 };
 
@@ -52,13 +57,15 @@ bool view_traps(const struct facet_session *s, long nr)
 	const struct path_call *pc = path_call_of(nr);
 	if (!s->vs || !pc)
 		return false;
-	return pc->op != PC_GETDENTS || s->vs->naugment > 0;
+	if ((pc->bits & PCB_R) && !s->vs->fr)
+		return false;
+	return pc->op != PC_GETDENTS || s->vs->naugment > 0 || s->vs->fr;
 }
 
 int view_getdents_from(const struct facet_session *s, long nr)
 {
 	const struct path_call *pc = path_call_of(nr);
-	return s->vs && pc && pc->op == PC_GETDENTS ? s->vs->aug_base : 0;
+	return s->vs && pc && pc->op == PC_GETDENTS && !s->vs->fr ? s->vs->aug_base : 0;
 }
 
 int facet_view_refusal(long nr)
@@ -95,6 +102,8 @@ unsigned pc_vfs_flags(const struct path_call *pc, const struct call *c)
 {
 	uint64_t f = arg(c, pc->flags);
 	unsigned v = 0;
+	if (pc->bits & PCB_F)
+		return VFS_EMPTY_PATH; /* the fd itself */
 	switch (pc->how) {
 	case PCH_FOLLOW: v = VFS_FOLLOW; break;
 	case PCH_NOFOLLOW: v = 0; break;

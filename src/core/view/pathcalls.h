@@ -17,7 +17,10 @@
  * a1..a3         op-specific argument indexes (see exec_call.c), -1: none
  * bits           W: changes the file system (EROFS on a read-only mount);
  *                T: only the tracee can do it (ptrace route, rewritten);
- *                E: AT_EMPTY_PATH may make the path "" mean the dirfd
+ *                E: AT_EMPTY_PATH may make the path "" mean the dirfd;
+ *                R: only with fake root (src/core/fakeroot), which changes
+ *                   what these calls see of files and of the caller;
+ *                F: the object is the fd in the dirfd column (fchown...)
  *
  * DENY rows fail with the errno in a1: calls that would bypass the view.
  */
@@ -82,6 +85,30 @@ PC(connect,           SOCKADDR,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1
 PC(sendto,            SOCKADDR,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  4,  5, T)
 PC(sendmsg,           SENDMSG,    -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1, -1, T)
 PC(sendmmsg,          SENDMSG,    -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1,  2, T)
+/* With fake root, the calls on an fd that read or change what it records. */
+PC(fstat,             STAT,        0, -1, -1, -1, -1, NONE,     FOLLOW,    1, -1, -1, R|F)
+PC(fchown,            CHOWN,       0, -1, -1, -1, -1, NONE,     FOLLOW,    1,  2, -1, W|R|F)
+PC(fchmod,            CHMOD,       0, -1, -1, -1, -1, NONE,     FOLLOW,    1, -1, -1, W|R|F)
+/* ... and the identity calls (ids.c): a1 is what the call does. */
+PC(getuid,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETUID,    -1, -1, R)
+PC(geteuid,           IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETEUID,   -1, -1, R)
+PC(getgid,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETGID,    -1, -1, R)
+PC(getegid,           IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETEGID,   -1, -1, R)
+PC(getresuid,         IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETRESUID, -1, -1, R)
+PC(getresgid,         IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETRESGID, -1, -1, R)
+PC(getgroups,         IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETGROUPS, -1, -1, R)
+PC(setuid,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETUID,    -1, -1, R)
+PC(setgid,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETGID,    -1, -1, R)
+PC(setreuid,          IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETREUID,  -1, -1, R)
+PC(setregid,          IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETREGID,  -1, -1, R)
+PC(setresuid,         IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETRESUID, -1, -1, R)
+PC(setresgid,         IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETRESGID, -1, -1, R)
+PC(setfsuid,          IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETFSUID,  -1, -1, R)
+PC(setfsgid,          IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETFSGID,  -1, -1, R)
+PC(setgroups,         IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_SETGROUPS, -1, -1, R)
+PC(capget,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_CAPGET,    -1, -1, R)
+PC(capset,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_CAPSET,    -1, -1, R)
+PC(prctl,             IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_PRCTL,     -1, -1, R)
 /* Addresses the kernel gives back: a socket bound in the view reads as
  * the program named it. */
 PC(getsockname,       SOCKNAME,   -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1,  2, T)

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/view.h"
 #include "loader/plan_build.h"
 #include "util/cleanup.h"
@@ -48,6 +49,7 @@ void facet_view_free(struct facet_view *v)
 	free(v->binds);
 	free(v->root);
 	free(v->cwd);
+	free(v->owner_state);
 	free(v);
 }
 
@@ -77,6 +79,23 @@ int facet_view_set_mode(struct facet_view *v, enum facet_view_mode mode)
 		return -EINVAL;
 	v->mode = mode;
 	return 0;
+}
+
+int facet_view_set_identity(struct facet_view *v, uid_t uid, gid_t gid)
+{
+	if (uid == (uid_t)-1 || gid == (gid_t)-1)
+		return -EINVAL;
+	v->fake = true;
+	v->fake_uid = uid;
+	v->fake_gid = gid;
+	return 0;
+}
+
+int facet_view_set_owner_state(struct facet_view *v, const char *path)
+{
+	if (!path || !path[0])
+		return -EINVAL;
+	return replace(&v->owner_state, path);
 }
 
 int facet_view_bind(struct facet_view *v, const char *host, const char *guest, unsigned flags)
@@ -681,6 +700,8 @@ int view_start(struct facet_session *s)
 	/* The runtime forwards through user notification: the ptrace back
 	 * end, or an image without the runtime, leave the supervisor alone. */
 	vs->fast = s->view->mode == FACET_VIEW_FAST && s->backend == FACET_BACKEND_NOTIFY && vs->rt_gate;
+	if (s->view->fake && ((r = scratch_dir(vs, s)) < 0 || (r = fakeroot_start(s)) < 0))
+		return s->error[0] ? r : session_fail(s, r, "starting fake root");
 	if ((r = view_rt_prepare(vs)) < 0)
 		return r;
 	vs->aslr_flags = loader_plan_aslr_flags();
@@ -717,6 +738,7 @@ void view_stop(struct facet_session *s)
 	if (!vs)
 		return;
 	view_proxies_stop(vs);
+	fakeroot_stop(s);
 	if (vs->scratch)
 		nftw(vs->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)

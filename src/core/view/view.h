@@ -53,6 +53,10 @@ struct facet_view {
 	struct view_bind *binds;
 	unsigned nbinds;
 	enum facet_view_mode mode;
+	bool fake;                         /* fake root (facet_view_set_identity) */
+	uid_t fake_uid;
+	gid_t fake_gid;
+	char *owner_state;                 /* its record's file, NULL: none */
 };
 
 /* A directory that lists mount points it does not hold on the host. */
@@ -135,6 +139,7 @@ struct view_state {
 		struct view_holder_proc { pid_t pid; uid_t uid; gid_t gid; } procs[VIEW_MAX_PROXIES + 1];
 		unsigned nprocs;
 	} holder;
+	struct fakeroot *fr;               /* core/fakeroot: NULL without fake root */
 };
 
 /* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
@@ -175,6 +180,7 @@ struct view_task {
 	uint64_t loader_lo, loader_hi;
 	bool in_loader;
 	char exe[VFS_PATH_MAX];            /* guest path of the program (/proc/PID/exe) */
+	struct fake_ids *ids;              /* core/fakeroot: its identity, NULL without fake root */
 };
 
 /* view.c */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Fake root's start and end with the view (fakeroot.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/fakeroot/fakeroot.h"
+#include "core/internal.h"
+#include "core/view/view.h"
+
+int fakeroot_start(struct facet_session *s)
+{
+	struct view_state *vs = s->vs;
+	struct fakeroot *fr = calloc(1, sizeof(*fr));
+	if (!fr)
+		return -ENOMEM;
+	fr->fd = -1;
+	fr->uid = s->view->fake_uid;
+	fr->gid = s->view->fake_gid;
+	fr->real_uid = getuid();
+	fr->real_gid = getgid();
+	vs->fr = fr;
+	int r = fakeroot_table_create(fr, vs->scratch);
+	if (r < 0)
+		return session_fail(s, r, "creating fake root's record in %s", vs->scratch);
+	if (s->view->owner_state) {
+		if (!(fr->state_path = strdup(s->view->owner_state)))
+			return -ENOMEM;
+		if ((r = fakeroot_state_load(s, fr)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+void fakeroot_stop(struct facet_session *s)
+{
+	struct fakeroot *fr = s->vs ? s->vs->fr : NULL;
+	if (!fr)
+		return;
+	fakeroot_table_destroy(fr);
+	free(fr->state_path);
+	free(fr);
+	s->vs->fr = NULL;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Fake root (facet -0, -i UID:GID): the tree believes it has another
+ * identity, root's by default, and what it does as that identity that the
+ * real user cannot do is recorded instead of refused. It is part of the
+ * view, because it needs what the view has: every call that names a file
+ * is resolved there, and the in-process runtime answers stat calls there.
+ *
+ *   ids.c     the identity calls (getuid ... capset), per task, inherited
+ *             across clone and exec; /proc/PID/status as the tree sees it
+ *   table.c   the record of owners, modes and device nodes (src/rt/owners.h):
+ *             a shared mapping that the runtime reads too
+ *   files.c   chown, chmod, mknod, unlink, rename and the stat results:
+ *             where the record is written and applied
+ *   state.c   --fakeroot-state FILE: loaded at start, saved at exit
+ *
+ * A file the tree creates is the real user's on the host; it shows as the
+ * tree's identity's (owners.h). Only what differs from that is recorded,
+ * so the record stays small: a package's files chowned to root:root under
+ * -0 need none.
+ */
+#ifndef FACET_CORE_FAKEROOT_H
+#define FACET_CORE_FAKEROOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "rt/owners.h"
+
+struct facet_session;
+struct facet_task;
+struct call;
+struct path_call;
+struct statx;
+
+#define FAKE_NGROUPS_MAX 256
+
+/* A task's credentials as the tree sees them. */
+struct fake_ids {
+	uid_t ruid, euid, suid, fsuid;
+	gid_t rgid, egid, sgid, fsgid;
+	uint64_t cap_eff, cap_prm, cap_inh, cap_bnd, cap_amb;
+	unsigned ngroups;
+	gid_t groups[FAKE_NGROUPS_MAX];
+};
+
+struct fakeroot {
+	uid_t uid;                         /* the identity the tree starts with */
+	gid_t gid;
+	uid_t real_uid;                    /* the supervisor's */
+	gid_t real_gid;
+	/* table.c: the record, mapped shared from the file at `path` */
+	struct owners_table *table;
+	uint64_t size;
+	char *path;
+	int fd;
+	/* state.c: --fakeroot-state */
+	char *state_path;
+};
+
+/* The identity calls: what each row of the path-call table asks for
+ * (its a1, pathcalls.h). */
+enum fake_id_call {
+	FID_GETUID, FID_GETEUID, FID_GETGID, FID_GETEGID, FID_GETRESUID, FID_GETRESGID,
+	FID_GETGROUPS, FID_SETUID, FID_SETGID, FID_SETREUID, FID_SETREGID, FID_SETRESUID,
+	FID_SETRESGID, FID_SETFSUID, FID_SETFSGID, FID_SETGROUPS, FID_CAPGET, FID_CAPSET,
+	FID_PRCTL,
+};
+
+/* fakeroot.c: start and stop with the view (view_start, view_stop). */
+int fakeroot_start(struct facet_session *s);
+void fakeroot_stop(struct facet_session *s);
+
+/* table.c */
+int fakeroot_table_create(struct fakeroot *fr, const char *dir);
+void fakeroot_table_destroy(struct fakeroot *fr);
+/* The identity of the file st (and its birth time, if the file system has
+ * one) as a record keys it. */
+void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct statx *stx);
+/* Sets `fields` of the record of file v (creating it), to uid, gid, mode,
+ * rdev; fields outside `fields` keep what the record had. 0, or -ENOSPC
+ * when the table is full. */
+int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
+		    mode_t mode, dev_t rdev);
+/* Drops `fields` from the record of (dev, ino); the record goes with its last field. */
+void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields);
+/* The live record of file v, if it is about v: 1, else 0. */
+int fakeroot_lookup(const struct fakeroot *fr, const struct owner_view *v, struct owner_rec *out);
+
+/* files.c: hooks of the view's calls (exec_call.c, exec_modify.c). Each
+ * takes the object as an fd the supervisor holds (O_PATH or open). */
+int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_t uid, gid_t gid);
+int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode_t mode);
+/* mknod of a device node: an empty regular file in its place, recorded. */
+int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev);
+/* Before a call that removes the name `name` in dirfd (unlink, rmdir, a
+ * rename over it): note the file, so that fakeroot_removed() can drop its
+ * record once its last link is gone. */
+struct fake_gone { bool known; uint64_t dev, ino; nlink_t nlink; bool dir; };
+void fakeroot_removing(struct facet_task *t, int dirfd, const char *name, struct fake_gone *g);
+void fakeroot_removed(struct facet_task *t, const struct fake_gone *g);
+/* A file the tree created as someone else than its starting identity. */
+void fakeroot_created(struct facet_task *t, int dirfd, const char *name);
+/* The stat family's results as the tree sees them. */
+void fakeroot_stat(struct facet_task *t, struct stat *st, int fd, const char *name);
+void fakeroot_statx(struct facet_task *t, struct statx *stx);
+/* A directory entry's type (DT_*), -1 if the record does not change it. */
+int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino);
+
+/* ids.c */
+struct fake_ids *fakeroot_ids_new(const struct fakeroot *fr);
+struct fake_ids *fakeroot_ids_copy(const struct fake_ids *ids);
+void fakeroot_ids_free(struct fake_ids *ids);
+/* A call of the identity family (row pc, enum fake_id_call in its a1). */
+int64_t fakeroot_id_call(struct facet_task *t, const struct call *c, const struct path_call *pc);
+/* /proc/PID/status of a traced process as the tree sees it, into a new
+ * memfd (its fd), or -errno. */
+int fakeroot_status_file(struct facet_task *t, pid_t pid);
+
+/* state.c */
+int fakeroot_state_load(struct facet_session *s, struct fakeroot *fr);
+int fakeroot_state_save(struct facet_session *s, struct fakeroot *fr);
+
+#endif

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What fake root changes of the calls on files (fakeroot.h): the view
+ * performs each call (src/core/view/exec_*.c) and hands the object here
+ * as an fd the supervisor holds.
+ *
+ * chown is recorded, never made: the real user could not give a file
+ * away. chmod is made with the bits the real user needs to keep using
+ * the file (read and write, and search for a directory), and what the
+ * tree asked for is recorded where that differs. A device node is an
+ * empty regular file with a record of its type and number. A record goes
+ * with its file's last link.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/fakeroot/fakeroot.h"
+#include "core/internal.h"
+#include "core/view/view.h"
+
+/* Bits the real user keeps on a file the tree chmods. */
+#define KEEP_FILE (S_IRUSR | S_IWUSR)
+#define KEEP_DIR (S_IRWXU)
+
+static struct fakeroot *fr_of(struct facet_task *t)
+{
+	return t->session->vs->fr;
+}
+
+/* The object's identity with its birth time, for a record. */
+static int view_of_fd(int fd, const char *name, struct owner_view *v)
+{
+	struct statx stx;
+	int flags = AT_SYMLINK_NOFOLLOW | (name[0] ? 0 : AT_EMPTY_PATH);
+	if (statx(fd, name, flags, STATX_BASIC_STATS | STATX_BTIME, &stx) < 0)
+		return -errno;
+	fakeroot_view_of(v, NULL, &stx);
+	return 0;
+}
+
+/* What the tree sees of the file v, as owners_apply() shows it. */
+static void shown(const struct fakeroot *fr, struct owner_view *v)
+{
+	owners_apply(fr->table, v);
+}
+
+static int64_t set_mode(struct facet_task *t, int fd, const struct owner_view *file, mode_t mode)
+{
+	struct fakeroot *fr = fr_of(t);
+	mode &= 07777;
+	mode_t keep = S_ISDIR(file->mode) ? KEEP_DIR : KEEP_FILE;
+	char magic[40];
+	view_magic_name(magic, sizeof(magic), fd);
+	/* A symlink's own mode cannot change (the caller refused that);
+	 * a file the real user does not own keeps its real mode. */
+	mode_t real = file->mode & 07777;
+	if (file->uid == fr->real_uid && !S_ISLNK(file->mode) && fchmodat(AT_FDCWD, magic, mode | keep, 0) == 0)
+		real = (mode | keep) & 07777;
+	/* The kernel drops S_ISGID where the real user is not in the group. */
+	struct owner_view now;
+	if (view_of_fd(fd, "", &now) == 0)
+		real = now.mode & 07777;
+	if (real == mode) {
+		fakeroot_forget(fr, file->dev, file->ino, OWNER_MODE);
+		return 0;
+	}
+	return fakeroot_record(fr, file, OWNER_MODE, 0, 0, mode, 0);
+}
+
+int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode_t mode)
+{
+	struct owner_view v;
+	int64_t r = view_of_fd(fd, "", &v);
+	return r < 0 ? r : set_mode(t, fd, &v, mode);
+}
+
+int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_t uid, gid_t gid)
+{
+	struct fakeroot *fr = fr_of(t);
+	struct owner_view file, now, bare;
+	int64_t r = view_of_fd(fd, "", &file);
+	if (r < 0)
+		return r;
+	now = file;
+	shown(fr, &now);
+	/* What the file shows with no record of its owner. */
+	bare = file;
+	bare.uid = file.uid == fr->real_uid ? fr->uid : file.uid;
+	bare.gid = file.gid == fr->real_gid ? fr->gid : file.gid;
+	uid_t u = uid == (uid_t)-1 ? now.uid : uid;
+	gid_t g = gid == (gid_t)-1 ? now.gid : gid;
+	uint32_t set = (u != bare.uid ? OWNER_UID : 0) | (g != bare.gid ? OWNER_GID : 0);
+	uint32_t drop = (OWNER_UID | OWNER_GID) & ~set;
+	if (set && (r = fakeroot_record(fr, &file, set, u, g, 0, 0)) < 0)
+		return r;
+	if (drop)
+		fakeroot_forget(fr, file.dev, file.ino, drop);
+	/* As for root: a chown of a file that is not a directory takes its
+	 * set-user-ID bit, and set-group-ID with group execute. */
+	if (!S_ISDIR(now.mode) && !S_ISLNK(now.mode) && (uid != (uid_t)-1 || gid != (gid_t)-1)) {
+		mode_t m = now.mode & 07777, n = m & ~(mode_t)S_ISUID;
+		if ((m & S_ISGID) && (m & S_IXGRP))
+			n &= ~(mode_t)S_ISGID;
+		if (n != m)
+			return set_mode(t, fd, &file, n);
+	}
+	return 0;
+}
+
+int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev)
+{
+	struct fakeroot *fr = fr_of(t);
+	/* The caller has put the tree's umask on. */
+	if (mknodat(dirfd, name, S_IFREG | (mode & 07777), 0) < 0)
+		return -errno;
+	struct owner_view v;
+	int64_t r = view_of_fd(dirfd, name, &v);
+	if (r == 0)
+		r = fakeroot_record(fr, &v, OWNER_TYPE, 0, 0, mode & S_IFMT, rdev);
+	if (r < 0) {
+		unlinkat(dirfd, name, 0);
+		return r;
+	}
+	fakeroot_created(t, dirfd, name);
+	return 0;
+}
+
+void fakeroot_removing(struct facet_task *t, int dirfd, const char *name, struct fake_gone *g)
+{
+	struct stat st;
+	g->known = fr_of(t)->table->h.live > 0 && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!g->known)
+		return;
+	g->dev = st.st_dev;
+	g->ino = st.st_ino;
+	g->nlink = st.st_nlink;
+	g->dir = S_ISDIR(st.st_mode);
+}
+
+void fakeroot_removed(struct facet_task *t, const struct fake_gone *g)
+{
+	if (g->known && (g->dir || g->nlink <= 1))
+		fakeroot_forget(fr_of(t), g->dev, g->ino, ~0u);
+}
+
+void fakeroot_created(struct facet_task *t, int dirfd, const char *name)
+{
+	struct fakeroot *fr = fr_of(t);
+	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
+	if (!ids || (ids->fsuid == fr->uid && ids->fsgid == fr->gid))
+		return;
+	struct owner_view v;
+	if (view_of_fd(dirfd, name, &v) == 0)
+		fakeroot_record(fr, &v, OWNER_UID | OWNER_GID, ids->fsuid, ids->fsgid, 0, 0);
+}
+
+/* The record of v, checked against the file's birth time when it has one. */
+static bool record_of(struct fakeroot *fr, struct owner_view *v, int fd, const char *name, struct owner_rec *rec)
+{
+	if (!owners_find(fr->table, v->dev, v->ino, rec))
+		return false;
+	if ((rec->fields & OWNER_BTIME) && !v->has_btime && fd >= 0) {
+		struct owner_view b;
+		if (view_of_fd(fd, name, &b) == 0 && b.dev == v->dev && b.ino == v->ino) {
+			v->has_btime = b.has_btime;
+			v->btime_sec = b.btime_sec;
+			v->btime_nsec = b.btime_nsec;
+		}
+	}
+	return owners_matches(rec, v);
+}
+
+static void apply(struct fakeroot *fr, struct owner_view *v, int fd, const char *name)
+{
+	if (v->uid == fr->real_uid)
+		v->uid = fr->uid;
+	if (v->gid == fr->real_gid)
+		v->gid = fr->gid;
+	struct owner_rec r;
+	if (!fr->table->h.live || !record_of(fr, v, fd, name, &r))
+		return;
+	if (r.fields & OWNER_UID)
+		v->uid = r.uid;
+	if (r.fields & OWNER_GID)
+		v->gid = r.gid;
+	if (r.fields & OWNER_MODE)
+		v->mode = (v->mode & S_IFMT) | (r.mode & 07777);
+	if (r.fields & OWNER_TYPE) {
+		v->mode = (r.mode & S_IFMT) | (v->mode & 07777);
+		v->rdev = r.rdev;
+	}
+}
+
+void fakeroot_stat(struct facet_task *t, struct stat *st, int fd, const char *name)
+{
+	struct owner_view v;
+	fakeroot_view_of(&v, st, NULL);
+	apply(fr_of(t), &v, fd, name);
+	st->st_uid = v.uid;
+	st->st_gid = v.gid;
+	st->st_mode = v.mode;
+	st->st_rdev = v.rdev;
+	if (S_ISCHR(v.mode) || S_ISBLK(v.mode))
+		st->st_size = 0;
+}
+
+void fakeroot_statx(struct facet_task *t, struct statx *stx)
+{
+	struct owner_view v;
+	fakeroot_view_of(&v, NULL, stx);
+	apply(fr_of(t), &v, -1, "");
+	stx->stx_uid = v.uid;
+	stx->stx_gid = v.gid;
+	stx->stx_mode = (uint16_t)v.mode;
+	stx->stx_rdev_major = major(v.rdev);
+	stx->stx_rdev_minor = minor(v.rdev);
+}
+
+int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino)
+{
+	struct fakeroot *fr = fr_of(t);
+	struct owner_rec r;
+	if (!fr->table->h.typed || !owners_find(fr->table, dev, ino, &r) || !(r.fields & OWNER_TYPE))
+		return -1;
+	return (int)((r.mode & S_IFMT) >> 12);
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Fake root's record (src/rt/owners.h), the supervisor's side: the one
+ * writer. The table is a sparse file in the view's scratch directory,
+ * mapped shared here and, read-only, by the runtime in every traced
+ * process; only the pages records land on take memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "core/fakeroot/fakeroot.h"
+
+#define TOMBSTONE (~0ull)
+
+int fakeroot_table_create(struct fakeroot *fr, const char *dir)
+{
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s/owners", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);
+	void *p = MAP_FAILED;
+	if (ftruncate(fd, (off_t)size) == 0)
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED || !(fr->path = strdup(path))) {
+		int err = p == MAP_FAILED ? -errno : -ENOMEM;
+		if (p != MAP_FAILED)
+			munmap(p, size);
+		close(fd);
+		unlink(path);
+		return err;
+	}
+	fr->fd = fd;
+	fr->size = size;
+	fr->table = p;
+	struct owners_header *h = &fr->table->h;
+	h->magic = OWNERS_MAGIC;
+	h->version = OWNERS_VERSION;
+	h->nslots = OWNERS_SLOTS;
+	h->real_uid = fr->real_uid;
+	h->real_gid = fr->real_gid;
+	h->fake_uid = fr->uid;
+	h->fake_gid = fr->gid;
+	return 0;
+}
+
+void fakeroot_table_destroy(struct fakeroot *fr)
+{
+	if (fr->table)
+		munmap(fr->table, fr->size);
+	if (fr->fd >= 0)
+		close(fr->fd);
+	if (fr->path)
+		unlink(fr->path);
+	free(fr->path);
+	fr->table = NULL;
+	fr->fd = -1;
+	fr->path = NULL;
+}
+
+void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct statx *stx)
+{
+	memset(v, 0, sizeof(*v));
+	if (st) {
+		v->dev = st->st_dev;
+		v->ino = st->st_ino;
+		v->uid = st->st_uid;
+		v->gid = st->st_gid;
+		v->mode = st->st_mode;
+		v->rdev = st->st_rdev;
+	}
+	if (stx) {
+		v->dev = makedev(stx->stx_dev_major, stx->stx_dev_minor);
+		v->ino = stx->stx_ino;
+		v->uid = stx->stx_uid;
+		v->gid = stx->stx_gid;
+		v->mode = stx->stx_mode;
+		v->rdev = makedev(stx->stx_rdev_major, stx->stx_rdev_minor);
+		if (stx->stx_mask & STATX_BTIME) {
+			v->has_btime = 1;
+			v->btime_sec = stx->stx_btime.tv_sec;
+			v->btime_nsec = stx->stx_btime.tv_nsec;
+		}
+	}
+}
+
+/* A change readers must not see half made: the counter is odd meanwhile. */
+static void begin(struct owners_header *h)
+{
+	__atomic_store_n(&h->seq, h->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void end(struct owners_header *h)
+{
+	__atomic_store_n(&h->seq, h->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* The slot of (dev, ino), or where it would go (the first tombstone or
+ * free slot on its chain); NULL if the table is full. */
+static struct owner_rec *slot_of(struct owners_table *t, uint64_t dev, uint64_t ino, bool *found)
+{
+	uint32_t n = t->h.nslots, i = owners_hash(dev, ino, n);
+	struct owner_rec *place = NULL;
+	*found = false;
+	for (uint32_t probes = 0; probes < n; probes++, i = (i + 1) & (n - 1)) {
+		struct owner_rec *r = &t->slot[i];
+		if (r->dev == dev && r->ino == ino) {
+			*found = true;
+			return r;
+		}
+		if (r->ino == TOMBSTONE && !place)
+			place = r;
+		if (r->dev == 0 && r->ino == 0)
+			return place ? place : r;
+	}
+	return place;
+}
+
+int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
+		    mode_t mode, dev_t rdev)
+{
+	struct owners_table *t = fr->table;
+	bool found;
+	struct owner_rec *r = slot_of(t, v->dev, v->ino, &found);
+	/* Keep a quarter free: chains stay short, and a free slot ends each. */
+	if (!r || (!found && r->ino != TOMBSTONE && t->h.used + 1 > t->h.nslots / 4 * 3))
+		return -ENOSPC;
+	struct owner_rec n = found && owners_matches(r, v) ? *r : (struct owner_rec){ 0 };
+	n.dev = v->dev;
+	n.ino = v->ino;
+	n.fields = (n.fields & ~(uint32_t)OWNER_BTIME) | fields;
+	if (v->has_btime) {
+		n.fields |= OWNER_BTIME;
+		n.btime_sec = v->btime_sec;
+		n.btime_nsec = v->btime_nsec;
+	}
+	if (fields & OWNER_UID)
+		n.uid = uid;
+	if (fields & OWNER_GID)
+		n.gid = gid;
+	if (fields & (OWNER_MODE | OWNER_TYPE)) {
+		uint32_t keep_perm = (fields & OWNER_MODE) ? 0 : (n.mode & 07777);
+		uint32_t keep_type = (fields & OWNER_TYPE) ? 0 : (n.mode & S_IFMT);
+		n.mode = ((fields & OWNER_TYPE) ? (mode & S_IFMT) : keep_type) |
+			 ((fields & OWNER_MODE) ? (mode & 07777) : keep_perm);
+	}
+	if (fields & OWNER_TYPE)
+		n.rdev = rdev;
+	n.dirty = 1;
+	struct owners_header *h = &t->h;
+	bool was_typed = found && (r->fields & OWNER_TYPE), was_live = found && r->fields;
+	begin(h);
+	if (!found && r->ino != TOMBSTONE)
+		h->used++;
+	*r = n;
+	h->live += !was_live;
+	h->typed += (n.fields & OWNER_TYPE) && !was_typed;
+	h->typed -= was_typed && !(n.fields & OWNER_TYPE);
+	end(h);
+	return 0;
+}
+
+void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields)
+{
+	struct owners_table *t = fr->table;
+	bool found;
+	struct owner_rec *r = slot_of(t, dev, ino, &found);
+	if (!found || !r->fields)
+		return;
+	struct owners_header *h = &t->h;
+	begin(h);
+	if (r->fields & fields & OWNER_TYPE)
+		h->typed--;
+	r->fields &= ~fields;
+	r->dirty = 1;
+	if (!(r->fields & ~(uint32_t)OWNER_BTIME)) {
+		/* A tombstone keeps the dirty mark: state.c saves the removal. */
+		r->fields = 0;
+		r->ino = TOMBSTONE;
+		r->rdev = ino; /* which file it was, for state.c */
+		h->live--;
+	}
+	end(h);
+}
+
+int fakeroot_lookup(const struct fakeroot *fr, const struct owner_view *v, struct owner_rec *out)
+{
+	return owners_find(fr->table, v->dev, v->ino, out) && owners_matches(out, v);
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Fake root's record of ownership (facet -0): what the tree has made of
+ * the files' owners, modes and types that the real user could not make
+ * real. The supervisor writes it (src/core/fakeroot/); the in-process
+ * runtime reads it to answer stat calls; both apply it with the functions
+ * below. Freestanding: no libc.
+ *
+ * It is one shared file mapping: the supervisor maps it writable, each
+ * traced process read-only at OWNERS_ADDR. A header, then an
+ * open-addressed hash table of records keyed by the file's identity
+ * (device and inode number), whose slots are never moved: a record that
+ * goes leaves a tombstone. The supervisor is the only writer, one change
+ * at a time; a reader copies a record under the sequence counter (odd
+ * while a change is being made) and tries again if it moved.
+ *
+ * A file's inode number is reused once the file is gone: a record also
+ * holds the file's birth time (statx STATX_BTIME) where the file system
+ * has one, and a record whose birth time differs from the file's is
+ * stale (a file deleted outside facet, and a new one since): ignored.
+ *
+ * Files the tree owns on the host (the real user's uid and gid), and that
+ * have no record of another owner, appear owned by the tree's identity
+ * (-0: root). Everything else shows as the kernel says.
+ */
+#ifndef FACET_RT_OWNERS_H
+#define FACET_RT_OWNERS_H
+
+#include <stdint.h>
+
+/* Where the runtime maps the table, and its largest size. */
+#define OWNERS_ADDR 0x05200000ull
+#define OWNERS_SLOTS (1u << 17)
+#define OWNERS_MAGIC 0x666b7274u /* "trkf" */
+#define OWNERS_VERSION 1u
+
+/* What a record changes of what the kernel says. */
+enum owner_fields {
+	OWNER_UID = 1u << 0,
+	OWNER_GID = 1u << 1,
+	OWNER_MODE = 1u << 2,    /* permission bits (07777) */
+	OWNER_TYPE = 1u << 3,    /* file type (S_IFMT) and rdev: a device node */
+	OWNER_BTIME = 1u << 8,   /* btime_* hold the file's birth time */
+};
+
+struct owner_rec {
+	uint64_t dev, ino;       /* dev 0 and ino 0: a free slot; ino ~0: a tombstone */
+	int64_t btime_sec;
+	uint32_t btime_nsec;
+	uint32_t fields;         /* enum owner_fields; 0: free or tombstone */
+	uint32_t uid, gid;
+	uint32_t mode;           /* S_IFMT with OWNER_TYPE, and the permission bits */
+	uint32_t dirty;          /* the supervisor's: changed by this session */
+	uint64_t rdev;           /* the kernel's encoding (makedev) */
+};
+
+struct owners_header {
+	uint32_t magic, version;
+	uint32_t seq;            /* odd while the supervisor changes a record */
+	uint32_t nslots;         /* a power of two, at most OWNERS_SLOTS */
+	uint32_t used;           /* records and tombstones */
+	uint32_t live;           /* records */
+	uint32_t typed;          /* records with OWNER_TYPE: getdents must look */
+	uint32_t pad;
+	/* Files owned by real_uid (real_gid) with no record appear owned by
+	 * fake_uid (fake_gid). */
+	uint32_t real_uid, real_gid, fake_uid, fake_gid;
+	uint64_t reserved[4];
+};
+
+struct owners_table {
+	struct owners_header h;
+	struct owner_rec slot[];
+};
+
+#define OWNERS_SIZE(nslots) (sizeof(struct owners_header) + (uint64_t)(nslots) * sizeof(struct owner_rec))
+
+/* A file as the kernel describes it, the fields a record may change. */
+struct owner_view {
+	uint64_t dev, ino;
+	int64_t btime_sec;       /* valid with has_btime */
+	uint32_t btime_nsec;
+	uint32_t has_btime;
+	uint32_t uid, gid, mode; /* mode: type and permission bits */
+	uint64_t rdev;
+};
+
+/* The slot index to start looking for a file at. */
+static inline uint32_t owners_hash(uint64_t dev, uint64_t ino, uint32_t nslots)
+{
+	uint64_t h = (ino ^ (dev * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	return (uint32_t)(h >> 32) & (nslots - 1);
+}
+
+/* Copies the live record of (dev, ino) into *out: 1, or 0 if there is
+ * none. Safe against the supervisor changing the table meanwhile. */
+int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct owner_rec *out);
+
+/* Whether record r is about the file v (not a stale record of an inode
+ * number reused since). */
+int owners_matches(const struct owner_rec *r, const struct owner_view *v);
+
+/* What the tree sees of file v: its owner mapped, its record applied.
+ * Returns 1 if a record applied, 0 otherwise. */
+int owners_apply(const struct owners_table *t, struct owner_view *v);
+
+/* A directory entry's d_type is the record's (mode & S_IFMT) >> 12 when
+ * the record has OWNER_TYPE; only h.typed > 0 makes looking worthwhile. */
+
+#endif
