@@ -39,6 +39,7 @@ void fakeroot_stop(struct facet_session *s)
 	if (!fr)
 		return;
 	fakeroot_table_destroy(fr);
+	fakeroot_xattr_clear();
 	free(fr->state_path);
 	free(fr);
 	s->vs->fr = NULL;

@@ -119,6 +119,21 @@ int64_t fakeroot_id_call(struct facet_task *t, const struct call *c, const struc
  * memfd (its fd), or -errno. */
 int fakeroot_status_file(struct facet_task *t, pid_t pid);
 
+/* xattrs.c: names only root may set (security.*, trusted.*), recorded
+ * per file. get and remove return -ENODATA for a name not recorded (the
+ * kernel's then); list appends the recorded names of file after the
+ * `used` bytes the kernel's list took in buf (size 0: just count). */
+bool fakeroot_xattr_recorded(const char *name);
+int64_t fakeroot_xattr_get(const struct owner_view *file, const char *name, void *buf, size_t size);
+int64_t fakeroot_xattr_set(const struct owner_view *file, const char *name, const void *value, size_t size,
+			   int flags);
+int64_t fakeroot_xattr_remove(const struct owner_view *file, const char *name);
+int64_t fakeroot_xattr_list(const struct owner_view *file, char *buf, size_t size, size_t used);
+void fakeroot_xattr_forget(uint64_t dev, uint64_t ino);
+void fakeroot_xattr_clear(void);
+/* The file an fd the supervisor holds is (its identity, as records key it). */
+int fakeroot_file_of(int fd, struct owner_view *v);
+
 /* state.c */
 int fakeroot_state_load(struct facet_session *s, struct fakeroot *fr);
 int fakeroot_state_save(struct facet_session *s, struct fakeroot *fr);

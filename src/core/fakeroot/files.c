@@ -43,6 +43,11 @@ static int view_of_fd(int fd, const char *name, struct owner_view *v)
 	return 0;
 }
 
+int fakeroot_file_of(int fd, struct owner_view *v)
+{
+	return view_of_fd(fd, "", v);
+}
+
 /* What the tree sees of the file v, as owners_apply() shows it. */
 static void shown(const struct fakeroot *fr, struct owner_view *v)
 {
@@ -133,7 +138,7 @@ int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t
 void fakeroot_removing(struct facet_task *t, int dirfd, const char *name, struct fake_gone *g)
 {
 	struct stat st;
-	g->known = fr_of(t)->table->h.live > 0 && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	g->known = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (!g->known)
 		return;
 	g->dev = st.st_dev;
@@ -144,8 +149,10 @@ void fakeroot_removing(struct facet_task *t, int dirfd, const char *name, struct
 
 void fakeroot_removed(struct facet_task *t, const struct fake_gone *g)
 {
-	if (g->known && (g->dir || g->nlink <= 1))
+	if (g->known && (g->dir || g->nlink <= 1)) {
 		fakeroot_forget(fr_of(t), g->dev, g->ino, ~0u);
+		fakeroot_xattr_forget(g->dev, g->ino);
+	}
 }
 
 void fakeroot_created(struct facet_task *t, int dirfd, const char *name)

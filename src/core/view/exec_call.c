@@ -195,6 +195,43 @@ static int64_t read_xattr_name(struct facet_task *t, uint64_t addr, char *name, 
 	return n < 0 ? n : 0;
 }
 
+#define KERNEL_ANSWERS INT64_MIN
+
+/* Under fake root: the names only root may set, as recorded (xattrs.c);
+ * KERNEL_ANSWERS for a name not recorded. */
+static int64_t fake_xattr(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n,
+			  const char *name, char *buf, size_t size)
+{
+	const uint64_t *a = c->sc.args;
+	struct owner_view file;
+	int64_t r = fakeroot_file_of(n->r.fd, &file);
+	if (r < 0)
+		return r;
+	switch (pc->op) {
+	case PC_GETXATTR:
+		r = fakeroot_xattr_get(&file, name, buf, size);
+		if (r == -ENODATA)
+			return KERNEL_ANSWERS;
+		return r > 0 && size ? view_write_out(t, a[pc->a2], buf, (size_t)r, r) : r;
+	case PC_SETXATTR:
+		if (size && facet_mem_read(t, a[pc->a2], buf, size) != (ssize_t)size)
+			return -EFAULT;
+		return fakeroot_xattr_set(&file, name, buf, size, (int)a[pc->flags]);
+	case PC_REMOVEXATTR:
+		r = fakeroot_xattr_remove(&file, name);
+		return r == -ENODATA ? KERNEL_ANSWERS : r;
+	default: { /* PC_LISTXATTR: the kernel's names, then the recorded ones */
+		char magic[40];
+		view_magic(magic, sizeof(magic), n->r.fd);
+		ssize_t got = listxattr(magic, buf, size);
+		if (got < 0 && errno != ENOTSUP)
+			return -errno;
+		r = fakeroot_xattr_list(&file, buf, size, got < 0 ? 0 : (size_t)got);
+		return r > 0 && size ? view_write_out(t, a[pc->a1], buf, (size_t)r, r) : r;
+	}
+	}
+}
+
 static int64_t do_xattr(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
 {
 	char magic[40], name[256];
@@ -211,6 +248,11 @@ static int64_t do_xattr(struct facet_task *t, const struct call *c, const struct
 	_cleanup_free_ char *buf = size ? malloc(size) : NULL;
 	if (size && !buf)
 		return -ENOMEM;
+	if (t->session->vs->fr && (pc->op == PC_LISTXATTR || fakeroot_xattr_recorded(name))) {
+		r = fake_xattr(t, c, pc, n, name, buf, size);
+		if (r != KERNEL_ANSWERS)
+			return r;
+	}
 	ssize_t got;
 	switch (pc->op) {
 	case PC_GETXATTR:

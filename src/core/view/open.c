@@ -19,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/exec.h"
 
 #define MEM_DEVICES_MAJOR 1 /* null, zero, full, random, urandom: opening them has no side effect */
@@ -254,6 +255,8 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		res->kind = EMU_DEFER; /* lost a race: let the kernel decide, in the tracee */
 		return;
 	}
+	if (fd >= 0 && !exists && t->session->vs->fr)
+		fakeroot_created(t, n->r.fd, n->r.name);
 	answer_fd(res, fd, o->flags);
 }
 

@@ -89,6 +89,10 @@ PC(sendmmsg,          SENDMSG,    -1, -1, -1, -1, -1, NONE,     FOLLOW,    0,  1
 PC(fstat,             STAT,        0, -1, -1, -1, -1, NONE,     FOLLOW,    1, -1, -1, R|F)
 PC(fchown,            CHOWN,       0, -1, -1, -1, -1, NONE,     FOLLOW,    1,  2, -1, W|R|F)
 PC(fchmod,            CHMOD,       0, -1, -1, -1, -1, NONE,     FOLLOW,    1, -1, -1, W|R|F)
+PC(fgetxattr,         GETXATTR,    0, -1, -1, -1, -1, NONE,     FOLLOW,    1,  2,  3, R|F)
+PC(fsetxattr,         SETXATTR,    0, -1, -1, -1,  4, XATTR,    FOLLOW,    1,  2,  3, W|R|F)
+PC(flistxattr,        LISTXATTR,   0, -1, -1, -1, -1, NONE,     FOLLOW,    1,  2, -1, R|F)
+PC(fremovexattr,      REMOVEXATTR, 0, -1, -1, -1, -1, NONE,     FOLLOW,    1, -1, -1, W|R|F)
 /* ... and the identity calls (ids.c): a1 is what the call does. */
 PC(getuid,            IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETUID,    -1, -1, R)
 PC(geteuid,           IDS,        -1, -1, -1, -1, -1, NONE,     FOLLOW,  FID_GETEUID,   -1, -1, R)
