@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,6 +31,33 @@
 static struct fakeroot *fr_of(struct facet_task *t)
 {
 	return t->session->vs->fr;
+}
+
+/* Whether the task has capability cap in its fake effective set (a task
+ * whose identity is not known yet is the tree's first, root's under -0). */
+static bool capable(struct facet_task *t, int cap)
+{
+	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
+	return ids ? (ids->cap_eff >> cap) & 1 : fr_of(t)->uid == 0;
+}
+
+static uid_t fsuid_of(struct facet_task *t)
+{
+	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
+	return ids ? ids->fsuid : fr_of(t)->uid;
+}
+
+static bool in_group(struct facet_task *t, gid_t g)
+{
+	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
+	if (!ids)
+		return g == fr_of(t)->gid;
+	if (ids->fsgid == g)
+		return true;
+	for (unsigned i = 0; i < ids->ngroups; i++)
+		if (ids->groups[i] == g)
+			return true;
+	return false;
 }
 
 /* The object's identity with its birth time, for a record. */
@@ -79,9 +107,18 @@ static int64_t set_mode(struct facet_task *t, int fd, const struct owner_view *f
 
 int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode_t mode)
 {
-	struct owner_view v;
+	struct owner_view v, now;
 	int64_t r = view_of_fd(fd, "", &v);
-	return r < 0 ? r : set_mode(t, fd, &v, mode);
+	if (r < 0)
+		return r;
+	/* The owner, or CAP_FOWNER; S_ISGID needs the group (or CAP_FSETID). */
+	now = v;
+	shown(fr_of(t), &now);
+	if (now.uid != fsuid_of(t) && !capable(t, CAP_FOWNER))
+		return -EPERM;
+	if ((mode & S_ISGID) && !S_ISDIR(now.mode) && !in_group(t, now.gid) && !capable(t, CAP_FSETID))
+		mode &= ~(mode_t)S_ISGID;
+	return set_mode(t, fd, &v, mode);
 }
 
 int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_t uid, gid_t gid)
@@ -99,6 +136,11 @@ int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_
 	bare.gid = file.gid == fr->real_gid ? fr->gid : file.gid;
 	uid_t u = uid == (uid_t)-1 ? now.uid : uid;
 	gid_t g = gid == (gid_t)-1 ? now.gid : gid;
+	/* Without CAP_CHOWN: the owner may only change the group, to one of
+	 * its own. */
+	if (!capable(t, CAP_CHOWN) &&
+	    (u != now.uid || now.uid != fsuid_of(t) || (g != now.gid && !in_group(t, g))))
+		return -EPERM;
 	uint32_t set = (u != bare.uid ? OWNER_UID : 0) | (g != bare.gid ? OWNER_GID : 0);
 	uint32_t drop = (OWNER_UID | OWNER_GID) & ~set;
 	if (set && (r = fakeroot_record(fr, &file, set, u, g, 0, 0)) < 0)
@@ -120,6 +162,8 @@ int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_
 int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev)
 {
 	struct fakeroot *fr = fr_of(t);
+	if (!capable(t, CAP_MKNOD))
+		return -EPERM;
 	/* The caller has put the tree's umask on. */
 	if (mknodat(dirfd, name, S_IFREG | (mode & 07777), 0) < 0)
 		return -errno;
