@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/pathcall.h"
 
 static int failures;
@@ -36,6 +37,14 @@ int main(void)
 			CHECK(pc->a1 > 0 && pc->a1 < 4096, "%s: refused with errno %d", info->name, pc->a1);
 			continue;
 		}
+		if (pc->op == PC_IDS) {
+			/* a1 says which identity call (fake root): no argument */
+			CHECK(pc->bits & PCB_R, "%s: an identity call outside fake root", info->name);
+			CHECK(pc->a1 >= 0 && pc->a1 <= FID_PRCTL, "%s: identity call %d", info->name, pc->a1);
+			continue;
+		}
+		if (pc->bits & PCB_F)
+			CHECK(pc->dirfd >= 0 && pc->path < 0, "%s: the fd is its object, but which?", info->name);
 		check_index(info, "dirfd", pc->dirfd);
 		check_index(info, "path", pc->path);
 		check_index(info, "dirfd2", pc->dirfd2);
