@@ -33,6 +33,12 @@ int fakeroot_start(struct facet_session *s)
 	return 0;
 }
 
+int fakeroot_end(struct facet_session *s)
+{
+	struct fakeroot *fr = s->vs->fr;
+	return fr && fr->state_path ? fakeroot_state_save(s, fr) : 0;
+}
+
 void fakeroot_stop(struct facet_session *s)
 {
 	struct fakeroot *fr = s->vs ? s->vs->fr : NULL;
@@ -40,6 +46,7 @@ void fakeroot_stop(struct facet_session *s)
 		return;
 	fakeroot_table_destroy(fr);
 	free(fr->state_path);
+	free(fr->state_file);
 	free(fr);
 	s->vs->fr = NULL;
 }

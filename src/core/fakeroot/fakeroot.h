@@ -56,8 +56,11 @@ struct fakeroot {
 	uint64_t size;
 	char *path;
 	int fd;
-	/* state.c: --fakeroot-state */
+	/* state.c: --fakeroot-state, as given (for messages) and resolved:
+	 * absolute, its symbolic links followed (a save replaces the file
+	 * the link points to, not the link) */
 	char *state_path;
+	char *state_file;
 };
 
 /* The identity calls: what each row of the path-call table asks for
@@ -69,8 +72,10 @@ enum fake_id_call {
 	FID_PRCTL,
 };
 
-/* fakeroot.c: start and stop with the view (view_start, view_stop). */
+/* fakeroot.c: start and stop with the view (view_start, view_stop);
+ * fakeroot_end() saves the record once the tree is gone (view_end). */
 int fakeroot_start(struct facet_session *s);
+int fakeroot_end(struct facet_session *s);
 void fakeroot_stop(struct facet_session *s);
 
 /* table.c */
