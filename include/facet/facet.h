@@ -259,8 +259,10 @@ enum facet_backend facet_session_backend(const struct facet_session *s);
 
 /* Spawn argv[0] (searched in PATH) under supervision, then supervise until
  * every task in the tree is gone. Returns the command's wait status
- * (>= 0), or a negative errno if the tree could not be started. On failure
- * facet_session_error() says which step failed. */
+ * (>= 0), or a negative errno if the tree could not be started, or if
+ * what the view saves at the end (facet_view_set_owner_state()) could not
+ * be saved once the command had run. On failure facet_session_error()
+ * says which step failed (and, for a failed save, how the command ended). */
 int facet_session_run(struct facet_session *s, char *const argv[]);
 const char *facet_session_error(const struct facet_session *s);
 /* After facet_session_run() failed: true if the command itself could not
@@ -334,9 +336,11 @@ int facet_session_fast(const struct facet_session *s, const char **why);
  * real user owns appear owned by uid:gid, recorded ones as recorded. */
 int facet_view_set_identity(struct facet_view *v, uid_t uid, gid_t gid);
 /* The file fake root's record is loaded from when the session starts and
- * saved to, atomically and under a lock, when it ends (facet(1), "FAKE
- * ROOT STATE"). A missing file is created; a corrupt or unreadable one
- * makes the session fail to start. Needs facet_view_set_identity(). */
+ * saved to, atomically and under a lock, when its tree is gone (facet(1),
+ * "FAKE ROOT"): only this session's changes are applied to what the file
+ * holds by then. A missing file is created; a corrupt or unreadable one,
+ * or one whose directory is not writable, makes the session fail to
+ * start. Needs facet_view_set_identity(). */
 int facet_view_set_owner_state(struct facet_view *v, const char *path);
 /* The session owns `v` from now on, even on failure. */
 int facet_session_set_view(struct facet_session *s, struct facet_view *v);

@@ -141,6 +141,9 @@ const struct facet_syscall_info *syscall_rows(size_t *count);
 /* session.c */
 __attribute__((format(printf, 3, 4)))
 int session_fail(struct facet_session *s, int err, const char *fmt, ...);
+/* The same, for a message that says all itself: no ": strerror" added. */
+__attribute__((format(printf, 3, 4)))
+int session_fail_text(struct facet_session *s, int err, const char *fmt, ...);
 /* Calls the engines' start callbacks and forms the union of their wishes. */
 int session_prepare(struct facet_session *s);
 /* Route of syscall nr given the back end and what engines want. */

@@ -81,6 +81,15 @@ int session_fail(struct facet_session *s, int err, const char *fmt, ...)
 	return err;
 }
 
+int session_fail_text(struct facet_session *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof(s->error), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
 enum call_route session_route(const struct facet_session *s, long nr)
 {
 	uint64_t clone_mask;
@@ -176,5 +185,9 @@ int facet_session_run(struct facet_session *s, char *const argv[])
 	}
 	if (r < 0)
 		return session_fail(s, r, "supervising the command");
+	/* The tree is gone: what the view keeps beyond it (fake root's
+	 * record) is saved now, while a failure can still be reported. */
+	if ((r = view_end(s)) < 0)
+		return r;
 	return s->root_status;
 }

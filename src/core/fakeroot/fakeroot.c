@@ -33,6 +33,12 @@ int fakeroot_start(struct facet_session *s)
 	return 0;
 }
 
+int fakeroot_end(struct facet_session *s)
+{
+	struct fakeroot *fr = s->vs->fr;
+	return fr && fr->state_path ? fakeroot_state_save(s, fr) : 0;
+}
+
 void fakeroot_stop(struct facet_session *s)
 {
 	struct fakeroot *fr = s->vs ? s->vs->fr : NULL;
@@ -41,6 +47,7 @@ void fakeroot_stop(struct facet_session *s)
 	fakeroot_table_destroy(fr);
 	fakeroot_xattr_clear();
 	free(fr->state_path);
+	free(fr->state_file);
 	free(fr);
 	s->vs->fr = NULL;
 }

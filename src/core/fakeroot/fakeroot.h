@@ -56,8 +56,11 @@ struct fakeroot {
 	uint64_t size;
 	char *path;
 	int fd;
-	/* state.c: --fakeroot-state */
+	/* state.c: --fakeroot-state, as given (for messages) and resolved:
+	 * absolute, its symbolic links followed (a save replaces the file
+	 * the link points to, not the link) */
 	char *state_path;
+	char *state_file;
 };
 
 /* The identity calls: what each row of the path-call table asks for
@@ -69,11 +72,17 @@ enum fake_id_call {
 	FID_PRCTL,
 };
 
-/* fakeroot.c: start and stop with the view (view_start, view_stop). */
+/* fakeroot.c: start and stop with the view (view_start, view_stop);
+ * fakeroot_end() saves the record once the tree is gone (view_end). */
 int fakeroot_start(struct facet_session *s);
+int fakeroot_end(struct facet_session *s);
 void fakeroot_stop(struct facet_session *s);
 
 /* table.c */
+/* The most records (and tombstones) a table of nslots takes. */
+#define FAKEROOT_TABLE_MAX(nslots) ((nslots) / 4 * 3)
+/* A tombstone's ino; it keeps the removed file's in rdev. */
+#define FAKEROOT_TOMBSTONE (~0ull)
 int fakeroot_table_create(struct fakeroot *fr, const char *dir);
 void fakeroot_table_destroy(struct fakeroot *fr);
 /* The identity of the file st (and its birth time, if the file system has
@@ -84,6 +93,9 @@ void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct 
  * when the table is full. */
 int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
 		    mode_t mode, dev_t rdev);
+/* Adds a record read from --fakeroot-state, not dirty: 0, -EEXIST if
+ * the file has one already, -ENOSPC when the table is full. */
+int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec);
 /* Drops `fields` from the record of (dev, ino); the record goes with its last field. */
 void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields);
 /* The live record of file v, if it is about v: 1, else 0. */

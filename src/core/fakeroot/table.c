@@ -17,7 +17,7 @@
 
 #include "core/fakeroot/fakeroot.h"
 
-#define TOMBSTONE (~0ull)
+#define TOMBSTONE FAKEROOT_TOMBSTONE
 
 int fakeroot_table_create(struct fakeroot *fr, const char *dir)
 {
@@ -106,9 +106,13 @@ static void end(struct owners_header *h)
 }
 
 /* The slot of (dev, ino), or where it would go (the first tombstone or
- * free slot on its chain); NULL if the table is full. */
-static struct owner_rec *slot_of(struct owners_table *t, uint64_t dev, uint64_t ino, bool *found)
+ * free slot on its chain); NULL if the table is full. With
+ * --fakeroot-state, a tombstone of this session is not reused: it is the
+ * removal that state.c must save. */
+static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino, bool *found)
 {
+	struct owners_table *t = fr->table;
+	bool keep = fr->state_path != NULL;
 	uint32_t n = t->h.nslots, i = owners_hash(dev, ino, n);
 	struct owner_rec *place = NULL;
 	*found = false;
@@ -118,7 +122,7 @@ static struct owner_rec *slot_of(struct owners_table *t, uint64_t dev, uint64_t 
 			*found = true;
 			return r;
 		}
-		if (r->ino == TOMBSTONE && !place)
+		if (r->ino == TOMBSTONE && !place && !(keep && r->dirty))
 			place = r;
 		if (r->dev == 0 && r->ino == 0)
 			return place ? place : r;
@@ -126,14 +130,20 @@ static struct owner_rec *slot_of(struct owners_table *t, uint64_t dev, uint64_t 
 	return place;
 }
 
+/* Whether a new record may take slot r: a quarter of the table stays
+ * free, so that chains stay short and a free slot ends each. */
+static bool room_in(const struct owners_table *t, const struct owner_rec *r)
+{
+	return r && (r->ino == TOMBSTONE || t->h.used + 1 <= FAKEROOT_TABLE_MAX(t->h.nslots));
+}
+
 int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
 		    mode_t mode, dev_t rdev)
 {
 	struct owners_table *t = fr->table;
 	bool found;
-	struct owner_rec *r = slot_of(t, v->dev, v->ino, &found);
-	/* Keep a quarter free: chains stay short, and a free slot ends each. */
-	if (!r || (!found && r->ino != TOMBSTONE && t->h.used + 1 > t->h.nslots / 4 * 3))
+	struct owner_rec *r = slot_of(fr, v->dev, v->ino, &found);
+	if (!found && !room_in(t, r))
 		return -ENOSPC;
 	struct owner_rec n = found && owners_matches(r, v) ? *r : (struct owner_rec){ 0 };
 	n.dev = v->dev;
@@ -174,7 +184,7 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 {
 	struct owners_table *t = fr->table;
 	bool found;
-	struct owner_rec *r = slot_of(t, dev, ino, &found);
+	struct owner_rec *r = slot_of(fr, dev, ino, &found);
 	if (!found || !r->fields)
 		return;
 	struct owners_header *h = &t->h;
@@ -191,6 +201,27 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 		h->live--;
 	}
 	end(h);
+}
+
+int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec)
+{
+	struct owners_table *t = fr->table;
+	bool found;
+	struct owner_rec *r = slot_of(fr, rec->dev, rec->ino, &found);
+	if (found)
+		return -EEXIST;
+	if (!room_in(t, r))
+		return -ENOSPC;
+	struct owners_header *h = &t->h;
+	begin(h);
+	if (r->ino != TOMBSTONE)
+		h->used++;
+	*r = *rec;
+	r->dirty = 0;
+	h->live++;
+	h->typed += (rec->fields & OWNER_TYPE) != 0;
+	end(h);
+	return 0;
 }
 
 int fakeroot_lookup(const struct fakeroot *fr, const struct owner_view *v, struct owner_rec *out)

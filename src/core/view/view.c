@@ -732,6 +732,11 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 	return 0; /* go on: remove what can be */
 }
 
+int view_end(struct facet_session *s)
+{
+	return s->vs ? fakeroot_end(s) : 0;
+}
+
 void view_stop(struct facet_session *s)
 {
 	struct view_state *vs = s->vs;

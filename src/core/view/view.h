@@ -185,6 +185,9 @@ struct view_task {
 
 /* view.c */
 int view_start(struct facet_session *s);        /* builds view_state */
+/* After the tree's end: saves what outlives the session (--fakeroot-state).
+ * 0, or a negative errno with the session's message set. */
+int view_end(struct facet_session *s);
 void view_stop(struct facet_session *s);
 const struct vfs_view *view_vfs(struct facet_task *t);
 /* Whether st is a directory listing mount points it lacks on the host. */

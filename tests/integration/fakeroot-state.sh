@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# --fakeroot-state FILE (issue 8): what a `facet -0` run records (owners,
+# modes, device nodes) is seen by the next run, a removal drops its record,
+# a damaged or unreadable FILE stops facet before the command with one
+# line and exit 2 and is left as it was, two runs at once keep both their
+# changes, and a file that got the inode number of a recorded file deleted
+# outside facet does not inherit the record. In --fast and --no-fast.
+set -u
+source "$(dirname "$0")/../lib.sh"
+need_cmd stat ls cmp awk
+
+# fr MODE ARGS...: facet -0 with the back end under test.
+fr() {
+	local mode=$1
+	shift
+	"$FACET" --backend="$FACET_BACKEND" "$mode" -0 "$@"
+}
+
+# records FILE: the number of records in a state file.
+records() {
+	grep -Evc '^(facet-fakeroot-state |# |end )' "$1"
+}
+
+# see MODE: the mode for a run that only looks at what was recorded.
+# TODO(runtime applies owners): with --fast, the in-process runtime
+# answers stat and getdents itself and does not apply the record yet (the
+# first call of a process reaches facet, later ones do not): runs that
+# look use --no-fast until it does; then make this `echo "$1"`. Runs that
+# record (chown, chmod, mknod, rm) go through facet and use MODE as given.
+see() {
+	case $1 in --fast) echo --no-fast ;; *) echo "$1" ;; esac
+}
+
+# summary: st's number of records and its last line.
+summary() {
+	echo "$(records st) $(tail -n 1 st)"
+}
+
+# devices MODE: the device nodes d and b as run 2 lists them.
+devices() {
+	fr "$(see "$1")" --fakeroot-state st -- ls -ln b d | awk '{ print $1, $3, $4, $5, $6 }'
+}
+
+# --- run 1 records, run 2 sees, run 3 removes ---------------------------------
+for mode in --fast --no-fast; do
+	mkdir "w$mode" && cd "w$mode" || fail "mkdir w$mode"
+	check "$mode: run 1 chowns, chmods and makes device nodes" "" \
+		fr "$mode" --fakeroot-state st -- sh -c '
+			touch f s r; chown 1:2 f; chown 3:4 s; chmod 4755 s; chmod 444 r
+			mknod d c 1 3; mknod b b 8 1'
+	[ -f st ] || fail "$mode: run 1 did not write the state file"
+	check "$mode: the state file's records" "5 end 5" summary
+	check "$mode: the host's files are the real user's, d and b empty regular files" \
+		"$(id -u) regular empty file
+$(id -u) regular empty file" stat -c '%u %F' d s
+	check "$mode: run 2 sees the owners and modes" "1:2 -rw-r--r--
+3:4 -rwsr-xr-x
+0:0 -r--r--r--" fr "$(see "$mode")" --fakeroot-state st -- stat -c '%u:%g %A' f s r
+	check "$mode: run 2 sees the device nodes" "brw-r--r-- 0 0 8, 1
+crw-r--r-- 0 0 1, 3" devices "$mode"
+	# A hard link keeps the record when one name goes; the last name takes it.
+	cp st before-rm
+	ino=$(stat -c %i f)
+	check "$mode: rm of one of two links" "" fr "$mode" --fakeroot-state st -- sh -c 'ln f f2 && rm f'
+	check "$mode: ... keeps the record" "1:2" fr "$(see "$mode")" --fakeroot-state st -- stat -c %u:%g f2
+	cmp -s st before-rm || fail "$mode: the state file changed though no record did"
+	check "$mode: rm of the last link drops the record" "" \
+		fr "$mode" --fakeroot-state st -- rm f2
+	check "$mode: the record is gone from the file" "4 end 4" summary
+	grep -Eq "^[0-9]+:[0-9]+ $ino " st && fail "$mode: the record of the removed file (inode $ino) is still in st"
+	check "$mode: run 4 still sees the others" "3:4 -rwsr-xr-x" \
+		fr "$(see "$mode")" --fakeroot-state st -- stat -c '%u:%g %A' s
+	cd "$TEST_TMP" || fail "cd $TEST_TMP"
+done
+
+# --- a damaged or unreadable FILE: exit 2, one line, FILE left as it was ------
+mkdir bad && cd bad || fail "mkdir bad"
+touch f
+fr --no-fast --fakeroot-state good -- chown 1:2 f || fail "making a good state file"
+
+# bad_state WHAT PATTERN: FILE st is as the case made it; facet must exit
+# 2 with one line on stderr matching PATTERN, not run the command, and
+# leave st as it was.
+bad_state() {
+	local what=$1 pattern=$2
+	[ -e st.copy ] || cp -a st st.copy
+	rm -f ran
+	run out err fr --no-fast --fakeroot-state st -- touch ran
+	expect_status 2 "$status" "$what" err
+	expect_grep err "$pattern" "$what: the message"
+	[ "$(wc -l <err)" -eq 1 ] || { echo "FAIL: $what: the message is not one line:"; show err; exit 1; }
+	[ ! -e ran ] || fail "$what: the command ran"
+	if [ -f st.copy ]; then
+		[ -r st ] || chmod u+r st
+		cmp -s st st.copy || fail "$what: st changed"
+	fi
+	rm -rf st st.copy
+}
+
+sed 's/ ug / uq /' good >st
+bad_state "a corrupt record" "^facet: --fakeroot-state st, line 3: bad FIELDS .*remove it to start afresh$"
+sed '3s/^[0-9]*:/x:/' good >st
+bad_state "a corrupt device" "^facet: --fakeroot-state st, line 3: bad DEV .*remove it to start afresh$"
+head -c -3 good >st
+bad_state "a file cut inside its last line" "^facet: --fakeroot-state st, line 4: .*truncated.*remove it to start afresh$"
+head -n -1 good >st
+bad_state "a file cut after a line" "^facet: --fakeroot-state st, line 3: no 'end' line.*truncated.*remove it to start afresh$"
+sed 's/^end 1$/end 2/' good >st
+bad_state "a wrong count" "^facet: --fakeroot-state st, line 4: 'end 2' but 1 records"
+sed '1s/ 1$/ 9/' good >st
+bad_state "an unknown version" "^facet: --fakeroot-state st, line 1: version 9 of the format"
+echo 'some other file' >st
+bad_state "not a state file" "^facet: --fakeroot-state st, line 1: not a fake root state file"
+: >st
+bad_state "an empty file" "^facet: --fakeroot-state st, line 1: the file is empty"
+mkdir st
+bad_state "a directory" "^facet: --fakeroot-state st: Is a directory$"
+if [ "$(id -u)" != 0 ]; then
+	cp good st && cp good st.copy && chmod 000 st
+	bad_state "an unreadable file" "^facet: --fakeroot-state st: Permission denied$"
+	mkdir ro && chmod 555 ro
+	bad_state_dir() {
+		rm -f ran
+		run out err fr --no-fast --fakeroot-state ro/st -- touch ran
+		expect_status 2 "$status" "a directory that will not take the save" err
+		expect_grep err "^facet: --fakeroot-state ro/st: the record cannot be saved in .*/ro at the end: Permission denied$" \
+			"a directory that will not take the save: the message"
+		[ ! -e ran ] || fail "a directory that will not take the save: the command ran"
+	}
+	bad_state_dir
+else
+	note "as root: no check of an unreadable state file or directory"
+fi
+check "--fakeroot-state without -0 or -i" "facet: --fakeroot-state st: needs -0 or -i UID:GID
+[exit 2]" "$FACET" --fakeroot-state st -- true
+
+# A save that fails after the command ran: one line that says how it ended.
+cp good st
+run out err fr --no-fast --fakeroot-state st -- sh -c 'chown 5:5 f; rm st; mkdir st; exit 3'
+expect_status 2 "$status" "a save that fails" err
+expect_grep err "^facet: the command ran and exited with status 3, but its fake root record was not saved to --fakeroot-state st: Is a directory$" \
+	"a save that fails: the message"
+rmdir st
+cp good st
+run out err fr --no-fast --fakeroot-state st -- sh -c 'chown 5:5 f; echo damaged >st'
+expect_status 2 "$status" "a state file damaged during the run" err
+expect_grep err "^facet: the command ran and exited with status 0, but --fakeroot-state st changed during the run and is now damaged: line 1: " \
+	"a state file damaged during the run: the message"
+[ "$(cat st)" = damaged ] || fail "a state file damaged during the run was overwritten"
+cd "$TEST_TMP" || fail "cd $TEST_TMP"
+
+# --- two runs at once on one FILE: neither loses the other's change ------------
+mkdir both && cd both || fail "mkdir both"
+touch c1 c2 c3
+for i in 1 2 3 4 5 6; do
+	# Odd rounds start without a FILE (they race to make it), even ones with one.
+	[ $((i % 2)) = 1 ] && rm -f st
+	pids=()
+	for n in 1 2 3; do
+		fr --no-fast --fakeroot-state st -- chown "$n$i:$n" "c$n" >"out$n" 2>&1 &
+		pids+=($!)
+	done
+	for n in 1 2 3; do
+		wait "${pids[$((n - 1))]}" || { show "out$n"; fail "round $i: run $n failed"; }
+	done
+	check "round $i: every run's record" "1$i:1
+2$i:2
+3$i:3" fr --no-fast --fakeroot-state st -- stat -c %u:%g c1 c2 c3
+	[ "$(records st)" = 3 ] || { show st; fail "round $i: not 3 records"; }
+done
+ls | grep -q '\.tmp\.' && fail "a temporary file was left: $(ls)"
+cd "$TEST_TMP" || fail "cd $TEST_TMP"
+
+# --- a stale record: the inode number of a file deleted outside facet ---------
+mkdir stale && cd stale || fail "mkdir stale"
+touch old
+fr --no-fast --fakeroot-state st -- chown 7:7 old || fail "recording old"
+ino=$(stat -c %i old)
+if [ "$(stat -c %W old)" = 0 ] || [ "$(stat -c %W old)" = - ]; then
+	note "no birth time on this file system: no check of a reused inode number"
+else
+	rm old
+	reused=
+	# Files that did not get the number are kept, so each try gets another.
+	for n in $(seq 200); do
+		touch "new$n"
+		[ "$(stat -c %i "new$n")" = "$ino" ] && { reused=new$n; break; }
+	done
+	if [ -z "$reused" ]; then
+		note "the file system did not reuse inode $ino within 200 files: no check of a reused inode number"
+	else
+		for mode in --fast --no-fast; do
+			check "$mode: $reused, on the inode number of a recorded file deleted outside facet" "0:0" \
+				fr "$(see "$mode")" --fakeroot-state st -- stat -c %u:%g "$reused"
+		done
+	fi
+fi
+cd "$TEST_TMP" || fail "cd $TEST_TMP"
+checks_done
