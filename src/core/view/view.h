@@ -313,5 +313,8 @@ long view_proc_link(struct facet_session *s, struct facet_task *t, const char *d
  * `dir` is not one the view translates. */
 long view_proc_readlink(struct facet_task *t, const char *dir, size_t dir_len, const char *name, char *buf,
 			size_t size);
+/* The task of the tree whose status file (/proc/PID/status,
+ * /proc/PID/task/TID/status) fd is, or 0 if it is not one. */
+pid_t view_proc_status_tid(struct facet_session *s, int fd);
 
 #endif
