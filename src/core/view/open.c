@@ -263,6 +263,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 	if (route == ROUTE_PTRACE) {
 		int fd = n->r.fd;
 		n->r.fd = -1;
+		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
 		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
 		return;
 	}
