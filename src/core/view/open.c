@@ -159,7 +159,7 @@ static void answer_fd(struct emu_result *res, int fd, int flags)
 static bool fake_status(struct facet_task *t, const struct call *c, const struct path_call *pc,
 			enum call_route route, struct pc_name *n, const struct open_req *o, struct emu_result *res)
 {
-	if (!t->session->vs->fr || (o->flags & O_PATH) || writes(o->flags))
+	if (!t->session->vs->fr || (o->flags & O_PATH) || writes(o->flags) || !(pc_mount_flags(t, n) & VFS_MOUNT_PROC))
 		return false;
 	pid_t tid = view_proc_status_tid(t->session, n->r.fd);
 	if (tid <= 0)
