@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Fake root's start and end with the view (fakeroot.h). */
 #include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +10,19 @@
 #include "core/fakeroot/fakeroot.h"
 #include "core/internal.h"
 #include "core/view/view.h"
+
+/* Every capability the kernel has: the sets root starts with. */
+static uint64_t cap_all(void)
+{
+	int last = CAP_LAST_CAP;
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	if (f) {
+		if (fscanf(f, "%d", &last) != 1 || last < 0 || last > 63)
+			last = CAP_LAST_CAP;
+		fclose(f);
+	}
+	return last == 63 ? ~0ull : (1ull << (last + 1)) - 1;
+}
 
 int fakeroot_start(struct facet_session *s)
 {
@@ -20,6 +35,7 @@ int fakeroot_start(struct facet_session *s)
 	fr->gid = s->view->fake_gid;
 	fr->real_uid = getuid();
 	fr->real_gid = getgid();
+	fr->cap_all = cap_all();
 	vs->fr = fr;
 	int r = fakeroot_table_create(fr, vs->scratch);
 	if (r < 0)

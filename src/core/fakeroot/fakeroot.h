@@ -6,8 +6,11 @@
  * view, because it needs what the view has: every call that names a file
  * is resolved there, and the in-process runtime answers stat calls there.
  *
- *   ids.c     the identity calls (getuid ... capset), per task, inherited
- *             across clone and exec; /proc/PID/status as the tree sees it
+ *   ids.c     the identity calls (getuid ... setgroups), per task, inherited
+ *             across clone and exec
+ *   caps.c    capget, capset, the capability prctls, and what changing
+ *             uids and exec do to the capability sets
+ *   status.c  /proc/PID/status as the tree sees it
  *   table.c   the record of owners, modes and device nodes (src/rt/owners.h):
  *             a shared mapping that the runtime reads too
  *   files.c   chown, chmod, mknod, unlink, rename and the stat results:
@@ -32,18 +35,22 @@
 struct facet_session;
 struct facet_task;
 struct call;
+struct emu_result;
 struct path_call;
 struct statx;
 
-#define FAKE_NGROUPS_MAX 256
+/* The kernel's NGROUPS_MAX (setgroups takes at most that many). */
+#define FAKE_NGROUPS_MAX 65536
 
-/* A task's credentials as the tree sees them. */
+/* A task's credentials as the tree sees them: the kernel's struct cred,
+ * one per task (threads have their own, as in Linux). */
 struct fake_ids {
 	uid_t ruid, euid, suid, fsuid;
 	gid_t rgid, egid, sgid, fsgid;
 	uint64_t cap_eff, cap_prm, cap_inh, cap_bnd, cap_amb;
+	unsigned securebits;               /* SECBIT_* (prctl PR_SET_SECUREBITS) */
 	unsigned ngroups;
-	gid_t groups[FAKE_NGROUPS_MAX];
+	gid_t *groups;                     /* sorted, as setgroups leaves them */
 };
 
 struct fakeroot {
@@ -51,6 +58,7 @@ struct fakeroot {
 	gid_t gid;
 	uid_t real_uid;                    /* the supervisor's */
 	gid_t real_gid;
+	uint64_t cap_all;                  /* the kernel's capabilities (cap_last_cap) */
 	/* table.c: the record, mapped shared from the file at `path` */
 	struct owners_table *table;
 	uint64_t size;
@@ -122,14 +130,39 @@ void fakeroot_statx(struct facet_task *t, struct statx *stx);
 int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino);
 
 /* ids.c */
+/* The identity a task of the tree starts with (-0: root's; -i: that one). */
 struct fake_ids *fakeroot_ids_new(const struct fakeroot *fr);
 struct fake_ids *fakeroot_ids_copy(const struct fake_ids *ids);
 void fakeroot_ids_free(struct fake_ids *ids);
-/* A call of the identity family (row pc, enum fake_id_call in its a1). */
-int64_t fakeroot_id_call(struct facet_task *t, const struct call *c, const struct path_call *pc);
-/* /proc/PID/status of a traced process as the tree sees it, into a new
- * memfd (its fd), or -errno. */
-int fakeroot_status_file(struct facet_task *t, pid_t pid);
+/* t's identity (made as new if t has none yet). */
+struct fake_ids *fakeroot_ids_of(struct facet_task *t);
+/* A call of the identity family (row pc, enum fake_id_call in its a1):
+ * a value, or EMU_NATIVE for a prctl that is not about capabilities. */
+void fakeroot_id_call(struct facet_task *t, const struct call *c, const struct path_call *pc,
+		      struct emu_result *res);
+/* At exec: the new program's ids and capabilities (prog_fd: its file, to
+ * see set-user-ID and set-group-ID bits; -1 if not known). */
+void fakeroot_on_exec(struct facet_task *t, int prog_fd);
+
+/* caps.c */
+/* What the kernel does to the capabilities when uids change (LSM_SETID_*
+ * in cap_task_fix_setuid): `old` is the identity before, `now` after. */
+enum fake_setid { FAKE_SETID_ID, FAKE_SETID_RE, FAKE_SETID_RES, FAKE_SETID_FS };
+void fakeroot_caps_fix_setuid(struct fake_ids *now, const struct fake_ids *old, enum fake_setid how);
+/* The capability sets at exec (cap_bprm_creds_from_file), with the ids
+ * the exec gives (after set-user-ID); `setid`: they changed. */
+void fakeroot_caps_exec(struct fake_ids *ids, bool setid);
+int64_t fakeroot_capget(struct facet_task *t, uint64_t header, uint64_t data);
+int64_t fakeroot_capset(struct facet_task *t, uint64_t header, uint64_t data);
+/* prctl's capability options; sets *native for any other option, which
+ * the kernel runs. */
+int64_t fakeroot_prctl(struct facet_task *t, const uint64_t args[6], bool *native);
+
+/* status.c */
+/* The status file `fd` (O_PATH, a procfs file) of task tid as the tree
+ * sees it: read, its credential lines rewritten, in a new read-only memfd
+ * (its fd), or -errno. */
+int fakeroot_status_file(struct facet_task *t, int fd, pid_t tid);
 
 /* xattrs.c: names only root may set (security.*, trusted.*), recorded
  * per file. get and remove return -ENODATA for a name not recorded (the

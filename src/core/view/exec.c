@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/regs.h"
 #include "core/view/exec.h"
 #include "loader/plan_build.h"
@@ -364,6 +365,8 @@ void view_on_exec(struct facet_task *t)
 {
 	struct view_task *vt = t->view;
 	struct view_state *vs = t->session->vs;
+	if (vs->fr) /* root keeps its capabilities across exec; others lose them */
+		fakeroot_on_exec(t, vt && vt->exec ? vt->exec->prog_fd : -1);
 	if (!vt || !vt->exec)
 		return;
 	struct view_exec *x = vt->exec;

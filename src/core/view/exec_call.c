@@ -442,7 +442,7 @@ static void perform(struct facet_task *t, const struct call *c, enum call_route 
 	case PC_GETDENTS:
 		return view_getdents(t, c, pc, res);
 	case PC_IDS:
-		return value(res, fakeroot_id_call(t, c, pc));
+		return fakeroot_id_call(t, c, pc, res);
 	}
 }
 

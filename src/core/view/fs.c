@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/exec.h"
 #include "core/view/view.h"
 
@@ -78,6 +79,11 @@ struct view_task *view_task(struct facet_task *t)
 		t->view->pending_fd = -1;
 		t->view->open_mount = -1;
 		t->view->scratch = -1;
+		/* Under fake root, the identity the tree starts with; a clone
+		 * copies its creator's instead (view_on_clone). */
+		struct fakeroot *fr = t->session->vs ? t->session->vs->fr : NULL;
+		if (fr && !(t->view->ids = fakeroot_ids_new(fr)))
+			abort();
 	}
 	return t->view;
 }
@@ -178,6 +184,12 @@ int view_clone_entry(struct facet_task *t, const struct call *c)
 void view_on_clone(struct facet_task *parent, struct facet_task *child)
 {
 	struct view_task *pv = view_task(parent), *cv = view_task(child);
+	/* Every task has its own credentials, a copy of its creator's. */
+	if (pv->ids) {
+		fakeroot_ids_free(cv->ids);
+		if (!(cv->ids = fakeroot_ids_copy(pv->ids)))
+			abort();
+	}
 	if (!pv->fs)
 		return;
 	fs_put(cv->fs);
@@ -219,6 +231,7 @@ void view_task_free(struct facet_task *t)
 	free(vt->pending_host);
 	view_exec_free(vt->exec);
 	view_exec_free(vt->loading);
+	fakeroot_ids_free(vt->ids);
 	free(vt);
 	t->view = NULL;
 }

@@ -153,6 +153,29 @@ static void answer_fd(struct emu_result *res, int fd, int flags)
 	res->cloexec = flags & O_CLOEXEC;
 }
 
+/* Fake root: the status file of a task of the tree, opened to be read,
+ * shows its fake credentials: a copy of the file (core/fakeroot/status.c)
+ * is given instead. */
+static bool fake_status(struct facet_task *t, const struct call *c, const struct path_call *pc,
+			enum call_route route, struct pc_name *n, const struct open_req *o, struct emu_result *res)
+{
+	if (!t->session->vs->fr || (o->flags & O_PATH) || writes(o->flags) || !(pc_mount_flags(t, n) & VFS_MOUNT_PROC))
+		return false;
+	pid_t tid = view_proc_status_tid(t->session, n->r.fd);
+	if (tid <= 0)
+		return false;
+	int fd = fakeroot_status_file(t, n->r.fd, tid);
+	if (fd < 0) {
+		res->kind = EMU_VALUE;
+		res->value = fd;
+	} else if (route == ROUTE_PTRACE) {
+		rewrite_open(t, c, pc, fd, NULL, o->flags, res);
+	} else {
+		answer_fd(res, fd, o->flags);
+	}
+	return true;
+}
+
 /* An object that exists: opened again through its fd by the supervisor,
  * or by the tracee through the rewritten call. */
 static void open_object(struct facet_task *t, const struct call *c, const struct path_call *pc,
@@ -185,6 +208,8 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 		return;
 	}
 	if ((res->value = view_confined(t, n, view_landlock_open_access(o->flags, st.st_mode))) < 0)
+		return;
+	if (S_ISREG(st.st_mode) && fake_status(t, c, pc, route, n, o, res))
 		return;
 	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
@@ -238,6 +263,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 	if (route == ROUTE_PTRACE) {
 		int fd = n->r.fd;
 		n->r.fd = -1;
+		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
 		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
 		return;
 	}

@@ -87,7 +87,7 @@ enum call_route view_route(const struct facet_session *s, long nr)
 		return ROUTE_PTRACE;
 	/* The kernel runs these as they are: an engine that wants their
 	 * result needs the exit stop. */
-	bool native = pc->op == PC_UMASK || pc->op == PC_UNSHARE;
+	bool native = pc->op == PC_UMASK || pc->op == PC_UNSHARE || (pc->op == PC_IDS && pc->a1 == FID_PRCTL);
 	if (native && (s->want[nr] & FACET_EV_SYSCALL_EXIT))
 		return ROUTE_PTRACE;
 	return ROUTE_NOTIFY;

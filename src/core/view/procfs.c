@@ -10,10 +10,12 @@
  * directory the view does not show cannot be entered.
  */
 #include <errno.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "core/view/view.h"
@@ -149,4 +151,34 @@ long view_proc_readlink(struct facet_task *t, const char *dir, size_t dir_len, c
 			size_t size)
 {
 	return translate(t->session, t, dir, dir_len, name, buf, size, READING);
+}
+
+/* The number of the last name in path[0..*len) if it is all digits (and
+ * cuts it and its '/' off), else 0. */
+static pid_t last_number(const char *path, size_t *len)
+{
+	size_t end = *len, i = end;
+	while (i > 0 && path[i - 1] >= '0' && path[i - 1] <= '9')
+		i--;
+	if (i == end || i == 0 || path[i - 1] != '/' || end - i > 9)
+		return 0;
+	*len = i - 1;
+	return (pid_t)strtol(path + i, NULL, 10);
+}
+
+pid_t view_proc_status_tid(struct facet_session *s, int fd)
+{
+	struct statfs sf;
+	char magic[40], path[VFS_PATH_MAX];
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return 0;
+	view_magic_name(magic, sizeof(magic), fd);
+	ssize_t n = readlink(magic, path, sizeof(path) - 1);
+	static const char status[] = "/status";
+	if (n < (ssize_t)sizeof(status) || memcmp(path + n - (sizeof(status) - 1), status, sizeof(status) - 1))
+		return 0;
+	/* .../PID/status or .../PID/task/TID/status: the task is the last number. */
+	size_t len = (size_t)n - (sizeof(status) - 1);
+	pid_t tid = last_number(path, &len);
+	return tid > 0 && task_find(s, tid) ? tid : 0;
 }

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/regs.h"
 #include "core/view/exec.h"
 #include "rt/config.h"
@@ -414,16 +415,19 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 	struct view_task *vt = t->view;
 	if (!vt)
 		return;
-	if (vt->open_mount >= 0 && retval >= 0 && view_traps(t->session, c->sc.nr) &&
+	if ((vt->open_mount >= 0 || vt->open_creates) && retval >= 0 && view_traps(t->session, c->sc.nr) &&
 	    path_call_of(c->sc.nr)->op == PC_OPEN) {
 		int fd = view_tracee_fd(t, (int)retval);
 		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0)
+		if (fd >= 0 && vt->open_mount >= 0 && fstat(fd, &st) == 0)
 			view_fd_note(t, (int)retval, vt->open_mount, &st);
+		if (fd >= 0 && vt->open_creates && t->session->vs->fr)
+			fakeroot_created(t, fd, ""); /* a new file, made as the task's fsuid */
 		if (fd >= 0)
 			close(fd);
 	}
 	vt->open_mount = -1;
+	vt->open_creates = false;
 	if (vt->pending == PENDING_SOCKNAME && retval >= 0)
 		sockname_exit(t, vt);
 	else if (vt->pending == PENDING_BIND && retval == 0)

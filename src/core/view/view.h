@@ -164,6 +164,7 @@ struct view_task {
 	int open_mount;                        /* an open's object: its mount and identity, */
 	dev_t open_dev;                        /* noted with the fd it becomes */
 	ino_t open_ino;
+	bool open_creates;                     /* ... and that it makes a new file (fake root) */
 	uint32_t pending_len;                  /* ... and the room the caller gave */
 	char *pending_path;                /* the guest cwd a chdir sets; the name a bind gives */
 	char *pending_host;                /* the name the kernel gets for that bind */
@@ -316,5 +317,8 @@ long view_proc_link(struct facet_session *s, struct facet_task *t, const char *d
  * `dir` is not one the view translates. */
 long view_proc_readlink(struct facet_task *t, const char *dir, size_t dir_len, const char *name, char *buf,
 			size_t size);
+/* The task of the tree whose status file (/proc/PID/status,
+ * /proc/PID/task/TID/status) fd is, or 0 if it is not one. */
+pid_t view_proc_status_tid(struct facet_session *s, int fd);
 
 #endif
