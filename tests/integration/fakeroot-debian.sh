@@ -9,7 +9,7 @@
 #
 # The cached root (tests/fixtures/debian-root.sh) is root's and read-only
 # here: the test gives the view writable copies of its /etc, /var and /opt,
-# where dpkg, apt and useradd write.
+# where dpkg, apt and useradd write, and an empty /root.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -50,12 +50,14 @@ build_pkg facet-demo 'if [ "$1" = configure ]; then
 fi'
 build_pkg facet-demo2 ''
 
-for mode in --fast --no-fast; do
+for mode in ${FAKEROOT_MODES:---fast --no-fast}; do
 	W=$TEST_TMP/w$mode
 	mkdir -p "$W" || exit 1
 	for d in etc var opt; do
 		cp -a "$ROOT/$d" "$W/$d" || fail "cannot copy $ROOT/$d"
 	done
+	# root's home: the root's own is root's, mode 700, unreadable here
+	mkdir -p "$W/root" || exit 1
 	STATE=$W/state
 	# in_root OUT CMD...: CMD in the root under facet -0, with the state.
 	in_root() {
@@ -64,12 +66,12 @@ for mode in --fast --no-fast; do
 		status=0
 		env -i PATH="$GUEST_PATH" HOME=/root LC_ALL=C TZ=UTC DEBIAN_FRONTEND=noninteractive \
 			timeout -k 5 120 "$FACET" --backend="$FACET_BACKEND" "$mode" -0 --fakeroot-state "$STATE" \
-			-R "$ROOT" -b "$W/etc:/etc" -b "$W/var:/var" -b "$W/opt:/opt" -b "$TEST_TMP:/pkgs" -w / -- "$@" \
+			-R "$ROOT" -b "$W/etc:/etc" -b "$W/var:/var" -b "$W/opt:/opt" -b "$W/root:/root" -b "$TEST_TMP:/pkgs" -w / -- "$@" \
 			</dev/null >"$out" 2>&1 || status=$?
 	}
 	in_root "$W/dpkg.out" dpkg -i /pkgs/facet-demo.deb
 	[ "$status" = 0 ] || { cat "$W/dpkg.out"; fail "$mode: dpkg -i failed ($status)"; }
-	in_root "$W/apt.out" apt-get install -y --no-download /pkgs/facet-demo2.deb
+	in_root "$W/apt.out" apt-get install -y /pkgs/facet-demo2.deb
 	[ "$status" = 0 ] || { cat "$W/apt.out"; fail "$mode: apt-get install of a local .deb failed ($status)"; }
 
 	# A second run: dpkg knows both, the owners are those the first gave.
