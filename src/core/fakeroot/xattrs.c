@@ -94,7 +94,8 @@ static int put(struct fakeroot_xattr *x, const struct owner_view *file, const vo
 	void *copy = malloc(size ? size : 1);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, value, size);
+	if (size)
+		memcpy(copy, value, size);
 	free(x->value);
 	x->file = *file;
 	x->value = copy;
