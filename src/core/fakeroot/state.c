@@ -119,8 +119,10 @@ static int resolve(struct fakeroot *fr)
 		fr->state_file = NULL;
 		return -ENOMEM;
 	}
+	/* FILE there now, and no link: a run that saved made it meanwhile
+	 * (realpath() found none), and fr->state_file names it. */
 	struct stat st;
-	return lstat(fr->state_file, &st) == 0;
+	return lstat(fr->state_file, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static int dir_of(const char *file, char *dir, size_t size)
