@@ -7,9 +7,10 @@
  * Under an exclusive flock of FILE itself, facet reads FILE as it is now,
  * applies only this session's changes (the records and extended
  * attributes it made or changed, and its removals), writes FILE.tmp.PID
- * in the same directory, fsyncs it and renames it over FILE. The rename puts a new inode at FILE: a run
- * that waited for the lock of the old one finds, once it holds it, that
- * FILE no longer names what it locked, and starts over with the new one.
+ * in the same directory, fsyncs it and renames it over FILE. The rename
+ * puts a new inode at FILE: a run that waited for the lock of the old one
+ * finds, once it holds it, that FILE no longer names what it locked, and
+ * starts over with the new one.
  * A FILE that does not exist yet is made by a rename that does not
  * replace (or link()), and a run that loses that race starts over too.
  * The lock is on FILE and not on a FILE.lock beside it, so that nothing
