@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # --fakeroot-state FILE (issue 8): what a `facet -0` run records (owners,
-# modes, device nodes) is seen by the next run, a removal drops its record,
-# a damaged or unreadable FILE stops facet before the command with one
-# line and exit 2 and is left as it was, two runs at once keep both their
-# changes, and a file that got the inode number of a recorded file deleted
-# outside facet does not inherit the record. In --fast and --no-fast.
+# modes, device nodes, security.* and trusted.* extended attributes) is
+# seen by the next run, a removal drops its record, a damaged or
+# unreadable FILE stops facet before the command with one line and exit 2
+# and is left as it was, a version 1 FILE is read, two runs at once keep
+# both their changes, and a file that got the inode number of a recorded
+# file deleted outside facet does not inherit the record. In --fast and
+# --no-fast. The attributes' checks need python3 (os.setxattr and the
+# others make one call each).
 set -u
 source "$(dirname "$0")/../lib.sh"
 need_cmd stat ls cmp awk
@@ -16,7 +19,7 @@ fr() {
 	"$FACET" --backend="$FACET_BACKEND" "$mode" -0 "$@"
 }
 
-# records FILE: the number of records in a state file.
+# records FILE: the number of records and attributes in a state file.
 records() {
 	grep -Evc '^(facet-fakeroot-state |# |end )' "$1"
 }
@@ -35,6 +38,22 @@ see() {
 summary() {
 	echo "$(records st) $(tail -n 1 st)"
 }
+
+# has_python: whether the attributes' checks can run.
+has_python() {
+	command -v python3 >/dev/null 2>&1
+}
+
+# show_xattrs FILE... (python3 -c "$show_xattrs" FILE...): each FILE and
+# its names security.capability and trusted.*, with their values in
+# hexadecimal (- for an empty one), as the tree sees them.
+show_xattrs='
+import os, sys
+for f in sys.argv[1:]:
+    names = sorted(n for n in os.listxattr(f) if n == "security.capability" or n.startswith("trusted."))
+    print(f, *("%s=%s" % (n, os.getxattr(f, n).hex() or "-") for n in names))'
+# A file capability (VFS_CAP_REVISION_2): cap_net_raw=p.
+cap=0000000200200000000000000000000000000000
 
 # devices MODE: the device nodes d and b as run 2 lists them.
 devices() {
@@ -73,6 +92,45 @@ crw-r--r-- 0 0 1, 3" devices "$mode"
 	cd "$TEST_TMP" || fail "cd $TEST_TMP"
 done
 
+# --- run 1 sets attributes, run 2 sees, removes and changes, run 3 sees -------
+# The xattr calls go through facet in both modes: every run uses MODE.
+if has_python; then
+	for mode in --fast --no-fast; do
+		mkdir "x$mode" && cd "x$mode" || fail "mkdir x$mode"
+		touch f g
+		check "$mode: run 1 sets security.capability and trusted.* attributes" "" \
+			fr "$mode" --fakeroot-state st -- python3 -c '
+import os
+os.setxattr("f", "security.capability", bytes.fromhex("'$cap'"))
+os.setxattr("f", "trusted.t", b"v1")
+os.setxattr("g", "trusted.empty", b"")'
+		check "$mode: the state file's attributes" "3 end 3" summary
+		check "$mode: the host's files have none" "f
+g" python3 -c "$show_xattrs" f g
+		check "$mode: run 2 sees them" "f security.capability=$cap trusted.t=7631
+g trusted.empty=-" fr "$mode" --fakeroot-state st -- python3 -c "$show_xattrs" f g
+		if command -v getcap >/dev/null 2>&1; then
+			check "$mode: run 2's getcap" "f cap_net_raw=p" fr "$mode" --fakeroot-state st -- getcap f
+		fi
+		check "$mode: run 2 removes one attribute and changes another" "" \
+			fr "$mode" --fakeroot-state st -- python3 -c '
+import os
+os.removexattr("f", "security.capability")
+os.setxattr("f", "trusted.t", b"v2")'
+		check "$mode: run 3 sees what run 2 left" "f trusted.t=7632
+g trusted.empty=-" fr "$mode" --fakeroot-state st -- python3 -c "$show_xattrs" f g
+		check "$mode: ... and so does the state file" "2 end 2" summary
+		check "$mode: rm of the last link drops the file's attributes" "" \
+			fr "$mode" --fakeroot-state st -- rm f
+		check "$mode: ... from the state file" "1 end 1" summary
+		check "$mode: run 5 still sees the others" "g trusted.empty=-" \
+			fr "$mode" --fakeroot-state st -- python3 -c "$show_xattrs" g
+		cd "$TEST_TMP" || fail "cd $TEST_TMP"
+	done
+else
+	note "python3 is not installed: no check of extended attributes"
+fi
+
 # --- a damaged or unreadable FILE: exit 2, one line, FILE left as it was ------
 mkdir bad && cd bad || fail "mkdir bad"
 touch f
@@ -98,17 +156,25 @@ bad_state() {
 }
 
 sed 's/ ug / uq /' good >st
-bad_state "a corrupt record" "^facet: --fakeroot-state st, line 3: bad FIELDS .*remove it to start afresh$"
-sed '3s/^[0-9]*:/x:/' good >st
-bad_state "a corrupt device" "^facet: --fakeroot-state st, line 3: bad DEV .*remove it to start afresh$"
+bad_state "a corrupt record" "^facet: --fakeroot-state st, line 4: bad FIELDS .*remove it to start afresh$"
+sed '4s/^[0-9]*:/x:/' good >st
+bad_state "a corrupt device" "^facet: --fakeroot-state st, line 4: bad DEV .*remove it to start afresh$"
 head -c -3 good >st
-bad_state "a file cut inside its last line" "^facet: --fakeroot-state st, line 4: .*truncated.*remove it to start afresh$"
+bad_state "a file cut inside its last line" "^facet: --fakeroot-state st, line 5: .*truncated.*remove it to start afresh$"
 head -n -1 good >st
-bad_state "a file cut after a line" "^facet: --fakeroot-state st, line 3: no 'end' line.*truncated.*remove it to start afresh$"
+bad_state "a file cut after a line" "^facet: --fakeroot-state st, line 4: no 'end' line.*truncated.*remove it to start afresh$"
 sed 's/^end 1$/end 2/' good >st
-bad_state "a wrong count" "^facet: --fakeroot-state st, line 4: 'end 2' but 1 records"
-sed '1s/ 1$/ 9/' good >st
+bad_state "a wrong count" "^facet: --fakeroot-state st, line 5: 'end 2' but 1 records"
+sed '1s/ 2$/ 9/' good >st
 bad_state "an unknown version" "^facet: --fakeroot-state st, line 1: version 9 of the format"
+if has_python; then
+	fr --no-fast --fakeroot-state goodx -- python3 -c 'import os; os.setxattr("f", "trusted.a", b"1")' ||
+		fail "making a state file with an attribute"
+	sed 's/^\(x .* trusted\.a \)31$/\13/' goodx >st
+	bad_state "a corrupt attribute" "^facet: --fakeroot-state st, line 4: bad VALUE .*remove it to start afresh$"
+	sed 's/ trusted\.a / user.a /' goodx >st
+	bad_state "an attribute that is not recorded" "^facet: --fakeroot-state st, line 4: bad NAME .*remove it to start afresh$"
+fi
 echo 'some other file' >st
 bad_state "not a state file" "^facet: --fakeroot-state st, line 1: not a fake root state file"
 : >st
@@ -131,6 +197,18 @@ if [ "$(id -u)" != 0 ]; then
 else
 	note "as root: no check of an unreadable state file or directory"
 fi
+# A file of version 1, which has no attributes, is read, and saved as version 2.
+sed '1s/ 2$/ 1/; /^# x /d' good >v1
+check "a state file of version 1 is read" "1:2" fr --no-fast --fakeroot-state v1 -- stat -c %u:%g f
+touch h
+# v1_saved: a run records on v1; v1's first line, and what the next run sees.
+v1_saved() {
+	fr --no-fast --fakeroot-state v1 -- chown 3:3 h && head -n 1 v1 &&
+		fr --no-fast --fakeroot-state v1 -- stat -c %u:%g f h
+}
+check "... and saved as version 2, its record kept" "facet-fakeroot-state 2
+1:2
+3:3" v1_saved
 check "--fakeroot-state without -0 or -i" "facet: --fakeroot-state st: needs -0 or -i UID:GID
 [exit 2]" "$FACET" --fakeroot-state st -- true
 
@@ -170,6 +248,33 @@ for i in 1 2 3 4 5 6; do
 done
 ls | grep -q '\.tmp\.' && fail "a temporary file was left: $(ls)"
 cd "$TEST_TMP" || fail "cd $TEST_TMP"
+
+# Two runs set an attribute each on their own file, a third chowns: all kept.
+if has_python; then
+	mkdir xboth && cd xboth || fail "mkdir xboth"
+	touch y1 y2 y3
+	for i in 1 2 3 4; do
+		[ $((i % 2)) = 1 ] && rm -f st
+		pids=()
+		for n in 1 2; do
+			fr --no-fast --fakeroot-state st -- \
+				python3 -c "import os; os.setxattr('y$n', 'trusted.run$n', b'$i')" >"out$n" 2>&1 &
+			pids+=($!)
+		done
+		fr --no-fast --fakeroot-state st -- chown "3$i:3" y3 >out3 2>&1 &
+		pids+=($!)
+		for n in 1 2 3; do
+			wait "${pids[$((n - 1))]}" || { show "out$n"; fail "attributes, round $i: run $n failed"; }
+		done
+		check "attributes, round $i: both runs' attributes" "y1 trusted.run1=3$i
+y2 trusted.run2=3$i" fr --no-fast --fakeroot-state st -- python3 -c "$show_xattrs" y1 y2
+		check "attributes, round $i: the third run's record" "3$i:3" \
+			fr --no-fast --fakeroot-state st -- stat -c %u:%g y3
+		[ "$(records st)" = 3 ] || { show st; fail "attributes, round $i: not 3 lines"; }
+	done
+	ls | grep -q '\.tmp\.' && fail "a temporary file was left: $(ls)"
+	cd "$TEST_TMP" || fail "cd $TEST_TMP"
+fi
 
 # --- a stale record: the inode number of a file deleted outside facet ---------
 mkdir stale && cd stale || fail "mkdir stale"

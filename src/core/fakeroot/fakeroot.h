@@ -15,6 +15,7 @@
  *             a shared mapping that the runtime reads too
  *   files.c   chown, chmod, mknod, unlink, rename and the stat results:
  *             where the record is written and applied
+ *   xattrs.c  security.* and trusted.* extended attributes, recorded
  *   state.c   --fakeroot-state FILE: loaded at start, saved at exit
  *
  * A file the tree creates is the real user's on the host; it shows as the
@@ -168,13 +169,28 @@ int fakeroot_status_file(struct facet_task *t, int fd, pid_t tid);
  * per file. get and remove return -ENODATA for a name not recorded (the
  * kernel's then); list appends the recorded names of file after the
  * `used` bytes the kernel's list took in buf (size 0: just count). */
+struct fakeroot_xattr {
+	struct owner_view file;            /* dev, ino and birth time */
+	char *name;                        /* NULL: all of the file's names, removed */
+	void *value;
+	size_t size;
+	bool gone;                         /* a tombstone: the name was removed */
+	uint32_t dirty;                    /* changed by this session (state_file.c:
+					    * the line, while it parses) */
+};
 bool fakeroot_xattr_recorded(const char *name);
 int64_t fakeroot_xattr_get(const struct owner_view *file, const char *name, void *buf, size_t size);
 int64_t fakeroot_xattr_set(const struct owner_view *file, const char *name, const void *value, size_t size,
 			   int flags);
 int64_t fakeroot_xattr_remove(const struct owner_view *file, const char *name);
 int64_t fakeroot_xattr_list(const struct owner_view *file, char *buf, size_t size, size_t used);
+/* The last link of (dev, ino) is gone: so are its names. */
 void fakeroot_xattr_forget(uint64_t dev, uint64_t ino);
+/* Adds a name read from --fakeroot-state, not dirty: 0, -EEXIST if the
+ * file has it already, or -ENOMEM. */
+int fakeroot_xattr_insert(const struct fakeroot_xattr *x);
+/* Every entry, tombstones included, for state.c's save. */
+const struct fakeroot_xattr *fakeroot_xattr_all(size_t *n);
 void fakeroot_xattr_clear(void);
 /* The file an fd the supervisor holds is (its identity, as records key it). */
 int fakeroot_file_of(int fd, struct owner_view *v);

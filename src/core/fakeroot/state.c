@@ -5,11 +5,12 @@
  *
  * A save never corrupts FILE and never loses another run's changes.
  * Under an exclusive flock of FILE itself, facet reads FILE as it is now,
- * applies only this session's changes (the records it made or changed,
- * and its removals), writes FILE.tmp.PID in the same directory, fsyncs it
- * and renames it over FILE. The rename puts a new inode at FILE: a run
- * that waited for the lock of the old one finds, once it holds it, that
- * FILE no longer names what it locked, and starts over with the new one.
+ * applies only this session's changes (the records and extended
+ * attributes it made or changed, and its removals), writes FILE.tmp.PID
+ * in the same directory, fsyncs it and renames it over FILE. The rename
+ * puts a new inode at FILE: a run that waited for the lock of the old one
+ * finds, once it holds it, that FILE no longer names what it locked, and
+ * starts over with the new one.
  * A FILE that does not exist yet is made by a rename that does not
  * replace (or link()), and a run that loses that race starts over too.
  * The lock is on FILE and not on a FILE.lock beside it, so that nothing
@@ -36,7 +37,9 @@
 #include "core/internal.h"
 #include "util/cleanup.h"
 
-/* Far more than the most records a table takes, in the longest lines. */
+/* Far more than the most records a table takes, in the longest lines,
+ * and room for many attributes (a file capability's line is ~80 bytes,
+ * the longest value 128 KiB). */
 #define STATE_MAX_BYTES (64u << 20)
 /* A save that keeps finding FILE replaced under it gives up. */
 #define SAVE_TRIES 1000
@@ -117,8 +120,10 @@ static int resolve(struct fakeroot *fr)
 		fr->state_file = NULL;
 		return -ENOMEM;
 	}
+	/* FILE there now, and no link: a run that saved made it meanwhile
+	 * (realpath() found none), and fr->state_file names it. */
 	struct stat st;
-	return lstat(fr->state_file, &st) == 0;
+	return lstat(fr->state_file, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static int dir_of(const char *file, char *dir, size_t size)
@@ -175,6 +180,9 @@ int fakeroot_state_load(struct facet_session *s, struct fakeroot *fr)
 	}
 	for (size_t i = 0; i < recs.n && r >= 0; i++)
 		if ((r = fakeroot_insert(fr, &recs.v[i])) == -EEXIST)
+			r = 0;
+	for (size_t i = 0; i < recs.nx && r >= 0; i++)
+		if ((r = fakeroot_xattr_insert(&recs.x[i])) == -EEXIST)
 			r = 0;
 	state_free(&recs);
 	return r < 0 ? session_fail(s, r, "loading --fakeroot-state %s", fr->state_path) : 0;
@@ -284,8 +292,10 @@ static int save_once(struct facet_session *s, struct fakeroot *fr, const char *b
 	if (fd >= 0 && (r = lock_current(fd, fr->state_file)) == 0 && (r = read_state(fd, &recs, &err)) == -EINVAL)
 		return session_fail_text(s, r, "%s--fakeroot-state %s changed during the run and is now damaged: "
 					 "line %u: %s; %s", before, fr->state_path, err.line, err.what, fix);
-	size_t changes;
-	if (r == 0 && (r = state_merge(&recs, fr->table, &changes)) == 0)
+	size_t changes, nx;
+	const struct fakeroot_xattr *x = fakeroot_xattr_all(&nx);
+	if (r == 0 && (r = state_merge(&recs, fr->table, &changes)) == 0 &&
+	    (r = state_merge_xattrs(&recs, x, nx, &changes)) == 0)
 		r = publish(fr->state_file, &recs, fd >= 0 ? &st : NULL);
 	state_free(&recs);
 	return r < 0 ? session_fail(s, r, "%sits fake root record was not saved to --fakeroot-state %s", before,
@@ -295,7 +305,9 @@ static int save_once(struct facet_session *s, struct fakeroot *fr, const char *b
 int fakeroot_state_save(struct facet_session *s, struct fakeroot *fr)
 {
 	struct stat st;
-	if (!state_changed(fr->table) && stat(fr->state_file, &st) == 0)
+	size_t nx;
+	const struct fakeroot_xattr *x = fakeroot_xattr_all(&nx);
+	if (!state_changed(fr->table) && !state_xattrs_changed(x, nx) && stat(fr->state_file, &st) == 0)
 		return 0;
 	char before[160];
 	ran(s, before, sizeof(before));

@@ -2,6 +2,7 @@
 /* The text of --fakeroot-state FILE: parsed, merged and written (state.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "core/fakeroot/state.h"
 
 #define NTOKENS 8 /* DEV INO BTIME FIELDS UID GID MODE RDEV */
+#define XTOKENS 6 /* x DEV INO BTIME NAME VALUE */
 
 struct tok {
 	const char *s;
@@ -57,9 +59,11 @@ static bool device(const struct tok *t, uint64_t *out)
 	return true;
 }
 
-/* SECONDS.NANOSECONDS as statx gives them (seconds may be negative), or -. */
-static bool birth(const struct tok *t, struct owner_rec *r)
+/* SECONDS.NANOSECONDS as statx gives them (seconds may be negative), or
+ * - (*has false). */
+static bool birth(const struct tok *t, bool *has, int64_t *sec_out, uint32_t *nsec_out)
 {
+	*has = false;
 	if (is(t, "-"))
 		return true;
 	bool neg = t->n > 0 && t->s[0] == '-';
@@ -69,9 +73,9 @@ static bool birth(const struct tok *t, struct owner_rec *r)
 	if (!dot || nsec_len != 9 || !number(s, (size_t)(dot - s), 10, INT64_MAX, &sec) ||
 	    !number(dot + 1, nsec_len, 10, 999999999, &nsec))
 		return false;
-	r->fields |= OWNER_BTIME;
-	r->btime_sec = neg ? -(int64_t)sec : (int64_t)sec;
-	r->btime_nsec = (uint32_t)nsec;
+	*has = true;
+	*sec_out = neg ? -(int64_t)sec : (int64_t)sec;
+	*nsec_out = (uint32_t)nsec;
 	return true;
 }
 
@@ -121,6 +125,10 @@ static bool mode_of(const struct tok *t, uint32_t fields, uint32_t *out)
 	return true;
 }
 
+#define BAD_DEV "bad DEV (MAJOR:MINOR)"
+#define BAD_INO "bad INO"
+#define BAD_BTIME "bad BTIME (SECONDS.NANOSECONDS with nine digits, or -)"
+
 /* One record's line, split: NULL, or what is wrong with it. */
 static const char *record(const struct tok *tk, size_t nt, struct owner_rec *r)
 {
@@ -129,11 +137,13 @@ static const char *record(const struct tok *tk, size_t nt, struct owner_rec *r)
 	if (nt != NTOKENS)
 		return "a record has 8 fields: DEV INO BTIME FIELDS UID GID MODE RDEV";
 	if (!device(&tk[0], &r->dev))
-		return "bad DEV (MAJOR:MINOR)";
+		return BAD_DEV;
 	if (!tok_number(&tk[1], 10, FAKEROOT_TOMBSTONE - 1, &r->ino) || r->ino == 0)
-		return "bad INO";
-	if (!birth(&tk[2], r))
-		return "bad BTIME (SECONDS.NANOSECONDS with nine digits, or -)";
+		return BAD_INO;
+	bool has;
+	if (!birth(&tk[2], &has, &r->btime_sec, &r->btime_nsec))
+		return BAD_BTIME;
+	r->fields |= has ? OWNER_BTIME : 0;
 	uint32_t f;
 	if (!field_set(&tk[3], &f))
 		return "bad FIELDS (some of the letters u g m t, each once)";
@@ -149,6 +159,68 @@ static const char *record(const struct tok *tk, size_t nt, struct owner_rec *r)
 		return "bad MODE (octal: a file type with t, permission bits with m, else -)";
 	if ((f & OWNER_TYPE) ? !device(&tk[7], &r->rdev) : !is(&tk[7], "-"))
 		return "bad RDEV (MAJOR:MINOR with t in FIELDS, else -)";
+	return NULL;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A name as written, its %XX escapes undone into name: false if it is
+ * not one (a byte outside ! to ~, a bad escape, NUL, too long). */
+static bool unescape(const struct tok *t, char name[XATTR_NAME_MAX + 1])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++, n++) {
+		unsigned char c = (unsigned char)t->s[i];
+		if (n == XATTR_NAME_MAX || c <= ' ' || c > '~')
+			return false;
+		if (c == '%') {
+			int hi = i + 2 < t->n ? hex_digit(t->s[i + 1]) : -1, lo = hi >= 0 ? hex_digit(t->s[i + 2]) : -1;
+			if (lo < 0 || (hi | lo) == 0)
+				return false;
+			c = (unsigned char)(hi << 4 | lo);
+			i += 2;
+		}
+		name[n] = (char)c;
+	}
+	name[n] = '\0';
+	return n > 0;
+}
+
+static bool hex_value(const struct tok *t)
+{
+	if (is(t, "-"))
+		return true;
+	if (t->n % 2 || t->n > 2 * (size_t)XATTR_SIZE_MAX)
+		return false;
+	for (size_t i = 0; i < t->n; i++)
+		if (hex_digit(t->s[i]) < 0)
+			return false;
+	return true;
+}
+
+/* One attribute's line, split: NULL, or what is wrong with it. Its name
+ * goes to name, undone; its value is checked, left in tk[5]. */
+static const char *attribute(const struct tok *tk, size_t nt, struct fakeroot_xattr *x,
+			     char name[XATTR_NAME_MAX + 1])
+{
+	*x = (struct fakeroot_xattr){ 0 };
+	if (nt != XTOKENS)
+		return "an attribute has 6 fields: x DEV INO BTIME NAME VALUE";
+	if (!device(&tk[1], &x->file.dev))
+		return BAD_DEV;
+	if (!tok_number(&tk[2], 10, FAKEROOT_TOMBSTONE - 1, &x->file.ino) || x->file.ino == 0)
+		return BAD_INO;
+	bool has;
+	if (!birth(&tk[3], &has, &x->file.btime_sec, &x->file.btime_nsec))
+		return BAD_BTIME;
+	x->file.has_btime = has;
+	if (!unescape(&tk[4], name) || !fakeroot_xattr_recorded(name))
+		return "bad NAME (security.* or trusted.*, each byte outside ! to ~ and % as %XX)";
+	if (!hex_value(&tk[5]))
+		return "bad VALUE (hexadecimal, two digits a byte, or - for none)";
 	return NULL;
 }
 
@@ -194,6 +266,43 @@ static int push(struct state_recs *l, const struct owner_rec *r)
 	return 0;
 }
 
+/* Room for one more attribute in l: where it goes (l->nx is the caller's
+ * to count it), or NULL. */
+static struct fakeroot_xattr *grow_x(struct state_recs *l)
+{
+	if (l->nx == l->xcap) {
+		size_t cap = l->xcap ? l->xcap * 2 : 64;
+		struct fakeroot_xattr *v = realloc(l->x, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		l->x = v;
+		l->xcap = cap;
+	}
+	return &l->x[l->nx];
+}
+
+/* Adds the attribute x with its name and the value tok holds, checked. */
+static int push_x(struct state_recs *l, const struct fakeroot_xattr *x, const char *name, const struct tok *value)
+{
+	struct fakeroot_xattr *n = grow_x(l);
+	if (!n)
+		return -ENOMEM;
+	*n = *x;
+	n->size = is(value, "-") ? 0 : value->n / 2;
+	n->name = strdup(name);
+	n->value = malloc(n->size ? n->size : 1);
+	if (!n->name || !n->value) {
+		free(n->name);
+		free(n->value);
+		return -ENOMEM;
+	}
+	unsigned char *v = n->value;
+	for (size_t i = 0; i < n->size; i++)
+		v[i] = (unsigned char)(hex_digit(value->s[2 * i]) << 4 | hex_digit(value->s[2 * i + 1]));
+	l->nx++;
+	return 0;
+}
+
 static int by_file(const void *a, const void *b)
 {
 	const struct owner_rec *x = a, *y = b;
@@ -202,20 +311,46 @@ static int by_file(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-static int header(const struct tok *tk, size_t nt, struct state_error *err)
+/* By device, inode number and name; a removal of all of a file's names
+ * (name NULL) first. */
+static int by_name(const void *a, const void *b)
 {
-	uint64_t version;
-	if (nt != 2 || !is(&tk[0], STATE_MAGIC) || !tok_number(&tk[1], 10, UINT32_MAX, &version))
+	const struct fakeroot_xattr *x = a, *y = b;
+	if (x->file.dev != y->file.dev)
+		return x->file.dev < y->file.dev ? -1 : 1;
+	if (x->file.ino != y->file.ino)
+		return x->file.ino < y->file.ino ? -1 : 1;
+	if (!x->name || !y->name)
+		return !y->name - !x->name;
+	return strcmp(x->name, y->name);
+}
+
+/* A name as written: % and the bytes outside ! to ~ as %XX. */
+static void escape(const char *name, char out[3 * XATTR_NAME_MAX + 1])
+{
+	char *p = out;
+	for (const unsigned char *c = (const unsigned char *)name; *c && p < out + 3 * XATTR_NAME_MAX; c++)
+		if (*c <= ' ' || *c > '~' || *c == '%')
+			p += sprintf(p, "%%%02X", *c);
+		else
+			*p++ = (char)*c;
+	*p = '\0';
+}
+
+static int header(const struct tok *tk, size_t nt, uint64_t *version, struct state_error *err)
+{
+	if (nt != 2 || !is(&tk[0], STATE_MAGIC) || !tok_number(&tk[1], 10, UINT32_MAX, version))
 		return fail(err, 1, "not a fake root state file (the first line is not '%s %d')", STATE_MAGIC,
 			    STATE_VERSION);
-	if (version != STATE_VERSION)
-		return fail(err, 1, "version %" PRIu64 " of the format, which this facet does not read (it reads %d)",
-			    version, STATE_VERSION);
+	if (*version < 1 || *version > STATE_VERSION)
+		return fail(err, 1, "version %" PRIu64 " of the format, which this facet does not read (it reads 1 "
+			    "to %d)", *version, STATE_VERSION);
 	return 0;
 }
 
-/* The records, each with its line number in `dirty` until they are sorted
- * and checked for a file recorded twice. */
+/* The records and attributes, each with its line number in `dirty` until
+ * they are sorted and checked for a file recorded twice (a file's name,
+ * for attributes). */
 static int check_unique(struct state_recs *l, struct state_error *err)
 {
 	qsort(l->v, l->n, sizeof(l->v[0]), by_file);
@@ -228,6 +363,21 @@ static int check_unique(struct state_recs *l, struct state_error *err)
 	}
 	for (size_t i = 0; i < l->n; i++)
 		l->v[i].dirty = 0;
+	if (l->nx)
+		qsort(l->x, l->nx, sizeof(l->x[0]), by_name);
+	for (size_t i = 1; i < l->nx; i++) {
+		const struct fakeroot_xattr *a = &l->x[i - 1], *b = &l->x[i];
+		if (by_name(a, b) == 0) {
+			char name[3 * XATTR_NAME_MAX + 1];
+			escape(a->name, name);
+			return fail(err, a->dirty > b->dirty ? a->dirty : b->dirty,
+				    "a second attribute %s of device %u:%u inode %" PRIu64 " (the first is on line %u)",
+				    name, major(a->file.dev), minor(a->file.dev), a->file.ino,
+				    a->dirty < b->dirty ? a->dirty : b->dirty);
+		}
+	}
+	for (size_t i = 0; i < l->nx; i++)
+		l->x[i].dirty = 0;
 	return 0;
 }
 
@@ -235,6 +385,7 @@ static int parse(const char *text, size_t len, struct state_recs *out, struct st
 {
 	const char *p = text, *end = text + len;
 	unsigned line = 0;
+	uint64_t version = 0;
 	bool ended = false;
 	if (len == 0)
 		return fail(err, 1, "the file is empty (a state file starts with '%s %d')", STATE_MAGIC, STATE_VERSION);
@@ -250,7 +401,7 @@ static int parse(const char *text, size_t len, struct state_recs *out, struct st
 		p = nl + 1;
 		int r;
 		if (line == 1) {
-			if ((r = header(tk, nt, err)) < 0)
+			if ((r = header(tk, nt, &version, err)) < 0)
 				return r;
 			continue;
 		}
@@ -261,11 +412,24 @@ static int parse(const char *text, size_t len, struct state_recs *out, struct st
 		uint64_t count;
 		if (is(&tk[0], "end")) {
 			if (nt != 2 || !tok_number(&tk[1], 10, UINT64_MAX, &count))
-				return fail(err, line, "bad 'end' line (it is 'end N', N the number of records)");
-			if (count != out->n)
-				return fail(err, line, "'end %" PRIu64 "' but %zu records: the file is damaged", count,
-					    out->n);
+				return fail(err, line, "bad 'end' line (it is 'end N', N the number of records and "
+					    "attributes)");
+			if (count != out->n + out->nx)
+				return fail(err, line, "'end %" PRIu64 "' but %zu records and %zu attributes: the file "
+					    "is damaged", count, out->n, out->nx);
 			ended = true;
+			continue;
+		}
+		if (is(&tk[0], "x")) {
+			struct fakeroot_xattr x;
+			char name[XATTR_NAME_MAX + 1];
+			const char *what = version < 2 ? "an attribute (x) in a file of version 1, which has none"
+						       : attribute(tk, nt, &x, name);
+			if (what)
+				return fail(err, line, "%s", what);
+			x.dirty = line;
+			if ((r = push_x(out, &x, name, &tk[5])) < 0)
+				return r;
 			continue;
 		}
 		struct owner_rec rec;
@@ -363,11 +527,124 @@ int state_merge(struct state_recs *file, const struct owners_table *t, size_t *c
 	return 0;
 }
 
+/* The first attribute of file (dev, ino) in l (sorted) with a name not
+ * before `name` (NULL: the file's first), or l->nx. */
+static size_t first_of(const struct state_recs *l, uint64_t dev, uint64_t ino, const char *name)
+{
+	struct fakeroot_xattr key = { .file = { .dev = dev, .ino = ino }, .name = (char *)name };
+	size_t lo = 0, hi = l->nx;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (by_name(&l->x[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A removal of this session: the file's attribute of that name, or all of
+ * them (name NULL), are marked gone, and leave when the list is compacted. */
+static void remove_x(struct state_recs *file, const struct fakeroot_xattr *x)
+{
+	uint64_t dev = x->file.dev, ino = x->file.ino;
+	for (size_t i = first_of(file, dev, ino, x->name); i < file->nx; i++) {
+		struct fakeroot_xattr *f = &file->x[i];
+		if (f->file.dev != dev || f->file.ino != ino || (x->name && strcmp(f->name, x->name)))
+			break;
+		f->gone = true;
+	}
+}
+
+/* A name this session set: it replaces the file's attribute of that name,
+ * or joins them (in added: the list stays sorted meanwhile). */
+static int set_x(struct state_recs *file, struct state_recs *added, const struct fakeroot_xattr *x)
+{
+	size_t i = first_of(file, x->file.dev, x->file.ino, x->name);
+	struct fakeroot_xattr *f = i < file->nx && by_name(&file->x[i], x) == 0 ? &file->x[i] : NULL;
+	void *value = malloc(x->size ? x->size : 1);
+	if (!value)
+		return -ENOMEM;
+	if (x->size)
+		memcpy(value, x->value, x->size);
+	if (f) {
+		free(f->value);
+		f->file = x->file;
+		f->value = value;
+		f->size = x->size;
+		f->gone = false;
+		return 0;
+	}
+	struct fakeroot_xattr *n = grow_x(added);
+	char *name = n ? strdup(x->name) : NULL;
+	if (!name) {
+		free(value);
+		return -ENOMEM;
+	}
+	*n = (struct fakeroot_xattr){ .file = x->file, .name = name, .value = value, .size = x->size };
+	added->nx++;
+	return 0;
+}
+
+int state_xattrs_changed(const struct fakeroot_xattr *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x[i].dirty)
+			return 1;
+	return 0;
+}
+
+int state_merge_xattrs(struct state_recs *file, const struct fakeroot_xattr *x, size_t n, size_t *changes)
+{
+	struct state_recs added = { 0 };
+	int r = 0;
+	/* Removals first, as for records: a file removed and a new one that
+	 * got its inode number, given names since, keeps them. */
+	for (size_t i = 0; i < n; i++)
+		if (x[i].dirty && x[i].gone) {
+			remove_x(file, &x[i]);
+			++*changes;
+		}
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (x[i].dirty && !x[i].gone) {
+			r = set_x(file, &added, &x[i]);
+			++*changes;
+		}
+	size_t k = 0;
+	for (size_t i = 0; i < file->nx; i++)
+		if (file->x[i].gone) {
+			free(file->x[i].name);
+			free(file->x[i].value);
+		} else {
+			file->x[k++] = file->x[i];
+		}
+	file->nx = k;
+	for (size_t i = 0; r == 0 && i < added.nx; i++) {
+		struct fakeroot_xattr *slot = grow_x(file);
+		if (!slot) {
+			r = -ENOMEM;
+			break;
+		}
+		*slot = added.x[i];
+		added.x[i] = (struct fakeroot_xattr){ 0 };
+		file->nx++;
+	}
+	state_free(&added);
+	if (file->nx)
+		qsort(file->x, file->nx, sizeof(file->x[0]), by_name);
+	return r;
+}
+
+static void put_birth(char *buf, size_t size, int64_t sec, uint32_t nsec)
+{
+	snprintf(buf, size, "%" PRId64 ".%09" PRIu32, sec, nsec);
+}
+
 static void put_record(FILE *f, const struct owner_rec *r)
 {
 	char btime[32] = "-", fields[8], *p = fields, uid[16] = "-", gid[16] = "-", mode[16] = "-", rdev[32] = "-";
 	if (r->fields & OWNER_BTIME)
-		snprintf(btime, sizeof(btime), "%" PRId64 ".%09" PRIu32, r->btime_sec, r->btime_nsec);
+		put_birth(btime, sizeof(btime), r->btime_sec, r->btime_nsec);
 	for (size_t j = 0; j < sizeof(letters) / sizeof(letters[0]); j++)
 		if (r->fields & letters[j].field)
 			*p++ = letters[j].letter;
@@ -385,18 +662,38 @@ static void put_record(FILE *f, const struct owner_rec *r)
 		gid, mode, rdev);
 }
 
+static void put_attribute(FILE *f, const struct fakeroot_xattr *x)
+{
+	char btime[32] = "-", name[3 * XATTR_NAME_MAX + 1];
+	if (x->file.has_btime)
+		put_birth(btime, sizeof(btime), x->file.btime_sec, x->file.btime_nsec);
+	escape(x->name, name);
+	fprintf(f, "x %u:%u %" PRIu64 " %s %s ", major(x->file.dev), minor(x->file.dev), x->file.ino, btime, name);
+	const unsigned char *v = x->value;
+	for (size_t i = 0; i < x->size; i++)
+		fprintf(f, "%02x", v[i]);
+	fputs(x->size ? "\n" : "-\n", f);
+}
+
 int state_write(FILE *f, const struct state_recs *l)
 {
-	fprintf(f, "%s %d\n# DEV INO BTIME FIELDS UID GID MODE RDEV: see facet(1), FAKE ROOT\n", STATE_MAGIC,
-		STATE_VERSION);
+	fprintf(f, "%s %d\n# DEV INO BTIME FIELDS UID GID MODE RDEV: see facet(1), FAKE ROOT\n"
+		"# x DEV INO BTIME NAME VALUE: an extended attribute\n", STATE_MAGIC, STATE_VERSION);
 	for (size_t i = 0; i < l->n; i++)
 		put_record(f, &l->v[i]);
-	fprintf(f, "end %zu\n", l->n);
+	for (size_t i = 0; i < l->nx; i++)
+		put_attribute(f, &l->x[i]);
+	fprintf(f, "end %zu\n", l->n + l->nx);
 	return ferror(f) ? -EIO : 0;
 }
 
 void state_free(struct state_recs *l)
 {
 	free(l->v);
+	for (size_t i = 0; i < l->nx; i++) {
+		free(l->x[i].name);
+		free(l->x[i].value);
+	}
+	free(l->x);
 	*l = (struct state_recs){ 0 };
 }
