@@ -104,7 +104,14 @@ int owners_matches(const struct owner_rec *r, const struct owner_view *v);
  * Returns 1 if a record applied, 0 otherwise. */
 int owners_apply(const struct owners_table *t, struct owner_view *v);
 
-/* A directory entry's d_type is the record's (mode & S_IFMT) >> 12 when
- * the record has OWNER_TYPE; only h.typed > 0 makes looking worthwhile. */
+/* The same, for a caller whose view of the file has no birth time yet
+ * (stat has none): btime(ctx, v) is asked for it only when a record with
+ * one is found, so that the common case stays one call. */
+typedef void owners_btime_fn(void *ctx, struct owner_view *v);
+int owners_apply_lazy(const struct owners_table *t, struct owner_view *v, owners_btime_fn *btime, void *ctx);
+
+/* The d_type (DT_*) a directory entry (dev, ino) shows, -1 if its
+ * record does not change it. */
+int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino);
 
 #endif
