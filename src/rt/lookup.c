@@ -31,14 +31,19 @@ static bool proc_dev(uint64_t dev)
 	return false;
 }
 
-static bool is_fence(uint64_t dev, uint64_t ino)
+bool rt_fence(uint64_t dev, uint64_t ino)
 {
-	if ((rt_config.flags & RT_CONFIG_ALL_FENCED) || proc_dev(dev))
+	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
 		return true;
 	for (uint32_t i = 0; i < rt_config.nfences; i++)
 		if (rt_config.fences[i].dev == dev && rt_config.fences[i].ino == ino)
 			return true;
 	return false;
+}
+
+static bool is_fence(uint64_t dev, uint64_t ino)
+{
+	return proc_dev(dev) || rt_fence(dev, ino);
 }
 
 bool rt_plain_dir(long dirfd)

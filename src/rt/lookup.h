@@ -14,6 +14,9 @@
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */
 bool rt_plain_dir(long dirfd);
+/* The host directory (dev, ino) lies above a mount point of the view: its
+ * links and its listing count mount points the kernel does not know. */
+bool rt_fence(uint64_t dev, uint64_t ino);
 /* One name: no slash, not "" and not "..". */
 bool rt_one_name(const char *p);
 /* For an absolute path whose last name lies in a mount point or in a

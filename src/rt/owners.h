@@ -28,8 +28,12 @@
 
 #include <stdint.h>
 
-/* Where the runtime maps the table, and its largest size. */
-#define OWNERS_ADDR 0x05200000ull
+/* Where the runtime maps the table, and its largest size: just above the
+ * runtime's jump table (RT_SITE_TABLE, 0x050f0000-0x050f8000), so that
+ * the view keeps one low range (0x050ef000-0x05801000 with fake root)
+ * that a non-PIE program must leave free; its brk already stops below the
+ * jump table. */
+#define OWNERS_ADDR 0x05100000ull
 #define OWNERS_SLOTS (1u << 17)
 #define OWNERS_MAGIC 0x666b7274u /* "trkf" */
 #define OWNERS_VERSION 1u

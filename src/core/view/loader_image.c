@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/internal.h"
 #include "core/view/view.h"
 #include "machine.h" /* src/core/arch/<arch>/ */
@@ -183,6 +184,14 @@ int view_rt_prepare(struct view_state *vs)
 		uint32_t used = vs->table->used; /* the copy is only as large */
 		memcpy((char *)c->table + offsetof(struct vfs_table, size), &used, sizeof(used));
 		c->table_size = vs->table->used;
+	}
+	/* Fake root's record, which the runtime maps and applies; a path too
+	 * long for the configuration leaves fake root's calls to the
+	 * supervisor (config.h). */
+	if (vs->fr) {
+		c->flags |= RT_CONFIG_FAKEROOT;
+		if (strlen(vs->fr->path) < sizeof(c->owners_path))
+			memcpy(c->owners_path, vs->fr->path, strlen(vs->fr->path) + 1);
 	}
 	vs->rt_config = c;
 	return 0;
