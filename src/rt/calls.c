@@ -62,6 +62,23 @@ static bool one_plain_name(long dirfd, const char *path)
 	return rt_one_name(path) && rt_plain_dir(dirfd);
 }
 
+/* A name that no mount point of the view has is the same object in the
+ * view and on the host, in whatever directory, fence or not, unless the
+ * directory is in procfs (whose names are the process's own): so a stat
+ * of such a name is made first, and its result's device says whether it
+ * was in procfs (a name there is in procfs too, or a mount point into
+ * another file system, which is no procfs name the view changes); a
+ * failed lookup checks the directory itself. One call instead of two. */
+static bool look_first(const char *name)
+{
+	return !(rt_config.flags & RT_CONFIG_ALL_FENCED) && !rt_names_mount(name);
+}
+
+static bool found_plain(long r, uint64_t dev, long dirfd)
+{
+	return r == 0 ? !rt_proc_dev(dev) : rt_plain_dir(dirfd);
+}
+
 /* A stat answer the runtime made on the file name in dirfd, not followed
  * (name "": dirfd itself), with call nr: what the tree sees of it. A
  * directory above mount points counts them among its links: the
@@ -97,9 +114,12 @@ static long stat_call(const struct call *c, const long a[6])
 	if (flags & ~STAT_FLAGS)
 		return RT_FORWARD;
 	if (rt_one_name(path)) {
-		if (!rt_plain_dir(a[0]))
+		bool first = look_first(path);
+		if (!first && !rt_plain_dir(a[0]))
 			return RT_FORWARD;
 		long r = rt_syscall(__NR_newfstatat, a[0], path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (first && !found_plain(r, st->dev, a[0]))
+			return RT_FORWARD;
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode))
 			return RT_FORWARD;
 		return stat_done(c, __NR_newfstatat, r, st, a[0], path);
@@ -133,9 +153,12 @@ static long statx_call(const struct call *c, const long a[6])
 	if (flags & ~(STAT_FLAGS | AT_STATX_SYNC_TYPE))
 		return RT_FORWARD;
 	if (rt_one_name(path)) {
-		if (!rt_plain_dir(a[0]))
+		bool first = look_first(path);
+		if (!first && !rt_plain_dir(a[0]))
 			return RT_FORWARD;
 		long r = rt_syscall(__NR_statx, a[0], path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
+		if (first && !found_plain(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), a[0]))
+			return RT_FORWARD;
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode)))
 			return RT_FORWARD;
 		return statx_done(c, r, sx);

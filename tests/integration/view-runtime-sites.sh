@@ -64,6 +64,28 @@ check "-v in fast mode" "$fast_line" sh -c "'$FACET' --backend=$FACET_BACKEND -v
 check "-v with --confine" "facet: fast mode: off (--confine)" \
 	sh -c "'$FACET' --backend=$FACET_BACKEND -v --confine -b '$A:/mnt/a' -- true 2>&1 | grep '^facet: fast mode'"
 
+# Names in a directory above mount points: the mount points, which the
+# host directory lacks, and names no mount point has, which the runtime
+# may look up first (src/rt/calls.c, look_first).
+above=""
+for n in a b nothere; do
+	case $n in
+	nothere) s=ENOENT l=ENOENT o=ENOENT ;;
+	*) s="dir 0" l="dir 0" o="dir " ;;
+	esac
+	for _ in 1 2; do
+		above+="stat $n: $s"$'\n'"lstat $n: $l"$'\n'"open $n: $o"$'\n'
+	done
+done
+for mode in --fast --confine --no-fast; do
+	want_patch=no
+	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	check "$mode: names in a directory above mount points" "${above}bad pointers: EFAULT EFAULT
+bad pointers: EFAULT EFAULT
+patched: stat=$want_patch open=$want_patch" \
+		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt -- "$SITES" a b nothere
+done
+
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0
