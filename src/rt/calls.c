@@ -79,6 +79,18 @@ static bool found_plain(long r, uint64_t dev, long dirfd)
 	return r == 0 ? !rt_proc_dev(dev) : rt_plain_dir(dirfd);
 }
 
+/* An absolute path looked up, its last name not followed, in a view whose
+ * names are the host's (rt_host_named): the kernel's answer is the view's
+ * unless the lookup ended in procfs (the path led there through a
+ * symlink), where the view shows some files otherwise. A symlink on the
+ * way that the kernel follows into procfs, such as /dev/fd, leads to the
+ * process's own objects, which are the view's too. Errors are the view's:
+ * the same names, the same directories. */
+static bool found_host(long r, uint64_t dev)
+{
+	return r < 0 ? r != -EPERM && r != -ENOSYS : !rt_proc_dev(dev);
+}
+
 /* A stat answer the runtime made on the file name in dirfd, not followed
  * (name "": dirfd itself), with call nr: what the tree sees of it. A
  * directory above mount points counts them among its links: the
@@ -124,6 +136,12 @@ static long stat_call(const struct call *c, const long a[6])
 			return RT_FORWARD;
 		return stat_done(c, __NR_newfstatat, r, st, a[0], path);
 	}
+	if (rt_host_named(path)) {
+		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (!found_host(r, st->dev) || (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode)))
+			return RT_FORWARD;
+		return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, path);
+	}
 	char host[4096];
 	if (path && path[0] == '/' && rt_host_path(path, host) == 0) {
 		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
@@ -160,6 +178,13 @@ static long statx_call(const struct call *c, const long a[6])
 		if (first && !found_plain(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), a[0]))
 			return RT_FORWARD;
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode)))
+			return RT_FORWARD;
+		return statx_done(c, r, sx);
+	}
+	if (rt_host_named(path)) {
+		long r = rt_syscall(__NR_statx, AT_FDCWD, path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
+		if (!found_host(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor)) ||
+		    (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode))))
 			return RT_FORWARD;
 		return statx_done(c, r, sx);
 	}

@@ -52,6 +52,10 @@ enum rt_config_flags {
 	 * show the record at owners_path (rt/owners.h), and fstat and
 	 * getdents64, which only fake root changes, are the runtime's too. */
 	RT_CONFIG_FAKEROOT = 1u << 2,
+	/* Every mount of the view shows the host directory (or file) at its
+	 * own path, none synthetic (facet -0 alone, -b /:/): the kernel
+	 * resolves an absolute path as the view does, but in procfs. */
+	RT_CONFIG_HOST_PATHS = 1u << 3,
 };
 
 struct rt_config {
@@ -71,7 +75,8 @@ struct rt_config {
 	uint64_t table[RT_TABLE_MAX / 8];
 };
 
-#define RT_CONFIG_FLAGS_KNOWN (RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT)
+#define RT_CONFIG_FLAGS_KNOWN \
+	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS)
 
 _Static_assert(sizeof(struct rt_config) ==
 		       16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_OWNERS_PATH_MAX + RT_TABLE_MAX,

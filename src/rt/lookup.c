@@ -69,6 +69,17 @@ static const struct vfs_table *table(void)
 	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
 }
 
+bool rt_host_named(const char *path)
+{
+	const struct vfs_table *t = table();
+	if (!t || !(rt_config.flags & RT_CONFIG_HOST_PATHS) || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) ||
+	    path[0] != '/')
+		return false;
+	size_t len = loader_strlen(path);
+	int m = len < VFS_PATH_MAX ? vfs_mount_of(t, path, len) : -1;
+	return m >= 0 && !(t->mounts[m].flags & VFS_MOUNT_PROC);
+}
+
 bool rt_names_mount(const char *name)
 {
 	const struct vfs_table *t = table();

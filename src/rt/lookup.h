@@ -17,6 +17,10 @@ bool rt_plain_dir(long dirfd);
 /* The host directory (dev, ino) lies above a mount point of the view: its
  * links and its listing count mount points the kernel does not know. */
 bool rt_fence(uint64_t dev, uint64_t ino);
+/* An absolute path the kernel finds as the view would, if it does not
+ * end in procfs (RT_CONFIG_HOST_PATHS: the view's names are the host's),
+ * and that does not start in one of the view's procfs mounts. */
+bool rt_host_named(const char *path);
 /* Some mount point of the view has this last name (or the runtime has no
  * mount table): looked up in a directory above it, the name may be the
  * mount point, which the kernel does not see. */

@@ -6,8 +6,8 @@
 # makes the files (chown, chmod, mknod) and then reads them back with ls,
 # stat, find (getdents64's d_type), python's os.stat and os.scandir, and
 # a program whose calls come from patchable sites (helper-fake-sites, also
-# static): several directories and names, so that the later calls of each
-# call site go through the runtime. Both outputs must be the expected
+# static): several directories, relative and absolute names, so that the
+# later calls of each call site go through the runtime. Both outputs must be the expected
 # ones; in fast mode on the notify back end the helper's sites must be
 # patched and the record mapped, and no fd of the runtime's left open.
 set -u
@@ -56,7 +56,7 @@ for d in [".", "s1", "s2", "s3", "s4"]:
 fi
 for h in $SITES; do
 	echo "== $(basename "$h")"
-	"$h" c b d f0 f1 f2 f3 f4 s1/c s2/b s3/f s4/c
+	"$h" c b d f0 f1 f2 f3 f4 s1/c s2/b s3/f s4/c "$PWD/c" "$PWD/f2" "$PWD/s1/b"
 done
 EOF
 
@@ -103,16 +103,17 @@ expected_python() {
 sites_expected() {
 	local round n line
 	for round in 1 2; do
-		for n in c b d f0 f1 f2 f3 f4 s1/c s2/b s3/f s4/c; do
+		for n in c b d f0 f1 f2 f3 f4 s1/c s2/b s3/f s4/c ABS/c ABS/f2 ABS/s1/b; do
 			case $n in
-			c) line="0:0 020644 1:3 0" ;;
+			c | ABS/c) line="0:0 020644 1:3 0" ;;
 			b) line="0:0 060644 8:1 0" ;;
 			d) line="5:7 040000 0:0" ;;
-			f2 | s3/f) line="5:7 100644 0:0 0" ;;
+			f2 | s3/f | ABS/f2) line="5:7 100644 0:0 0" ;;
 			f3) line="0:0 104755 0:0 0" ;;
 			f4) line="0:0 100000 0:0 0" ;;
 			s1/c) line="0:0 020644 1:1 0" ;;
 			s2/b) line="0:0 060644 8:2 0" ;;
+			ABS/s1/b) line="0:0 060644 8:1 0" ;;
 			s4/c) line="0:0 020644 1:4 0" ;;
 			*) line="0:0 100644 0:0 0" ;;
 			esac
@@ -148,7 +149,9 @@ for mode in --fast --no-fast; do
 	[ "$mode" = --fast ] && want_patch=$fast_yes && [ "$fast_yes" = yes ] && want_record=mapped
 	for h in $SITES $SITES_STATIC; do
 		name=$(basename "$h")
-		awk -v h="== $name" '$0 == h { on = 1; next } /^== / { on = 0 } on' "$out" >"$TEST_TMP/$name$mode"
+		# Absolute names (the helper's cwd, w) as ABS.
+		awk -v h="== $name" '$0 == h { on = 1; next } /^== / { on = 0 } on' "$out" |
+			sed 's|^\([a-z-]*\) /[^:]*/w/|\1 ABS/|' >"$TEST_TMP/$name$mode"
 		{
 			sites_expected
 			echo "patched: stat=$want_patch lstat=$want_patch newfstatat=$want_patch statx=$want_patch fstat=$want_patch getdents=$want_patch"

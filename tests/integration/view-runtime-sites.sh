@@ -86,6 +86,23 @@ patched: stat=$want_patch open=$want_patch" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt -- "$SITES" a b nothere
 done
 
+# A view of the host's own names (-b /:/), where the runtime lets the
+# kernel resolve absolute paths (src/rt/lookup.c, rt_host_named): the same
+# answers as the supervisor's for paths that lead into procfs, directly,
+# spelled otherwise, or through symlinks (to /proc/self/exe, whose target
+# the view gives as the program, not facet-loader).
+ln -s /proc/self/exe "$TEST_TMP/exe"
+HOSTNAMES=("$TEST_TMP/exe" //proc/self/exe /proc/self/exe /dev/stdin //proc/self/status /etc/../proc/self/status
+	"$A/f" "$A/rel" "$A/abs" "$TEST_TMP/nothere" "$A/f/" "$A/d/" /)
+run "$TEST_TMP/host-slow" - facet_top --no-fast -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
+for mode in --fast --confine; do
+	want_patch=no
+	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	check "$mode: the host's names (-b /:/), as without the runtime" \
+		"$(sed "s/^patched: .*/patched: stat=$want_patch open=$want_patch/" "$TEST_TMP/host-slow")" \
+		facet_top "$mode" -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
+done
+
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0
