@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/internal.h"
 #include "core/view/pathcall.h"
 
@@ -34,6 +35,10 @@ int main(void)
 		CHECK(!strcmp(pc->name, info->name), "row %s found for %s", pc->name, info->name);
 		if (pc->op == PC_DENY) {
 			CHECK(pc->a1 > 0 && pc->a1 < 4096, "%s: refused with errno %d", info->name, pc->a1);
+			continue;
+		}
+		if (pc->op == PC_IDS) { /* a1 says what the call does (enum fake_id_call) */
+			CHECK(pc->a1 >= 0 && pc->a1 <= FID_PRCTL, "%s: identity call %d", info->name, pc->a1);
 			continue;
 		}
 		check_index(info, "dirfd", pc->dirfd);
