@@ -25,6 +25,7 @@ BENCH_MICRO_BUDGET (seconds per micro-benchmark run, default 0.5; 0 = always
 use the full loop count), BENCH_N_GETPPID, BENCH_N_STAT, BENCH_N_OPEN,
 BENCH_FIND_DIR, BENCH_TAR_DIR, BENCH_PYTHON, BENCH_DEBIAN_ROOT (default
 /var/cache/facet-tests/debian-trixie-minbase, from tests/fixtures/debian-root.sh),
+BENCH_FR_TAR_DIR (tree for the fake-root tar, default /usr/share),
 BENCH_ONLY (workloads to run, e.g. "rtt vstat stat"; default all).
 See bench/README.md.
 EOF
@@ -49,6 +50,7 @@ if [ $quick = 1 ]; then
 	N_OPEN=${BENCH_N_OPEN:-10000}
 	FIND_DIR=${BENCH_FIND_DIR:-/usr/include}
 	TAR_DIR=${BENCH_TAR_DIR:-/usr/include/linux}
+	FR_TAR_DIR=${BENCH_FR_TAR_DIR:-/usr/include}
 	MICRO_BUDGET=${BENCH_MICRO_BUDGET:-0.25}
 else
 	RUNS=${BENCH_RUNS:-5}
@@ -57,6 +59,7 @@ else
 	N_OPEN=${BENCH_N_OPEN:-50000}
 	FIND_DIR=${BENCH_FIND_DIR:-/usr/lib}
 	TAR_DIR=${BENCH_TAR_DIR:-/usr/include}
+	FR_TAR_DIR=${BENCH_FR_TAR_DIR:-/usr/share}
 	MICRO_BUDGET=${BENCH_MICRO_BUDGET:-0.5}
 fi
 TIMEOUT=${BENCH_TIMEOUT:-120}
@@ -142,7 +145,10 @@ VIEW_RUNNERS=(native facet facet-confine facet-ptrace proot bwrap)
 # Stats through a view: the runtime (fast mode) against the supervisor.
 VS_RUNNERS=(native facet facet-confine)
 RT_RUNNERS=(native facet)
-RUNNERS=(native facet facet-confine facet-ptrace strace strace-seccomp proot fakeroot bwrap)
+# Fake root: facet -0 in fast mode and without the runtime, fakeroot, proot -0.
+FR_RUNNERS=(native facet-0 facet-0-nofast fakeroot proot-0)
+RUNNERS=(native facet facet-confine facet-ptrace strace strace-seccomp proot fakeroot bwrap facet-0 facet-0-nofast
+	proot-0)
 declare -A LABEL=(
 	[native]="native"
 	[facet]="facet trace"
@@ -153,6 +159,17 @@ declare -A LABEL=(
 	[proot]="proot -b /usr"
 	[fakeroot]="fakeroot"
 	[bwrap]="bwrap"
+	[facet-0]="facet -0"
+	[facet-0-nofast]="facet -0 --no-fast"
+	[proot-0]="proot -0"
+)
+# shellcheck disable=SC2034 # used by name: table FR_RUNNERS FRLABEL FR
+declare -A FRLABEL=(
+	[native]="native"
+	[facet-0]="facet -0 (fast)"
+	[facet-0-nofast]="facet -0 --no-fast"
+	[fakeroot]="fakeroot"
+	[proot-0]="proot -0"
 )
 # shellcheck disable=SC2034 # used by name: table VIEW_RUNNERS VLABEL VIEW
 declare -A VLABEL=(
@@ -190,13 +207,17 @@ prefix() {
 	proot) PFX=(proot -b /usr) ;;
 	fakeroot) PFX=(fakeroot --) ;;
 	bwrap) PFX=(bwrap --dev-bind / /) ;;
+	facet-0) PFX=("$FACET" --backend=notify -0 --) ;;
+	facet-0-nofast) PFX=("$FACET" --backend=notify --no-fast -0 --) ;;
+	proot-0) PFX=(proot -0) ;;
 	esac
 }
 
 [ -x "$FACET" ] || { UNAVAIL[facet]="n/a (not built)"; UNAVAIL[facet-ptrace]="n/a (not built)"
-	UNAVAIL[facet-confine]="n/a (not built)"; }
+	UNAVAIL[facet-confine]="n/a (not built)"; UNAVAIL[facet-0]="n/a (not built)"
+	UNAVAIL[facet-0-nofast]="n/a (not built)"; }
 command -v strace >/dev/null || { UNAVAIL[strace]="n/a (not installed)"; UNAVAIL[strace-seccomp]="n/a (not installed)"; }
-command -v proot >/dev/null || UNAVAIL[proot]="n/a (not installed)"
+command -v proot >/dev/null || { UNAVAIL[proot]="n/a (not installed)"; UNAVAIL[proot-0]="n/a (not installed)"; }
 command -v fakeroot >/dev/null || UNAVAIL[fakeroot]="n/a (not installed)"
 # bwrap needs unprivileged user namespaces (or a setuid bwrap).
 if ! command -v bwrap >/dev/null; then
@@ -214,16 +235,20 @@ RT=(rtt vstat)
 # Stats through a view (-b /usr:/mnt/usr): a name alone in the cwd, and an
 # absolute path, each from glibc's stat, whose site fast mode patches.
 VS=(vs-name vs-abs)
-MICRO=(getppid stat open "${RT[@]}" "${VS[@]}")
+# Fake root: tar of a big tree (the stat family, fstat and getdents64 on
+# every file), and one stat of a name in the cwd and of an absolute path.
+FR=(fr-tar fr-stat-name fr-stat-abs)
+MICRO=(getppid stat open "${RT[@]}" "${VS[@]}" fr-stat-name fr-stat-abs)
 MACRO=(find tar python make)
 VIEW=(find-view tar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
-WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}")
+WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
-	[vs-name]=$N_STAT [vs-abs]=$N_STAT)
+	[vs-name]=$N_STAT [vs-abs]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
 	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)" [vs-name]="statloop (name)"
-	[vs-abs]="statloop (absolute)")
+	[vs-abs]="statloop (absolute)" [fr-stat-name]="statloop (fake root, name)"
+	[fr-stat-abs]="statloop (fake root, absolute)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
 	[stat]="statloop: stat, trapped (ns/call)"
@@ -232,6 +257,9 @@ declare -A WLABEL=(
 	[tar]="\`tar -C $TAR_DIR -cf - . \\| cat\`"
 	[python]="\`python3 -c 'import json,sqlite3,email,http.client'\`"
 	[make]="\`make -j2\` (bench/cproject, 13 files)"
+	[fr-tar]="\`tar -C $FR_TAR_DIR -cf - . \\| wc -c\`"
+	[fr-stat-name]="stat of a name in the cwd, \`-w /etc\` \`passwd\` (ns/call)"
+	[fr-stat-abs]="stat of an absolute path, \`/etc/passwd\` (ns/call)"
 )
 
 # Views: the same workloads through a bind mount or in an alternate root.
@@ -255,11 +283,16 @@ WLABEL+=(
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
 # readable, which is normal for an unprivileged user.
-declare -A TOLERATED=([find]="1" [find-view]="1")
+# tar exits 2 when some files are not readable (/usr/share has a few).
+declare -A TOLERATED=([find]="1" [find-view]="1" [fr-tar]="2")
 declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
-is_micro() { case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs) return 0 ;; esac; return 1; }
+is_micro() {
+	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | fr-stat-name | fr-stat-abs) return 0 ;; esac
+	return 1
+}
+is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
 is_vs() { case $1 in vs-name | vs-abs) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
@@ -272,6 +305,8 @@ runners_for() {
 		RNS=("${RT_RUNNERS[@]}")
 	elif is_vs "$1"; then
 		RNS=("${VS_RUNNERS[@]}")
+	elif is_fr "$1"; then
+		RNS=("${FR_RUNNERS[@]}")
 	else
 		RNS=("${TRACE_RUNNERS[@]}")
 	fi
@@ -287,6 +322,9 @@ runners_for() {
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
+[ -d "$FR_TAR_DIR" ] || SKIP[fr-tar]="$FR_TAR_DIR does not exist"
+command -v tar >/dev/null || SKIP[fr-tar]="tar not installed"
+[ -x "$BIN/statloop" ] || { SKIP[fr-stat-name]="helper not built"; SKIP[fr-stat-abs]="helper not built"; }
 command -v make >/dev/null || SKIP[make]="make not installed"
 command -v cc >/dev/null || SKIP[make]="no C compiler (cc)"
 for wl in find tar make; do
@@ -319,6 +357,9 @@ wcmd() {
 	find) WCMD=(find "$FIND_DIR" -xdev) ;;
 	tar) WCMD=(bash -c 'set -o pipefail; tar -C "$1" -cf - . | cat >/dev/null' bash "$TAR_DIR") ;;
 	python) WCMD=("$PY" -c 'import json,sqlite3,email,http.client') ;;
+	fr-tar) WCMD=(bash -c 'set -o pipefail; tar -C "$1" -cf - . | wc -c >/dev/null' bash "$FR_TAR_DIR") ;;
+	fr-stat-name) WCMD=(env -C /etc "$BIN/statloop" "$2" passwd) ;;
+	fr-stat-abs) WCMD=("$BIN/statloop" "$2" /etc/passwd) ;;
 	make)
 		rm -rf "$WORK/cproject"
 		cp -R "$here/cproject" "$WORK/cproject"
@@ -732,6 +773,24 @@ rt_ratios() {
 	return 0
 }
 
+# Prints how a stat under fakeroot compares with one under facet -0, by
+# row, and facet -0's tar against the issue's target.
+fr_ratios() {
+	local wl f0 fk
+	echo
+	for wl in fr-stat-name fr-stat-abs; do
+		[ -z "${SKIP[$wl]:-}" ] && [ -z "${FAILED[$wl/facet-0]:-}" ] && [ -z "${FAILED[$wl/fakeroot]:-}" ] &&
+			active facet-0 && active fakeroot || continue
+		figure "$wl" facet-0
+		f0=$VAL
+		figure "$wl" fakeroot
+		fk=$VAL
+		[ -n "$f0" ] && [ -n "$fk" ] &&
+			echo "${WLABEL[$wl]%% (ns/call)}: fakeroot / facet -0 = ×$(ratio "$fk" "$f0")."
+	done
+	return 0
+}
+
 report() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
@@ -800,6 +859,21 @@ report() {
 	CAPPED=()
 	table RT_RUNNERS RLABEL RT
 	rt_ratios
+	if [ ${#CAPPED[@]} -gt 0 ]; then
+		echo "Loop counts: $(IFS=';'; echo "${CAPPED[*]}" | sed 's/;/; /g')."
+	fi
+	list_notes
+	echo
+	echo "### Fake root"
+	echo
+	echo "The tree believes it is root: \`facet -0\` in fast mode (the runtime answers the"
+	echo "stat family, fstat and getdents64 with the record of owners mapped in each"
+	echo "process) and with \`--no-fast\` (the supervisor answers each), fakeroot's"
+	echo "LD_PRELOAD library and daemon, PRoot's \`-0\`; native is the workload alone."
+	echo
+	CAPPED=()
+	table FR_RUNNERS FRLABEL FR
+	fr_ratios
 	if [ ${#CAPPED[@]} -gt 0 ]; then
 		echo "Loop counts: $(IFS=';'; echo "${CAPPED[*]}" | sed 's/;/; /g')."
 	fi

@@ -7,13 +7,15 @@
 #   rt_compare NAME PROGRAM [ARG...]
 #
 # runs PROGRAM DIR [ARG...] natively twice (the transcripts must be the
-# same: the program prints nothing that varies), then in two views, each
+# same: the program prints nothing that varies), then in three views, each
 # with --fast, --confine and --no-fast:
 #   bind  facet -b SCRATCH:GUEST (GUEST a path that does not exist on the
 #         host), the program by its host path, DIR = GUEST;
 #   root  facet -r ROOT, a root made of the host's /usr (read-only), /proc, /dev,
 #         the program's directory at /prog (read-only) and SCRATCH at
-#         /scratch; the program as /prog/NAME, DIR = /scratch.
+#         /scratch; the program as /prog/NAME, DIR = /scratch;
+#   host  facet -b /:/, the host's own names (the runtime then lets the
+#         kernel resolve absolute paths, src/rt/lookup.c), DIR = SCRATCH.
 # Every run must exit 0, write nothing on stderr, leave its directory
 # empty, and print the native transcript. Failures are counted in
 # rt_failures; the caller ends with rt_done.
@@ -113,11 +115,13 @@ rt_compare() {
 	local mode view out what
 	cp "$prog" "$RT_ROOT/prog/$name" 2>/dev/null || fail "cannot copy $prog"
 	for mode in $RT_MODES; do
-		for view in bind root; do
+		for view in bind root host; do
 			out=$name$mode.$view
 			what="$name in facet $mode ($view view)"
 			if [ "$view" = bind ]; then
 				run "$out" "$out.err" facet_top "$mode" -b "$scratch:$rt_guest" -- "$prog" "$rt_guest" "$@"
+			elif [ "$view" = host ]; then
+				run "$out" "$out.err" facet_top "$mode" -b /:/ -- "$prog" "$scratch" "$@"
 			else
 				run "$out" "$out.err" facet_top "$mode" -r "$RT_ROOT" -b /usr:/usr:ro -b /proc:/proc -b /dev:/dev \
 					-b "$scratch:/scratch" -- "/prog/$name" /scratch "$@"

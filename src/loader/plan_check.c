@@ -18,6 +18,14 @@ static int check_str(const struct loader_plan *p, uint32_t off, uint32_t max_len
 	return -EINVAL;
 }
 
+static int terminated(const char *s, uint32_t size)
+{
+	for (uint32_t i = 0; i < size; i++)
+		if (s[i] == '\0')
+			return 1;
+	return 0;
+}
+
 static int fail(const char **why, const char *what, int err)
 {
 	if (why)
@@ -68,6 +76,8 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 		return fail(why, "unknown runtime flags", -EINVAL);
 	if (p->runtime != 0 && loader_plan_runtime(p)->table_size > RT_TABLE_MAX)
 		return fail(why, "runtime mount table too large", -EINVAL);
+	if (p->runtime != 0 && !terminated(loader_plan_runtime(p)->owners_path, RT_OWNERS_PATH_MAX))
+		return fail(why, "runtime's path of fake root's record unterminated", -EINVAL);
 	if (check_str(p, p->program, LOADER_EXECFN_MAX) < 0)
 		return fail(why, "bad program path", -EINVAL);
 	if (p->interp != 0 && check_str(p, p->interp, LOADER_EXECFN_MAX) < 0)

@@ -19,6 +19,7 @@
 #include <linux/fcntl.h>
 #include <linux/stat.h>
 
+#include "rt/fake.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
 
@@ -61,61 +62,164 @@ static bool one_plain_name(long dirfd, const char *path)
 	return rt_one_name(path) && rt_plain_dir(dirfd);
 }
 
+/* A name that no mount point of the view has is the same object in the
+ * view and on the host, in whatever directory, fence or not, unless the
+ * directory is in procfs (whose names are the process's own): so a stat
+ * of such a name is made first, and its result's device says whether it
+ * was in procfs (a name there is in procfs too, or a mount point into
+ * another file system, which is no procfs name the view changes); a
+ * failed lookup checks the directory itself. One call instead of two. */
+static bool look_first(const char *name)
+{
+	return !(rt_config.flags & RT_CONFIG_ALL_FENCED) && !rt_names_mount(name);
+}
+
+static bool found_plain(long r, uint64_t dev, long dirfd)
+{
+	return r == 0 ? !rt_proc_dev(dev) : rt_plain_dir(dirfd);
+}
+
+/* An absolute path looked up, its last name not followed, in a view whose
+ * names are the host's (rt_host_named): the kernel's answer is the view's
+ * unless the lookup ended in procfs (the path led there through a
+ * symlink), where the view shows some files otherwise. A symlink on the
+ * way that the kernel follows into procfs, such as /dev/fd, leads to the
+ * process's own objects, which are the view's too. Errors are the view's:
+ * the same names, the same directories. */
+static bool found_host(long r, uint64_t dev)
+{
+	return r < 0 ? r != -EPERM && r != -ENOSYS : !rt_proc_dev(dev);
+}
+
+/* A stat answer the runtime made on the file name in dirfd, not followed
+ * (name "": dirfd itself), with call nr: what the tree sees of it. A
+ * directory above mount points counts them among its links: the
+ * supervisor's answer. */
+static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st, long dirfd, const char *name)
+{
+	if (r == 0 && S_ISDIR(st->mode) && rt_fence(st->dev, st->ino))
+		return RT_FORWARD;
+	if (r == 0 && rt_fake())
+		rt_fake_stat(st, dirfd, name);
+	return answer(c, nr, r);
+}
+
+static long statx_done(const struct call *c, long r, struct statx *sx)
+{
+	uint64_t dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor);
+	if (r == 0 && S_ISDIR(sx->stx_mode) && rt_fence(dev, sx->stx_ino))
+		return RT_FORWARD;
+	if (r == 0 && rt_fake())
+		rt_fake_statx(sx);
+	return r;
+}
+
 /* Each handler returns the call's result, or RT_FORWARD. */
 static long stat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[3];
-	if (path && !path[0] && (flags & AT_EMPTY_PATH))
-		return answer(c, __NR_newfstatat, rt_syscall(__NR_newfstatat, a[0], path, a[2], flags, 0, 0)); /* fstat */
+	struct rt_stat *st = (struct rt_stat *)a[2];
+	if (path && !path[0] && (flags & AT_EMPTY_PATH)) /* fstat */
+		return stat_done(c, __NR_newfstatat, rt_syscall(__NR_newfstatat, a[0], path, st, flags, 0, 0), st,
+				 a[0], "");
 	if (flags & ~STAT_FLAGS)
 		return RT_FORWARD;
 	if (rt_one_name(path)) {
-		if (!rt_plain_dir(a[0]))
+		bool first = look_first(path);
+		if (!first && !rt_plain_dir(a[0]))
 			return RT_FORWARD;
-		long r = rt_syscall(__NR_newfstatat, a[0], path, a[2], flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(((const struct rt_stat *)a[2])->mode))
+		long r = rt_syscall(__NR_newfstatat, a[0], path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (first && !found_plain(r, st->dev, a[0]))
 			return RT_FORWARD;
-		return answer(c, __NR_newfstatat, r);
+		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode))
+			return RT_FORWARD;
+		return stat_done(c, __NR_newfstatat, r, st, a[0], path);
+	}
+	if (rt_host_named(path)) {
+		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (!found_host(r, st->dev) || (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode)))
+			return RT_FORWARD;
+		return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, path);
 	}
 	char host[4096];
 	if (path && path[0] == '/' && rt_host_path(path, host) == 0) {
-		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, a[2], flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(((const struct rt_stat *)a[2])->mode))
+		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode))
 			return RT_FORWARD;
-		return answer(c, __NR_newfstatat, r);
+		return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, host);
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
 		return fd; /* RT_FORWARD too */
-	long r = rt_syscall(__NR_newfstatat, fd, "", a[2], AT_EMPTY_PATH, 0, 0);
+	long r = rt_syscall(__NR_newfstatat, fd, "", st, AT_EMPTY_PATH, 0, 0);
+	r = stat_done(c, __NR_newfstatat, r, st, fd, "");
 	close_fd(fd);
-	return answer(c, __NR_newfstatat, r);
+	return r;
 }
 
 static long statx_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
+	/* With fake root, the birth time too, which tells a record from a
+	 * stale one (as the supervisor asks). */
+	long mask = rt_fake() ? a[3] | STATX_BTIME : a[3];
+	struct statx *sx = (struct statx *)a[4];
 	if (path && !path[0] && (flags & AT_EMPTY_PATH))
-		return rt_syscall(__NR_statx, a[0], path, flags, a[3], a[4], 0);
+		return statx_done(c, rt_syscall(__NR_statx, a[0], path, flags, mask, sx, 0), sx);
 	if (flags & ~(STAT_FLAGS | AT_STATX_SYNC_TYPE))
 		return RT_FORWARD;
-	const struct statx *sx = (const struct statx *)a[4];
 	if (rt_one_name(path)) {
-		if (!rt_plain_dir(a[0]))
+		bool first = look_first(path);
+		if (!first && !rt_plain_dir(a[0]))
 			return RT_FORWARD;
-		long r = rt_syscall(__NR_statx, a[0], path, flags | AT_SYMLINK_NOFOLLOW, a[3], a[4], 0);
+		long r = rt_syscall(__NR_statx, a[0], path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
+		if (first && !found_plain(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), a[0]))
+			return RT_FORWARD;
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode)))
 			return RT_FORWARD;
-		return r;
+		return statx_done(c, r, sx);
+	}
+	if (rt_host_named(path)) {
+		long r = rt_syscall(__NR_statx, AT_FDCWD, path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
+		if (!found_host(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor)) ||
+		    (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode))))
+			return RT_FORWARD;
+		return statx_done(c, r, sx);
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
 		return fd;
-	long r = rt_syscall(__NR_statx, fd, "", AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE), a[3], a[4], 0);
+	long r = rt_syscall(__NR_statx, fd, "", AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE), mask, sx, 0);
 	close_fd(fd);
-	return r;
+	return statx_done(c, r, sx);
+}
+
+/* fstat, with fake root only (config.h, rt_answers). */
+static long fstat_call(const struct call *c, const long a[6])
+{
+	struct rt_stat *st = (struct rt_stat *)a[1];
+	return stat_done(c, c->nr, rt_syscall(c->nr, a[0], st, 0, 0, 0, 0), st, a[0], "");
+}
+
+/* getdents64, with fake root only: the entries' types as recorded. A
+ * directory above mount points lists them too: the supervisor's. */
+static long getdents_call(const struct call *c, const long a[6])
+{
+	bool typed = rt_fake_typed();
+	struct rt_stat st;
+	bool known = false;
+	if (typed || rt_config.nfences || (rt_config.flags & RT_CONFIG_ALL_FENCED)) {
+		long r = rt_syscall(__NR_newfstatat, a[0], "", &st, AT_EMPTY_PATH, 0, 0);
+		if (r == -EPERM || r == -ENOSYS || (r == 0 && S_ISDIR(st.mode) && rt_fence(st.dev, st.ino)))
+			return RT_FORWARD;
+		known = r == 0;
+	}
+	long n = rt_syscall(c->nr, a[0], a[1], a[2], 0, 0, 0);
+	if (n > 0 && typed && known)
+		rt_fake_dirents((void *)a[1], n, st.dev);
+	return n;
 }
 
 static long openat_call(const struct call *c, const long a[6])
@@ -180,9 +284,36 @@ static bool readable(long p)
 	return (unsigned long)p >= 4096 && (unsigned long)p < 0x800000000000ul;
 }
 
+/* The calls fake root changes: the supervisor's when the record could not
+ * be mapped. */
+static bool fake_changes(long nr)
+{
+	switch (nr) {
+	case __NR_newfstatat: case __NR_statx: case __NR_getdents64:
+#ifdef __NR_fstat
+	case __NR_fstat:
+#endif
+#ifdef __NR_stat
+	case __NR_stat: case __NR_lstat:
+#endif
+		return true;
+	default:
+		return false;
+	}
+}
+
 static long handle(const struct call *c)
 {
 	const long *a = c->a;
+	if (rt_fake() && !rt_fake_ready() && fake_changes(c->nr))
+		return RT_FORWARD;
+	/* Calls on an fd, which only fake root makes the runtime's. */
+	if (c->nr == __NR_getdents64)
+		return rt_fake() ? getdents_call(c, a) : RT_FORWARD;
+#ifdef __NR_fstat
+	if (c->nr == __NR_fstat)
+		return rt_fake() ? fstat_call(c, a) : RT_FORWARD;
+#endif
 #ifdef __NR_stat
 	bool at = c->nr != __NR_stat && c->nr != __NR_lstat && c->nr != __NR_open && c->nr != __NR_readlink &&
 		  c->nr != __NR_access;

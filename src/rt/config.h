@@ -31,6 +31,10 @@
 /* The view's mount table (src/vfs/vfs.h) travels in the configuration
  * when it fits; without it, absolute paths go to the supervisor. */
 #define RT_TABLE_MAX 6144u
+/* Fake root's record of owners (rt/owners.h): the path of its file, which
+ * the runtime maps read-only. A longer path travels as "": the runtime
+ * then leaves every stat to the supervisor. */
+#define RT_OWNERS_PATH_MAX 256u
 
 /* A host directory, as stat identifies it. */
 struct rt_ident {
@@ -44,6 +48,14 @@ enum rt_config_flags {
 	/* The process's root is not the view's (a chroot in the view):
 	 * absolute paths go to the supervisor. */
 	RT_CONFIG_ROOT_CHANGED = 1u << 1,
+	/* Fake root (facet -0): the stat family and directory entries
+	 * show the record at owners_path (rt/owners.h), and fstat and
+	 * getdents64, which only fake root changes, are the runtime's too. */
+	RT_CONFIG_FAKEROOT = 1u << 2,
+	/* Every mount of the view shows the host directory (or file) at its
+	 * own path, none synthetic (facet -0 alone, -b /:/): the kernel
+	 * resolves an absolute path as the view does, but in procfs. */
+	RT_CONFIG_HOST_PATHS = 1u << 3,
 };
 
 struct rt_config {
@@ -57,20 +69,33 @@ struct rt_config {
 	 * name as the view would. */
 	struct rt_ident fences[RT_MAX_FENCES];
 	uint64_t proc_devs[RT_MAX_PROC_DEVS];
+	/* With RT_CONFIG_FAKEROOT: NUL-terminated, or "" (see above). */
+	char owners_path[RT_OWNERS_PATH_MAX];
 	/* A finished struct vfs_table, 8-byte aligned. */
 	uint64_t table[RT_TABLE_MAX / 8];
 };
 
-#define RT_CONFIG_FLAGS_KNOWN (RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED)
+#define RT_CONFIG_FLAGS_KNOWN \
+	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS)
 
-_Static_assert(sizeof(struct rt_config) == 16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_TABLE_MAX,
+_Static_assert(sizeof(struct rt_config) ==
+		       16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_OWNERS_PATH_MAX + RT_TABLE_MAX,
 	       "the runtime's configuration is ABI between runtime and supervisor");
 
-/* The calls the runtime answers itself when it can (src/rt/calls.c): the
- * supervisor patches sites only for these. */
-static inline int rt_answers(long nr)
+/* The calls the runtime answers itself when it can (src/rt/calls.c), in a
+ * session whose configuration has `flags`: the supervisor patches sites
+ * only for these. */
+static inline int rt_answers(long nr, uint32_t flags)
 {
 	switch (nr) {
+	/* Only fake root changes what these see: otherwise no view traps
+	 * them (getdents64 only on the fds of directories the view
+	 * completes, which the runtime could not). */
+	case __NR_getdents64:
+#ifdef __NR_fstat
+	case __NR_fstat:
+#endif
+		return (flags & RT_CONFIG_FAKEROOT) != 0;
 	case __NR_newfstatat: case __NR_statx: case __NR_openat: case __NR_readlinkat:
 	case __NR_faccessat: case __NR_faccessat2:
 #ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */

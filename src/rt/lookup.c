@@ -23,7 +23,7 @@
 #include "rt/sys.h"
 #include "vfs/vfs.h"
 
-static bool proc_dev(uint64_t dev)
+bool rt_proc_dev(uint64_t dev)
 {
 	for (uint32_t i = 0; i < rt_config.nproc_devs; i++)
 		if (rt_config.proc_devs[i] == dev)
@@ -31,14 +31,19 @@ static bool proc_dev(uint64_t dev)
 	return false;
 }
 
-static bool is_fence(uint64_t dev, uint64_t ino)
+bool rt_fence(uint64_t dev, uint64_t ino)
 {
-	if ((rt_config.flags & RT_CONFIG_ALL_FENCED) || proc_dev(dev))
+	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
 		return true;
 	for (uint32_t i = 0; i < rt_config.nfences; i++)
 		if (rt_config.fences[i].dev == dev && rt_config.fences[i].ino == ino)
 			return true;
 	return false;
+}
+
+static bool is_fence(uint64_t dev, uint64_t ino)
+{
+	return rt_proc_dev(dev) || rt_fence(dev, ino);
 }
 
 bool rt_plain_dir(long dirfd)
@@ -57,6 +62,39 @@ bool rt_one_name(const char *p)
 		if (*p == '/')
 			return false;
 	return true;
+}
+
+static const struct vfs_table *table(void)
+{
+	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+}
+
+bool rt_host_named(const char *path)
+{
+	const struct vfs_table *t = table();
+	if (!t || !(rt_config.flags & RT_CONFIG_HOST_PATHS) || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) ||
+	    path[0] != '/')
+		return false;
+	size_t len = loader_strlen(path);
+	int m = len < VFS_PATH_MAX ? vfs_mount_of(t, path, len) : -1;
+	return m >= 0 && !(t->mounts[m].flags & VFS_MOUNT_PROC);
+}
+
+bool rt_names_mount(const char *name)
+{
+	const struct vfs_table *t = table();
+	if (!t)
+		return true; /* not known here */
+	size_t n = loader_strlen(name);
+	for (uint32_t i = 0; i < t->nmounts; i++) {
+		const char *g = vfs_mount_guest(t, (int)i);
+		size_t len = t->mounts[i].guest_len, b = len;
+		while (b > 0 && g[b - 1] != '/')
+			b--;
+		if (len > 1 && len - b == n && !memcmp(g + b, name, n))
+			return true;
+	}
+	return false;
 }
 
 /* An absolute path: its length (0 if too long), and in *plain the length
@@ -92,11 +130,6 @@ static size_t absolute_len(const char *p, size_t *plain)
 
 /* open_plain_prefix(): the last name's directory holds mount points. */
 #define RT_IN_FENCE (RT_FORWARD - 1)
-
-static const struct vfs_table *table(void)
-{
-	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
-}
 
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names
@@ -143,7 +176,7 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 	if (fd < 0)
 		return RT_FORWARD; /* a symlink, or missing: the supervisor says what */
 	struct rt_stat st;
-	if (rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || proc_dev(st.dev)) {
+	if (rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || rt_proc_dev(st.dev)) {
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
 		return RT_FORWARD;
 	}

@@ -14,6 +14,19 @@
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */
 bool rt_plain_dir(long dirfd);
+/* The host directory (dev, ino) lies above a mount point of the view: its
+ * links and its listing count mount points the kernel does not know. */
+bool rt_fence(uint64_t dev, uint64_t ino);
+/* An absolute path the kernel finds as the view would, if it does not
+ * end in procfs (RT_CONFIG_HOST_PATHS: the view's names are the host's),
+ * and that does not start in one of the view's procfs mounts. */
+bool rt_host_named(const char *path);
+/* Some mount point of the view has this last name (or the runtime has no
+ * mount table): looked up in a directory above it, the name may be the
+ * mount point, which the kernel does not see. */
+bool rt_names_mount(const char *name);
+/* dev is procfs's, whose names are the process's own. */
+bool rt_proc_dev(uint64_t dev);
 /* One name: no slash, not "" and not "..". */
 bool rt_one_name(const char *p);
 /* For an absolute path whose last name lies in a mount point or in a

@@ -51,7 +51,7 @@ int owners_matches(const struct owner_rec *r, const struct owner_view *v)
 	return 1;
 }
 
-int owners_apply(const struct owners_table *t, struct owner_view *v)
+int owners_apply_lazy(const struct owners_table *t, struct owner_view *v, owners_btime_fn *btime, void *ctx)
 {
 	if (!t)
 		return 0;
@@ -60,7 +60,11 @@ int owners_apply(const struct owners_table *t, struct owner_view *v)
 	if (v->gid == t->h.real_gid)
 		v->gid = t->h.fake_gid;
 	struct owner_rec r;
-	if (!owners_find(t, v->dev, v->ino, &r) || !owners_matches(&r, v))
+	if (!owners_find(t, v->dev, v->ino, &r))
+		return 0;
+	if ((r.fields & OWNER_BTIME) && !v->has_btime && btime)
+		btime(ctx, v);
+	if (!owners_matches(&r, v))
 		return 0;
 	if (r.fields & OWNER_UID)
 		v->uid = r.uid;
@@ -73,4 +77,18 @@ int owners_apply(const struct owners_table *t, struct owner_view *v)
 		v->rdev = r.rdev;
 	}
 	return 1;
+}
+
+int owners_apply(const struct owners_table *t, struct owner_view *v)
+{
+	return owners_apply_lazy(t, v, 0, 0);
+}
+
+int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino)
+{
+	struct owner_rec r;
+	if (!t || !__atomic_load_n(&t->h.typed, __ATOMIC_RELAXED) || !owners_find(t, dev, ino, &r) ||
+	    !(r.fields & OWNER_TYPE))
+		return -1;
+	return (int)((r.mode & S_IFMT_) >> 12);
 }

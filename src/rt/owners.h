@@ -28,8 +28,12 @@
 
 #include <stdint.h>
 
-/* Where the runtime maps the table, and its largest size. */
-#define OWNERS_ADDR 0x05200000ull
+/* Where the runtime maps the table, and its largest size: just above the
+ * runtime's jump table (RT_SITE_TABLE, 0x050f0000-0x050f8000), so that
+ * the view keeps one low range (0x050ef000-0x05801000 with fake root)
+ * that a non-PIE program must leave free; its brk already stops below the
+ * jump table. */
+#define OWNERS_ADDR 0x05100000ull
 #define OWNERS_SLOTS (1u << 17)
 #define OWNERS_MAGIC 0x666b7274u /* "trkf" */
 #define OWNERS_VERSION 1u
@@ -104,7 +108,14 @@ int owners_matches(const struct owner_rec *r, const struct owner_view *v);
  * Returns 1 if a record applied, 0 otherwise. */
 int owners_apply(const struct owners_table *t, struct owner_view *v);
 
-/* A directory entry's d_type is the record's (mode & S_IFMT) >> 12 when
- * the record has OWNER_TYPE; only h.typed > 0 makes looking worthwhile. */
+/* The same, for a caller whose view of the file has no birth time yet
+ * (stat has none): btime(ctx, v) is asked for it only when a record with
+ * one is found, so that the common case stays one call. */
+typedef void owners_btime_fn(void *ctx, struct owner_view *v);
+int owners_apply_lazy(const struct owners_table *t, struct owner_view *v, owners_btime_fn *btime, void *ctx);
+
+/* The d_type (DT_*) a directory entry (dev, ino) shows, -1 if its
+ * record does not change it. */
+int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The runtime's state in a process, and its start. */
 #include "loader/lib.h"
+#include "rt/fake.h"
 #include "rt/rt.h"
 
 struct rt_config rt_config;
@@ -15,12 +16,13 @@ char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096))
 long rt_start(const struct rt_config *config)
 {
 	memcpy(&rt_config, config, sizeof(rt_config));
+	rt_fake_start();
 	return 0;
 }
 
 long rt_site_call(long nr, const long a[6])
 {
-	if (rt_answers(nr))
+	if (rt_answers(nr, rt_config.flags))
 		return rt_call(nr, a);
 	return rt_pass(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

@@ -16,11 +16,31 @@
 struct rt_stat {
 	uint64_t dev, ino, nlink;
 	uint32_t mode, uid, gid, pad;
-	uint8_t rest[144 - 40];
+	uint64_t rdev;
+	int64_t size;
+	uint8_t rest[144 - 56];
 };
 
 /* access(2)'s modes (<unistd.h>, which a freestanding build lacks). */
 #define RT_R_OK 4
 #define RT_X_OK 1
+
+/* Device numbers as glibc's makedev(), major() and minor() encode them
+ * (owners.h keeps that encoding). */
+static inline uint64_t rt_makedev(uint32_t major, uint32_t minor)
+{
+	return ((uint64_t)(major & 0xfffff000u) << 32) | ((uint64_t)(major & 0xfffu) << 8) |
+	       ((uint64_t)(minor & 0xffffff00u) << 12) | (minor & 0xffu);
+}
+
+static inline uint32_t rt_major(uint64_t dev)
+{
+	return (uint32_t)(((dev >> 8) & 0xfffu) | ((dev >> 32) & ~0xfffu));
+}
+
+static inline uint32_t rt_minor(uint64_t dev)
+{
+	return (uint32_t)((dev & 0xffu) | ((dev >> 12) & ~0xffu));
+}
 
 #endif

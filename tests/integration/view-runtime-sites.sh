@@ -64,6 +64,45 @@ check "-v in fast mode" "$fast_line" sh -c "'$FACET' --backend=$FACET_BACKEND -v
 check "-v with --confine" "facet: fast mode: off (--confine)" \
 	sh -c "'$FACET' --backend=$FACET_BACKEND -v --confine -b '$A:/mnt/a' -- true 2>&1 | grep '^facet: fast mode'"
 
+# Names in a directory above mount points: the mount points, which the
+# host directory lacks, and names no mount point has, which the runtime
+# may look up first (src/rt/calls.c, look_first).
+above=""
+for n in a b nothere; do
+	case $n in
+	nothere) s=ENOENT l=ENOENT o=ENOENT ;;
+	*) s="dir 0" l="dir 0" o="dir " ;;
+	esac
+	for _ in 1 2; do
+		above+="stat $n: $s"$'\n'"lstat $n: $l"$'\n'"open $n: $o"$'\n'
+	done
+done
+for mode in --fast --confine --no-fast; do
+	want_patch=no
+	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	check "$mode: names in a directory above mount points" "${above}bad pointers: EFAULT EFAULT
+bad pointers: EFAULT EFAULT
+patched: stat=$want_patch open=$want_patch" \
+		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt -- "$SITES" a b nothere
+done
+
+# A view of the host's own names (-b /:/), where the runtime lets the
+# kernel resolve absolute paths (src/rt/lookup.c, rt_host_named): the same
+# answers as the supervisor's for paths that lead into procfs, directly,
+# spelled otherwise, or through symlinks (to /proc/self/exe, whose target
+# the view gives as the program, not facet-loader).
+ln -s /proc/self/exe "$TEST_TMP/exe"
+HOSTNAMES=("$TEST_TMP/exe" //proc/self/exe /proc/self/exe /dev/stdin //proc/self/status /etc/../proc/self/status
+	"$A/f" "$A/rel" "$A/abs" "$TEST_TMP/nothere" "$A/f/" "$A/d/" /)
+run "$TEST_TMP/host-slow" - facet_top --no-fast -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
+for mode in --fast --confine; do
+	want_patch=no
+	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	check "$mode: the host's names (-b /:/), as without the runtime" \
+		"$(sed "s/^patched: .*/patched: stat=$want_patch open=$want_patch/" "$TEST_TMP/host-slow")" \
+		facet_top "$mode" -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
+done
+
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0

@@ -150,6 +150,23 @@ static void test_check(void)
 	CHECK(loader_plan_check(plan(), sizeof(struct loader_plan) - 1, &why) == -EINVAL, "a truncated header");
 }
 
+/* A runtime's configuration: fake root's path must end inside its field. */
+static void test_runtime(void)
+{
+	static struct rt_config rc = { .flags = RT_CONFIG_FAKEROOT, .owners_path = "/tmp/facet-view.x/owners" };
+	struct loader_plan_spec s = full;
+	s.runtime = &rc;
+	ssize_t n = loader_plan_build(buf, sizeof(buf), &s);
+	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, NULL) == 0, "a plan with fake root's runtime");
+	struct rt_config *in = (struct rt_config *)(buf + plan()->runtime);
+	memset(in->owners_path, 'a', sizeof(in->owners_path));
+	const char *why = NULL;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && why, "an unterminated owners path");
+	in->owners_path[0] = '\0';
+	in->flags = 1u << 31;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "an unknown runtime flag");
+}
+
 static void test_place(void)
 {
 	uint64_t sp = 0x7ffc12345678, addr = 0;
@@ -183,6 +200,7 @@ int main(void)
 	test_build();
 	test_build_refuses();
 	test_check();
+	test_runtime();
 	test_place();
 	test_comm();
 	int flags = loader_plan_aslr_flags();

@@ -210,41 +210,29 @@ void fakeroot_created(struct facet_task *t, int dirfd, const char *name)
 		fakeroot_record(fr, &v, OWNER_UID | OWNER_GID, ids->fsuid, ids->fsgid, 0, 0);
 }
 
-/* The record of v, checked against the file's birth time when it has one. */
-static bool record_of(struct fakeroot *fr, struct owner_view *v, int fd, const char *name, struct owner_rec *rec)
+/* Where the file of a stat result is, to ask for its birth time. */
+struct stat_where {
+	int fd;
+	const char *name;
+};
+
+/* The birth time of the file v, which a record found for it was made with
+ * (owners_apply_lazy): the file still there must be the same one. */
+static void btime_of(void *ctx, struct owner_view *v)
 {
-	if (!owners_find(fr->table, v->dev, v->ino, rec))
-		return false;
-	if ((rec->fields & OWNER_BTIME) && !v->has_btime && fd >= 0) {
-		struct owner_view b;
-		if (view_of_fd(fd, name, &b) == 0 && b.dev == v->dev && b.ino == v->ino) {
-			v->has_btime = b.has_btime;
-			v->btime_sec = b.btime_sec;
-			v->btime_nsec = b.btime_nsec;
-		}
+	const struct stat_where *w = ctx;
+	struct owner_view b;
+	if (w->fd >= 0 && view_of_fd(w->fd, w->name, &b) == 0 && b.dev == v->dev && b.ino == v->ino) {
+		v->has_btime = b.has_btime;
+		v->btime_sec = b.btime_sec;
+		v->btime_nsec = b.btime_nsec;
 	}
-	return owners_matches(rec, v);
 }
 
 static void apply(struct fakeroot *fr, struct owner_view *v, int fd, const char *name)
 {
-	if (v->uid == fr->real_uid)
-		v->uid = fr->uid;
-	if (v->gid == fr->real_gid)
-		v->gid = fr->gid;
-	struct owner_rec r;
-	if (!fr->table->h.live || !record_of(fr, v, fd, name, &r))
-		return;
-	if (r.fields & OWNER_UID)
-		v->uid = r.uid;
-	if (r.fields & OWNER_GID)
-		v->gid = r.gid;
-	if (r.fields & OWNER_MODE)
-		v->mode = (v->mode & S_IFMT) | (r.mode & 07777);
-	if (r.fields & OWNER_TYPE) {
-		v->mode = (r.mode & S_IFMT) | (v->mode & 07777);
-		v->rdev = r.rdev;
-	}
+	struct stat_where w = { fd, name };
+	owners_apply_lazy(fr->table, v, btime_of, &w);
 }
 
 void fakeroot_stat(struct facet_task *t, struct stat *st, int fd, const char *name)
@@ -270,13 +258,11 @@ void fakeroot_statx(struct facet_task *t, struct statx *stx)
 	stx->stx_mode = (uint16_t)v.mode;
 	stx->stx_rdev_major = major(v.rdev);
 	stx->stx_rdev_minor = minor(v.rdev);
+	if (S_ISCHR(v.mode) || S_ISBLK(v.mode))
+		stx->stx_size = 0; /* as stat's */
 }
 
 int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino)
 {
-	struct fakeroot *fr = fr_of(t);
-	struct owner_rec r;
-	if (!fr->table->h.typed || !owners_find(fr->table, dev, ino, &r) || !(r.fields & OWNER_TYPE))
-		return -1;
-	return (int)((r.mode & S_IFMT) >> 12);
+	return owners_dirent_type(fr_of(t)->table, dev, ino);
 }

@@ -4,8 +4,10 @@
  * directory has no entry of that name (PRoot fails this): getdents64 of
  * such a directory, from its start, returns the mount points first and
  * then as many of the real entries as fit, read on a copy of the tracee's
- * fd so that the directory offset moves for the tracee. Later calls, and
- * every other directory, go to the kernel as they are.
+ * fd so that the directory offset moves for the tracee. With fake root,
+ * whose record may give a file another type (a device node), every
+ * listing is read so while the record has such a file, and the types of
+ * the entries are the record's. Other calls go to the kernel as they are.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/exec.h"
 #include "util/cleanup.h"
 
@@ -76,6 +79,21 @@ static bool put_entry(char *buf, size_t size, size_t *len, const struct view_ext
 	return true;
 }
 
+/* Fake root: the entries' types as recorded (a device node made by mknod
+ * is a regular file on the host). */
+static void fix_types(struct facet_task *t, char *buf, size_t n, uint64_t dev)
+{
+	for (size_t off = 0; off + offsetof(struct dirent64_head, d_name) <= n;) {
+		struct dirent64_head *d = (struct dirent64_head *)(buf + off);
+		if (d->d_reclen == 0)
+			break;
+		int type = fakeroot_dirent_type(t, dev, d->d_ino);
+		if (type >= 0)
+			d->d_type = (unsigned char)type;
+		off += d->d_reclen;
+	}
+}
+
 void view_getdents(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
 {
 	const uint64_t *a = c->sc.args;
@@ -86,7 +104,10 @@ void view_getdents(struct facet_task *t, const struct call *c, const struct path
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
 		return; /* the kernel says EBADF or ENOTDIR */
 	const struct view_augment *aug = augmented(vs, &st);
-	if (!aug || lseek(fd, 0, SEEK_CUR) != 0)
+	if (aug && lseek(fd, 0, SEEK_CUR) != 0)
+		aug = NULL; /* the mount points came with the first entries */
+	bool typed = vs->fr && vs->fr->table->h.typed;
+	if (!aug && !typed)
 		return;
 	size_t size = (size_t)a[pc->a3];
 	if (size > 1 << 20)
@@ -95,14 +116,18 @@ void view_getdents(struct facet_task *t, const struct call *c, const struct path
 	if (!buf)
 		return;
 	size_t len = 0;
-	for (unsigned i = 0; i < aug->count; i++)
+	for (unsigned i = 0; aug && i < aug->count; i++)
 		if (!put_entry(buf, size, &len, &vs->extra[aug->first + i])) {
 			res->kind = EMU_VALUE;
-			res->value = len ? -EINVAL : -EINVAL; /* too small a buffer, as the kernel says */
+			res->value = -EINVAL; /* too small a buffer, as the kernel says */
 			return;
 		}
 	long n = syscall(SYS_getdents64, fd, buf + len, size - len);
 	res->kind = EMU_VALUE;
+	if (n < 0 && !aug) {
+		res->value = -errno; /* on the tracee's own open file: the kernel's answer */
+		return;
+	}
 	if (n <= 0) {
 		/* Nothing real fits after the mount points, or the directory is
 		 * gone: let the kernel answer from the start. */
@@ -112,5 +137,7 @@ void view_getdents(struct facet_task *t, const struct call *c, const struct path
 			lseek(fd, 0, SEEK_SET);
 		return;
 	}
+	if (typed)
+		fix_types(t, buf + len, (size_t)n, st.st_dev);
 	res->value = view_write_out(t, a[pc->a2], buf, len + (size_t)n, (int64_t)(len + (size_t)n));
 }

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/internal.h"
 #include "core/view/view.h"
 #include "machine.h" /* src/core/arch/<arch>/ */
@@ -151,6 +152,19 @@ uint64_t view_native_gate_ip(const struct view_state *vs)
 	return vs && vs->native_gate ? vs->native_gate + ARCH_SYSCALL_INSN_SIZE : 0;
 }
 
+/* Every mount shows the host's object at its own path, none synthetic:
+ * the view's names are the host's. */
+static bool host_paths(const struct vfs_table *t)
+{
+	for (unsigned i = 0; i < t->nmounts; i++) {
+		const struct vfs_mount *m = &t->mounts[i];
+		if ((m->flags & VFS_MOUNT_SYNTHETIC) || m->guest_len != m->host_len ||
+		    memcmp(vfs_mount_guest(t, (int)i), vfs_mount_host(t, (int)i), m->guest_len))
+			return false;
+	}
+	return true;
+}
+
 int view_rt_prepare(struct view_state *vs)
 {
 	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
@@ -179,10 +193,20 @@ int view_rt_prepare(struct view_state *vs)
 	}
 	/* The mount table, for absolute paths, if it fits. */
 	if (vs->table->used <= RT_TABLE_MAX) {
+		if (host_paths(vs->table))
+			c->flags |= RT_CONFIG_HOST_PATHS;
 		memcpy(c->table, vs->table, vs->table->used);
 		uint32_t used = vs->table->used; /* the copy is only as large */
 		memcpy((char *)c->table + offsetof(struct vfs_table, size), &used, sizeof(used));
 		c->table_size = vs->table->used;
+	}
+	/* Fake root's record, which the runtime maps and applies; a path too
+	 * long for the configuration leaves fake root's calls to the
+	 * supervisor (config.h). */
+	if (vs->fr) {
+		c->flags |= RT_CONFIG_FAKEROOT;
+		if (strlen(vs->fr->path) < sizeof(c->owners_path))
+			memcpy(c->owners_path, vs->fr->path, strlen(vs->fr->path) + 1);
 	}
 	vs->rt_config = c;
 	return 0;

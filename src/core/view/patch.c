@@ -31,10 +31,10 @@
 
 /* A site that serves every call must not hide from an engine a call the
  * runtime would answer. */
-static bool answered_calls_watched(const struct facet_session *s)
+static bool answered_calls_watched(const struct facet_session *s, uint32_t flags)
 {
 	for (long nr = 0; nr < FACET_NR_MAX; nr++)
-		if (s->want[nr] && rt_answers(nr))
+		if (s->want[nr] && rt_answers(nr, flags))
 			return true;
 	return false;
 }
@@ -54,7 +54,9 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	const struct view_state *vs = t->session->vs;
 	uint64_t ip = c->sc.ip;
 	long nr = c->sc.nr;
-	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !rt_answers(nr) || t->session->want[nr] ||
+	/* fstat and getdents64 with fake root only (rt_answers). */
+	uint32_t flags = vs && vs->rt_config ? vs->rt_config->flags : 0;
+	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !rt_answers(nr, flags) || t->session->want[nr] ||
 	    !t->view || t->view->in_loader || t->proc->nthreads != 1 || t->proc->vm_parent ||
 	    t->proc->vm_children || ip < SITE_LEN ||
 	    (ip >= vs->loader_lo && ip < vs->loader_hi))
@@ -70,7 +72,7 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	if (site[0] == 0xb8 && imm == (uint32_t)nr)
 		how = (uint32_t)nr; /* mov $nr,%eax */
 	else if (site[0] == 0x48 && site[1] == 0x8b && site[2] == 0x44 && site[3] == 0x24 && site[4] % 8 == 0 &&
-		 site[4] < 0x80 && !answered_calls_watched(t->session))
+		 site[4] < 0x80 && !answered_calls_watched(t->session, flags))
 		how = RT_SITE_FROM_STACK | site[4]; /* mov disp8(%rsp),%rax: serves every call */
 	else
 		return;

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Fake root in the runtime (facet -0): the supervisor keeps the record of
+ * owners, modes and device nodes in a shared file (rt/owners.h); each
+ * process maps it read-only at OWNERS_ADDR when it starts, and the
+ * runtime applies it to every stat answer it gives and to the types of
+ * directory entries, as the supervisor does to its own (core/fakeroot/
+ * files.c), so that a call gets the same answer on either way.
+ *
+ * A process that cannot map it (a program whose own segments lie there, a
+ * path that did not fit the configuration) answers none of the calls fake
+ * root changes: they go to the supervisor.
+ */
+#include <asm/unistd.h>
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/mman.h>
+#include <linux/stat.h>
+
+#include "rt/fake.h"
+#include "rt/owners.h"
+
+_Static_assert(OWNERS_ADDR >= RT_SITE_TABLE + 8ull * RT_MAX_SITES + 4096,
+	       "fake root's record lies above the runtime's jump table");
+_Static_assert(OWNERS_ADDR + OWNERS_SIZE(OWNERS_SLOTS) < FACET_LOADER_BASE,
+	       "fake root's record lies below facet-loader's image (src/loader/meson.build)");
+
+static const struct owners_table *owners;
+
+bool rt_fake_ready(void)
+{
+	return owners != 0;
+}
+
+bool rt_fake_typed(void)
+{
+	return __atomic_load_n(&owners->h.typed, __ATOMIC_RELAXED) != 0;
+}
+
+static bool mapped(long p)
+{
+	return (unsigned long)p < -4095ul;
+}
+
+void rt_fake_start(void)
+{
+	owners = 0;
+	if (!rt_fake() || !rt_config.owners_path[0])
+		return;
+	/* Close-on-exec, and closed at once: the program never sees it. */
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, rt_config.owners_path, O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	if (fd < 0)
+		return;
+	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);
+	struct rt_stat st;
+	long p = -EINVAL;
+	if (rt_syscall(__NR_fstat, fd, &st, 0, 0, 0, 0) == 0 && (uint64_t)st.size >= size)
+		p = rt_syscall(__NR_mmap, OWNERS_ADDR, size, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+	if (!mapped(p))
+		return;
+	const struct owners_table *t = (const struct owners_table *)p;
+	uint32_t n = t->h.nslots;
+	/* A kernel older than MAP_FIXED_NOREPLACE (4.17) takes the address
+	 * as a hint only. */
+	if ((uint64_t)p != OWNERS_ADDR || t->h.magic != OWNERS_MAGIC || t->h.version != OWNERS_VERSION || !n ||
+	    (n & (n - 1)) || n > OWNERS_SLOTS) {
+		rt_syscall(__NR_munmap, p, size, 0, 0, 0, 0);
+		return;
+	}
+	owners = t;
+}
+
+/* Where the file of a stat answer is. */
+struct where {
+	long dirfd;
+	const char *name;
+};
+
+/* The file's birth time, asked for only when a record with one is found
+ * (owners_apply_lazy): the file there must still be the one stat saw. */
+static void btime_of(void *ctx, struct owner_view *v)
+{
+	const struct where *w = ctx;
+	struct statx sx;
+	long flags = AT_SYMLINK_NOFOLLOW | (w->name[0] ? 0 : AT_EMPTY_PATH);
+	if (rt_syscall(__NR_statx, w->dirfd, w->name, flags, STATX_INO | STATX_BTIME, &sx, 0) < 0 ||
+	    !(sx.stx_mask & STATX_BTIME) || rt_makedev(sx.stx_dev_major, sx.stx_dev_minor) != v->dev ||
+	    sx.stx_ino != v->ino)
+		return;
+	v->has_btime = 1;
+	v->btime_sec = sx.stx_btime.tv_sec;
+	v->btime_nsec = sx.stx_btime.tv_nsec;
+}
+
+static bool device(uint32_t mode)
+{
+	return S_ISCHR(mode) || S_ISBLK(mode);
+}
+
+void rt_fake_stat(struct rt_stat *st, long dirfd, const char *name)
+{
+	struct owner_view v = {
+		.dev = st->dev, .ino = st->ino, .uid = st->uid, .gid = st->gid, .mode = st->mode, .rdev = st->rdev,
+	};
+	struct where w = { dirfd, name };
+	owners_apply_lazy(owners, &v, btime_of, &w);
+	st->uid = v.uid;
+	st->gid = v.gid;
+	st->mode = v.mode;
+	st->rdev = v.rdev;
+	if (device(v.mode))
+		st->size = 0; /* a placeholder's, or a real node's: 0 */
+}
+
+void rt_fake_statx(struct statx *sx)
+{
+	struct owner_view v = {
+		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
+		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
+		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
+	};
+	if (sx->stx_mask & STATX_BTIME) {
+		v.has_btime = 1;
+		v.btime_sec = sx->stx_btime.tv_sec;
+		v.btime_nsec = sx->stx_btime.tv_nsec;
+	}
+	owners_apply(owners, &v);
+	sx->stx_uid = v.uid;
+	sx->stx_gid = v.gid;
+	sx->stx_mode = (uint16_t)v.mode;
+	sx->stx_rdev_major = rt_major(v.rdev);
+	sx->stx_rdev_minor = rt_minor(v.rdev);
+	if (device(v.mode))
+		sx->stx_size = 0;
+}
+
+/* The kernel's struct linux_dirent64. */
+struct dirent64_head {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+void rt_fake_dirents(void *buf, long n, uint64_t dev)
+{
+	for (long off = 0; off < n;) {
+		struct dirent64_head *d = (struct dirent64_head *)((char *)buf + off);
+		if (d->d_reclen == 0)
+			break;
+		int type = owners_dirent_type(owners, dev, d->d_ino);
+		if (type >= 0)
+			d->d_type = (uint8_t)type;
+		off += d->d_reclen;
+	}
+}
