@@ -171,7 +171,7 @@ int fakeroot_state_load(struct facet_session *s, struct fakeroot *fr)
 					 err.what, fix);
 	if (r < 0)
 		return open_failed(s, fr, r, "");
-	uint32_t max = FAKEROOT_TABLE_MAX(fr->table->h.nslots);
+	uint32_t max = FAKEROOT_TABLE_MAX(OWNERS_SLOTS);
 	if (recs.n > max) {
 		size_t n = recs.n;
 		state_free(&recs);

@@ -461,7 +461,7 @@ static bool is_free(const struct owner_rec *r)
 
 int state_changed(const struct owners_table *t)
 {
-	for (uint32_t i = 0, seen = 0; i < t->h.nslots && seen < t->h.used; i++) {
+	for (uint32_t i = 0, seen = 0; i < OWNERS_SLOTS && seen < t->h.used; i++) {
 		seen += !is_free(&t->slot[i]);
 		if (!is_free(&t->slot[i]) && t->slot[i].dirty)
 			return 1;
@@ -479,7 +479,7 @@ static struct owner_rec *find(struct state_recs *l, uint64_t dev, uint64_t ino)
 static int apply(struct state_recs *file, struct state_recs *added, const struct owners_table *t, bool removals,
 		 size_t *changes)
 {
-	for (uint32_t i = 0, seen = 0; i < t->h.nslots && seen < t->h.used; i++) {
+	for (uint32_t i = 0, seen = 0; i < OWNERS_SLOTS && seen < t->h.used; i++) {
 		const struct owner_rec *r = &t->slot[i];
 		if (is_free(r))
 			continue;

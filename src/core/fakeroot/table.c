@@ -113,7 +113,7 @@ static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino
 {
 	struct owners_table *t = fr->table;
 	bool keep = fr->state_path != NULL;
-	uint32_t n = t->h.nslots, i = owners_hash(dev, ino, n);
+	uint32_t n = OWNERS_SLOTS, i = owners_hash(dev, ino, n); /* not h.nslots: the tree may write the file */
 	struct owner_rec *place = NULL;
 	*found = false;
 	for (uint32_t probes = 0; probes < n; probes++, i = (i + 1) & (n - 1)) {
@@ -134,7 +134,7 @@ static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino
  * free, so that chains stay short and a free slot ends each. */
 static bool room_in(const struct owners_table *t, const struct owner_rec *r)
 {
-	return r && (r->ino == TOMBSTONE || t->h.used + 1 <= FAKEROOT_TABLE_MAX(t->h.nslots));
+	return r && (r->ino == TOMBSTONE || t->h.used + 1 <= FAKEROOT_TABLE_MAX(OWNERS_SLOTS));
 }
 
 int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
