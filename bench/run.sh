@@ -631,6 +631,72 @@ for ((rep = 1; rep <= RUNS; rep++)); do
 		done
 	done
 done
+# dpkg -i in the Debian root under a fake root: facet -0 (fast and
+# --no-fast) against proot -0. Nothing runs it natively without root, so
+# this table has no native column: its ratio is PRoot's time to facet's.
+# Each run gets fresh writable copies of the root's /etc, /var and /opt
+# (not timed) and installs a package whose maintainer script adds a system
+# user, chowns a directory to it and makes a program set-user-ID.
+DPKG_RUNNERS=(facet-0 facet-0-nofast proot-0)
+declare -A DPKG_VALS=() DPKG_FAILED=()
+dpkg_skip=""
+if [ -n "${BENCH_ONLY:-}" ] && [[ " ${BENCH_ONLY//,/ } " != *" fr-dpkg "* ]]; then
+	dpkg_skip="not in BENCH_ONLY"
+elif [ ! -x "$DEBIAN_ROOT/usr/bin/dpkg" ]; then
+	dpkg_skip="no Debian root with dpkg in $DEBIAN_ROOT"
+elif ! command -v dpkg-deb >/dev/null; then
+	dpkg_skip="dpkg-deb not installed"
+fi
+dpkg_package() {
+	local d=$WORK/dpkg-src
+	rm -rf "$d" && mkdir -p "$d/DEBIAN" "$d/opt/facet-bench" "$d/var/lib/facet-bench" || return 1
+	printf 'Package: facet-bench\nVersion: 1.0\nArchitecture: all\nMaintainer: facet <t@example.org>\nDescription: bench\n' \
+		>"$d/DEBIAN/control"
+	for i in $(seq 1 50); do printf '#!/bin/sh\necho %s\n' "$i" >"$d/opt/facet-bench/f$i"; done
+	chmod 755 "$d"/opt/facet-bench/f*
+	printf '#!/bin/sh\nset -e\nif [ "$1" = configure ]; then\n%s\n%s\n%s\nfi\n' \
+		'getent passwd facetb >/dev/null || useradd --system --no-create-home --home-dir /nonexistent facetb' \
+		'chown facetb:facetb /var/lib/facet-bench' 'chmod 4755 /opt/facet-bench/f1' >"$d/DEBIAN/postinst"
+	chmod 755 "$d/DEBIAN/postinst"
+	mkdir -p "$WORK/pkgs" && dpkg-deb --root-owner-group --build "$d" "$WORK/pkgs/facet-bench.deb" >/dev/null
+}
+dpkg_cmd() { # runner, writable copy W
+	local rn=$1 w=$2 binds
+	binds=(-b /dev -b /proc -b /sys -b "$w/etc:/etc" -b "$w/var:/var" -b "$w/opt:/opt" -b "$w/root:/root"
+		-b "$WORK/pkgs:/pkgs")
+	local env=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C DEBIAN_FRONTEND=noninteractive)
+	case $rn in
+	facet-0) CMD=("${env[@]}" "$FACET" --backend=notify -0 -r "$DEBIAN_ROOT" "${binds[@]}" -w / -- dpkg -i /pkgs/facet-bench.deb) ;;
+	facet-0-nofast) CMD=("${env[@]}" "$FACET" --backend=notify --no-fast -0 -r "$DEBIAN_ROOT" "${binds[@]}" -w / --
+		dpkg -i /pkgs/facet-bench.deb) ;;
+	proot-0) CMD=("${env[@]}" proot -0 -r "$DEBIAN_ROOT" "${binds[@]}" -w / dpkg -i /pkgs/facet-bench.deb) ;;
+	esac
+}
+if [ -z "$dpkg_skip" ] && ! dpkg_package; then
+	dpkg_skip="could not build the package (dpkg-deb)"
+fi
+if [ -z "$dpkg_skip" ]; then
+	note "dpkg -i in $DEBIAN_ROOT ($((RUNS + 1)) runs per runner, the first a warm-up)"
+	for ((rep = 0; rep <= RUNS; rep++)); do
+		for rn in "${DPKG_RUNNERS[@]}"; do
+			active "$rn" && [ -z "${DPKG_FAILED[$rn]:-}" ] || continue
+			w=$WORK/dpkg-root
+			rm -rf "$w" && mkdir -p "$w/root" && cp -a "$DEBIAN_ROOT/etc" "$DEBIAN_ROOT/var" "$DEBIAN_ROOT/opt" "$w/" ||
+				{ dpkg_skip="cannot copy the root's /etc, /var and /opt"; break 2; }
+			dpkg_cmd "$rn" "$w"
+			line=$("${TIMEIT[@]}" --timeout "$TIMEOUT" --stderr "$LOGS/fr-dpkg.$rn.err" --stdout "$LOGS/fr-dpkg.$rn.out" -- "${CMD[@]}")
+			[ $? = 130 ] && exit 130
+			read -r R_NS R_ST _ _ <<<"$line"
+			printf '%s\t%s\t%s\t%s\t%s\n' "$([ $rep = 0 ] && echo warmup || echo measure)" fr-dpkg "$rn" 0 "${line// /$'\t'}" >>"$RAW"
+			if [ "$R_ST" != 0 ]; then
+				DPKG_FAILED[$rn]="exit status $R_ST (log: $LOGS/fr-dpkg.$rn.err)"
+				note "  dpkg -i under ${LABEL[$rn]}: FAILED (${DPKG_FAILED[$rn]})"
+				continue
+			fi
+			[ $rep = 0 ] || DPKG_VALS[$rn]+="$R_NS "
+		done
+	done
+fi
 rm -rf "$WORK"
 
 # ------------------------------------------------------------------ report --
@@ -878,6 +944,47 @@ report() {
 		echo "Loop counts: $(IFS=';'; echo "${CAPPED[*]}" | sed 's/;/; /g')."
 	fi
 	list_notes
+	dpkg_table
+}
+
+# The dpkg -i table: medians, and PRoot's time as a multiple of facet's.
+dpkg_table() {
+	echo
+	echo "#### dpkg -i in a Debian root"
+	echo
+	if [ -n "$dpkg_skip" ]; then
+		echo "Skipped: $dpkg_skip."
+		return 0
+	fi
+	echo "\`dpkg -i\` of a 50-file package whose maintainer script runs useradd, chown and"
+	echo "chmod 4755, in $DEBIAN_ROOT (\`-r ROOT\` with /dev, /proc, /sys and writable copies"
+	echo "of its /etc, /var, /opt bound), median of $RUNS runs after a warm-up."
+	echo
+	local hdr="| workload |" sep="|---|" row="| dpkg -i |" rn pr="" f0=""
+	for rn in "${DPKG_RUNNERS[@]}"; do
+		hdr+=" ${FRLABEL[$rn]} |"
+		sep+="---:|"
+		if [ -n "${UNAVAIL[$rn]:-}" ]; then
+			row+=" ${UNAVAIL[$rn]} |"
+		elif [ -n "${BROKEN[$rn]:-}" ] || [ -n "${DPKG_FAILED[$rn]:-}" ]; then
+			row+=" FAILED |"
+		elif VAL=$(median "${DPKG_VALS[$rn]:-}"); then
+			row+=" $(fmt_value fr-dpkg "$VAL") |"
+			[ "$rn" = facet-0 ] && f0=$VAL
+			[ "$rn" = proot-0 ] && pr=$VAL
+		else
+			row+=" – |"
+		fi
+	done
+	echo "$hdr"
+	echo "$sep"
+	echo "$row"
+	echo
+	[ -n "$f0" ] && [ -n "$pr" ] && echo "proot -0 / facet -0 = ×$(ratio "$pr" "$f0")."
+	for rn in "${DPKG_RUNNERS[@]}"; do
+		[ -n "${DPKG_FAILED[$rn]:-}" ] && echo "- dpkg -i under ${FRLABEL[$rn]}: ${DPKG_FAILED[$rn]}"
+	done
+	return 0
 }
 
 report | tee "$OUT/results.md"
