@@ -700,6 +700,9 @@ int view_start(struct facet_session *s)
 	/* The runtime forwards through user notification: the ptrace back
 	 * end, or an image without the runtime, leave the supervisor alone. */
 	vs->fast = s->view->mode == FACET_VIEW_FAST && s->backend == FACET_BACKEND_NOTIFY && vs->rt_gate;
+	if (s->view->owner_state && !s->view->fake)
+		return session_fail(s, -EINVAL, "a fake-root state file (%s) without a fake identity "
+				    "(facet_view_set_identity)", s->view->owner_state);
 	if (s->view->fake && ((r = scratch_dir(vs, s)) < 0 || (r = fakeroot_start(s)) < 0))
 		return s->error[0] ? r : session_fail(s, r, "starting fake root");
 	if ((r = view_rt_prepare(vs)) < 0)
