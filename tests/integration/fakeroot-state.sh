@@ -24,14 +24,10 @@ records() {
 	grep -Evc '^(facet-fakeroot-state |# |end )' "$1"
 }
 
-# see MODE: the mode for a run that only looks at what was recorded.
-# TODO(runtime applies owners): with --fast, the in-process runtime
-# answers stat and getdents itself and does not apply the record yet (the
-# first call of a process reaches facet, later ones do not): runs that
-# look use --no-fast until it does; then make this `echo "$1"`. Runs that
-# record (chown, chmod, mknod, rm) go through facet and use MODE as given.
+# see MODE: the mode for a run that only looks at what was recorded: the
+# same mode (the in-process runtime applies the record in fast mode).
 see() {
-	case $1 in --fast) echo --no-fast ;; *) echo "$1" ;; esac
+	echo "$1"
 }
 
 # summary: st's number of records and its last line.
