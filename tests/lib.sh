@@ -58,6 +58,23 @@ note() {
 	echo "# $*"
 }
 
+# need_debian_root: a test with the line "# fixture: debian-root" gets the
+# suite's Debian root in FACET_DEBIAN_ROOT from tests/run-tests.sh, or why
+# there is none (skip or fail); run by hand, it asks the fixture script,
+# which reuses a cached root as any user.
+need_debian_root() {
+	[ -z "${FACET_DEBIAN_ROOT_SKIP:-}" ] || skip "$FACET_DEBIAN_ROOT_SKIP"
+	[ -z "${FACET_DEBIAN_ROOT_ERROR:-}" ] || fail "no Debian root: $FACET_DEBIAN_ROOT_ERROR"
+	[ -n "${FACET_DEBIAN_ROOT:-}" ] && return 0
+	local fixture=$TESTS_DIR/fixtures/debian-root.sh st=0
+	FACET_DEBIAN_ROOT=$("$fixture" 2>fixture.err) || st=$?
+	case $st in
+	0) ;;
+	69) skip "$FACET_DEBIAN_ROOT" ;;
+	*) fail "no Debian root ($fixture exited with $st): $FACET_DEBIAN_ROOT" ;;
+	esac
+}
+
 # --- running facet ----------------------------------------------------------
 
 # facet trace with the back end under test.

@@ -20,17 +20,7 @@ FIXTURE=$TESTS_DIR/fixtures/debian-root.sh
 COMMANDS=$TESTS_DIR/fixtures/debian-root-commands.sh
 GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-[ -z "${FACET_DEBIAN_ROOT_SKIP:-}" ] || skip "$FACET_DEBIAN_ROOT_SKIP"
-[ -z "${FACET_DEBIAN_ROOT_ERROR:-}" ] || fail "no Debian root: $FACET_DEBIAN_ROOT_ERROR"
-if [ -z "${FACET_DEBIAN_ROOT:-}" ]; then
-	status=0
-	FACET_DEBIAN_ROOT=$("$FIXTURE" 2>fixture.err) || status=$?
-	case $status in
-	0) ;;
-	69) skip "$FACET_DEBIAN_ROOT" ;;
-	*) fail "no Debian root ($FIXTURE exited with $status): $FACET_DEBIAN_ROOT" ;;
-	esac
-fi
+need_debian_root
 ROOT=$FACET_DEBIAN_ROOT
 EXPECTED=$ROOT.expected
 [ -d "$ROOT" ] || fail "FACET_DEBIAN_ROOT=$ROOT is not a directory"

@@ -13,20 +13,9 @@
 set -u
 source "$(dirname "$0")/../lib.sh"
 
-FIXTURE=$TESTS_DIR/fixtures/debian-root.sh
 GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-[ -z "${FACET_DEBIAN_ROOT_SKIP:-}" ] || skip "$FACET_DEBIAN_ROOT_SKIP"
-[ -z "${FACET_DEBIAN_ROOT_ERROR:-}" ] || fail "no Debian root: $FACET_DEBIAN_ROOT_ERROR"
-if [ -z "${FACET_DEBIAN_ROOT:-}" ]; then
-	status=0
-	FACET_DEBIAN_ROOT=$("$FIXTURE" 2>fixture.err) || status=$?
-	case $status in
-	0) ;;
-	69) skip "$FACET_DEBIAN_ROOT" ;;
-	*) fail "no Debian root ($FIXTURE exited with $status): $FACET_DEBIAN_ROOT" ;;
-	esac
-fi
+need_debian_root
 ROOT=$FACET_DEBIAN_ROOT
 [ -x "$ROOT/usr/bin/dpkg" ] || fail "$ROOT has no dpkg"
 need_cmd dpkg-deb
