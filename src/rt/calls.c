@@ -74,6 +74,18 @@ static bool look_first(const char *name)
 	return !(rt_config.flags & RT_CONFIG_ALL_FENCED) && !rt_names_mount(name);
 }
 
+/* Under fake root, procfs's "status" shows the tree's credentials: a
+ * name the supervisor must see. */
+static bool fake_status_name(const char *name)
+{
+	const char *s = "status";
+	if (!(rt_config.flags & RT_CONFIG_FAKEROOT))
+		return false;
+	while (*s && *name == *s)
+		s++, name++;
+	return !*s && !*name;
+}
+
 static bool found_plain(long r, uint64_t dev, long dirfd)
 {
 	return r == 0 ? !rt_proc_dev(dev) : rt_plain_dir(dirfd);
@@ -228,6 +240,15 @@ static long openat_call(const struct call *c, const long a[6])
 	long flags = a[2];
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & ~READ_FLAGS))
 		return RT_FORWARD;
+	/* A name no mount point has is the host's in any directory (as for
+	 * stat, look_first), procfs's too: the view changes only its links,
+	 * which O_NOFOLLOW refuses, and under fake root "status". */
+	if (rt_one_name(path) && look_first(path) && !fake_status_name(path)) {
+		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
+		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
+			return RT_FORWARD;
+		return answer(c, __NR_openat, r);
+	}
 	if (one_plain_name(a[0], path)) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
 		/* A symlink: ELOOP, or ENOTDIR with O_DIRECTORY. */
