@@ -16,7 +16,10 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 	uint32_t n = t->h.nslots;
 	if (t->h.magic != OWNERS_MAGIC || n == 0 || (n & (n - 1)) || n > OWNERS_SLOTS || !t->h.live)
 		return 0;
-	for (;;) {
+	/* A change takes the writer well under a microsecond; a counter odd
+	 * for a million tries is a file the tree wrote itself (it may, where
+	 * the view shows it writable): no record, rather than a hang. */
+	for (uint32_t tries = 0; tries < (1u << 20); tries++) {
 		uint32_t seq = load_seq(&t->h);
 		if (seq & 1) {
 			__asm__ volatile("" ::: "memory");
@@ -40,6 +43,7 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 		if (load_seq(&t->h) == seq)
 			return found;
 	}
+	return 0;
 }
 
 int owners_matches(const struct owner_rec *r, const struct owner_view *v)
