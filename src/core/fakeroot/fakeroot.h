@@ -107,8 +107,6 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec);
 /* Drops `fields` from the record of (dev, ino); the record goes with its last field. */
 void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields);
-/* The live record of file v, if it is about v: 1, else 0. */
-int fakeroot_lookup(const struct fakeroot *fr, const struct owner_view *v, struct owner_rec *out);
 
 /* files.c: hooks of the view's calls (exec_call.c, exec_modify.c). Each
  * takes the object as an fd the supervisor holds (O_PATH or open). */

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Fake root's record (src/rt/owners.h), the supervisor's side: the one
- * writer. The table is a sparse file in the view's scratch directory,
- * mapped shared here and, read-only, by the runtime in every traced
- * process; only the pages records land on take memory.
+ * writer. It keeps its own copy (private memory) and writes each change
+ * into a sparse file in the view's scratch directory, which the runtime
+ * in every traced process maps read-only; only the pages records land on
+ * take memory. The tree may write that file where the view shows it
+ * writable: it changes what its own runtimes see, never the supervisor.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -19,24 +22,56 @@
 
 #define TOMBSTONE FAKEROOT_TOMBSTONE
 
+/* Copies part of the supervisor's table into the file the runtimes map
+ * (pwrite: a file the tree truncated does not fault the supervisor). */
+static void publish(struct fakeroot *fr, const void *part, size_t len)
+{
+	off_t off = (off_t)((const char *)part - (const char *)fr->table);
+	if (pwrite(fr->fd, part, len, off) != (ssize_t)len) {
+		/* The tree's own doing (a full disk, a file it changed): its
+		 * runtimes see less, the supervisor's answers stay right. */
+	}
+}
+
+/* A change readers must not see half made: the counter is odd meanwhile.
+ * The supervisor, the one writer, reads its own copy without it. */
+static void begin(struct fakeroot *fr)
+{
+	struct owners_header *h = &fr->table->h;
+	h->seq++;
+	publish(fr, &h->seq, sizeof(h->seq));
+}
+
+/* The change's slot r and the counts, then the counter even again. */
+static void end(struct fakeroot *fr, const struct owner_rec *r)
+{
+	struct owners_header *h = &fr->table->h;
+	publish(fr, r, sizeof(*r));
+	size_t counts = offsetof(struct owners_header, used);
+	publish(fr, (const char *)h + counts, sizeof(*h) - counts);
+	h->seq++;
+	publish(fr, &h->seq, sizeof(h->seq));
+}
+
 int fakeroot_table_create(struct fakeroot *fr, const char *dir)
 {
 	char path[4096];
 	if (snprintf(path, sizeof(path), "%s/owners", dir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
 	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);
-	void *p = MAP_FAILED;
-	if (ftruncate(fd, (off_t)size) == 0)
-		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED || !(fr->path = strdup(path))) {
-		int err = p == MAP_FAILED ? -errno : -ENOMEM;
-		if (p != MAP_FAILED)
-			munmap(p, size);
-		close(fd);
-		unlink(path);
+	/* The supervisor's own copy: private, so that nothing the tree does
+	 * to the file (truncate it, write it) reaches the supervisor. */
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0 || !(fr->path = strdup(path))) {
+		int err = fd < 0 || errno != ENOMEM ? -errno : -ENOMEM;
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		munmap(p, size);
 		return err;
 	}
 	fr->fd = fd;
@@ -50,6 +85,7 @@ int fakeroot_table_create(struct fakeroot *fr, const char *dir)
 	h->real_gid = fr->real_gid;
 	h->fake_uid = fr->uid;
 	h->fake_gid = fr->gid;
+	publish(fr, h, sizeof(*h));
 	return 0;
 }
 
@@ -91,18 +127,6 @@ void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct 
 			v->btime_nsec = stx->stx_btime.tv_nsec;
 		}
 	}
-}
-
-/* A change readers must not see half made: the counter is odd meanwhile. */
-static void begin(struct owners_header *h)
-{
-	__atomic_store_n(&h->seq, h->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-static void end(struct owners_header *h)
-{
-	__atomic_store_n(&h->seq, h->seq + 1, __ATOMIC_RELEASE);
 }
 
 /* The slot of (dev, ino), or where it would go (the first tombstone or
@@ -169,14 +193,14 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 	n.dirty = 1;
 	struct owners_header *h = &t->h;
 	bool was_typed = found && (r->fields & OWNER_TYPE), was_live = found && r->fields;
-	begin(h);
+	begin(fr);
 	if (!found && r->ino != TOMBSTONE)
 		h->used++;
 	*r = n;
 	h->live += !was_live;
 	h->typed += (n.fields & OWNER_TYPE) && !was_typed;
 	h->typed -= was_typed && !(n.fields & OWNER_TYPE);
-	end(h);
+	end(fr, r);
 	return 0;
 }
 
@@ -188,7 +212,7 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 	if (!found || !r->fields)
 		return;
 	struct owners_header *h = &t->h;
-	begin(h);
+	begin(fr);
 	if (r->fields & fields & OWNER_TYPE)
 		h->typed--;
 	r->fields &= ~fields;
@@ -200,7 +224,7 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 		r->rdev = ino; /* which file it was, for state.c */
 		h->live--;
 	}
-	end(h);
+	end(fr, r);
 }
 
 int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec)
@@ -213,18 +237,13 @@ int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec)
 	if (!room_in(t, r))
 		return -ENOSPC;
 	struct owners_header *h = &t->h;
-	begin(h);
+	begin(fr);
 	if (r->ino != TOMBSTONE)
 		h->used++;
 	*r = *rec;
 	r->dirty = 0;
 	h->live++;
 	h->typed += (rec->fields & OWNER_TYPE) != 0;
-	end(h);
+	end(fr, r);
 	return 0;
-}
-
-int fakeroot_lookup(const struct fakeroot *fr, const struct owner_view *v, struct owner_rec *out)
-{
-	return owners_find(fr->table, v->dev, v->ino, out) && owners_matches(out, v);
 }
