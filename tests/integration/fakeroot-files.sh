@@ -38,6 +38,25 @@ echo "ls: $(ls -l d | cut -d' ' -f1,3,4,5,6)"
 echo "find -type c: $(find . -type c | sort | tr '\n' ' ')"
 rm g2 && touch g3 && echo "after rm: $(stat -c %u:%g g3)"
 ls -ln --time-style=+ . | awk 'NR > 1 { print "ln:", $1, $3, $4, $NF }'
+mkdir m && cd m || exit 1
+touch s && chown 5:5 s && python3 -c 'import os; os.rename("s", "./s")' && echo "rename onto itself: $(stat -c %u:%g s)"
+mkdir sg && chgrp 50 sg && chmod 2775 sg && touch sg/f && mkdir sg/sub &&
+	echo "set-group-ID dir: $(stat -c %g sg/f) $(stat -c '%g %A' sg/sub)"
+python3 -c '
+import errno, os
+for what, call in (("fchmod", lambda: os.fchmod(-100, 0o700)), ("fchown", lambda: os.fchown(-100, 1, 1))):
+    try:
+        call()
+        print(what, "AT_FDCWD: ok")
+    except OSError as e:
+        print(what, "AT_FDCWD:", errno.errorcode[e.errno])
+fd = os.open(".", os.O_PATH)
+try:
+    os.fchmod(fd, 0o700)
+    print("fchmod O_PATH: ok")
+except OSError as e:
+    print("fchmod O_PATH:", errno.errorcode[e.errno])
+'
 EOF2
 
 cat >"$TEST_TMP/expected" <<'EOF2'
@@ -75,6 +94,11 @@ ln: -rwxr-xr-x 1 0 t
 ln: -rw-r--r-- 0 0 t.tar
 ln: drwxr-xr-x 0 0 tree
 ln: drwxr-xr-x 0 0 x
+rename onto itself: 5:5
+set-group-ID dir: 50 50 drwxr-sr-x
+fchmod AT_FDCWD: EBADF
+fchown AT_FDCWD: EBADF
+fchmod O_PATH: EBADF
 EOF2
 
 me=$(id -u)

@@ -120,8 +120,13 @@ int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t
 struct fake_gone { bool known; uint64_t dev, ino; nlink_t nlink; bool dir; };
 void fakeroot_removing(struct facet_task *t, int dirfd, const char *name, struct fake_gone *g);
 void fakeroot_removed(struct facet_task *t, const struct fake_gone *g);
-/* A file the tree created as someone else than its starting identity. */
-void fakeroot_created(struct facet_task *t, int dirfd, const char *name);
+/* The group a file created in directory dirfd gets: the task's fsgid, or
+ * the directory's own if it is set-group-ID as the tree sees it. */
+gid_t fakeroot_new_gid(struct facet_task *t, int dirfd);
+/* A file the tree created (name in fd, or fd itself with ""), with group
+ * gid (fakeroot_new_gid before it was made): recorded where its owner
+ * differs from what the real user's file shows. */
+void fakeroot_created(struct facet_task *t, int fd, const char *name, gid_t gid);
 /* The stat family's results as the tree sees them. */
 void fakeroot_stat(struct facet_task *t, struct stat *st, int fd, const char *name);
 void fakeroot_statx(struct facet_task *t, struct statx *stx);
@@ -177,6 +182,8 @@ struct fakeroot_xattr {
 					    * the line, while it parses) */
 };
 bool fakeroot_xattr_recorded(const char *name);
+/* Whether the task may set or remove the recorded name (files.c): 0 or -EPERM. */
+int fakeroot_xattr_may_change(struct facet_task *t, const char *name);
 int64_t fakeroot_xattr_get(const struct owner_view *file, const char *name, void *buf, size_t size);
 int64_t fakeroot_xattr_set(const struct owner_view *file, const char *name, const void *value, size_t size,
 			   int flags);

@@ -41,6 +41,17 @@ static bool capable(struct facet_task *t, int cap)
 	return ids ? (ids->cap_eff >> cap) & 1 : fr_of(t)->uid == 0;
 }
 
+int fakeroot_xattr_may_change(struct facet_task *t, const char *name)
+{
+	/* The kernel: trusted.* needs CAP_SYS_ADMIN, a file capability
+	 * CAP_SETFCAP; the other security.* names are their module's. */
+	if (!strncmp(name, "trusted.", 8))
+		return capable(t, CAP_SYS_ADMIN) ? 0 : -EPERM;
+	if (!strcmp(name, "security.capability"))
+		return capable(t, CAP_SETFCAP) ? 0 : -EPERM;
+	return 0;
+}
+
 static uid_t fsuid_of(struct facet_task *t)
 {
 	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
@@ -116,7 +127,7 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode
 	shown(fr_of(t), &now);
 	if (now.uid != fsuid_of(t) && !capable(t, CAP_FOWNER))
 		return -EPERM;
-	if ((mode & S_ISGID) && !S_ISDIR(now.mode) && !in_group(t, now.gid) && !capable(t, CAP_FSETID))
+	if ((mode & S_ISGID) && !in_group(t, now.gid) && !capable(t, CAP_FSETID))
 		mode &= ~(mode_t)S_ISGID;
 	return set_mode(t, fd, &v, mode);
 }
@@ -137,8 +148,8 @@ int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_
 	uid_t u = uid == (uid_t)-1 ? now.uid : uid;
 	gid_t g = gid == (gid_t)-1 ? now.gid : gid;
 	/* Without CAP_CHOWN: the owner may only change the group, to one of
-	 * its own. */
-	if (!capable(t, CAP_CHOWN) &&
+	 * its own (-1 and -1 change nothing, which anyone may). */
+	if (!capable(t, CAP_CHOWN) && (uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    (u != now.uid || now.uid != fsuid_of(t) || (g != now.gid && !in_group(t, g))))
 		return -EPERM;
 	uint32_t set = (u != bare.uid ? OWNER_UID : 0) | (g != bare.gid ? OWNER_GID : 0);
@@ -147,9 +158,10 @@ int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_
 		return r;
 	if (drop)
 		fakeroot_forget(fr, file.dev, file.ino, drop);
-	/* As for root: a chown of a file that is not a directory takes its
-	 * set-user-ID bit, and set-group-ID with group execute. */
-	if (!S_ISDIR(now.mode) && !S_ISLNK(now.mode) && (uid != (uid_t)-1 || gid != (gid_t)-1)) {
+	/* As for root: a chown of a file that is not a directory, even to
+	 * -1 and -1, takes its set-user-ID bit, and set-group-ID with group
+	 * execute. */
+	if (!S_ISDIR(now.mode) && !S_ISLNK(now.mode)) {
 		mode_t m = now.mode & 07777, n = m & ~(mode_t)S_ISUID;
 		if ((m & S_ISGID) && (m & S_IXGRP))
 			n &= ~(mode_t)S_ISGID;
@@ -175,7 +187,6 @@ int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t
 		unlinkat(dirfd, name, 0);
 		return r;
 	}
-	fakeroot_created(t, dirfd, name);
 	return 0;
 }
 
@@ -199,15 +210,32 @@ void fakeroot_removed(struct facet_task *t, const struct fake_gone *g)
 	}
 }
 
-void fakeroot_created(struct facet_task *t, int dirfd, const char *name)
+gid_t fakeroot_new_gid(struct facet_task *t, int dirfd)
 {
 	struct fakeroot *fr = fr_of(t);
 	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
-	if (!ids || (ids->fsuid == fr->uid && ids->fsgid == fr->gid))
-		return;
+	gid_t g = ids ? ids->fsgid : fr->gid;
+	/* A set-group-ID directory gives its group, as the tree sees it: one
+	 * only a record can make differ from the host's. */
 	struct owner_view v;
-	if (view_of_fd(dirfd, name, &v) == 0)
-		fakeroot_record(fr, &v, OWNER_UID | OWNER_GID, ids->fsuid, ids->fsgid, 0, 0);
+	if (fr->table->h.live && view_of_fd(dirfd, "", &v) == 0) {
+		owners_apply(fr->table, &v);
+		if (S_ISDIR(v.mode) && (v.mode & S_ISGID))
+			g = v.gid;
+	}
+	return g;
+}
+
+void fakeroot_created(struct facet_task *t, int fd, const char *name, gid_t gid)
+{
+	struct fakeroot *fr = fr_of(t);
+	const struct fake_ids *ids = t->view ? t->view->ids : NULL;
+	uid_t u = ids ? ids->fsuid : fr->uid;
+	/* The host gives it the real user's ids, which show as the tree's. */
+	uint32_t fields = (u != fr->uid ? OWNER_UID : 0) | (gid != fr->gid ? OWNER_GID : 0);
+	struct owner_view v;
+	if (fields && view_of_fd(fd, name, &v) == 0)
+		fakeroot_record(fr, &v, fields, u, gid, 0, 0);
 }
 
 /* Where the file of a stat result is, to ask for its birth time. */

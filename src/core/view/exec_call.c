@@ -214,10 +214,14 @@ static int64_t fake_xattr(struct facet_task *t, const struct call *c, const stru
 			return KERNEL_ANSWERS;
 		return r > 0 && size ? view_write_out(t, a[pc->a2], buf, (size_t)r, r) : r;
 	case PC_SETXATTR:
+		if ((r = fakeroot_xattr_may_change(t, name)) < 0)
+			return r;
 		if (size && facet_mem_read(t, a[pc->a2], buf, size) != (ssize_t)size)
 			return -EFAULT;
 		return fakeroot_xattr_set(&file, name, buf, size, (int)a[pc->flags]);
 	case PC_REMOVEXATTR:
+		if ((r = fakeroot_xattr_may_change(t, name)) < 0)
+			return r;
 		r = fakeroot_xattr_remove(&file, name);
 		return r == -ENODATA ? KERNEL_ANSWERS : r;
 	default: { /* PC_LISTXATTR: the kernel's names, then the recorded ones */
@@ -243,6 +247,8 @@ static int64_t do_xattr(struct facet_task *t, const struct call *c, const struct
 	if ((pc->bits & PCB_W) && view_read_only(t, n))
 		return -EROFS;
 	size_t size = pc->op == PC_LISTXATTR ? (size_t)a[pc->a2] : pc->a3 >= 0 ? (size_t)a[pc->a3] : 0;
+	if (size > XATTR_MAX && pc->op == PC_SETXATTR)
+		return -E2BIG; /* a value the kernel would not take */
 	if (size > XATTR_MAX)
 		size = XATTR_MAX;
 	_cleanup_free_ char *buf = size ? malloc(size) : NULL;
@@ -408,10 +414,30 @@ static void value(struct emu_result *res, int64_t v)
 	res->value = v;
 }
 
+/* A call on an fd (fake root's rows with F) takes an open file: not
+ * AT_FDCWD, and, but for fstat, not an O_PATH fd. */
+static int64_t fd_call_ok(struct facet_task *t, const struct call *c, const struct path_call *pc)
+{
+	int fd = (int)c->sc.args[pc->dirfd];
+	if (fd < 0)
+		return -EBADF;
+	if (pc->op == PC_STAT)
+		return 0;
+	int copy = view_tracee_fd(t, fd);
+	if (copy < 0)
+		return copy;
+	int fl = fcntl(copy, F_GETFL);
+	close(copy);
+	return fl >= 0 && (fl & O_PATH) ? -EBADF : 0;
+}
+
 static void perform(struct facet_task *t, const struct call *c, enum call_route route, struct emu_result *res)
 {
 	const struct path_call *pc = path_call_of(c->sc.nr);
 	uint64_t arg0 = c->sc.args[0];
+	int64_t bad = (pc->bits & PCB_F) ? fd_call_ok(t, c, pc) : 0;
+	if (bad < 0)
+		return value(res, bad);
 	switch (pc->op) {
 	case PC_STAT: case PC_STATX: case PC_ACCESS: case PC_READLINK: case PC_STATFS: case PC_CHROOT:
 	case PC_GETXATTR: case PC_SETXATTR: case PC_LISTXATTR: case PC_REMOVEXATTR:

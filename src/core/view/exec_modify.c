@@ -71,12 +71,12 @@ static int64_t do_create(struct facet_task *t, const struct call *c, const struc
 	if (pc->op == PC_MKDIR)
 		r = mkdirat(n->r.fd, n->r.name, mode) < 0 ? -errno : 0;
 	else if (fake && (S_ISCHR(mode) || S_ISBLK(mode)))
-		r = fakeroot_mknod(t, n->r.fd, n->r.name, mode, (dev_t)a[pc->a2]);
+		r = fakeroot_mknod(t, n->r.fd, n->r.name, mode, (dev_t)(uint32_t)a[pc->a2]); /* the kernel's u32 */
 	else
-		r = mknodat(n->r.fd, n->r.name, mode, (dev_t)a[pc->a2]) < 0 ? -errno : 0;
+		r = mknodat(n->r.fd, n->r.name, mode, (dev_t)(uint32_t)a[pc->a2]) < 0 ? -errno : 0;
 	umask(old);
 	if (r == 0 && fake)
-		fakeroot_created(t, n->r.fd, n->r.name);
+		fakeroot_created(t, n->r.fd, n->r.name, fakeroot_new_gid(t, n->r.fd));
 	return r;
 }
 
@@ -113,7 +113,7 @@ static int64_t do_symlink(struct facet_task *t, const struct call *c, const stru
 	if (symlinkat(target, n->r.fd, n->r.name) < 0)
 		return -errno;
 	if (t->session->vs->fr)
-		fakeroot_created(t, n->r.fd, n->r.name);
+		fakeroot_created(t, n->r.fd, n->r.name, fakeroot_new_gid(t, n->r.fd));
 	return 0;
 }
 
@@ -153,8 +153,14 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 	if (r == 0 && pc->op == PC_RENAME) {
 		/* A file renamed over loses that name: perhaps its last link. */
 		struct fake_gone gone = { 0 };
-		if (t->session->vs->fr && !(flags & RENAME_EXCHANGE))
+		if (t->session->vs->fr && !(flags & RENAME_EXCHANGE)) {
 			fakeroot_removing(t, new.r.fd, new.r.name, &gone);
+			/* A rename onto another name of the same file removes nothing. */
+			struct fake_gone self;
+			fakeroot_removing(t, old.r.fd, old.r.name, &self);
+			if (self.known && gone.known && self.dev == gone.dev && self.ino == gone.ino)
+				gone.known = false;
+		}
 		r = syscall(SYS_renameat2, old.r.fd, old.r.name, new.r.fd, new.r.name, (unsigned)flags) < 0 ? -errno : 0;
 		if (r == 0 && gone.known)
 			fakeroot_removed(t, &gone);

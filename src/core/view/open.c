@@ -264,6 +264,8 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		int fd = n->r.fd;
 		n->r.fd = -1;
 		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
+		if (view_task(t)->open_creates && t->session->vs->fr)
+			view_task(t)->open_gid = fakeroot_new_gid(t, fd);
 		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
 		return;
 	}
@@ -282,7 +284,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		return;
 	}
 	if (fd >= 0 && !exists && t->session->vs->fr)
-		fakeroot_created(t, n->r.fd, n->r.name);
+		fakeroot_created(t, n->r.fd, n->r.name, fakeroot_new_gid(t, n->r.fd));
 	answer_fd(res, fd, o->flags);
 }
 

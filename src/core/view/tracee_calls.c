@@ -422,7 +422,7 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 		if (fd >= 0 && vt->open_mount >= 0 && fstat(fd, &st) == 0)
 			view_fd_note(t, (int)retval, vt->open_mount, &st);
 		if (fd >= 0 && vt->open_creates && t->session->vs->fr)
-			fakeroot_created(t, fd, ""); /* a new file, made as the task's fsuid */
+			fakeroot_created(t, fd, "", vt->open_gid); /* a new file, made as the task's fsuid */
 		if (fd >= 0)
 			close(fd);
 	}

@@ -164,7 +164,8 @@ struct view_task {
 	int open_mount;                        /* an open's object: its mount and identity, */
 	dev_t open_dev;                        /* noted with the fd it becomes */
 	ino_t open_ino;
-	bool open_creates;                     /* ... and that it makes a new file (fake root) */
+	bool open_creates;                     /* ... and that it makes a new file (fake root), */
+	gid_t open_gid;                        /* with this group */
 	uint32_t pending_len;                  /* ... and the room the caller gave */
 	char *pending_path;                /* the guest cwd a chdir sets; the name a bind gives */
 	char *pending_host;                /* the name the kernel gets for that bind */
