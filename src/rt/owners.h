@@ -6,8 +6,8 @@
  * runtime reads it to answer stat calls; both apply it with the functions
  * below. Freestanding: no libc.
  *
- * It is one shared file mapping: the supervisor maps it writable, each
- * traced process read-only at OWNERS_ADDR. A header, then an
+ * It is a file each traced process maps read-only at OWNERS_ADDR, into
+ * which the supervisor copies each change of its own copy. A header, then an
  * open-addressed hash table of records keyed by the file's identity
  * (device and inode number), whose slots are never moved: a record that
  * goes leaves a tombstone. The supervisor is the only writer, one change

@@ -12,7 +12,8 @@
  *             uids and exec do to the capability sets
  *   status.c  /proc/PID/status as the tree sees it
  *   table.c   the record of owners, modes and device nodes (src/rt/owners.h):
- *             a shared mapping that the runtime reads too
+ *             the supervisor's own copy, written through to the file
+ *             the runtime maps read-only
  *   files.c   chown, chmod, mknod, unlink, rename and the stat results:
  *             where the record is written and applied
  *   xattrs.c  security.* and trusted.* extended attributes, recorded
@@ -60,7 +61,7 @@ struct fakeroot {
 	uid_t real_uid;                    /* the supervisor's */
 	gid_t real_gid;
 	uint64_t cap_all;                  /* the kernel's capabilities (cap_last_cap) */
-	/* table.c: the record, mapped shared from the file at `path` */
+	/* table.c: the record (private), and the file at `path` it is copied to */
 	struct owners_table *table;
 	uint64_t size;
 	char *path;
