@@ -71,6 +71,10 @@ struct fakeroot {
 	 * the link points to, not the link) */
 	char *state_path;
 	char *state_file;
+	/* table.c: this session's removals of records, for state.c, once the
+	 * table's tombstones are reused (private; the same layout, only
+	 * tombstones, in order), NULL until the first */
+	struct owners_table *graves;
 };
 
 /* The identity calls: what each row of the path-call table asks for

@@ -294,6 +294,9 @@ static int save_once(struct facet_session *s, struct fakeroot *fr, const char *b
 					 "line %u: %s; %s", before, fr->state_path, err.line, err.what, fix);
 	size_t changes, nx;
 	const struct fakeroot_xattr *x = fakeroot_xattr_all(&nx);
+	/* The removals among the graves first, then the table's records. */
+	if (r == 0 && fr->graves)
+		r = state_merge(&recs, fr->graves, &changes);
 	if (r == 0 && (r = state_merge(&recs, fr->table, &changes)) == 0 &&
 	    (r = state_merge_xattrs(&recs, x, nx, &changes)) == 0)
 		r = publish(fr->state_file, &recs, fd >= 0 ? &st : NULL);
@@ -307,7 +310,8 @@ int fakeroot_state_save(struct facet_session *s, struct fakeroot *fr)
 	struct stat st;
 	size_t nx;
 	const struct fakeroot_xattr *x = fakeroot_xattr_all(&nx);
-	if (!state_changed(fr->table) && !state_xattrs_changed(x, nx) && stat(fr->state_file, &st) == 0)
+	if (!state_changed(fr->table) && !(fr->graves && state_changed(fr->graves)) && !state_xattrs_changed(x, nx) &&
+	    stat(fr->state_file, &st) == 0)
 		return 0;
 	char before[160];
 	ran(s, before, sizeof(before));

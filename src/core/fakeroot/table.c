@@ -91,6 +91,9 @@ int fakeroot_table_create(struct fakeroot *fr, const char *dir)
 
 void fakeroot_table_destroy(struct fakeroot *fr)
 {
+	if (fr->graves)
+		munmap(fr->graves, OWNERS_SIZE(OWNERS_SLOTS));
+	fr->graves = NULL;
 	if (fr->table)
 		munmap(fr->table, fr->size);
 	if (fr->fd >= 0)
@@ -130,13 +133,12 @@ void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct 
 }
 
 /* The slot of (dev, ino), or where it would go (the first tombstone or
- * free slot on its chain); NULL if the table is full. With
- * --fakeroot-state, a tombstone of this session is not reused: it is the
- * removal that state.c must save. */
+ * free slot on its chain); NULL if the table is full. A tombstone still
+ * marked dirty is a removal state.c must save (one bury() could not keep):
+ * not reused. */
 static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino, bool *found)
 {
 	struct owners_table *t = fr->table;
-	bool keep = fr->state_path != NULL;
 	uint32_t n = OWNERS_SLOTS, i = owners_hash(dev, ino, n); /* not h.nslots: the tree may write the file */
 	struct owner_rec *place = NULL;
 	*found = false;
@@ -146,12 +148,64 @@ static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino
 			*found = true;
 			return r;
 		}
-		if (r->ino == TOMBSTONE && !place && !(keep && r->dirty))
+		if (r->ino == TOMBSTONE && !place && !r->dirty)
 			place = r;
 		if (r->dev == 0 && r->ino == 0)
 			return place ? place : r;
 	}
 	return place;
+}
+
+/* Notes the removal of (dev, ino) for state.c, among the graves: 0, or
+ * -ENOSPC. */
+static int bury(struct fakeroot *fr, uint64_t dev, uint64_t ino)
+{
+	if (!fr->graves) {
+		void *p = mmap(NULL, OWNERS_SIZE(OWNERS_SLOTS), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		if (p == MAP_FAILED)
+			return -ENOMEM;
+		fr->graves = p;
+	}
+	struct owners_header *h = &fr->graves->h;
+	if (h->used == OWNERS_SLOTS)
+		return -ENOSPC;
+	fr->graves->slot[h->used++] = (struct owner_rec){ .dev = dev, .ino = TOMBSTONE, .rdev = ino, .dirty = 1 };
+	return 0;
+}
+
+/* The table full of tombstones: built again from its records alone, and
+ * the whole of it published. 0, or -ENOSPC if it holds removals to save
+ * that cannot be buried. */
+static int compact(struct fakeroot *fr)
+{
+	struct owners_table *t = fr->table;
+	for (uint32_t i = 0; i < OWNERS_SLOTS; i++) {
+		struct owner_rec *r = &t->slot[i];
+		if (r->ino == TOMBSTONE && r->dirty && bury(fr, r->dev, r->rdev) < 0)
+			return -ENOSPC;
+	}
+	size_t size = (size_t)OWNERS_SLOTS * sizeof(struct owner_rec);
+	struct owner_rec *old = malloc(size);
+	if (!old)
+		return -ENOMEM;
+	memcpy(old, t->slot, size);
+	begin(fr);
+	memset(t->slot, 0, size);
+	t->h.used = 0;
+	for (uint32_t i = 0; i < OWNERS_SLOTS; i++) {
+		if (old[i].ino == TOMBSTONE || (old[i].dev == 0 && old[i].ino == 0))
+			continue;
+		uint32_t j = owners_hash(old[i].dev, old[i].ino, OWNERS_SLOTS);
+		while (t->slot[j].dev || t->slot[j].ino)
+			j = (j + 1) & (OWNERS_SLOTS - 1);
+		t->slot[j] = old[i];
+		t->h.used++;
+	}
+	free(old);
+	publish(fr, t->slot, size);
+	end(fr, &t->slot[0]);
+	return 0;
 }
 
 /* Whether a new record may take slot r: a quarter of the table stays
@@ -167,7 +221,8 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 	struct owners_table *t = fr->table;
 	bool found;
 	struct owner_rec *r = slot_of(fr, v->dev, v->ino, &found);
-	if (!found && !room_in(t, r))
+	if (!found && !room_in(t, r) && (t->h.used == t->h.live || compact(fr) < 0 ||
+					 !room_in(t, r = slot_of(fr, v->dev, v->ino, &found))))
 		return -ENOSPC;
 	struct owner_rec n = found && owners_matches(r, v) ? *r : (struct owner_rec){ 0 };
 	n.dev = v->dev;
@@ -218,10 +273,14 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 	r->fields &= ~fields;
 	r->dirty = 1;
 	if (!(r->fields & ~(uint32_t)OWNER_BTIME)) {
-		/* A tombstone keeps the dirty mark: state.c saves the removal. */
+		/* A removal state.c must save goes among the graves, and the
+		 * tombstone may be reused; one that cannot keeps the dirty mark,
+		 * and which file it was. */
 		r->fields = 0;
 		r->ino = TOMBSTONE;
-		r->rdev = ino; /* which file it was, for state.c */
+		r->rdev = ino;
+		if (!fr->state_path || bury(fr, dev, ino) == 0)
+			r->dirty = 0;
 		h->live--;
 	}
 	end(fr, r);
@@ -234,7 +293,8 @@ int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec)
 	struct owner_rec *r = slot_of(fr, rec->dev, rec->ino, &found);
 	if (found)
 		return -EEXIST;
-	if (!room_in(t, r))
+	if (!room_in(t, r) && (t->h.used == t->h.live || compact(fr) < 0 ||
+			       !room_in(t, r = slot_of(fr, rec->dev, rec->ino, &found))))
 		return -ENOSPC;
 	struct owners_header *h = &t->h;
 	begin(fr);
