@@ -57,6 +57,14 @@ try:
 except OSError as e:
     print("fchmod O_PATH:", errno.errorcode[e.errno])
 '
+# Last: the tree may cut the file its runtimes map the record from (in
+# fast mode, at 0x05100000). The supervisor keeps its own copy; a process
+# that had it mapped faults at its next stat (this shell: so nothing
+# after this, and stat by its full name, which the shell looks up in no
+# directory); one started after maps nothing and asks the supervisor.
+o=$(awk '$1 ~ /^0*5100000-/ { print $6; exit }' /proc/self/maps)
+[ -z "$o" ] || truncate -s 0 "$o" 2>/dev/null || true
+exec /usr/bin/stat -c 'record file cut: %u:%g' s
 EOF2
 
 cat >"$TEST_TMP/expected" <<'EOF2'
@@ -99,6 +107,7 @@ set-group-ID dir: 50 50 drwxr-sr-x
 fchmod AT_FDCWD: EBADF
 fchown AT_FDCWD: EBADF
 fchmod O_PATH: EBADF
+record file cut: 5:5
 EOF2
 
 me=$(id -u)
