@@ -230,7 +230,7 @@ static long getdents_call(const struct call *c, const long a[6])
 	}
 	long n = rt_syscall(c->nr, a[0], a[1], a[2], 0, 0, 0);
 	if (n > 0 && typed && known)
-		rt_fake_dirents((void *)a[1], n, st.dev);
+		rt_fake_dirents((void *)a[1], n, st.dev, a[0]);
 	return n;
 }
 

@@ -144,13 +144,14 @@ struct dirent64_head {
 	char d_name[];
 };
 
-void rt_fake_dirents(void *buf, long n, uint64_t dev)
+void rt_fake_dirents(void *buf, long n, uint64_t dev, long dirfd)
 {
 	for (long off = 0; off < n;) {
 		struct dirent64_head *d = (struct dirent64_head *)((char *)buf + off);
 		if (d->d_reclen == 0)
 			break;
-		int type = owners_dirent_type(owners, dev, d->d_ino);
+		struct where w = { dirfd, d->d_name };
+		int type = owners_dirent_type(owners, dev, d->d_ino, btime_of, &w);
 		if (type >= 0)
 			d->d_type = (uint8_t)type;
 		off += d->d_reclen;

@@ -34,6 +34,6 @@ void rt_fake_stat(struct rt_stat *st, long dirfd, const char *name);
 void rt_fake_statx(struct statx *sx);
 /* getdents64's n bytes of entries of a directory on device dev: the
  * types the record gives them. */
-void rt_fake_dirents(void *buf, long n, uint64_t dev);
+void rt_fake_dirents(void *buf, long n, uint64_t dev, long dirfd);
 
 #endif

@@ -88,11 +88,17 @@ int owners_apply(const struct owners_table *t, struct owner_view *v)
 	return owners_apply_lazy(t, v, 0, 0);
 }
 
-int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino)
+int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino, owners_btime_fn *btime, void *ctx)
 {
 	struct owner_rec r;
 	if (!t || !__atomic_load_n(&t->h.typed, __ATOMIC_RELAXED) || !owners_find(t, dev, ino, &r) ||
 	    !(r.fields & OWNER_TYPE))
 		return -1;
+	if ((r.fields & OWNER_BTIME) && btime) {
+		struct owner_view v = { .dev = dev, .ino = ino };
+		btime(ctx, &v);
+		if (!owners_matches(&r, &v))
+			return -1; /* a stale record: the inode number has another file */
+	}
 	return (int)((r.mode & S_IFMT_) >> 12);
 }

@@ -115,7 +115,7 @@ typedef void owners_btime_fn(void *ctx, struct owner_view *v);
 int owners_apply_lazy(const struct owners_table *t, struct owner_view *v, owners_btime_fn *btime, void *ctx);
 
 /* The d_type (DT_*) a directory entry (dev, ino) shows, -1 if its
- * record does not change it. */
-int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino);
+ * record does not change it; btime (if not NULL) as for owners_apply_lazy. */
+int owners_dirent_type(const struct owners_table *t, uint64_t dev, uint64_t ino, owners_btime_fn *btime, void *ctx);
 
 #endif

@@ -136,7 +136,7 @@ void fakeroot_created(struct facet_task *t, int fd, const char *name, gid_t gid)
 void fakeroot_stat(struct facet_task *t, struct stat *st, int fd, const char *name);
 void fakeroot_statx(struct facet_task *t, struct statx *stx);
 /* A directory entry's type (DT_*), -1 if the record does not change it. */
-int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino);
+int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino, int dirfd, const char *name);
 
 /* ids.c */
 /* The identity a task of the tree starts with (-0: root's; -i: that one). */

@@ -290,7 +290,8 @@ void fakeroot_statx(struct facet_task *t, struct statx *stx)
 		stx->stx_size = 0; /* as stat's */
 }
 
-int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino)
+int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino, int dirfd, const char *name)
 {
-	return owners_dirent_type(fr_of(t)->table, dev, ino);
+	struct stat_where w = { dirfd, name };
+	return owners_dirent_type(fr_of(t)->table, dev, ino, btime_of, &w);
 }

@@ -81,13 +81,13 @@ static bool put_entry(char *buf, size_t size, size_t *len, const struct view_ext
 
 /* Fake root: the entries' types as recorded (a device node made by mknod
  * is a regular file on the host). */
-static void fix_types(struct facet_task *t, char *buf, size_t n, uint64_t dev)
+static void fix_types(struct facet_task *t, char *buf, size_t n, uint64_t dev, int dirfd)
 {
 	for (size_t off = 0; off + offsetof(struct dirent64_head, d_name) <= n;) {
 		struct dirent64_head *d = (struct dirent64_head *)(buf + off);
 		if (d->d_reclen == 0)
 			break;
-		int type = fakeroot_dirent_type(t, dev, d->d_ino);
+		int type = fakeroot_dirent_type(t, dev, d->d_ino, dirfd, d->d_name);
 		if (type >= 0)
 			d->d_type = (unsigned char)type;
 		off += d->d_reclen;
@@ -138,6 +138,6 @@ void view_getdents(struct facet_task *t, const struct call *c, const struct path
 		return;
 	}
 	if (typed)
-		fix_types(t, buf + len, (size_t)n, st.st_dev);
+		fix_types(t, buf + len, (size_t)n, st.st_dev, fd);
 	res->value = view_write_out(t, a[pc->a2], buf, len + (size_t)n, (int64_t)(len + (size_t)n));
 }
