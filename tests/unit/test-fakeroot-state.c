@@ -217,6 +217,37 @@ static void merge(void)
 	free(t);
 }
 
+/* A removal with the birth time of the file it was does not drop a record
+ * another run saved for a new file that got the inode number since. */
+static void merge_births(void)
+{
+	const char *file = HEAD "8:1 7 100.000000000 u 7 - - -\n8:1 8 100.000000000 u 8 - - -\nend 2\n";
+	struct state_recs l;
+	struct state_error err;
+	if (state_parse(file, strlen(file), &l, &err) < 0) {
+		fail("merge_births: the file: line %u: %s", err.line, err.what);
+		return;
+	}
+	struct owners_table *t = calloc(1, OWNERS_SIZE(16));
+	t->h.nslots = 16;
+	t->slot[0] = rec(8, 1, FAKEROOT_TOMBSTONE, OWNER_BTIME, 0, 0, 0, 7); /* another file, born at 50 */
+	t->slot[0].btime_sec = 50;
+	t->slot[1] = rec(8, 1, FAKEROOT_TOMBSTONE, OWNER_BTIME, 0, 0, 0, 8); /* the same file */
+	t->slot[1].btime_sec = 100;
+	t->slot[0].dirty = t->slot[1].dirty = 1;
+	t->h.used = 2;
+	size_t changes;
+	if (state_merge(&l, t, &changes) < 0)
+		fail("merge_births: failed");
+	char *text = text_of(&l);
+	const char *want = HEAD COLS "8:1 7 100.000000000 u 7 - - -\nend 1\n";
+	if (strcmp(text, want) != 0)
+		fail("merge_births:\n%s\nexpected:\n%s", text, want);
+	free(text);
+	state_free(&l);
+	free(t);
+}
+
 /* --- extended attributes (x lines) ------------------------------------------ */
 
 static struct owner_view file_at(unsigned maj, unsigned min, uint64_t ino, int64_t btime)
@@ -495,6 +526,7 @@ int main(void)
 	round_trip();
 	damaged();
 	merge();
+	merge_births();
 	xattr_round_trip();
 	xattr_damaged();
 	xattr_merge();

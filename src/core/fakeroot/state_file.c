@@ -490,7 +490,11 @@ static int apply(struct state_recs *file, struct state_recs *added, const struct
 		++*changes;
 		struct owner_rec *f = find(file, r->dev, tomb ? r->rdev : r->ino);
 		if (tomb) {
-			if (f)
+			/* Not a record saved since for a new file with the inode
+			 * number, where both birth times are known. */
+			bool other = f && (r->fields & OWNER_BTIME) && (f->fields & OWNER_BTIME) &&
+				     (f->btime_sec != r->btime_sec || f->btime_nsec != r->btime_nsec);
+			if (f && !other)
 				f->fields = 0; /* dropped when the list is compacted */
 			continue;
 		}

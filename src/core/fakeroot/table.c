@@ -156,9 +156,10 @@ static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino
 	return place;
 }
 
-/* Notes the removal of (dev, ino) for state.c, among the graves: 0, or
+/* Notes the removal of (dev, ino) for state.c, among the graves, with
+ * the birth time of the file it was (btime_sec < 0: none known): 0, or
  * -ENOSPC. */
-static int bury(struct fakeroot *fr, uint64_t dev, uint64_t ino)
+static int bury(struct fakeroot *fr, uint64_t dev, uint64_t ino, int64_t btime_sec, uint32_t btime_nsec)
 {
 	if (!fr->graves) {
 		void *p = mmap(NULL, OWNERS_SIZE(OWNERS_SLOTS), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -170,7 +171,10 @@ static int bury(struct fakeroot *fr, uint64_t dev, uint64_t ino)
 	struct owners_header *h = &fr->graves->h;
 	if (h->used == OWNERS_SLOTS)
 		return -ENOSPC;
-	fr->graves->slot[h->used++] = (struct owner_rec){ .dev = dev, .ino = TOMBSTONE, .rdev = ino, .dirty = 1 };
+	/* The birth time tells the removed file from a new one that got its
+	 * inode number, whose record another run may have saved meanwhile. */
+	fr->graves->slot[h->used++] = (struct owner_rec){ .dev = dev, .ino = TOMBSTONE, .rdev = ino, .dirty = 1,
+		.fields = btime_sec >= 0 ? OWNER_BTIME : 0, .btime_sec = btime_sec, .btime_nsec = btime_nsec };
 	return 0;
 }
 
@@ -182,7 +186,7 @@ static int compact(struct fakeroot *fr)
 	struct owners_table *t = fr->table;
 	for (uint32_t i = 0; i < OWNERS_SLOTS; i++) {
 		struct owner_rec *r = &t->slot[i];
-		if (r->ino == TOMBSTONE && r->dirty && bury(fr, r->dev, r->rdev) < 0)
+		if (r->ino == TOMBSTONE && r->dirty && bury(fr, r->dev, r->rdev, -1, 0) < 0)
 			return -ENOSPC;
 	}
 	size_t size = (size_t)OWNERS_SLOTS * sizeof(struct owner_rec);
@@ -270,6 +274,7 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 	begin(fr);
 	if (r->fields & fields & OWNER_TYPE)
 		h->typed--;
+	int64_t born = (r->fields & OWNER_BTIME) ? r->btime_sec : -1;
 	r->fields &= ~fields;
 	r->dirty = 1;
 	if (!(r->fields & ~(uint32_t)OWNER_BTIME)) {
@@ -279,7 +284,7 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 		r->fields = 0;
 		r->ino = TOMBSTONE;
 		r->rdev = ino;
-		if (!fr->state_path || bury(fr, dev, ino) == 0)
+		if (!fr->state_path || bury(fr, dev, ino, born, r->btime_nsec) == 0)
 			r->dirty = 0;
 		h->live--;
 	}
