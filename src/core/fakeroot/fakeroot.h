@@ -115,8 +115,8 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 
 /* files.c: hooks of the view's calls (exec_call.c, exec_modify.c). Each
  * takes the object as an fd the supervisor holds (O_PATH or open). */
-int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_t uid, gid_t gid);
-int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode_t mode);
+int64_t fakeroot_chown(struct facet_task *t, int fd, uid_t uid, gid_t gid);
+int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode);
 /* mknod of a device node: an empty regular file in its place, recorded. */
 int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev);
 /* Before a call that removes the name `name` in dirfd (unlink, rmdir, a

@@ -87,12 +87,6 @@ int fakeroot_file_of(int fd, struct owner_view *v)
 	return view_of_fd(fd, "", v);
 }
 
-/* What the tree sees of the file v, as owners_apply() shows it. */
-static void shown(const struct fakeroot *fr, struct owner_view *v)
-{
-	owners_apply(fr->table, v);
-}
-
 static int64_t set_mode(struct facet_task *t, int fd, const struct owner_view *file, mode_t mode)
 {
 	struct fakeroot *fr = fr_of(t);
@@ -116,7 +110,7 @@ static int64_t set_mode(struct facet_task *t, int fd, const struct owner_view *f
 	return fakeroot_record(fr, file, OWNER_MODE, 0, 0, mode, 0);
 }
 
-int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode_t mode)
+int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode)
 {
 	struct owner_view v, now;
 	int64_t r = view_of_fd(fd, "", &v);
@@ -124,7 +118,7 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode
 		return r;
 	/* The owner, or CAP_FOWNER; S_ISGID needs the group (or CAP_FSETID). */
 	now = v;
-	shown(fr_of(t), &now);
+	owners_apply(fr_of(t)->table, &now);
 	if (now.uid != fsuid_of(t) && !capable(t, CAP_FOWNER))
 		return -EPERM;
 	if ((mode & S_ISGID) && !in_group(t, now.gid) && !capable(t, CAP_FSETID))
@@ -132,7 +126,7 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, const struct stat *st, mode
 	return set_mode(t, fd, &v, mode);
 }
 
-int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_t uid, gid_t gid)
+int64_t fakeroot_chown(struct facet_task *t, int fd, uid_t uid, gid_t gid)
 {
 	struct fakeroot *fr = fr_of(t);
 	struct owner_view file, now, bare;
@@ -140,7 +134,7 @@ int64_t fakeroot_chown(struct facet_task *t, int fd, const struct stat *st, uid_
 	if (r < 0)
 		return r;
 	now = file;
-	shown(fr, &now);
+	owners_apply(fr->table, &now);
 	/* What the file shows with no record of its owner. */
 	bare = file;
 	bare.uid = file.uid == fr->real_uid ? fr->uid : file.uid;

@@ -251,14 +251,14 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 		switch (pc->op) {
 		case PC_CHMOD:
 			if (fr) {
-				r = fakeroot_chmod(t, n.r.fd, &st, (mode_t)a[pc->a1]);
+				r = fakeroot_chmod(t, n.r.fd, (mode_t)a[pc->a1]);
 				goto done;
 			}
 			r = fchmodat(AT_FDCWD, magic, (mode_t)a[pc->a1], 0);
 			break;
 		case PC_CHOWN:
 			if (fr) {
-				r = fakeroot_chown(t, n.r.fd, &st, (uid_t)a[pc->a1], (gid_t)a[pc->a2]);
+				r = fakeroot_chown(t, n.r.fd, (uid_t)a[pc->a1], (gid_t)a[pc->a2]);
 				goto done;
 			}
 			r = fchownat(n.r.fd, "", (uid_t)a[pc->a1], (gid_t)a[pc->a2], AT_EMPTY_PATH);
