@@ -19,6 +19,12 @@
  * pointer plus the low byte (glibc's cancellable-call site), so it serves
  * every call. */
 #define RT_SITE_FROM_STACK 0x80000000u
+/* rt_site_nr[k] with this bit: the site was `mov $imm32,%reg; syscall`
+ * (ld.so's and libc's open sites: %eax was set before), so it serves
+ * every call, %rax holds the number, and the trampoline first does the
+ * mov: the low 3 bits are the register's number in the instruction
+ * (2 %edx, 6 %esi, 7 %edi), rt_site_imm[k] the value. */
+#define RT_SITE_NR_IN_RAX 0x40000000u
 
 /* Scratch memory the supervisor writes rewritten arguments into (paths it
  * names for the kernel), one area per call in flight in a process, out of

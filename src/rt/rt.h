@@ -13,7 +13,8 @@
  * supervisor by user notification. A path call the program makes reaches
  * the supervisor as usual; if it comes from the common call site
  * `mov $nr,%eax; syscall` (or glibc 2.41's cancellable-call site,
- * `mov 0x10(%rsp),%rax; syscall`), the supervisor also rewrites those 7 bytes
+ * `mov 0x10(%rsp),%rax; syscall`, or ld.so's and libc's open site,
+ * `mov $-100,%edi; syscall`), the supervisor also rewrites those 7 bytes
  * into `jmp *RT_SITE_TABLE+8*k` (its bytes 5 and 6 are 0f 05, the
  * syscall instruction, so that a call restarted there, or a thread that
  * had run the mov, still makes the call), and notes the site's number and
@@ -59,6 +60,7 @@ long rt_call(long nr, const long a[6]);
  * one thread, stopped in that call); read by the trampolines. */
 extern uint64_t rt_site_ret[RT_MAX_SITES];
 extern uint32_t rt_site_nr[RT_MAX_SITES];
+extern uint32_t rt_site_imm[RT_MAX_SITES];
 extern uint32_t rt_site_next;
 
 extern struct rt_config rt_config;

@@ -9,6 +9,7 @@ struct rt_config rt_config;
 /* Not static: the supervisor finds them by name (core/view/loader_image.c). */
 uint64_t rt_site_ret[RT_MAX_SITES];
 uint32_t rt_site_nr[RT_MAX_SITES];
+uint32_t rt_site_imm[RT_MAX_SITES];
 uint32_t rt_site_next;
 /* The supervisor's (config.h); the runtime never touches it. */
 char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));

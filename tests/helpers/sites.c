@@ -1,17 +1,19 @@
-/* sites: path calls made from call sites of the shape facet's fast mode
- * patches (`mov $nr,%eax; syscall`), each name twice, so that the second
+/* sites: path calls made from call sites of the shapes facet's fast mode
+ * patches (`mov $nr,%eax; syscall`; for opens also ld.so's
+ * `mov $-100,%edi; syscall`, %eax set before), each name twice, so that the second
  * call goes through the in-process runtime where the first patched the
  * site; then whether the sites were patched.
  *
  * Usage: sites [--thread] [--fd0] NAME...   (names relative to the cwd)
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
- * --fd0 closes fd 0 first, and opens each name twice more after the
- * nothing else: "fd0 NAME: N N", the kernel's lowest free fd being 0.
+ * --fd0 closes fd 0 first, and opens each name twice from each open site,
+ * nothing else: "fd0 NAME: N N N N", the kernel's lowest free fd being 0.
  *
  * Prints, per name and call: "stat NAME: TYPE SIZE" or "stat NAME: ERRNO",
- * "lstat ...", "open NAME: fd TYPE" or "open NAME: ERRNO"; then
- * "patched: stat=yes|no open=yes|no".
+ * "lstat ...", "open NAME: fd TYPE" or "open NAME: ERRNO" (both open
+ * sites agreeing); then "patched: stat=yes|no open=yes|no" (open=yes: both
+ * open sites).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern const unsigned char stat_site[], open_site[];
+extern const unsigned char stat_site[], open_site[], open_cwd_site[];
 
 /* newfstatat(dfd, name, st, flags) from a site of the patchable shape. */
 __attribute__((noinline)) static long site_stat(long dfd, const char *name, struct stat *st, long flags)
@@ -43,6 +45,18 @@ __attribute__((noinline)) static long site_open(long dfd, const char *name, long
 	return ret;
 }
 
+/* openat(AT_FDCWD, name, flags, 0) from ld.so's and libc's open site:
+ * the number set apart from the `mov $-100,%edi; syscall`. */
+__attribute__((noinline)) static long site_open_cwd(const char *name, long flags)
+{
+	long ret;
+	register long r10 __asm__("r10") = 0;
+	__asm__ volatile("mov $257, %%eax\n\tmov %%rsi, %%rsi\n"
+			 ".globl open_cwd_site\nopen_cwd_site:\n\t.byte 0xbf\n\t.long -100\n\tsyscall"
+			 : "=a"(ret) : "S"(name), "d"(flags), "r"(r10) : "rdi", "rcx", "r11", "memory");
+	return ret;
+}
+
 static const char *type(mode_t m)
 {
 	return S_ISREG(m) ? "file" : S_ISDIR(m) ? "dir" : S_ISLNK(m) ? "symlink" : "other";
@@ -58,11 +72,11 @@ static void show_stat(const char *what, const char *name, long flags)
 		printf("%s %s: %s %lld\n", what, name, type(st.st_mode), S_ISDIR(st.st_mode) ? 0LL : (long long)st.st_size);
 }
 
-static void show_open(const char *name, long flags)
+/* What an open gave, as show_open() prints it. */
+static void describe_open(long fd, char *out, size_t size)
 {
-	long fd = site_open(AT_FDCWD, name, flags);
 	if (fd < 0) {
-		printf("open %s: %s\n", name, strerrorname_np((int)-fd));
+		snprintf(out, size, "%s", strerrorname_np((int)-fd));
 		return;
 	}
 	struct stat st;
@@ -73,8 +87,19 @@ static void show_open(const char *name, long flags)
 		first[n > 0 ? n : 0] = '\0';
 		first[strcspn(first, "\n")] = '\0';
 	}
-	printf("open %s: %s %s\n", name, type(st.st_mode), first);
+	snprintf(out, size, "%s %s", type(st.st_mode), first);
 	close((int)fd);
+}
+
+static void show_open(const char *name, long flags)
+{
+	char a[64], b[64];
+	describe_open(site_open(AT_FDCWD, name, flags), a, sizeof(a));
+	describe_open(site_open_cwd(name, flags), b, sizeof(b));
+	if (strcmp(a, b))
+		printf("open %s: %s, but %s from the other site\n", name, a, b);
+	else
+		printf("open %s: %s\n", name, a);
 }
 
 static int patched(const unsigned char *site)
@@ -101,13 +126,13 @@ int main(int argc, char **argv)
 		close(0);
 	}
 	for (int j = i; fd0 && j < argc; j++) {
-		long a = site_open(AT_FDCWD, argv[j], O_RDONLY);
-		if (a >= 0)
-			close((int)a);
-		long b = site_open(AT_FDCWD, argv[j], O_RDONLY);
-		if (b >= 0)
-			close((int)b);
-		printf("fd0 %s: %ld %ld\n", argv[j], a, b);
+		long fds[4];
+		for (int k = 0; k < 4; k++) {
+			fds[k] = k < 2 ? site_open(AT_FDCWD, argv[j], O_RDONLY) : site_open_cwd(argv[j], O_RDONLY);
+			if (fds[k] >= 0)
+				close((int)fds[k]);
+		}
+		printf("fd0 %s: %ld %ld %ld %ld\n", argv[j], fds[0], fds[1], fds[2], fds[3]);
 	}
 	for (i = fd0 ? argc : i; i < argc; i++)
 		for (int round = 0; round < 2; round++) {
@@ -121,8 +146,13 @@ int main(int argc, char **argv)
 		struct stat st;
 		long r = site_stat(AT_FDCWD, (const char *)1, &st, 0);
 		long o = site_open(AT_FDCWD, (const char *)-4096L, O_RDONLY);
-		printf("bad pointers: %s %s\n", strerrorname_np((int)-r), strerrorname_np((int)-o));
+		long c = site_open_cwd((const char *)-4096L, O_RDONLY);
+		printf("bad pointers: %s %s%s\n", strerrorname_np((int)-r), strerrorname_np((int)-o),
+		       c == o ? "" : " (not so from the other open site)");
 	}
-	printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", patched(open_site) ? "yes" : "no");
+	const char *open = patched(open_site) && patched(open_cwd_site)	  ? "yes"
+			   : patched(open_site) || patched(open_cwd_site) ? "one of two sites"
+									  : "no";
+	printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", open);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The in-process runtime's patched call sites (src/rt/rt.h): a process
-# whose path calls come from `mov $nr,%eax; syscall` sites gets the same
+# whose path calls come from `mov $nr,%eax; syscall` sites (and opens
+# also from ld.so's `mov $-100,%edi; syscall`) gets the same
 # answers in every mode, the second call of each site going through the
 # runtime in fast mode: names that are files, directories, missing, "..",
 # several names, absolute paths, and symlinks whose targets the view
@@ -105,9 +106,9 @@ done
 
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
-	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0
-fd0 d/../f: 0 0
-fd0 f: 0 0
+	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0 0 0
+fd0 d/../f: 0 0 0 0
+fd0 f: 0 0 0 0
 patched: stat=no open=$([ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || echo no)" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" --fd0 /mnt/a/f d/../f f
 done

@@ -124,6 +124,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->native_gate = find_symbol(&syms, "loader_gate");
 		vs->rt_site_ret = find_symbol(&syms, "rt_site_ret");
 		vs->rt_site_nr = find_symbol(&syms, "rt_site_nr");
+		vs->rt_site_imm = find_symbol(&syms, "rt_site_imm");
 		vs->rt_site_next = find_symbol(&syms, "rt_site_next");
 		vs->rt_config_addr = find_symbol(&syms, "rt_config");
 		vs->rt_scratch = find_symbol(&syms, "rt_scratch");
@@ -167,7 +168,7 @@ static bool host_paths(const struct vfs_table *t)
 
 int view_rt_prepare(struct view_state *vs)
 {
-	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
+	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_imm || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
 	    vs->native_gate < vs->loader_lo || vs->native_gate >= vs->loader_hi)
 		vs->fast = false; /* an image without the runtime's sites */
 	if (!vs->fast)

@@ -3,10 +3,11 @@
  * Patching a program's call sites for the in-process runtime (src/rt/rt.h).
  *
  * A path call the runtime can answer reaches the supervisor once per call
- * site: then, if the site is `mov $nr,%eax; syscall`, or glibc 2.41's
- * site for every cancellable call, `mov disp8(%rsp),%rax; syscall` (the
- * runtime then passes the calls it does not answer on as the program's,
- * rt_gate_pass), and the process has a
+ * site: then, if the site is `mov $nr,%eax; syscall`, or one that serves
+ * any call (the runtime then passes the calls it does not answer on as
+ * the program's, rt_gate_pass): glibc 2.41's site for every cancellable
+ * call, `mov disp8(%rsp),%rax; syscall`, or ld.so's and libc's open
+ * sites, `mov $-100,%edi; syscall` with %eax set before; and the process has a
  * single thread and shares its memory with no other process (so that the
  * one thread that could run the bytes being changed is stopped in this
  * very call), the supervisor gives the site a slot k in the
@@ -71,9 +72,13 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 		return;
 	if (site[0] == 0xb8 && imm == (uint32_t)nr)
 		how = (uint32_t)nr; /* mov $nr,%eax */
+	else if (answered_calls_watched(t->session, flags))
+		return; /* the shapes below serve every call */
 	else if (site[0] == 0x48 && site[1] == 0x8b && site[2] == 0x44 && site[3] == 0x24 && site[4] % 8 == 0 &&
-		 site[4] < 0x80 && !answered_calls_watched(t->session, flags))
-		how = RT_SITE_FROM_STACK | site[4]; /* mov disp8(%rsp),%rax: serves every call */
+		 site[4] < 0x80)
+		how = RT_SITE_FROM_STACK | site[4]; /* mov disp8(%rsp),%rax */
+	else if (site[0] == 0xba || site[0] == 0xbe || site[0] == 0xbf)
+		how = RT_SITE_NR_IN_RAX | (site[0] & 7u); /* mov $imm32,%edx/%esi/%edi */
 	else
 		return;
 	uint32_t k;
@@ -81,6 +86,7 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 		return;
 	uint32_t next = k + 1;
 	if (facet_mem_write(t, vs->rt_site_ret + 8ull * k, &ip, 8) != 8 ||
+	    ((how & RT_SITE_NR_IN_RAX) && facet_mem_write(t, vs->rt_site_imm + 4ull * k, &imm, 4) != 4) ||
 	    facet_mem_write(t, vs->rt_site_nr + 4ull * k, &how, 4) != 4 ||
 	    facet_mem_write(t, vs->rt_site_next, &next, 4) != 4)
 		return;

@@ -111,7 +111,7 @@ struct view_state {
 	struct rt_config *rt_config;       /* what the runtime is told at each exec */
 	/* Where the supervisor writes in a process's runtime when it patches
 	 * a call site there (patch.c): symbols of the image. */
-	uint64_t rt_site_ret, rt_site_nr, rt_site_next;
+	uint64_t rt_site_ret, rt_site_nr, rt_site_imm, rt_site_next;
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
 	uint64_t rt_scratch;               /* the image's scratch for rewritten arguments,
 					      0: none (view_push() uses the stack) */

@@ -7,7 +7,10 @@
  * arrives at trampoline k with the program's registers as they were at
  * its syscall instruction, except %rax: the instruction that set it is
  * gone, and rt_site_nr[k] says what it was (RT_SITE_FROM_STACK: a load
- * from the stack pointer plus the low byte, else the number). Like the
+ * from the stack pointer plus the low byte; RT_SITE_NR_IN_RAX: %rax holds
+ * the number, and the gone instruction was a mov of rt_site_imm[k] into
+ * the register the low 3 bits name, which the trampoline makes; else the
+ * number). Like the
  * syscall instruction, the trampolines may change %rax (the result), %rcx,
  * %r11 and the flags, and nothing else: not the program's stack, which
  * may be a small one (a goroutine's), a new one (clone), or one whose
@@ -45,11 +48,28 @@ rt_trampolines:
  * returns to rt_site_ret[k]. */
 	.type	rt_site_entry, @function
 rt_site_entry:
-	mov	rt_site_nr(,%r11,4), %eax
-	bt	$31, %eax		/* RT_SITE_FROM_STACK */
-	jnc	1f
-	movzbl	%al, %eax
-	mov	(%rsp,%rax), %rax
+	mov	rt_site_nr(,%r11,4), %ecx
+	bt	$30, %ecx		/* RT_SITE_NR_IN_RAX */
+	jc	.Lmov_imm
+	bt	$31, %ecx		/* RT_SITE_FROM_STACK */
+	jc	.Lfrom_stack
+	mov	%ecx, %eax
+	jmp	1f
+.Lfrom_stack:
+	movzbl	%cl, %ecx
+	mov	(%rsp,%rcx), %rax
+	jmp	1f
+.Lmov_imm:				/* mov $imm32,%reg zero-extends, as this does */
+	and	$7, %ecx
+	cmp	$6, %ecx		/* the movs below keep the flags */
+	mov	rt_site_imm(,%r11,4), %ecx
+	je	2f
+	jb	3f
+	mov	%ecx, %edi		/* 7 */
+	jmp	1f
+2:	mov	%ecx, %esi		/* 6 */
+	jmp	1f
+3:	mov	%ecx, %edx		/* 2 */
 1:	mov	rt_stack_bits(%rip), %rcx
 	not	%rcx
 	bsf	%rcx, %rcx
