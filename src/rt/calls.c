@@ -71,7 +71,7 @@ static bool one_plain_name(long dirfd, const char *path)
  * failed lookup checks the directory itself. One call instead of two. */
 static bool look_first(const char *name)
 {
-	return !(rt_config.flags & RT_CONFIG_ALL_FENCED) && !rt_names_mount(name);
+	return !(rt_config.flags & RT_CONFIG_ALL_FENCED) && !rt_names_mount(name, false);
 }
 
 /* Under fake root, procfs's "status" shows the tree's credentials: a
@@ -148,18 +148,21 @@ static long stat_call(const struct call *c, const long a[6])
 			return RT_FORWARD;
 		return stat_done(c, __NR_newfstatat, r, st, a[0], path);
 	}
+	/* A symlink to follow on these two ways: rt_open_beneath follows it. */
+	bool link = false;
 	if (rt_host_named(path)) {
 		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (!found_host(r, st->dev) || (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode)))
+		if (!found_host(r, st->dev))
 			return RT_FORWARD;
-		return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, path);
+		link = r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode);
+		if (!link)
+			return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, path);
 	}
 	char host[4096];
-	if (path && path[0] == '/' && rt_host_path(path, host) == 0) {
+	if (!link && path && path[0] == '/' && rt_host_path(path, host) == 0) {
 		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode))
-			return RT_FORWARD;
-		return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, host);
+		if (!(r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode)))
+			return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, host);
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
@@ -195,10 +198,12 @@ static long statx_call(const struct call *c, const long a[6])
 	}
 	if (rt_host_named(path)) {
 		long r = rt_syscall(__NR_statx, AT_FDCWD, path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
-		if (!found_host(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor)) ||
-		    (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode))))
+		if (!found_host(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor)))
 			return RT_FORWARD;
-		return statx_done(c, r, sx);
+		if (!(r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) &&
+		      (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode))))
+			return statx_done(c, r, sx);
+		/* A symlink to follow: rt_open_beneath follows it. */
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
 	if (fd < 0)
@@ -242,8 +247,10 @@ static long openat_call(const struct call *c, const long a[6])
 		return RT_FORWARD;
 	/* A name no mount point has is the host's in any directory (as for
 	 * stat, look_first), procfs's too: the view changes only its links,
-	 * which O_NOFOLLOW refuses, and under fake root "status". */
-	if (rt_one_name(path) && look_first(path) && !fake_status_name(path)) {
+	 * which O_NOFOLLOW refuses, and under fake root "status". But a
+	 * directory above mount points lists them: the supervisor opens it
+	 * (rt_names_mount's fences). */
+	if (rt_one_name(path) && look_first(path) && !rt_names_mount(path, true) && !fake_status_name(path)) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
 		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
 			return RT_FORWARD;
@@ -257,11 +264,11 @@ static long openat_call(const struct call *c, const long a[6])
 		return answer(c, __NR_openat, r);
 	}
 	char host[4096];
-	if (path && path[0] == '/' && rt_host_path(path, host) == 0) {
+	if (path && path[0] == '/' && rt_host_path(path, host) == 0 && !rt_above_mounts(path)) {
 		long r = rt_syscall(__NR_openat, AT_FDCWD, host, flags | O_NOFOLLOW, 0, 0, 0);
-		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
-			return RT_FORWARD;
-		return answer(c, __NR_openat, r);
+		/* A symlink, maybe: rt_open_beneath follows it. */
+		if (!((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW)))
+			return answer(c, __NR_openat, r);
 	}
 	return rt_open_beneath(a[0], path, (uint64_t)flags, 0);
 }

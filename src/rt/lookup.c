@@ -80,7 +80,7 @@ bool rt_host_named(const char *path)
 	return m >= 0 && !(t->mounts[m].flags & VFS_MOUNT_PROC);
 }
 
-bool rt_names_mount(const char *name)
+bool rt_names_mount(const char *name, bool fences)
 {
 	const struct vfs_table *t = table();
 	if (!t)
@@ -88,13 +88,26 @@ bool rt_names_mount(const char *name)
 	size_t n = loader_strlen(name);
 	for (uint32_t i = 0; i < t->nmounts; i++) {
 		const char *g = vfs_mount_guest(t, (int)i);
-		size_t len = t->mounts[i].guest_len, b = len;
-		while (b > 0 && g[b - 1] != '/')
-			b--;
-		if (len > 1 && len - b == n && !memcmp(g + b, name, n))
-			return true;
+		size_t len = t->mounts[i].guest_len;
+		/* Its last name, or with `fences` any of its names. */
+		for (size_t e = len; e > 1;) {
+			size_t b = e;
+			while (b > 0 && g[b - 1] != '/')
+				b--;
+			if (e - b == n && !memcmp(g + b, name, n))
+				return true;
+			if (!fences)
+				break;
+			e = b - 1; /* the names before it end at its '/' */
+		}
 	}
 	return false;
+}
+
+bool rt_above_mounts(const char *path)
+{
+	const struct vfs_table *t = table();
+	return !t || vfs_mounts_below(t, path, loader_strlen(path));
 }
 
 /* An absolute path: its length (0 if too long), and in *plain the length
@@ -129,13 +142,14 @@ static size_t absolute_len(const char *p, size_t *plain)
 }
 
 /* open_plain_prefix(): the last name's directory holds mount points. */
-#define RT_IN_FENCE (RT_FORWARD - 1)
+#define RT_IN_FENCE (RT_FORWARD - 3) /* past lookup.h's RT_RESTART and RT_NOT_LINK */
 
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names
  * without "." or ".."); *rest is then what follows it, for openat2 to
- * resolve, "." and ".." included. */
-static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest)
+ * resolve, "." and ".." included. A symlink on the way gives RT_RESTART
+ * and the path that follows it in `next`. */
+static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, char *next)
 {
 	const struct vfs_table *t = table();
 	/* The parent directory's length ("/" counts 1), then the prefixes
@@ -165,16 +179,22 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 	while (fd >= 0 && i < d) {
 		while (path[i] == '/')
 			i++;
-		size_t n = 0;
+		size_t start = i, n = 0;
 		while (i < d && path[i] != '/' && n < VFS_NAME_MAX)
 			name[n++] = path[i++];
 		name[n] = '\0';
-		long next = rt_syscall(__NR_openat, fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);
+		long below = rt_syscall(__NR_openat, fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);
+		if (below < 0 && (below == -ENOTDIR || below == -ELOOP)) {
+			/* A symlink (/lib -> usr/lib), maybe: the path through it. */
+			long r = rt_follow(fd, name, path, start - 1, path + i, next);
+			rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+			return r == RT_RESTART || r == -ENOENT ? r : RT_FORWARD;
+		}
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
-		fd = next;
+		fd = below;
 	}
 	if (fd < 0)
-		return RT_FORWARD; /* a symlink, or missing: the supervisor says what */
+		return RT_FORWARD; /* missing: the supervisor says what */
 	struct rt_stat st;
 	if (rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || rt_proc_dev(st.dev)) {
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
@@ -224,9 +244,9 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX])
 
 /* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
  * point or "/" (its host path is canonical), or that rt_host_path()
- * takes: the last name is not followed unless the caller follows it and
- * it is no symlink. */
-static long open_host_path(const char *path, size_t len, uint64_t oflags)
+ * takes: the last name is not followed unless the caller follows it; a
+ * symlink followed gives RT_RESTART and the path through it in `next`. */
+static long open_host_path(const char *path, size_t len, uint64_t oflags, char *next)
 {
 	const struct vfs_table *t = table();
 	int m = vfs_mount_at(t, path, len);
@@ -235,6 +255,11 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags)
 	if (point ? (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC)) || host_of(t, m, path, len, host) < 0
 		  : rt_host_path(path, host) < 0)
 		return RT_FORWARD;
+	/* A directory above mount points lists them: the supervisor opens it
+	 * (the filter sends getdents of such fds to it). O_PATH fds are the
+	 * runtime's own, for a stat, which sees to such directories itself. */
+	if (!(oflags & O_PATH) && rt_above_mounts(path))
+		return RT_FORWARD;
 	bool follow = !(oflags & O_NOFOLLOW);
 	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
 	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, 0, 0, 0);
@@ -242,37 +267,27 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags)
 		return RT_FORWARD; /* maybe the program's own filter (rt_open_beneath) */
 	if (point || !follow)
 		return fd;
-	if (!(oflags & O_PATH))
-		return fd == -ELOOP || fd == -ENOTDIR ? RT_FORWARD : fd; /* a symlink, maybe */
 	struct rt_stat st;
-	if (fd >= 0 && rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && S_ISLNK(st.mode)) {
+	if (oflags & O_PATH) {
+		if (fd < 0 || rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || !S_ISLNK(st.mode))
+			return fd;
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
-		return RT_FORWARD;
+	} else if (fd != -ELOOP && fd != -ENOTDIR) {
+		return fd;
 	}
-	return fd;
+	/* A symlink, maybe: the path through it. */
+	size_t parent = len;
+	while (parent > 0 && path[parent - 1] != '/')
+		parent--;
+	long r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
+	return r == RT_NOT_LINK ? fd : r == RT_RESTART ? r : RT_FORWARD;
 }
 
-long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
+/* openat2(start, rest) beneath the plain directory `start`, which is the
+ * runtime's own if `owned`: as rt_open_beneath(). */
+static long open_below(long start, bool owned, const char *text, size_t text_len, const char *rest, uint64_t oflags,
+		       uint64_t mode, char *next)
 {
-	if (!path || !path[0])
-		return RT_FORWARD;
-	long start = dirfd;
-	const char *rest = path;
-	if (path[0] == '/') {
-		size_t plain, len = absolute_len(path, &plain);
-		if (!len || !table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || (oflags & O_CREAT))
-			return RT_FORWARD;
-		bool simple = plain == len;
-		if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
-			return open_host_path(path, len, oflags);
-		start = open_plain_prefix(path, len, plain, &rest);
-		if (start == RT_IN_FENCE && simple)
-			return open_host_path(path, len, oflags);
-		if (start < 0)
-			return RT_FORWARD;
-	} else if (!rt_plain_dir(dirfd)) {
-		return RT_FORWARD;
-	}
 	/* openat2 refuses with O_PATH what openat ignores; openat adds
 	 * O_LARGEFILE itself. The runtime's own O_PATH fds are close-on-exec. */
 	struct open_how how = {
@@ -281,7 +296,12 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = rt_syscall(__NR_openat2, start, rest, &how, sizeof(how), 0, 0);
-	if (start != dirfd) {
+	/* EXDEV: an absolute symlink or ".." out of it; ELOOP may be a
+	 * magic link. Below an absolute path's directory, the runtime
+	 * knows every name, and takes them one by one. */
+	if (owned && (fd == -EXDEV || fd == -ELOOP))
+		fd = rt_walk(start, text, text_len, rest, oflags, mode, next);
+	if (owned) {
 		rt_syscall(__NR_close, start, 0, 0, 0, 0, 0);
 		/* The kernel gives the lowest free fd, which the directory
 		 * held a moment ago (the shell's close(1); open() relies on
@@ -296,4 +316,45 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 	 * link; ENOSYS: a kernel without openat2; EPERM, ENOSYS: maybe the
 	 * program's own seccomp filter, refusing a call it did not make. */
 	return fd == -EXDEV || fd == -ELOOP || fd == -ENOSYS || fd == -EAGAIN || fd == -EPERM ? RT_FORWARD : fd;
+}
+
+/* One absolute path: as rt_open_beneath(), or RT_RESTART with the path
+ * to resolve instead in `next`. */
+static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, char *next)
+{
+	size_t plain, len = absolute_len(path, &plain);
+	if (!len)
+		return RT_FORWARD;
+	bool simple = plain == len;
+	if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
+		return open_host_path(path, len, oflags, next);
+	const char *rest = 0;
+	long start = open_plain_prefix(path, len, plain, &rest, next);
+	if (start == RT_IN_FENCE && simple)
+		return open_host_path(path, len, oflags, next);
+	if (start < 0)
+		return start == RT_RESTART || start == -ENOENT ? start : RT_FORWARD;
+	return open_below(start, true, path, (size_t)(rest - path - 1), rest, oflags, mode, next);
+}
+
+/* Symlinks and ".." the runtime follows in one path, as the kernel's 40
+ * symlinks (a path longer than that is the supervisor's). */
+#define MAX_RESTARTS 64
+
+long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
+{
+	if (!path || !path[0])
+		return RT_FORWARD;
+	if (path[0] != '/')
+		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, 0) : RT_FORWARD;
+	if (!table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || (oflags & O_CREAT))
+		return RT_FORWARD;
+	char next[VFS_PATH_MAX]; /* each path through a symlink, made in place */
+	for (unsigned i = 0; i < MAX_RESTARTS; i++) {
+		long r = open_absolute(path, oflags, mode, next);
+		if (r != RT_RESTART)
+			return r;
+		path = next;
+	}
+	return RT_FORWARD;
 }

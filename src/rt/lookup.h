@@ -4,12 +4,17 @@
 #define FACET_RT_LOOKUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rt/rt.h"
 
 /* Not an errno: the supervisor must decide. */
 #define RT_FORWARD (-100000L)
+/* Not errnos either (walk.c): resolve the absolute path written into the
+ * caller's `next` buffer instead; the name is no symlink. */
+#define RT_RESTART (-100001L)
+#define RT_NOT_LINK (-100002L)
 
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */
@@ -23,8 +28,14 @@ bool rt_fence(uint64_t dev, uint64_t ino);
 bool rt_host_named(const char *path);
 /* Some mount point of the view has this last name (or the runtime has no
  * mount table): looked up in a directory above it, the name may be the
- * mount point, which the kernel does not see. */
-bool rt_names_mount(const char *name);
+ * mount point, which the kernel does not see. With `fences`, any name of
+ * a mount point's path counts: the name may be a directory above mount
+ * points, which lists them. */
+bool rt_names_mount(const char *name, bool fences);
+/* The canonical absolute path is a directory above mount points, which
+ * lists them: the supervisor opens it (the filter sends getdents of such
+ * fds to it). */
+bool rt_above_mounts(const char *path);
 /* dev is procfs's, whose names are the process's own. */
 bool rt_proc_dev(uint64_t dev);
 /* One name: no slash, not "" and not "..". */
@@ -38,5 +49,22 @@ long rt_host_path(const char *path, char host[4096]);
  * (the lowest free, as the kernel's; close-on-exec with O_PATH, which is
  * for the runtime's own use), the view's -errno, or RT_FORWARD. */
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode);
+
+/* walk.c. Writes into out (VFS_PATH_MAX bytes) the absolute path that
+ * directory `dir` (its canonical name, dir_len bytes, "" for the root),
+ * then `mid` (a symlink's target, or ""), then `tail` (the rest, "" or
+ * from a "/") make, as the kernel reads them: RT_RESTART, or RT_FORWARD
+ * if it is too long. `dir` may be out's start, and `tail` lie in out. */
+long rt_splice(char *out, const char *dir, size_t dir_len, const char *mid, size_t mid_len, const char *tail);
+/* If `name` in dirfd (whose name is dir) is a symlink, writes the path
+ * that follows it, with `tail`, into next: RT_RESTART; RT_NOT_LINK if it
+ * is none; the kernel's -errno (ENOENT...) or RT_FORWARD. */
+long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, const char *tail, char *next);
+/* Resolves `rest` name by name below `start`, the directory named `text`
+ * (text_len bytes, "" for the root), where openat2(RESOLVE_BENEATH) could
+ * not: the opened fd (oflags, mode), -errno, RT_FORWARD, or RT_RESTART
+ * with the path to resolve next in `next`. */
+long rt_walk(long start, const char *text, size_t text_len, const char *rest, uint64_t oflags, uint64_t mode,
+	     char *next);
 
 #endif
