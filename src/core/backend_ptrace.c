@@ -214,6 +214,17 @@ static void on_exec(struct facet_session *s, pid_t tid)
 	if (s->vs)
 		view_on_exec(t);
 	dispatch_exec(s, t);
+	/* The view rewrote this exec: its exit stop would only say 0 (an exec
+	 * that fails makes no exec event). Unless an engine wants that exit,
+	 * it is done here, and the task runs on without stopping there. */
+	struct call *c = &t->call;
+	if (t->in_syscall && c->view_pending && !c->want_exit && !t->defer) {
+		c->sc.retval = 0;
+		c->sc.exited = true;
+		view_call_exit(t, c, 0);
+		c->view_pending = false;
+		t->in_syscall = false;
+	}
 	resume(t, 0);
 }
 
