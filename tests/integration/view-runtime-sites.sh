@@ -87,6 +87,33 @@ patched: stat=$want_patch open=$want_patch" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt -- "$SITES" a b nothere
 done
 
+# Symlinks and ".." the runtime follows in absolute paths (src/rt/walk.c):
+# a symlink in a directory above a mount point (l -> b, the mount), one in
+# the middle of a path into another mount, ".." after a symlink (taken
+# from where the link leads, as the kernel does), and a loop.
+M=$TEST_TMP/m
+mkdir -p "$M" && ln -s b "$M/l" && ln -s /mnt/b "$A/bdir" && ln -s loop "$A/loop" || fail "cannot make the links"
+LINKED=("$M/l/t" "$M/l/../b/t" "$M/l/./sub/../t" /mnt/a/bdir/t /mnt/a/absdir/../t /mnt/a/bdir/sub/../../a/f /mnt/a/loop/x)
+linked=""
+for n in "${LINKED[@]}"; do
+	case $n in
+	*/f) s="file 6" o="file hello" ;;
+	*/loop/x) s=ELOOP o=ELOOP ;;
+	*) s="file 7" o="file target" ;;
+	esac
+	for _ in 1 2; do
+		linked+="stat $n: $s"$'\n'"lstat $n: $s"$'\n'"open $n: $o"$'\n'
+	done
+done
+for mode in --fast --confine --no-fast; do
+	want_patch=no
+	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	check "$mode: symlinks and .. in absolute paths" "${linked}bad pointers: EFAULT EFAULT
+bad pointers: EFAULT EFAULT
+patched: stat=$want_patch open=$want_patch" \
+		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -b "$B:$M/b" -w /mnt/a -- "$SITES" "${LINKED[@]}"
+done
+
 # A view of the host's own names (-b /:/), where the runtime lets the
 # kernel resolve absolute paths (src/rt/lookup.c, rt_host_named): the same
 # answers as the supervisor's for paths that lead into procfs, directly,
