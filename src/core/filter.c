@@ -63,34 +63,104 @@ static int add_core_rules(scmp_filter_ctx ctx, uint32_t action, long nr, uint64_
 	return r;
 }
 
-/* What libseccomp cannot say, before its program: in fast mode, the calls
- * made from facet-loader's one system-call instruction (loader_gate: the
- * loader's and the runtime's own calls) are allowed, and those from the
- * runtime's forwarding instruction go to the supervisor. Every other call,
- * the runtime's pass-through instruction's included, is the program's:
- * libseccomp's rules decide. seccomp_data.instruction_pointer is read as
- * two 32-bit halves; the image lies below 4 GiB. */
-#define PREAMBLE_LEN 9
+/* What libseccomp cannot say, before its program (the preamble):
+ *
+ * - in fast mode, the calls made from facet-loader's one system-call
+ *   instruction (loader_gate: the loader's and the runtime's own calls)
+ *   are allowed, and those from the runtime's forwarding instruction go to
+ *   the supervisor. Every other call, the runtime's pass-through
+ *   instruction's included, is the program's: the rules below decide.
+ *   seccomp_data.instruction_pointer is read as two 32-bit halves; the
+ *   image lies below 4 GiB.
+ * - in a view, a number libfacet does not know fails with ENOSYS, as on a
+ *   kernel without the call (it could bypass the view): a few ranges of
+ *   numbers, where libseccomp would need a rule for each, which made the
+ *   filter's compilation take half a millisecond more at every start.
+ */
+#define FAST_LEN 7      /* instructions of the fast-mode part */
+#define MAX_RANGES 16   /* more (a table with many holes): rules for the rest */
 
-static void fast_preamble(const struct view_state *vs, struct sock_filter out[PREAMBLE_LEN])
+struct unknown_ranges {
+	unsigned n;
+	uint32_t lo[MAX_RANGES], hi[MAX_RANGES];
+};
+
+/* The numbers a view refuses (not known to libfacet, wanted by nobody),
+ * as ranges, up to the largest number; *rest: the first one left to
+ * rules. */
+static void unknown_ranges(const struct facet_session *s, struct unknown_ranges *u, long *rest)
 {
-	uint32_t native = (uint32_t)view_native_gate_ip(vs), gate = (uint32_t)view_rt_gate_ip(vs);
-	const uint8_t to_end = PREAMBLE_LEN - 1; /* jump offsets count from the next instruction */
-	struct sock_filter p[PREAMBLE_LEN] = {
-		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_AUDIT_ARCH, 0, to_end - 1),
-		/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
-		/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, to_end - 3),
-		/* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
-		/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, native, 1, 0),
-		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate, 1, to_end - 6),
-		/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-	};
-	memcpy(out, p, sizeof(p));
+	u->n = 0;
+	*rest = FACET_NR_MAX;
+	for (long nr = 0; nr < FACET_NR_MAX; nr++) {
+		uint64_t mask;
+		if (s->want[nr] || view_traps(s, nr) || keep_traced_nr(nr, &mask) || watch_nr(nr, &mask) ||
+		    facet_syscall_by_nr(nr))
+			continue;
+		if (u->n && u->hi[u->n - 1] == (uint32_t)nr - 1) {
+			u->hi[u->n - 1] = (uint32_t)nr;
+			continue;
+		}
+		if (u->n == MAX_RANGES) {
+			*rest = nr;
+			return;
+		}
+		u->lo[u->n] = u->hi[u->n] = (uint32_t)nr;
+		u->n++;
+	}
+	/* And every number above the table's, which a later kernel may give
+	 * to a call that names a file. (x32's, with bit 30, fail so too.) */
+	if (u->n && u->hi[u->n - 1] == FACET_NR_MAX - 1)
+		u->hi[u->n - 1] = UINT32_MAX;
+	else if (u->n < MAX_RANGES) {
+		u->lo[u->n] = FACET_NR_MAX;
+		u->hi[u->n++] = UINT32_MAX;
+	}
 }
 
-static int export_program(scmp_filter_ctx ctx, const struct view_state *vs, struct sock_fprog *out)
+static size_t preamble_len(bool fast, const struct unknown_ranges *u)
+{
+	size_t n = (fast ? FAST_LEN : 0) + (u->n ? 1 + 3 * u->n : 0);
+	return n ? 2 + n : 0;
+}
+
+/* Writes the preamble (preamble_len() instructions) into out; jump
+ * offsets count from the next instruction, and the end is libseccomp's
+ * program, which starts with its own check of the architecture. */
+static void write_preamble(const struct view_state *vs, bool fast, const struct unknown_ranges *u,
+			   struct sock_filter *out)
+{
+	size_t len = preamble_len(fast, u), i = 0;
+	size_t ranges = 2 + (fast ? FAST_LEN : 0); /* where the ranges start */
+	out[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	out[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_AUDIT_ARCH, 0, (uint8_t)(len - i - 1));
+	i++;
+	if (fast) {
+		uint32_t native = (uint32_t)view_native_gate_ip(vs), gate = (uint32_t)view_rt_gate_ip(vs);
+		struct sock_filter p[FAST_LEN] = {
+			/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
+			/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, (uint8_t)(ranges - 4)),
+			/* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
+			/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, native, 1, 0),
+			/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, gate, 1, (uint8_t)(ranges - 7)),
+			/* 7 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+			/* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		};
+		memcpy(out + i, p, sizeof(p));
+		i += FAST_LEN;
+	}
+	if (!u->n)
+		return;
+	out[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (unsigned k = 0; k < u->n; k++) {
+		out[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, u->lo[k], 0, 2);
+		out[i++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, u->hi[k], 1, 0);
+		out[i++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
+	}
+}
+
+static int export_program(scmp_filter_ctx ctx, const struct view_state *vs, const struct unknown_ranges *u,
+			  struct sock_fprog *out)
 {
 	bool fast = vs && vs->fast;
 	_cleanup_close_ int fd = memfd_create("facet-bpf", MFD_CLOEXEC);
@@ -104,7 +174,7 @@ static int export_program(scmp_filter_ctx ctx, const struct view_state *vs, stru
 		return -errno;
 	if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter))
 		return -E2BIG;
-	size_t n = (size_t)st.st_size / sizeof(struct sock_filter), pre = fast ? PREAMBLE_LEN : 0;
+	size_t n = (size_t)st.st_size / sizeof(struct sock_filter), pre = preamble_len(fast, u);
 	if (n + pre > BPF_MAXINSNS)
 		return -E2BIG;
 	struct sock_filter *insns = malloc((n + pre) * sizeof(*insns));
@@ -114,8 +184,8 @@ static int export_program(scmp_filter_ctx ctx, const struct view_state *vs, stru
 		free(insns);
 		return -EIO;
 	}
-	if (fast)
-		fast_preamble(vs, insns);
+	if (pre)
+		write_preamble(vs, fast, u, insns);
 	out->len = (unsigned short)(n + pre);
 	out->filter = insns;
 	return 0;
@@ -139,6 +209,10 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 		r = 0;
 	bool watch = watch_wanted(s);
 	bool view = s->vs != NULL;
+	struct unknown_ranges unknown = { 0 };
+	long rest = FACET_NR_MAX; /* unknown numbers from here on need rules */
+	if (view)
+		unknown_ranges(s, &unknown, &rest);
 	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
 		uint64_t keep_mask, watch_mask;
 		bool keep = keep_traced_nr(nr, &keep_mask);
@@ -153,13 +227,13 @@ int filter_compile(struct facet_session *s, struct sock_fprog *out)
 		else if (watched)
 			r = add_core_rules(ctx, s->backend == FACET_BACKEND_NOTIFY ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0),
 					   nr, watch_mask);
-		else if (view && !facet_syscall_by_nr(nr))
+		else if (view && nr >= rest && !facet_syscall_by_nr(nr))
 			/* A call libfacet does not know could bypass the view: as on
 			 * a kernel without it. */
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), (int)nr, 0);
 	}
 	if (r == 0)
-		r = export_program(ctx, s->vs, out);
+		r = export_program(ctx, s->vs, &unknown, out);
 	seccomp_release(ctx);
 	return r;
 }

@@ -87,6 +87,28 @@ static uint32_t action_at(const struct sock_fprog *p, long nr, uint64_t ip)
 	return run_bpf(p, &d) & SECCOMP_RET_ACTION_FULL;
 }
 
+/* In a view, every number libfacet does not know fails with ENOSYS (it
+ * could name a file), whatever the address: each one below the table's
+ * end and everything above it, x32's too; the known ones are untouched. */
+static void check_unknown_numbers(const struct sock_fprog *p, uint64_t ip, const char *mode)
+{
+	unsigned wrong = 0;
+	for (long nr = 0; nr < FACET_NR_MAX + 64; nr++) {
+		struct seccomp_data d = { .nr = (int)nr, .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip };
+		uint32_t a = run_bpf(p, &d);
+		bool refused = a == (SECCOMP_RET_ERRNO | ENOSYS);
+		if (refused != (nr >= FACET_NR_MAX || !facet_syscall_by_nr(nr)) && wrong++ < 5)
+			CHECK(false, "%s: number %ld is %s", mode, nr, refused ? "refused" : "not refused");
+	}
+	long big[] = { 100000, 0x40000000 | SYS_openat, -1 };
+	for (unsigned i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+		struct seccomp_data d = { .nr = (int)big[i], .arch = AUDIT_ARCH_X86_64, .instruction_pointer = ip };
+		CHECK(run_bpf(p, &d) == (SECCOMP_RET_ERRNO | ENOSYS), "%s: number %#lx must fail with ENOSYS", mode,
+		      big[i]);
+	}
+	CHECK(action_at(p, SYS_getppid, ip) == SECCOMP_RET_ALLOW, "%s: getppid still runs", mode);
+}
+
 /* Fast mode (a view whose runtime serves it): the one instruction of
  * facet-loader's image that is admitted, the runtime's forwarding one,
  * and every other address, the image's own included, under the rules. */
@@ -117,6 +139,14 @@ static void check_fast_preamble(void)
 	      "fast: the address's upper half counts");
 	struct seccomp_data d = { .nr = 5, .arch = AUDIT_ARCH_I386, .instruction_pointer = native };
 	CHECK((run_bpf(&p, &d) & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO, "fast: i386 calls are refused, even there");
+	check_unknown_numbers(&p, prog_ip, "fast");
+	filter_free(&p);
+	/* Without the runtime: the same refusals, and no address admitted. */
+	vs.fast = false;
+	r = filter_compile(s, &p);
+	CHECK(r == 0, "view: filter_compile: %s", strerror(-r));
+	CHECK(action_at(&p, SYS_openat, native) == SECCOMP_RET_USER_NOTIF, "view: no instruction is admitted");
+	check_unknown_numbers(&p, prog_ip, "view");
 	filter_free(&p);
 	s->vs = NULL;
 	facet_session_free(s);
