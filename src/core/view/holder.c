@@ -324,11 +324,34 @@ pid_t view_holder_name(struct facet_task *t, int fd)
 		creds_fs_ids(c, &uid, &gid);
 		i = holder_proxy(h, uid, gid);
 	}
+	if (i < 0)
+		return vs->self;
+	/* The holder may have it at fd already: then placed() alone says so,
+	 * without a request (a round trip to another process). */
+	struct stat st;
+	struct view_holder_placed *p = NULL;
+	bool known = fstat(fd, &st) == 0;
+	if (known)
+		for (unsigned k = 0; k < sizeof(h->placed) / sizeof(h->placed[0]); k++)
+			if (h->placed[k].fd == fd) {
+				p = &h->placed[k];
+				break;
+			}
+	if (p && p->dev == st.st_dev && p->ino == st.st_ino && placed(h, i, fd))
+		return h->procs[i].pid;
 	struct holder_msg m = { .seq = ++h->seq, .op = HOLDER_PLACE, .fd = fd };
 	/* Failing that, the supervisor's own name: the tree's kernel refuses
 	 * it (EACCES), as it refuses what the view cannot name. */
-	if (i < 0 || request(h, &m, fd) < 0 || !placed(h, i, fd))
+	if (request(h, &m, fd) < 0 || !placed(h, i, fd))
 		return vs->self;
+	if (known && !p) {
+		p = &h->placed[h->next_placed++ % (sizeof(h->placed) / sizeof(h->placed[0]))];
+		p->fd = fd;
+	}
+	if (p) {
+		p->dev = st.st_dev;
+		p->ino = st.st_ino;
+	}
 	return h->procs[i].pid;
 }
 

@@ -673,6 +673,8 @@ int view_start(struct facet_session *s)
 	vs->start_fd = -1;
 	vs->landlock.ruleset_fd = -1;
 	vs->holder.sock[0] = vs->holder.sock[1] = vs->holder.pidfd = -1;
+	for (unsigned i = 0; i < sizeof(vs->holder.placed) / sizeof(vs->holder.placed[0]); i++)
+		vs->holder.placed[i].fd = -1;
 	int r = build_table(s, vs);
 	if (r < 0)
 		return s->error[0] ? r : session_fail(s, r, "building the view");

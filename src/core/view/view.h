@@ -138,6 +138,10 @@ struct view_state {
 		struct sock_fprog prog;    /* their filter */
 		struct view_holder_proc { pid_t pid; uid_t uid; gid_t gid; } procs[VIEW_MAX_PROXIES + 1];
 		unsigned nprocs;
+		/* What the holder's fd N was last given (an exec names the same
+		 * program and interpreter under the same numbers again). */
+		struct view_holder_placed { int fd; dev_t dev; ino_t ino; } placed[8];
+		unsigned next_placed;
 	} holder;
 	struct fakeroot *fr;               /* core/fakeroot: NULL without fake root */
 };
