@@ -44,6 +44,15 @@ for f in (True, False):
 ") || fail "stat of a mount point by its parent's fd: exit status $?"
 [ "$out" = "$(printf 'True\nTrue')" ] || fail "stat of a mount point by its parent's fd: got '$out'"
 
+# Mount points a host directory lacks, with a nested one in between in
+# the table's order (/x, /x/q, /z): each directory lists its own.
+mkdir -p "$TEST_TMP/aug/d" "$TEST_TMP/aug/x" "$TEST_TMP/aug/q" "$TEST_TMP/aug/z" || fail "cannot make the fixture"
+D=$TEST_TMP/aug/d
+out=$(v -b "$TEST_TMP/aug/x:$D/x" -b "$TEST_TMP/aug/q:$D/x/q" -b "$TEST_TMP/aug/z:$D/z" \
+	sh -c "ls -a $D | tr '\n' ' '; ls -a $D/x | tr '\n' ' '; stat -c %h $D $D/x") ||
+	fail "nested mount points: exit status $?"
+[ "$out" = "$(printf '. .. x z . .. q 4\n3')" ] || fail "nested mount points are listed in the wrong directories: got '$out'"
+
 # The deepest mount wins, whatever the order on the command line.
 for order in "-b $TEST_TMP/b:$G/in -b $TEST_TMP/a:$G" "-b $TEST_TMP/a:$G -b $TEST_TMP/b:$G/in"; do
 	# shellcheck disable=SC2086

@@ -561,10 +561,6 @@ static int find_augmented(struct view_state *vs)
 		if (!e)
 			return -ENOMEM;
 		vs->extra = e;
-		e = &vs->extra[vs->nextra];
-		snprintf(e->name, sizeof(e->name), "%s", name);
-		e->d_type = S_ISDIR(obj.st_mode) ? DT_DIR : S_ISREG(obj.st_mode) ? DT_REG : DT_UNKNOWN;
-		e->ino = obj.st_ino;
 		unsigned a = 0;
 		while (a < vs->naugment && !(vs->augment[a].dev == dir.st_dev && vs->augment[a].ino == dir.st_ino))
 			a++;
@@ -576,6 +572,18 @@ static int find_augmented(struct view_state *vs)
 			na[a] = (struct view_augment){ dir.st_dev, dir.st_ino, vs->nextra, 0 };
 			vs->naugment++;
 		}
+		/* A directory's extra names stay together (a nested mount's
+		 * parent may come between two of them): this one goes after
+		 * the last, and those of the directories after it move on. */
+		unsigned at = vs->augment[a].first + vs->augment[a].count;
+		memmove(&vs->extra[at + 1], &vs->extra[at], (vs->nextra - at) * sizeof(*e));
+		for (unsigned b = 0; b < vs->naugment; b++)
+			if (b != a && vs->augment[b].first >= at)
+				vs->augment[b].first++;
+		e = &vs->extra[at];
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		e->d_type = S_ISDIR(obj.st_mode) ? DT_DIR : S_ISREG(obj.st_mode) ? DT_REG : DT_UNKNOWN;
+		e->ino = obj.st_ino;
 		vs->augment[a].count++;
 		vs->nextra++;
 	}
