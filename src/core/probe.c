@@ -70,7 +70,11 @@ static bool probe_pidfd_getfd(void)
 int probe_features(struct facet_features *f)
 {
 	memset(f, 0, sizeof(*f));
-	pid_t pid = fork();
+	/* vfork: the child shares the supervisor's memory while the
+	 * supervisor waits, which spares copying its page tables (a fork
+	 * took some 0.1 ms of every start); the filters, the listener and
+	 * no_new_privs are the child's own task's and fd table's. */
+	pid_t pid = vfork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
