@@ -46,7 +46,7 @@
 #include "rt/config.h"
 
 #define LOADER_PLAN_MAGIC 0x504c4346u	/* "FCLP" in memory on a little-endian machine */
-#define LOADER_PLAN_VERSION 2u
+#define LOADER_PLAN_VERSION 3u
 
 /* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
  * below the stack pointer the supervisor writes (see loader_plan_place()). */

@@ -105,12 +105,14 @@ static bool found_host(long r, uint64_t dev)
 
 /* A stat answer the runtime made on the file name in dirfd, not followed
  * (name "": dirfd itself), with call nr: what the tree sees of it. A
- * directory above mount points counts them among its links: the
- * supervisor's answer. */
+ * directory above mount points counts them among its links, as the
+ * supervisor's answer does. */
 static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st, long dirfd, const char *name)
 {
-	if (r == 0 && S_ISDIR(st->mode) && rt_fence(st->dev, st->ino))
+	uint32_t links = r == 0 && S_ISDIR(st->mode) ? rt_fence_links(st->dev, st->ino) : 0;
+	if (links == RT_LINKS_UNKNOWN)
 		return RT_FORWARD;
+	st->nlink += links;
 	if (r == 0 && rt_fake())
 		rt_fake_stat(st, dirfd, name);
 	return answer(c, nr, r);
@@ -119,8 +121,10 @@ static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st,
 static long statx_done(const struct call *c, long r, struct statx *sx)
 {
 	uint64_t dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor);
-	if (r == 0 && S_ISDIR(sx->stx_mode) && rt_fence(dev, sx->stx_ino))
+	uint32_t links = r == 0 && S_ISDIR(sx->stx_mode) ? rt_fence_links(dev, sx->stx_ino) : 0;
+	if (links == RT_LINKS_UNKNOWN)
 		return RT_FORWARD;
+	sx->stx_nlink += links;
 	if (r == 0 && rt_fake())
 		rt_fake_statx(sx);
 	return r;

@@ -74,6 +74,10 @@ struct rt_config {
 	 * process's own): below any other directory, the kernel resolves a
 	 * name as the view would. */
 	struct rt_ident fences[RT_MAX_FENCES];
+	/* What the view adds to fence i's link count: its mount points that
+	 * are directories the host directory lacks (as the supervisor's stat
+	 * counts them, core/view/exec_call.c). */
+	uint32_t fence_links[RT_MAX_FENCES];
 	uint64_t proc_devs[RT_MAX_PROC_DEVS];
 	/* With RT_CONFIG_FAKEROOT: NUL-terminated, or "" (see above). */
 	char owners_path[RT_OWNERS_PATH_MAX];
@@ -85,7 +89,7 @@ struct rt_config {
 	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS)
 
 _Static_assert(sizeof(struct rt_config) ==
-		       16 + 16 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_OWNERS_PATH_MAX + RT_TABLE_MAX,
+		       16 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_OWNERS_PATH_MAX + RT_TABLE_MAX,
 	       "the runtime's configuration is ABI between runtime and supervisor");
 
 /* The calls the runtime answers itself when it can (src/rt/calls.c), in a

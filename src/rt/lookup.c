@@ -41,6 +41,16 @@ bool rt_fence(uint64_t dev, uint64_t ino)
 	return false;
 }
 
+uint32_t rt_fence_links(uint64_t dev, uint64_t ino)
+{
+	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
+		return RT_LINKS_UNKNOWN;
+	for (uint32_t i = 0; i < rt_config.nfences; i++)
+		if (rt_config.fences[i].dev == dev && rt_config.fences[i].ino == ino)
+			return rt_config.fence_links[i];
+	return 0;
+}
+
 static bool is_fence(uint64_t dev, uint64_t ino)
 {
 	return rt_proc_dev(dev) || rt_fence(dev, ino);

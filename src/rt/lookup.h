@@ -32,6 +32,11 @@ bool rt_host_named(const char *path);
  * a mount point's path counts: the name may be a directory above mount
  * points, which lists them. */
 bool rt_names_mount(const char *name, bool fences);
+/* The links a directory (dev, ino) has in the view beyond the host's (a
+ * fence's mount points that are directories it lacks), or
+ * RT_LINKS_UNKNOWN (too many fences to tell). */
+#define RT_LINKS_UNKNOWN 0xffffffffu
+uint32_t rt_fence_links(uint64_t dev, uint64_t ino);
 /* The canonical absolute path is a directory above mount points, which
  * lists them: the supervisor opens it (the filter sends getdents of such
  * fds to it). */

@@ -46,16 +46,20 @@ void view_magic(char *buf, size_t size, int fd)
 
 /* A directory of the view with mount points the host directory lacks
  * counts them among its links, as the kernel counts real subdirectories. */
+unsigned view_extra_links(const struct view_state *vs, dev_t dev, ino_t ino)
+{
+	unsigned links = 0;
+	for (unsigned a = 0; a < vs->naugment; a++)
+		if (vs->augment[a].dev == dev && vs->augment[a].ino == ino)
+			for (unsigned i = 0; i < vs->augment[a].count; i++)
+				links += vs->extra[vs->augment[a].first + i].d_type == DT_DIR;
+	return links;
+}
+
 static void adjust_nlink(struct facet_task *t, struct stat *st)
 {
-	struct view_state *vs = t->session->vs;
-	if (!S_ISDIR(st->st_mode))
-		return;
-	for (unsigned a = 0; a < vs->naugment; a++)
-		if (vs->augment[a].dev == st->st_dev && vs->augment[a].ino == st->st_ino)
-			for (unsigned i = 0; i < vs->augment[a].count; i++)
-				if (vs->extra[vs->augment[a].first + i].d_type == DT_DIR)
-					st->st_nlink++;
+	if (S_ISDIR(st->st_mode))
+		st->st_nlink += view_extra_links(t->session->vs, st->st_dev, st->st_ino);
 }
 
 /* The stat family's answer as the tree sees it: links of mount points

@@ -178,8 +178,10 @@ int view_rt_prepare(struct view_state *vs)
 		return -ENOMEM;
 	if (vs->nfences > RT_MAX_FENCES)
 		c->flags |= RT_CONFIG_ALL_FENCED;
-	for (unsigned i = 0; i < vs->nfences && i < RT_MAX_FENCES; i++)
-		c->fences[c->nfences++] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
+	for (unsigned i = 0; i < vs->nfences && i < RT_MAX_FENCES; i++) {
+		c->fences[c->nfences] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
+		c->fence_links[c->nfences++] = view_extra_links(vs, vs->fences[i].dev, vs->fences[i].ino);
+	}
 	/* The host's procfs, whether the view mounts it or shows it through
 	 * its root, and the view's own procfs mounts. */
 	struct stat st;

@@ -198,6 +198,9 @@ void view_stop(struct facet_session *s);
 const struct vfs_view *view_vfs(struct facet_task *t);
 /* Whether st is a directory listing mount points it lacks on the host. */
 bool view_is_augmented(const struct view_state *vs, const struct stat *st);
+/* The links such a directory (dev, ino) has in the view beyond the host's:
+ * its mount points that are directories (exec_call.c). */
+unsigned view_extra_links(const struct view_state *vs, dev_t dev, ino_t ino);
 /* A free fd number of the tracee at or above vs->aug_base, or -1. */
 int view_augmented_fd(struct facet_task *t);
 /* Whether a walk from host directory fd may meet a mount point. */
