@@ -19,6 +19,7 @@
 #include <linux/fcntl.h>
 #include <linux/stat.h>
 
+#include "loader/lib.h"
 #include "rt/fake.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
@@ -316,6 +317,33 @@ static bool readable(long p)
 	return (unsigned long)p >= 4096 && (unsigned long)p < 0x800000000000ul;
 }
 
+/* getcwd: the name the supervisor wrote (rt_cwd), while the kernel's name
+ * of the cwd is still the one it wrote with it. */
+static long getcwd_call(const long a[6])
+{
+	if (rt_config.flags & RT_CONFIG_ROOT_CHANGED)
+		return RT_FORWARD;
+	char host[RT_CWD_MAX], guest[RT_CWD_MAX];
+	uint32_t seq = __atomic_load_n(&rt_cwd.seq, __ATOMIC_ACQUIRE);
+	uint32_t hl = rt_cwd.host_len, gl = rt_cwd.guest_len;
+	if ((seq & 1) || !hl || hl >= RT_CWD_MAX || !gl || gl >= RT_CWD_MAX)
+		return RT_FORWARD;
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", host, sizeof(host), 0, 0);
+	if (n != (long)hl || memcmp(host, rt_cwd.host, hl))
+		return RT_FORWARD;
+	memcpy(guest, rt_cwd.guest, gl);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
+		return RT_FORWARD; /* written meanwhile */
+	if ((unsigned long)a[1] < gl + 1ul)
+		return -ERANGE;
+	if (!readable(a[0]) || !readable(a[0] + (long)gl))
+		return RT_FORWARD; /* EFAULT */
+	memcpy((char *)a[0], guest, gl);
+	((char *)a[0])[gl] = '\0';
+	return (long)gl + 1;
+}
+
 /* The calls fake root changes: the supervisor's when the record could not
  * be mapped. */
 static bool fake_changes(long nr)
@@ -342,6 +370,8 @@ static long handle(const struct call *c)
 	/* Calls on an fd, which only fake root makes the runtime's. */
 	if (c->nr == __NR_getdents64)
 		return rt_fake() ? getdents_call(c, a) : RT_FORWARD;
+	if (c->nr == __NR_getcwd)
+		return getcwd_call(a);
 #ifdef __NR_fstat
 	if (c->nr == __NR_fstat)
 		return rt_fake() ? fstat_call(c, a) : RT_FORWARD;

@@ -42,6 +42,20 @@
  * then leaves every stat to the supervisor. */
 #define RT_OWNERS_PATH_MAX 256u
 
+/* The cwd's names the supervisor gives the runtime for getcwd
+ * (core/view/rt_cwd.c, rt/calls.c), in each process's own memory. The
+ * guest name is the answer while the kernel names the cwd `host`
+ * (readlink of /proc/self/cwd: renamed or removed, it does not). `seq`
+ * is odd while the supervisor writes; host_len 0: ask the supervisor. */
+#define RT_CWD_MAX 4096u
+struct rt_cwd {
+	uint32_t seq;
+	uint32_t host_len, guest_len;
+	uint32_t reserved;
+	char host[RT_CWD_MAX];
+	char guest[RT_CWD_MAX];
+};
+
 /* A host directory, as stat identifies it. */
 struct rt_ident {
 	uint64_t dev, ino;
@@ -107,7 +121,7 @@ static inline int rt_answers(long nr, uint32_t flags)
 #endif
 		return (flags & RT_CONFIG_FAKEROOT) != 0;
 	case __NR_newfstatat: case __NR_statx: case __NR_openat: case __NR_readlinkat:
-	case __NR_faccessat: case __NR_faccessat2:
+	case __NR_faccessat: case __NR_faccessat2: case __NR_getcwd:
 #ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
 	case __NR_stat: case __NR_lstat: case __NR_open: case __NR_readlink: case __NR_access:
 #endif

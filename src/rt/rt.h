@@ -64,5 +64,7 @@ extern uint32_t rt_site_imm[RT_MAX_SITES];
 extern uint32_t rt_site_next;
 
 extern struct rt_config rt_config;
+/* Written by the supervisor at exec and chdir (config.h). */
+extern struct rt_cwd rt_cwd;
 
 #endif

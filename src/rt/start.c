@@ -11,6 +11,7 @@ uint64_t rt_site_ret[RT_MAX_SITES];
 uint32_t rt_site_nr[RT_MAX_SITES];
 uint32_t rt_site_imm[RT_MAX_SITES];
 uint32_t rt_site_next;
+struct rt_cwd rt_cwd;
 /* The supervisor's (config.h); the runtime never touches it. */
 char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));
 

@@ -8,7 +8,8 @@
  * relative name "f" with stat, lstat, access, readlink, open and statx,
  * and prints "CASE: WHAT" where WHAT is the directory whose "f" was found
  * (DIR/a/f holds "a", DIR/b/f "b", DIR/c/f is a symlink to "c"), or an
- * errno name. The output must be the same natively and under facet.
+ * errno name; then what getcwd says, DIR written "DIR". The output must be
+ * the same natively and under facet.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 static char dir_a[4096], dir_b[4096], dir_c[4096];
+static const char *top; /* DIR */
 
 static void die(const char *what)
 {
@@ -65,9 +67,20 @@ static void report(const char *what)
 		printf(", open %s", strerrorname_np(errno));
 	}
 	if (syscall(SYS_statx, AT_FDCWD, "f", AT_SYMLINK_NOFOLLOW, STATX_SIZE | STATX_TYPE, &stx) == 0)
-		printf(", statx %s\n", which((off_t)stx.stx_size, S_ISLNK(stx.stx_mode)));
+		printf(", statx %s", which((off_t)stx.stx_size, S_ISLNK(stx.stx_mode)));
 	else
-		printf(", statx %s\n", strerrorname_np(errno));
+		printf(", statx %s", strerrorname_np(errno));
+	/* Twice: in a view the first call of a site may patch it. */
+	char cwd[4096];
+	for (int i = 0; i < 2; i++) {
+		long r = syscall(SYS_getcwd, cwd, sizeof(cwd));
+		size_t t = strlen(top);
+		if (r < 0)
+			printf(", getcwd %s", strerrorname_np(errno));
+		else
+			printf(", getcwd %s%s", strncmp(cwd, top, t) ? "" : "DIR", cwd + (strncmp(cwd, top, t) ? 0 : t));
+	}
+	putchar('\n');
 	fflush(stdout);
 }
 
@@ -155,6 +168,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: helper-cwd DIR\n");
 		return 2;
 	}
+	top = argv[1];
 	mk(argv[1], "a", dir_a, "a", false);
 	mk(argv[1], "b", dir_b, "bb", false);
 	mk(argv[1], "c", dir_c, "c", true);

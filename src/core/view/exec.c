@@ -402,6 +402,7 @@ void view_on_exec(struct facet_task *t)
 	snprintf(vt->exe, sizeof(vt->exe), "%s", x->exe);
 	view_exec_free(vt->loading);
 	vt->loading = x; /* its fds stay open until the loader has opened them */
+	view_rt_cwd_note(t);
 }
 
 bool view_exe(struct facet_task *t, char *buf, size_t size)

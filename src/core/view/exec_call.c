@@ -302,6 +302,7 @@ static int64_t do_getcwd(struct facet_task *t, const struct call *c, const struc
 			p = NULL;
 	}
 	int len = p ? snprintf(buf, sizeof(buf), "%s", p) : snprintf(buf, sizeof(buf), "(unreachable)%s", fs->cwd);
+	view_rt_cwd_note(t); /* the runtime's names were cleared, or the cwd renamed */
 	uint64_t size = c->sc.args[pc->a2];
 	if ((uint64_t)len + 1 > size)
 		return -ERANGE;

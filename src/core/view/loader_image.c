@@ -125,6 +125,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_site_ret = find_symbol(&syms, "rt_site_ret");
 		vs->rt_site_nr = find_symbol(&syms, "rt_site_nr");
 		vs->rt_site_imm = find_symbol(&syms, "rt_site_imm");
+		vs->rt_cwd = find_symbol(&syms, "rt_cwd");
 		vs->rt_site_next = find_symbol(&syms, "rt_site_next");
 		vs->rt_config_addr = find_symbol(&syms, "rt_config");
 		vs->rt_scratch = find_symbol(&syms, "rt_scratch");

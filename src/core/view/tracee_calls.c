@@ -436,6 +436,7 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 		 vt->fs) {
 		view_fs_set_cwd(vt->fs, vt->pending_path, strlen(vt->pending_path), vt->pending_fd);
 		vt->pending_fd = -1;
+		view_rt_cwd_note(t);
 	}
 	if (vt->exec && retval < 0) {
 		view_exec_free(vt->exec); /* the exec failed: no loader comes */

@@ -111,7 +111,7 @@ struct view_state {
 	struct rt_config *rt_config;       /* what the runtime is told at each exec */
 	/* Where the supervisor writes in a process's runtime when it patches
 	 * a call site there (patch.c): symbols of the image. */
-	uint64_t rt_site_ret, rt_site_nr, rt_site_imm, rt_site_next;
+	uint64_t rt_site_ret, rt_site_nr, rt_site_imm, rt_site_next, rt_cwd;
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
 	uint64_t rt_scratch;               /* the image's scratch for rewritten arguments,
 					      0: none (view_push() uses the stack) */
@@ -216,6 +216,9 @@ int view_tracee_fd(struct facet_task *t, int fd);
 struct view_task *view_task(struct facet_task *t);
 /* The task's fs state, made at the view's root if it has none. */
 struct view_fs *view_fs_of(struct facet_task *t);
+/* rt_cwd.c: writes the cwd's names into t's runtime, or clears them where
+ * the runtime cannot answer getcwd alone (rt/config.h, struct rt_cwd). */
+void view_rt_cwd_note(struct facet_task *t);
 /* The root of fs is not the view's "/". */
 bool view_fs_root_changed(const struct view_fs *fs);
 int view_fs_init_root(struct facet_session *s, struct facet_task *t);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The cwd's names in each process's runtime (rt/config.h, struct rt_cwd),
+ * so that getcwd needs no round trip: the supervisor writes them at exec
+ * and at each change of the cwd, and the runtime answers while the
+ * kernel's name of the cwd is still the one written (rt/calls.c).
+ *
+ * The names are a process's, the cwd its fs_struct's: they are written
+ * only where one fs serves one process of one thread that shares its
+ * memory with no other process; elsewhere, and in every other process
+ * that shares the fs, they are cleared (the runtime then asks). So two
+ * processes that share memory (vfork) or a cwd (CLONE_FS) never answer
+ * from the other's names, even where one host directory shows at two
+ * places in the view and the kernel's name cannot tell them apart.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "core/view/view.h"
+#include "rt/config.h"
+
+/* Writes h into t's process (NULL: clears it), odd `seq` meanwhile. */
+static void write_names(struct facet_task *t, uint64_t at, const struct rt_cwd *h)
+{
+	uint32_t seq;
+	if (facet_mem_read(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq)) != sizeof(seq))
+		return;
+	seq |= 1;
+	uint32_t none = 0;
+	if (facet_mem_write(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq)) != sizeof(seq) ||
+	    facet_mem_write(t, at + offsetof(struct rt_cwd, host_len), &none, sizeof(none)) != sizeof(none))
+		return; /* left odd: the runtime asks */
+	if (h && (facet_mem_write(t, at + offsetof(struct rt_cwd, host), h->host, h->host_len) != h->host_len ||
+		  facet_mem_write(t, at + offsetof(struct rt_cwd, guest), h->guest, h->guest_len) != h->guest_len ||
+		  facet_mem_write(t, at + offsetof(struct rt_cwd, guest_len), &h->guest_len, 4) != 4 ||
+		  facet_mem_write(t, at + offsetof(struct rt_cwd, host_len), &h->host_len, 4) != 4))
+		return;
+	seq++;
+	facet_mem_write(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq));
+}
+
+void view_rt_cwd_note(struct facet_task *t)
+{
+	struct view_state *vs = t->session->vs;
+	if (!vs || !vs->fast || !vs->rt_cwd || !t->view)
+		return;
+	struct view_fs *fs = view_fs_of(t);
+	static struct rt_cwd h; /* 8 KiB; the supervisor has one thread */
+	bool own = fs->refs == 1 && t->proc->nthreads == 1 && !t->proc->vm_parent && !t->proc->vm_children &&
+		   fs->root_len <= 1 && fs->cwd_len > 0 && fs->cwd_len < RT_CWD_MAX;
+	long hl = own ? vfs_guest_to_host(vs->table, fs->cwd, fs->cwd_len, h.host) : -1;
+	if (hl > 0 && (size_t)hl < RT_CWD_MAX) {
+		h.host_len = (uint32_t)hl;
+		h.guest_len = (uint32_t)fs->cwd_len;
+		memcpy(h.guest, fs->cwd, fs->cwd_len);
+		write_names(t, vs->rt_cwd, &h);
+	} else {
+		write_names(t, vs->rt_cwd, NULL);
+	}
+	if (fs->refs <= 1)
+		return;
+	struct facet_session *s = t->session;
+	for (unsigned b = 0; b < TASK_BUCKETS; b++)
+		for (struct facet_task *o = s->tasks[b]; o; o = o->hnext)
+			if (o->proc != t->proc && o->view && o->view->fs == fs)
+				write_names(o, vs->rt_cwd, NULL);
+}
