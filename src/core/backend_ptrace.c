@@ -72,6 +72,8 @@ static bool view_on_entry(struct facet_session *s, struct facet_task *t, struct 
 	}
 	if (!view_traps(s, c->sc.nr))
 		return false;
+	if (s->backend == FACET_BACKEND_NOTIFY && t->view)
+		view_patch_site(t, c); /* execve: the runtime fails a missing program itself */
 	struct emu_result r;
 	view_call(t, c, ROUTE_PTRACE, &r);
 	switch (r.kind) {
@@ -170,7 +172,7 @@ static void on_clone(struct facet_session *s, struct facet_task *t, int event)
 		if (s->vs)
 			view_on_clone(t, child);
 		if (s->vs && kind != FACET_CLONE_THREAD)
-			task_note_vm_shared(s, t, child);
+			task_note_vm_shared(s, t, child, kind == FACET_CLONE_VFORK);
 		child->diverged = t->diverged || t->diverge_children;
 		creds_share(t, child);
 		t->diverge_children = false;

@@ -45,6 +45,9 @@ struct facet_process {
 	 * patched then (view/patch.c): the other process may be running it. */
 	pid_t vm_parent;
 	unsigned vm_children;
+	/* The child of a vfork (CLONE_VFORK): its parent waits, in the kernel,
+	 * until it execs or ends. */
+	bool vforked;
 	uint32_t scratch_used;             /* view/tracee_calls.c: areas of rt_scratch in use */
 	struct facet_process *hnext;
 };
@@ -154,7 +157,9 @@ struct facet_task *task_find(struct facet_session *s, pid_t tid);
 /* Finds or creates the task; its process is found from /proc if needed.
  * `tgid` may be 0 if unknown. */
 /* task.c: memory sharing between processes (struct facet_process). */
-void task_note_vm_shared(struct facet_session *s, struct facet_task *parent, struct facet_task *child);
+void task_note_vm_shared(struct facet_session *s, struct facet_task *parent, struct facet_task *child, bool vfork);
+/* The process that shares p's memory, p being a vfork's child (or NULL). */
+struct facet_process *task_vm_parent(struct facet_session *s, const struct facet_process *p);
 void task_vm_unshare(struct facet_session *s, struct facet_process *p);
 struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid);
 void task_remove(struct facet_session *s, struct facet_task *t);

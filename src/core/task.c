@@ -106,13 +106,24 @@ static struct facet_process *process_get(struct facet_session *s, pid_t pid)
 	return p;
 }
 
-void task_note_vm_shared(struct facet_session *s, struct facet_task *parent, struct facet_task *child)
+void task_note_vm_shared(struct facet_session *s, struct facet_task *parent, struct facet_task *child, bool vfork)
 {
 	if (child->proc == parent->proc ||
 	    syscall(SYS_kcmp, parent->proc->pid, child->proc->pid, KCMP_VM, 0, 0) != 0)
 		return;
 	child->proc->vm_parent = parent->proc->pid;
 	parent->proc->vm_children++;
+	child->proc->vforked = vfork;
+}
+
+struct facet_process *task_vm_parent(struct facet_session *s, const struct facet_process *p)
+{
+	if (!p->vm_parent)
+		return NULL;
+	for (struct facet_process *q = s->procs[bucket(p->vm_parent)]; q; q = q->hnext)
+		if (q->pid == p->vm_parent)
+			return q;
+	return NULL;
 }
 
 void task_vm_unshare(struct facet_session *s, struct facet_process *p)
@@ -123,6 +134,7 @@ void task_vm_unshare(struct facet_session *s, struct facet_process *p)
 		if (q->pid == p->vm_parent && q->vm_children)
 			q->vm_children--;
 	p->vm_parent = 0;
+	p->vforked = false;
 }
 
 static void process_put(struct facet_session *s, struct facet_process *p)

@@ -152,7 +152,7 @@ static size_t absolute_len(const char *p, size_t *plain)
 }
 
 /* open_plain_prefix(): the last name's directory holds mount points. */
-#define RT_IN_FENCE (RT_FORWARD - 3) /* past lookup.h's RT_RESTART and RT_NOT_LINK */
+#define RT_IN_FENCE (RT_FORWARD - 9) /* past lookup.h's codes */
 
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names

@@ -15,6 +15,9 @@
  * caller's `next` buffer instead; the name is no symlink. */
 #define RT_RESTART (-100001L)
 #define RT_NOT_LINK (-100002L)
+/* calls.c: make the call as the program's own (rt_pass), for the filter
+ * to send where it sends the program's. */
+#define RT_PASS (-100003L)
 
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */

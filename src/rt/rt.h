@@ -49,11 +49,13 @@ long rt_forward(long nr, long a, long b, long c, long d, long e, long f);
  * the runtime does not answer: the filter takes it for the program's. */
 long rt_pass(long nr, long a, long b, long c, long d, long e, long f);
 
-/* Call nr from a patched site, with the program's arguments a[6]. */
+/* Call nr from a patched site, with the program's arguments a[6]: its
+ * result, or RT_PASS (rt/lookup.h) for the trampoline to make it as the
+ * program's own from rt_gate_pass. */
 long rt_site_call(long nr, const long a[6]);
 
 
-/* The runtime's answer to call nr (calls.c). */
+/* The runtime's answer to call nr (calls.c), or RT_PASS. */
 long rt_call(long nr, const long a[6]);
 
 /* Written by the supervisor when it patches a site (the process then has

@@ -7,10 +7,11 @@
  * any call (the runtime then passes the calls it does not answer on as
  * the program's, rt_gate_pass): glibc 2.41's site for every cancellable
  * call, `mov disp8(%rsp),%rax; syscall`, or ld.so's and libc's open
- * sites, `mov $-100,%edi; syscall` with %eax set before; and the process has a
- * single thread and shares its memory with no other process (so that the
- * one thread that could run the bytes being changed is stopped in this
- * very call), the supervisor gives the site a slot k in the
+ * sites, `mov $-100,%edi; syscall` with %eax set before; and the process
+ * has a single thread and shares its memory with no other process, or only
+ * with the parent that waits for it in vfork (so that the one thread that
+ * could run the bytes being changed is stopped in this very call), the
+ * supervisor gives the site a slot k in the
  * runtime's tables and rewrites it into `jmp *RT_SITE_TABLE+8k`. The
  * text page becomes the process's own copy, as a debugger's breakpoint
  * makes it. Whatever fails leaves the site as it was: the call still
@@ -40,6 +41,15 @@ static bool answered_calls_watched(const struct facet_session *s, uint32_t flags
 	return false;
 }
 
+/* A vfork's child shares its parent's memory, code included; the parent
+ * runs none of it until the child execs or ends (its one thread waits in
+ * the kernel): a site patched now is patched for both, as it should be. */
+static bool parent_waits(struct facet_task *t)
+{
+	struct facet_process *p = task_vm_parent(t->session, t->proc);
+	return t->proc->vforked && p && p->nthreads == 1 && p->vm_children == 1 && !p->vm_parent;
+}
+
 static int write_text(pid_t tid, uint64_t addr, const uint8_t *bytes, size_t len)
 {
 	char path[64];
@@ -57,10 +67,9 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	long nr = c->sc.nr;
 	/* fstat and getdents64 with fake root only (rt_answers). */
 	uint32_t flags = vs && vs->rt_config ? vs->rt_config->flags : 0;
-	if (!vs || !vs->fast || c->route != ROUTE_NOTIFY || !rt_answers(nr, flags) || t->session->want[nr] ||
-	    !t->view || t->view->in_loader || t->proc->nthreads != 1 || t->proc->vm_parent ||
-	    t->proc->vm_children || ip < SITE_LEN ||
-	    (ip >= vs->loader_lo && ip < vs->loader_hi))
+	if (!vs || !vs->fast || !rt_answers(nr, flags) || t->session->want[nr] || !t->view || t->view->in_loader ||
+	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
+	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi))
 		return;
 	uint8_t site[SITE_LEN];
 	uint32_t imm;

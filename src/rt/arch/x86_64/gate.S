@@ -7,9 +7,9 @@
  * whatever the call. The supervisor finds its address by the symbol
  * rt_gate_forward, the instruction itself.
  *
- * rt_pass(nr, a, b, c, d, e, f): a call the program made from a patched
- * site that serves every call (glibc's cancellable-call site) and that
- * the runtime does not answer: the filter treats a call from
+ * rt_gate_pass: a call the program made from a patched site that the
+ * runtime does not answer (RT_PASS): the trampoline (sites.S) makes it
+ * there, from the program's stack, and the filter treats a call from
  * rt_gate_pass as the program's own, by its number.
  *
  * Every other call the runtime makes goes through loader_syscall6

@@ -17,6 +17,7 @@
  * red zone holds live data.
  */
 #define MAX_SITES 4096		/* RT_MAX_SITES */
+#define RT_PASS (-100003)	/* rt/lookup.h: make the call as the program's */
 #define STACKS 64		/* one bit each in rt_stack_bits */
 #define STACK_SHIFT 15		/* 32 KiB each */
 
@@ -45,7 +46,11 @@ rt_trampolines:
 /* %r11 = k. Loads the call's number into %rax, takes a free stack (a
  * bit of rt_stack_bits), saves the program's %rsp, k, the number and the
  * argument registers there, calls rt_site_call(nr, args), restores, and
- * returns to rt_site_ret[k]. */
+ * returns to rt_site_ret[k]. A call the runtime passes on (RT_PASS) is
+ * made after the stack is given back, from the program's own stack, as
+ * the program would: an exec that succeeds never returns to give it back
+ * (from a vfork's child, the parent's), and a signal that comes meanwhile
+ * finds the program's stack. */
 	.type	rt_site_entry, @function
 rt_site_entry:
 	mov	rt_site_nr(,%r11,4), %ecx
@@ -100,6 +105,8 @@ rt_site_entry:
 	pop	%r10
 	pop	%r8
 	pop	%r9
+	cmp	$RT_PASS, %rax
+	je	.Lpass
 	add	$8, %rsp		/* the number */
 	pop	%r11			/* k */
 	mov	rt_site_ret(,%r11,8), %rcx
@@ -110,6 +117,21 @@ rt_site_entry:
 	pop	%rsp			/* the program's stack again */
 	lock btr %r11, rt_stack_bits(%rip)
 	jmp	*%rcx
+
+.Lpass:
+	pop	%rax			/* the number */
+	pop	%r11			/* k */
+	mov	rt_site_ret(,%r11,8), %rcx
+	lea	8(%rsp), %r11
+	sub	$rt_stacks, %r11
+	shr	$STACK_SHIFT, %r11
+	dec	%r11
+	pop	%rsp
+	lock btr %r11, rt_stack_bits(%rip)
+	lea	-128(%rsp), %rsp
+	push	%rcx
+	call	rt_gate_pass		/* syscall; ret */
+	ret	$128
 
 /* No stack free: the call as the program's own, from below its red zone,
  * as a signal frame would be: the site's return address, then the gate's. */
