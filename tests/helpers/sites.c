@@ -5,6 +5,7 @@
  * site; then whether the sites were patched.
  *
  * Usage: sites [--thread] [--fd0] NAME...   (names relative to the cwd)
+ *        sites --early NAME
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
@@ -115,6 +116,16 @@ static void *idle(void *arg)
 
 int main(int argc, char **argv)
 {
+	/* --early NAME: one stat of NAME, then whether the open sites are
+	 * patched already, before any call of theirs: in a second process of
+	 * the same program they are (the supervisor patches every site it knows
+	 * of a file at the first call from one of them). */
+	if (argc == 3 && !strcmp(argv[1], "--early")) {
+		struct stat st;
+		site_stat(AT_FDCWD, argv[2], &st, 0);
+		printf("early: open=%s\n", patched(open_site) && patched(open_cwd_site) ? "yes" : "no");
+		return 0;
+	}
 	int i = 1, fd0 = 0;
 	if (i < argc && !strcmp(argv[i], "--thread")) {
 		pthread_t th;

@@ -55,6 +55,17 @@ patched: stat=$want_patch open=$want_patch" \
 			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" $thread "${NAMES[@]}"
 	done
 done
+# The sites of a file patched in one process are patched in the next at
+# its first call from any of them (src/core/view/sites.c): the open sites
+# before they make a call, once an earlier process showed them.
+for mode in --fast --confine --no-fast; do
+	want_patch=no
+	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	check "$mode: a file's known sites patched at its first call" "early: open=no
+early: open=$want_patch" \
+		facet_top "$mode" -b "$A:/mnt/a" -w /mnt/a -- sh -c "'$SITES' --early f; '$SITES' f >/dev/null; '$SITES' --early f"
+done
+
 # -v says whether the runtime serves the view, and why not.
 if [ "$FACET_BACKEND" = notify ]; then
 	fast_line="facet: fast mode: a runtime in each process answers the view's path calls"

@@ -22,12 +22,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/internal.h"
 #include "core/view/view.h"
 #include "rt/config.h"
-#include "util/cleanup.h"
 
 #define SITE_LEN 7 /* b8 imm32 0f 05 */
 
@@ -50,14 +50,57 @@ static bool parent_waits(struct facet_task *t)
 	return t->proc->vforked && p && p->nthreads == 1 && p->vm_children == 1 && !p->vm_parent;
 }
 
-static int write_text(pid_t tid, uint64_t addr, const uint8_t *bytes, size_t len)
+/* Through /proc/PID/mem, which writes read-only text as a debugger does;
+ * the file stays open for the process's other sites. */
+static int write_text(struct facet_task *t, uint64_t addr, const uint8_t *bytes, size_t len)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
-	_cleanup_close_ int fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	return pwrite(fd, bytes, len, (off_t)addr) == (ssize_t)len ? 0 : -EIO;
+	struct facet_process *p = t->proc;
+	if (p->mem_fd < 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
+		if ((p->mem_fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+			return -errno;
+	}
+	return pwrite(p->mem_fd, bytes, len, (off_t)addr) == (ssize_t)len ? 0 : -EIO;
+}
+
+/* The most sites patched at once: one, and the others known of its file. */
+#define MAX_AT_ONCE 49
+
+/* Gives the n sites slots from k on in the runtime's tables, then
+ * rewrites them into jumps there. */
+static void patch(struct facet_task *t, const struct view_site_at *site, unsigned n, uint32_t k)
+{
+	const struct view_state *vs = t->session->vs;
+	if (k >= RT_MAX_SITES)
+		return;
+	if (n > RT_MAX_SITES - k)
+		n = RT_MAX_SITES - k;
+	uint64_t ret[MAX_AT_ONCE];
+	uint32_t next = k + n;
+	struct iovec l[3 * MAX_AT_ONCE + 1], r[3 * MAX_AT_ONCE + 1];
+	size_t m = 0, total = 0;
+#define PIECE(local, size, remote) \
+	(l[m] = (struct iovec){ (void *)(local), (size) }, r[m++] = (struct iovec){ (void *)(uintptr_t)(remote), (size) }, \
+	 total += (size))
+	for (unsigned i = 0; i < n; i++) {
+		ret[i] = site[i].at + SITE_LEN;
+		PIECE(&ret[i], 8, vs->rt_site_ret + 8ull * (k + i));
+		PIECE(&site[i].how, 4, vs->rt_site_nr + 4ull * (k + i));
+		PIECE(&site[i].imm, 4, vs->rt_site_imm + 4ull * (k + i));
+	}
+	PIECE(&next, 4, vs->rt_site_next);
+#undef PIECE
+	if (process_vm_writev(t->tid, l, m, r, m, 0) != (ssize_t)total)
+		return;
+	/* jmp *disp32: ff 24 25, then the slot's address, whose upper half
+	 * reads 0f 05 where the syscall instruction was. */
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t slot = RT_SITE_TABLE + 8u * (k + i);
+		uint8_t jmp[SITE_LEN] = { 0xff, 0x24, 0x25 };
+		memcpy(jmp + 3, &slot, 4);
+		write_text(t, site[i].at, jmp, SITE_LEN);
+	}
 }
 
 void view_patch_site(struct facet_task *t, const struct call *c)
@@ -71,38 +114,33 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
 	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi))
 		return;
-	uint8_t site[SITE_LEN];
-	uint32_t imm;
-	if (facet_mem_read(t, ip - SITE_LEN, site, SITE_LEN) != SITE_LEN)
+	uint8_t bytes[SITE_LEN];
+	uint32_t imm, k;
+	struct iovec l[2] = { { bytes, SITE_LEN }, { &k, sizeof(k) } };
+	struct iovec r[2] = { { (void *)(uintptr_t)(ip - SITE_LEN), SITE_LEN }, { (void *)(uintptr_t)vs->rt_site_next, 4 } };
+	if (process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + 4)
 		return;
-	memcpy(&imm, site + 1, 4);
+	memcpy(&imm, bytes + 1, 4);
 	uint32_t how;
-	if (site[5] != 0x0f || site[6] != 0x05)
+	if (bytes[5] != 0x0f || bytes[6] != 0x05)
 		return;
-	if (site[0] == 0xb8 && imm == (uint32_t)nr)
+	if (bytes[0] == 0xb8 && imm == (uint32_t)nr)
 		how = (uint32_t)nr; /* mov $nr,%eax */
 	else if (answered_calls_watched(t->session, flags))
 		return; /* the shapes below serve every call */
-	else if (site[0] == 0x48 && site[1] == 0x8b && site[2] == 0x44 && site[3] == 0x24 && site[4] % 8 == 0 &&
-		 site[4] < 0x80)
-		how = RT_SITE_FROM_STACK | site[4]; /* mov disp8(%rsp),%rax */
-	else if (site[0] == 0xba || site[0] == 0xbe || site[0] == 0xbf)
-		how = RT_SITE_NR_IN_RAX | (site[0] & 7u); /* mov $imm32,%edx/%esi/%edi */
+	else if (bytes[0] == 0x48 && bytes[1] == 0x8b && bytes[2] == 0x44 && bytes[3] == 0x24 && bytes[4] % 8 == 0 &&
+		 bytes[4] < 0x80)
+		how = RT_SITE_FROM_STACK | bytes[4]; /* mov disp8(%rsp),%rax */
+	else if (bytes[0] == 0xba || bytes[0] == 0xbe || bytes[0] == 0xbf)
+		how = RT_SITE_NR_IN_RAX | (bytes[0] & 7u); /* mov $imm32,%edx/%esi/%edi */
 	else
 		return;
-	uint32_t k;
-	if (facet_mem_read(t, vs->rt_site_next, &k, sizeof(k)) != sizeof(k) || k >= RT_MAX_SITES)
-		return;
-	uint32_t next = k + 1;
-	if (facet_mem_write(t, vs->rt_site_ret + 8ull * k, &ip, 8) != 8 ||
-	    ((how & RT_SITE_NR_IN_RAX) && facet_mem_write(t, vs->rt_site_imm + 4ull * k, &imm, 4) != 4) ||
-	    facet_mem_write(t, vs->rt_site_nr + 4ull * k, &how, 4) != 4 ||
-	    facet_mem_write(t, vs->rt_site_next, &next, 4) != 4)
-		return;
-	/* jmp *disp32: ff 24 25, then the slot's address, whose upper half
-	 * reads 0f 05 where the syscall instruction was. */
-	uint32_t slot = RT_SITE_TABLE + 8u * k;
-	uint8_t jmp[SITE_LEN] = { 0xff, 0x24, 0x25 };
-	memcpy(jmp + 3, &slot, 4);
-	write_text(t->tid, ip - SITE_LEN, jmp, SITE_LEN);
+	/* This site, and the others of its file that an earlier process
+	 * showed (sites.c). A site in every process's libc and ld.so then
+	 * costs a round trip once per file, not once per site. */
+	struct view_site_at site[MAX_AT_ONCE] = { { ip - SITE_LEN, how, imm } };
+	int more = view_sites_known(t, ip - SITE_LEN, bytes, how, site + 1, MAX_AT_ONCE - 1);
+	if (more < 0)
+		view_sites_learn(t, ip - SITE_LEN, bytes, how, imm);
+	patch(t, site, 1 + (unsigned)(more > 0 ? more : 0), k);
 }

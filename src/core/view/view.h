@@ -144,6 +144,7 @@ struct view_state {
 		unsigned next_placed;
 	} holder;
 	struct fakeroot *fr;               /* core/fakeroot: NULL without fake root */
+	struct view_sites *sites;          /* sites.c: NULL until a site is patched */
 };
 
 /* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
@@ -278,6 +279,19 @@ void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
  * the program, stopped in user notification: point the site at the
  * runtime if it can be. */
 void view_patch_site(struct facet_task *t, const struct call *c);
+/* sites.c: the sites patched so far, by file. A site to patch: */
+struct view_site_at {
+	uint64_t at;                       /* its first byte */
+	uint32_t how, imm;                 /* rt_site_nr[k], rt_site_imm[k] */
+};
+/* The other sites known of the file whose site at `at` (bytes orig, how)
+ * is, if all of them are in place in t's process: into out (at most max)
+ * those not patched yet, their number; -1 if no file known has it. */
+int view_sites_known(struct facet_task *t, uint64_t at, const uint8_t orig[7], uint32_t how,
+		     struct view_site_at *out, unsigned max);
+/* Learns that the site at `at` of t's process is patchable so. */
+void view_sites_learn(struct facet_task *t, uint64_t at, const uint8_t orig[7], uint32_t how, uint32_t imm);
+void view_sites_free(struct view_state *vs);
 /* The guest path of the program t runs, into buf; false if not known. */
 bool view_exe(struct facet_task *t, char *buf, size_t size);
 
