@@ -213,10 +213,6 @@ static void on_exec(struct facet_session *s, pid_t tid)
 	if (creds_privileged(s))
 		t->creds_dirty = true; /* an exec may drop capabilities */
 	task_vm_unshare(s, t->proc);
-	if (t->proc->mem_fd >= 0) { /* it is the former memory's */
-		close(t->proc->mem_fd);
-		t->proc->mem_fd = -1;
-	}
 	if (s->vs)
 		view_on_exec(t);
 	dispatch_exec(s, t);

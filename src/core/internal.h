@@ -48,9 +48,6 @@ struct facet_process {
 	/* The child of a vfork (CLONE_VFORK): its parent waits, in the kernel,
 	 * until it execs or ends. */
 	bool vforked;
-	/* view/patch.c: /proc/PID/mem, open from the first patch until the
-	 * process execs (the file keeps the memory it was opened on) or ends. */
-	int mem_fd;
 	uint32_t scratch_used;             /* view/tracee_calls.c: areas of rt_scratch in use */
 	struct facet_process *hnext;
 };

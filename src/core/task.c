@@ -101,7 +101,6 @@ static struct facet_process *process_get(struct facet_session *s, pid_t pid)
 		abort();
 	p->pid = pid;
 	p->pidfd = -1;
-	p->mem_fd = -1;
 	p->hnext = *head;
 	*head = p;
 	return p;
@@ -154,8 +153,6 @@ static void process_put(struct facet_session *s, struct facet_process *p)
 	*pp = p->hnext;
 	if (p->pidfd >= 0)
 		close(p->pidfd);
-	if (p->mem_fd >= 0)
-		close(p->mem_fd);
 	view_fd_free(p->view_fds);
 	free(p->slots);
 	free(p);

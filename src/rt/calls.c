@@ -18,6 +18,7 @@
 #include <linux/errno.h>
 #include <linux/fcntl.h>
 #include <linux/stat.h>
+#include <linux/uio.h>
 
 #include "loader/lib.h"
 #include "rt/fake.h"
@@ -254,8 +255,9 @@ static long openat_call(const struct call *c, const long a[6])
 	 * stat, look_first), procfs's too: the view changes only its links,
 	 * which O_NOFOLLOW refuses, and under fake root "status". But a
 	 * directory above mount points lists them: the supervisor opens it
-	 * (rt_names_mount's fences). */
-	if (rt_one_name(path) && look_first(path) && !rt_names_mount(path, true) && !fake_status_name(path)) {
+	 * (rt_names_mount's fences, and "." in one). */
+	if (rt_one_name(path) && look_first(path) && !rt_names_mount(path, true) && !fake_status_name(path) &&
+	    !(path[0] == '.' && !path[1])) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags | O_NOFOLLOW, 0, 0, 0);
 		if ((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW))
 			return RT_FORWARD;
@@ -323,25 +325,29 @@ static long getcwd_call(const long a[6])
 {
 	if (rt_config.flags & RT_CONFIG_ROOT_CHANGED)
 		return RT_FORWARD;
-	char host[RT_CWD_MAX], guest[RT_CWD_MAX];
+	char buf[RT_CWD_MAX]; /* the kernel's name of the cwd, then the view's */
 	uint32_t seq = __atomic_load_n(&rt_cwd.seq, __ATOMIC_ACQUIRE);
 	uint32_t hl = rt_cwd.host_len, gl = rt_cwd.guest_len;
 	if ((seq & 1) || !hl || hl >= RT_CWD_MAX || !gl || gl >= RT_CWD_MAX)
 		return RT_FORWARD;
-	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", host, sizeof(host), 0, 0);
-	if (n != (long)hl || memcmp(host, rt_cwd.host, hl))
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", buf, sizeof(buf), 0, 0);
+	if (n != (long)hl || memcmp(buf, rt_cwd.host, hl))
 		return RT_FORWARD;
-	memcpy(guest, rt_cwd.guest, gl);
+	memcpy(buf, rt_cwd.guest, gl);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
 		return RT_FORWARD; /* written meanwhile */
 	if ((unsigned long)a[1] < gl + 1ul)
 		return -ERANGE;
-	if (!readable(a[0]) || !readable(a[0] + (long)gl))
-		return RT_FORWARD; /* EFAULT */
-	memcpy((char *)a[0], guest, gl);
-	((char *)a[0])[gl] = '\0';
-	return (long)gl + 1;
+	/* Into the program's buffer by the kernel, which says EFAULT where
+	 * the kernel's getcwd would (a store here would fault). */
+	buf[gl] = '\0';
+	struct iovec local = { buf, gl + 1ul }, remote = { (void *)a[0], gl + 1ul };
+	long pid = rt_syscall(__NR_getpid, 0, 0, 0, 0, 0, 0);
+	long w = rt_syscall(__NR_process_vm_writev, pid, &local, 1, &remote, 1, 0);
+	if (w == -EFAULT)
+		return -EFAULT;
+	return w == (long)gl + 1 ? w : RT_FORWARD;
 }
 
 /* execve: a program the view does not have fails here (gcc and the shells

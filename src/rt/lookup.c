@@ -157,7 +157,7 @@ static size_t absolute_len(const char *p, size_t *plain)
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names
  * without "." or ".."); *rest is then what follows it, for openat2 to
- * resolve, "." and ".." included. A symlink on the way gives RT_RESTART
+ * resolve, "." and ".." included. A symlink on the way gives RT_LINK
  * and the path that follows it in `next`. */
 static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, char *next)
 {
@@ -198,7 +198,7 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 			/* A symlink (/lib -> usr/lib), maybe: the path through it. */
 			long r = rt_follow(fd, name, path, start - 1, path + i, next);
 			rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
-			return r == RT_RESTART || r == -ENOENT ? r : RT_FORWARD;
+			return r == RT_LINK || r == -ENOENT ? r : RT_FORWARD;
 		}
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
 		fd = below;
@@ -255,7 +255,7 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX])
 /* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
  * point or "/" (its host path is canonical), or that rt_host_path()
  * takes: the last name is not followed unless the caller follows it; a
- * symlink followed gives RT_RESTART and the path through it in `next`. */
+ * symlink followed gives RT_LINK and the path through it in `next`. */
 static long open_host_path(const char *path, size_t len, uint64_t oflags, char *next)
 {
 	const struct vfs_table *t = table();
@@ -290,20 +290,22 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, char *
 	while (parent > 0 && path[parent - 1] != '/')
 		parent--;
 	long r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
-	return r == RT_NOT_LINK ? fd : r == RT_RESTART ? r : RT_FORWARD;
+	return r == RT_NOT_LINK ? fd : r == RT_LINK ? r : RT_FORWARD;
 }
 
 /* openat2(start, rest) beneath the plain directory `start`, which is the
  * runtime's own if `owned`: as rt_open_beneath(). */
 static long open_below(long start, bool owned, const char *text, size_t text_len, const char *rest, uint64_t oflags,
-		       uint64_t mode, char *next)
+		       uint64_t mode, bool linked, char *next)
 {
 	/* openat2 refuses with O_PATH what openat ignores; openat adds
-	 * O_LARGEFILE itself. The runtime's own O_PATH fds are close-on-exec. */
+	 * O_LARGEFILE itself. The runtime's own O_PATH fds are close-on-exec.
+	 * After a symlink the runtime followed, it follows the others too
+	 * (rt_walk), so that it counts them to the kernel's 40. */
 	struct open_how how = {
 		.flags = oflags | (oflags & O_PATH ? O_CLOEXEC : O_LARGEFILE),
 		.mode = mode,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (linked ? RESOLVE_NO_SYMLINKS : 0),
 	};
 	long fd = rt_syscall(__NR_openat2, start, rest, &how, sizeof(how), 0, 0);
 	/* EXDEV: an absolute symlink or ".." out of it; ELOOP may be a
@@ -328,9 +330,9 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 	return fd == -EXDEV || fd == -ELOOP || fd == -ENOSYS || fd == -EAGAIN || fd == -EPERM ? RT_FORWARD : fd;
 }
 
-/* One absolute path: as rt_open_beneath(), or RT_RESTART with the path
- * to resolve instead in `next`. */
-static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, char *next)
+/* One absolute path: as rt_open_beneath(), or RT_RESTART or RT_LINK with
+ * the path to resolve instead in `next`; `linked`: after a symlink. */
+static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool linked, char *next)
 {
 	size_t plain, len = absolute_len(path, &plain);
 	if (!len)
@@ -343,12 +345,13 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, char
 	if (start == RT_IN_FENCE && simple)
 		return open_host_path(path, len, oflags, next);
 	if (start < 0)
-		return start == RT_RESTART || start == -ENOENT ? start : RT_FORWARD;
-	return open_below(start, true, path, (size_t)(rest - path - 1), rest, oflags, mode, next);
+		return start == RT_LINK || start == -ENOENT ? start : RT_FORWARD;
+	return open_below(start, true, path, (size_t)(rest - path - 1), rest, oflags, mode, linked, next);
 }
 
-/* Symlinks and ".." the runtime follows in one path, as the kernel's 40
- * symlinks (a path longer than that is the supervisor's). */
+/* The kernel follows at most 40 symlinks in one lookup (ELOOP after);
+ * the runtime leaves a path with many ".." on top to the supervisor. */
+#define MAX_LINKS 40
 #define MAX_RESTARTS 64
 
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
@@ -356,13 +359,16 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 	if (!path || !path[0])
 		return RT_FORWARD;
 	if (path[0] != '/')
-		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, 0) : RT_FORWARD;
+		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, false, 0) : RT_FORWARD;
 	if (!table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || (oflags & O_CREAT))
 		return RT_FORWARD;
 	char next[VFS_PATH_MAX]; /* each path through a symlink, made in place */
+	unsigned links = 0;
 	for (unsigned i = 0; i < MAX_RESTARTS; i++) {
-		long r = open_absolute(path, oflags, mode, next);
-		if (r != RT_RESTART)
+		long r = open_absolute(path, oflags, mode, links > 0, next);
+		if (r == RT_LINK && ++links > MAX_LINKS)
+			return -ELOOP;
+		if (r != RT_RESTART && r != RT_LINK)
 			return r;
 		path = next;
 	}

@@ -12,9 +12,11 @@
 /* Not an errno: the supervisor must decide. */
 #define RT_FORWARD (-100000L)
 /* Not errnos either (walk.c): resolve the absolute path written into the
- * caller's `next` buffer instead; the name is no symlink. */
+ * caller's `next` buffer instead (RT_LINK: it follows a symlink); the
+ * name is no symlink. */
 #define RT_RESTART (-100001L)
 #define RT_NOT_LINK (-100002L)
+#define RT_LINK (-100004L)
 /* calls.c: make the call as the program's own (rt_pass), for the filter
  * to send where it sends the program's. */
 #define RT_PASS (-100003L)
@@ -65,13 +67,13 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
  * if it is too long. `dir` may be out's start, and `tail` lie in out. */
 long rt_splice(char *out, const char *dir, size_t dir_len, const char *mid, size_t mid_len, const char *tail);
 /* If `name` in dirfd (whose name is dir) is a symlink, writes the path
- * that follows it, with `tail`, into next: RT_RESTART; RT_NOT_LINK if it
+ * that follows it, with `tail`, into next: RT_LINK; RT_NOT_LINK if it
  * is none; the kernel's -errno (ENOENT...) or RT_FORWARD. */
 long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, const char *tail, char *next);
 /* Resolves `rest` name by name below `start`, the directory named `text`
  * (text_len bytes, "" for the root), where openat2(RESOLVE_BENEATH) could
- * not: the opened fd (oflags, mode), -errno, RT_FORWARD, or RT_RESTART
- * with the path to resolve next in `next`. */
+ * not: the opened fd (oflags, mode), -errno, RT_FORWARD, or RT_RESTART or
+ * RT_LINK with the path to resolve next in `next`. */
 long rt_walk(long start, const char *text, size_t text_len, const char *rest, uint64_t oflags, uint64_t mode,
 	     char *next);
 

@@ -52,7 +52,8 @@ long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, co
 		return RT_NOT_LINK;
 	if (n < 0 || n >= (long)sizeof(link))
 		return n == -ENOENT || n == -ENOTDIR || n == -EACCES ? n : RT_FORWARD;
-	return rt_splice(next, dir, dir_len, link, (size_t)n, tail);
+	long r = rt_splice(next, dir, dir_len, link, (size_t)n, tail);
+	return r == RT_RESTART ? RT_LINK : r;
 }
 
 /* The length of the parent's name of directory `dir` (the root is ""). */

@@ -38,8 +38,11 @@ os.rename(host + "/moved", host + "/sub")
 os.mkdir("/mnt/x/gone"); os.chdir("/mnt/x/gone"); os.rmdir("/mnt/x/gone"); show("removed")
 os.chdir("/"); show("root")
 libc = ctypes.CDLL(None, use_errno=True)
-r = libc.syscall(79, ctypes.create_string_buffer(2), ctypes.c_size_t(1))
-print("small buffer", r, errno.errorcode.get(ctypes.get_errno()))
+for _ in range(2):  # the second from the patched site
+    r = libc.syscall(79, ctypes.create_string_buffer(2), ctypes.c_size_t(1))
+    print("small buffer", r, errno.errorcode.get(ctypes.get_errno()))
+    r = libc.syscall(79, ctypes.c_void_p(4096), ctypes.c_size_t(100))
+    print("bad buffer", r, errno.errorcode.get(ctypes.get_errno()))
 PY
 mkdir -p "$TEST_TMP/x" || fail "cannot make the fixture"
 want="mount /mnt/x/sub /mnt/x/sub /mnt/x/sub
@@ -48,7 +51,10 @@ back /mnt/x/sub /mnt/x/sub /mnt/x/sub
 renamed /mnt/x/moved /mnt/x/moved /mnt/x/moved
 removed ENOENT ENOENT ENOENT
 root / / /
-small buffer -1 ERANGE"
+small buffer -1 ERANGE
+bad buffer -1 EFAULT
+small buffer -1 ERANGE
+bad buffer -1 EFAULT"
 for mode in --fast --confine --no-fast; do
 	check "$mode: getcwd after renames, removals, in a directory seen twice" "$want" \
 		facet_top "$mode" -b "$TEST_TMP/x:/mnt/x" -w / -- python3 "$PWD/moves.py" "$TEST_TMP/x"

@@ -29,9 +29,9 @@ name=${G#/tmp/}
 # ls opens the directory from libc's open site, which fast mode patches:
 # by its absolute name and its name in the cwd, the supervisor's fd.
 out=$(v -b "$TEST_TMP/a:$G" sh -c "ls -a /tmp | grep -x '$name'; cd / && ls -a tmp | grep -x '$name'
-	find /tmp -maxdepth 1 -name '$name' -type d") ||
+	cd /tmp && ls -a | grep -x '$name'; find /tmp -maxdepth 1 -name '$name' -type d") ||
 	fail "listing /tmp in a view: exit status $?"
-[ "$out" = "$(printf '%s\n%s\n%s' "$name" "$name" "$G")" ] || fail "the mount point $G is not listed in /tmp: got '$out'"
+[ "$out" = "$(printf '%s\n%s\n%s\n%s' "$name" "$name" "$name" "$G")" ] || fail "the mount point $G is not listed in /tmp: got '$out'"
 
 # A mount point named relative to its parent's fd: stat, lstat and statx
 # find the mount's root, not the host directory under it.

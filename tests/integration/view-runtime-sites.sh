@@ -125,6 +125,26 @@ patched: stat=$want_patch open=$want_patch" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -b "$B:$M/b" -w /mnt/a -- "$SITES" "${LINKED[@]}"
 done
 
+# A chain of 41 absolute symlinks: one more than the kernel follows.
+for i in $(seq 0 40); do ln -s "/mnt/a/chain$((i + 1))" "$A/chain$i" || fail "cannot make the chain"; done
+ln -s f "$A/chain41"
+for mode in --fast --confine --no-fast; do
+	check "$mode: ELOOP after 40 symlinks" "$(for _ in 1 2; do printf 'stat /mnt/a/chain0: ELOOP\nlstat /mnt/a/chain0: symlink 13\nopen /mnt/a/chain0: ELOOP\n'; done)
+stat /mnt/a/chain1: ELOOP
+lstat /mnt/a/chain1: symlink 13
+open /mnt/a/chain1: ELOOP
+stat /mnt/a/chain1: ELOOP
+lstat /mnt/a/chain1: symlink 13
+open /mnt/a/chain1: ELOOP
+stat /mnt/a/chain2: file 6
+lstat /mnt/a/chain2: symlink 13
+open /mnt/a/chain2: file hello
+stat /mnt/a/chain2: file 6
+lstat /mnt/a/chain2: symlink 13
+open /mnt/a/chain2: file hello" \
+		sh -c "facet_top() { '$FACET' --backend=$FACET_BACKEND \"\$@\"; }; facet_top $mode -b '$A:/mnt/a' -w /mnt/a -- '$SITES' /mnt/a/chain0 /mnt/a/chain1 /mnt/a/chain2 | grep -v -e '^bad' -e '^patched'"
+done
+
 # A view of the host's own names (-b /:/), where the runtime lets the
 # kernel resolve absolute paths (src/rt/lookup.c, rt_host_named): the same
 # answers as the supervisor's for paths that lead into procfs, directly,

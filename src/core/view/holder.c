@@ -42,6 +42,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -312,6 +313,18 @@ static bool placed(struct view_holder *h, int i, int fd)
 	return stat(proc, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* Whether the holder's fd N and the supervisor's name the object by the
+ * same path: a hard link elsewhere, or the same file through another
+ * mount, is the same inode but not what Landlock and the view check. */
+static bool same_name(struct view_holder *h, int i, int fd)
+{
+	char a[64], b[64], pa[PATH_MAX], pb[PATH_MAX];
+	snprintf(a, sizeof(a), "/proc/%d/fd/%d", (int)h->procs[i].pid, fd);
+	snprintf(b, sizeof(b), "/proc/self/fd/%d", fd);
+	ssize_t na = readlink(a, pa, sizeof(pa)), nb = readlink(b, pb, sizeof(pb));
+	return na > 0 && na == nb && !memcmp(pa, pb, (size_t)na);
+}
+
 pid_t view_holder_name(struct facet_task *t, int fd)
 {
 	struct view_state *vs = t->session->vs;
@@ -337,7 +350,7 @@ pid_t view_holder_name(struct facet_task *t, int fd)
 				p = &h->placed[k];
 				break;
 			}
-	if (p && p->dev == st.st_dev && p->ino == st.st_ino && placed(h, i, fd))
+	if (p && p->dev == st.st_dev && p->ino == st.st_ino && placed(h, i, fd) && same_name(h, i, fd))
 		return h->procs[i].pid;
 	struct holder_msg m = { .seq = ++h->seq, .op = HOLDER_PLACE, .fd = fd };
 	/* Failing that, the supervisor's own name: the tree's kernel refuses

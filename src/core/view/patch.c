@@ -28,6 +28,7 @@
 #include "core/internal.h"
 #include "core/view/view.h"
 #include "rt/config.h"
+#include "util/cleanup.h"
 
 #define SITE_LEN 7 /* b8 imm32 0f 05 */
 
@@ -48,20 +49,6 @@ static bool parent_waits(struct facet_task *t)
 {
 	struct facet_process *p = task_vm_parent(t->session, t->proc);
 	return t->proc->vforked && p && p->nthreads == 1 && p->vm_children == 1 && !p->vm_parent;
-}
-
-/* Through /proc/PID/mem, which writes read-only text as a debugger does;
- * the file stays open for the process's other sites. */
-static int write_text(struct facet_task *t, uint64_t addr, const uint8_t *bytes, size_t len)
-{
-	struct facet_process *p = t->proc;
-	if (p->mem_fd < 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
-		if ((p->mem_fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
-			return -errno;
-	}
-	return pwrite(p->mem_fd, bytes, len, (off_t)addr) == (ssize_t)len ? 0 : -EIO;
 }
 
 /* The most sites patched at once: one, and the others known of its file. */
@@ -94,12 +81,18 @@ static void patch(struct facet_task *t, const struct view_site_at *site, unsigne
 	if (process_vm_writev(t->tid, l, m, r, m, 0) != (ssize_t)total)
 		return;
 	/* jmp *disp32: ff 24 25, then the slot's address, whose upper half
-	 * reads 0f 05 where the syscall instruction was. */
-	for (unsigned i = 0; i < n; i++) {
+	 * reads 0f 05 where the syscall instruction was. Written through
+	 * /proc/PID/mem, which writes read-only text as a debugger does
+	 * (opened for the batch only: a live process holds no fd of it). */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
+	_cleanup_close_ int mem = open(path, O_RDWR | O_CLOEXEC);
+	for (unsigned i = 0; mem >= 0 && i < n; i++) {
 		uint32_t slot = RT_SITE_TABLE + 8u * (k + i);
 		uint8_t jmp[SITE_LEN] = { 0xff, 0x24, 0x25 };
 		memcpy(jmp + 3, &slot, 4);
-		write_text(t, site[i].at, jmp, SITE_LEN);
+		if (pwrite(mem, jmp, SITE_LEN, (off_t)site[i].at) != SITE_LEN)
+			break;
 	}
 }
 
@@ -114,11 +107,12 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
 	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi))
 		return;
-	uint8_t bytes[SITE_LEN];
+	uint8_t before[1 + SITE_LEN], *bytes = before + 1; /* and the byte before the site */
 	uint32_t imm, k;
-	struct iovec l[2] = { { bytes, SITE_LEN }, { &k, sizeof(k) } };
-	struct iovec r[2] = { { (void *)(uintptr_t)(ip - SITE_LEN), SITE_LEN }, { (void *)(uintptr_t)vs->rt_site_next, 4 } };
-	if (process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + 4)
+	struct iovec l[2] = { { before, 1 + SITE_LEN }, { &k, sizeof(k) } };
+	struct iovec r[2] = { { (void *)(uintptr_t)(ip - SITE_LEN - 1), 1 + SITE_LEN },
+			      { (void *)(uintptr_t)vs->rt_site_next, 4 } };
+	if (ip < SITE_LEN + 1 || process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + 5)
 		return;
 	memcpy(&imm, bytes + 1, 4);
 	uint32_t how;
@@ -131,8 +125,14 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	else if (bytes[0] == 0x48 && bytes[1] == 0x8b && bytes[2] == 0x44 && bytes[3] == 0x24 && bytes[4] % 8 == 0 &&
 		 bytes[4] < 0x80)
 		how = RT_SITE_FROM_STACK | bytes[4]; /* mov disp8(%rsp),%rax */
-	else if (bytes[0] == 0xba || bytes[0] == 0xbe || bytes[0] == 0xbf)
-		how = RT_SITE_NR_IN_RAX | (bytes[0] & 7u); /* mov $imm32,%edx/%esi/%edi */
+	else if (bytes[0] == 0xbf && imm == (uint32_t)AT_FDCWD && nr == SYS_openat && (before[0] & 0xf0) != 0x40)
+		/* mov $-100,%edi: not after a REX prefix (then it would be
+		 * %r15d), and with the one value that names its use. Only
+		 * the byte before a syscall instruction is known to start
+		 * an instruction; one opcode byte could be the end of
+		 * another instruction, the number and AT_FDCWD together
+		 * hardly. */
+		how = RT_SITE_NR_IN_RAX | (bytes[0] & 7u);
 	else
 		return;
 	/* This site, and the others of its file that an earlier process

@@ -87,7 +87,9 @@ int view_sites_known(struct facet_task *t, uint64_t at, const uint8_t orig[SITE_
 	for (unsigned i = 0; ks && i < ks->n; i++)
 		for (unsigned j = 0; j < ks->file[i].n; j++) {
 			const struct known_site *s = &ks->file[i].site[j];
-			if (s->how != how || memcmp(s->orig, orig, SITE_LEN) || at < s->off)
+			/* One site alone cannot tell its file's from another
+			 * site with the same bytes: it is learnt again. */
+			if (ks->file[i].n < 2 || s->how != how || memcmp(s->orig, orig, SITE_LEN) || at < s->off)
 				continue;
 			int m = place(t, &ks->file[i], at - s->off, at, out, max);
 			if (m >= 0)
