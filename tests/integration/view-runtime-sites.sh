@@ -11,6 +11,8 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 need_facet
 SITES=$(helper sites)
+# yes where call sites get patched: fast mode on the notify back end.
+patches() { [ "$1" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || echo no; }
 
 A=$TEST_TMP/a
 B=$TEST_TMP/b
@@ -59,8 +61,7 @@ done
 # its first call from any of them (src/core/view/sites.c): the open sites
 # before they make a call, once an earlier process showed them.
 for mode in --fast --confine --no-fast; do
-	want_patch=no
-	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	want_patch=$(patches "$mode")
 	check "$mode: a file's known sites patched at its first call" "early: open=no
 early: open=$want_patch" \
 		facet_top "$mode" -b "$A:/mnt/a" -w /mnt/a -- sh -c "'$SITES' --early f; '$SITES' f >/dev/null; '$SITES' --early f"
@@ -90,8 +91,7 @@ for n in a b nothere; do
 	done
 done
 for mode in --fast --confine --no-fast; do
-	want_patch=no
-	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	want_patch=$(patches "$mode")
 	check "$mode: names in a directory above mount points" "${above}bad pointers: EFAULT EFAULT
 bad pointers: EFAULT EFAULT
 patched: stat=$want_patch open=$want_patch" \
@@ -117,8 +117,7 @@ for n in "${LINKED[@]}"; do
 	done
 done
 for mode in --fast --confine --no-fast; do
-	want_patch=no
-	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	want_patch=$(patches "$mode")
 	check "$mode: symlinks and .. in absolute paths" "${linked}bad pointers: EFAULT EFAULT
 bad pointers: EFAULT EFAULT
 patched: stat=$want_patch open=$want_patch" \
@@ -155,8 +154,7 @@ HOSTNAMES=("$TEST_TMP/exe" //proc/self/exe /proc/self/exe /dev/stdin //proc/self
 	"$A/f" "$A/rel" "$A/abs" "$TEST_TMP/nothere" "$A/f/" "$A/d/" /)
 run "$TEST_TMP/host-slow" - facet_top --no-fast -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
 for mode in --fast --confine; do
-	want_patch=no
-	[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && want_patch=yes
+	want_patch=$(patches "$mode")
 	check "$mode: the host's names (-b /:/), as without the runtime" \
 		"$(sed "s/^patched: .*/patched: stat=$want_patch open=$want_patch/" "$TEST_TMP/host-slow")" \
 		facet_top "$mode" -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
@@ -167,7 +165,7 @@ for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0 0 0
 fd0 d/../f: 0 0 0 0
 fd0 f: 0 0 0 0
-patched: stat=no open=$([ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || echo no)" \
+patched: stat=no open=$(patches "$mode")" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" --fd0 /mnt/a/f d/../f f
 done
 checks_done
