@@ -45,10 +45,6 @@ long rt_start(const struct rt_config *config);
  * forwarding instruction (arch/<cpu>/gate.S). */
 long rt_forward(long nr, long a, long b, long c, long d, long e, long f);
 
-/* A call the program made from a site that serves every call, which
- * the runtime does not answer: the filter takes it for the program's. */
-long rt_pass(long nr, long a, long b, long c, long d, long e, long f);
-
 /* Call nr from a patched site, with the program's arguments a[6]: its
  * result, or RT_PASS (rt/lookup.h) for the trampoline to make it as the
  * program's own from rt_gate_pass. */

@@ -19,6 +19,6 @@
 
 	.text
 	SYSCALL6 rt_forward, rt_gate_forward
-	SYSCALL6 rt_pass, rt_gate_pass
+	SYSCALL6 rt_pass, rt_gate_pass	/* only its instruction is used, by sites.S */
 
 	.section .note.GNU-stack, "", @progbits
