@@ -13,6 +13,9 @@ need_facet
 SITES=$(helper sites)
 # yes where call sites get patched: fast mode on the notify back end.
 patches() { [ "$1" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || echo no; }
+# What helper-sites prints for NAME whose stat, lstat and open give S, L, O
+# (each call twice: the first patches the site).
+answers() { for _ in 1 2; do printf 'stat %s: %s\nlstat %s: %s\nopen %s: %s\n' "$1" "$2" "$1" "$3" "$1" "$4"; done; }
 
 A=$TEST_TMP/a
 B=$TEST_TMP/b
@@ -40,9 +43,7 @@ for n in "${NAMES[@]}"; do
 	missing | /mnt/nothere) s=ENOENT l=ENOENT o=ENOENT ;;
 	esac
 	[ "$n" = rel ] && l="symlink 1"
-	for _ in 1 2; do
-		printf 'stat %s: %s\nlstat %s: %s\nopen %s: %s\n' "$n" "$s" "$n" "$l" "$n" "$o"
-	done
+	answers "$n" "$s" "$l" "$o"
 done >"$expect"
 
 for mode in --fast --confine --no-fast; do
@@ -86,9 +87,7 @@ for n in a b nothere; do
 	nothere) s=ENOENT l=ENOENT o=ENOENT ;;
 	*) s="dir 0" l="dir 0" o="dir " ;;
 	esac
-	for _ in 1 2; do
-		above+="stat $n: $s"$'\n'"lstat $n: $l"$'\n'"open $n: $o"$'\n'
-	done
+	above+="$(answers "$n" "$s" "$l" "$o")"$'\n'
 done
 for mode in --fast --confine --no-fast; do
 	want_patch=$(patches "$mode")
@@ -112,9 +111,7 @@ for n in "${LINKED[@]}"; do
 	*/loop/x) s=ELOOP o=ELOOP ;;
 	*) s="file 7" o="file target" ;;
 	esac
-	for _ in 1 2; do
-		linked+="stat $n: $s"$'\n'"lstat $n: $s"$'\n'"open $n: $o"$'\n'
-	done
+	linked+="$(answers "$n" "$s" "$s" "$o")"$'\n'
 done
 for mode in --fast --confine --no-fast; do
 	want_patch=$(patches "$mode")
@@ -128,19 +125,9 @@ done
 for i in $(seq 0 40); do ln -s "/mnt/a/chain$((i + 1))" "$A/chain$i" || fail "cannot make the chain"; done
 ln -s f "$A/chain41"
 for mode in --fast --confine --no-fast; do
-	check "$mode: ELOOP after 40 symlinks" "$(for _ in 1 2; do printf 'stat /mnt/a/chain0: ELOOP\nlstat /mnt/a/chain0: symlink 13\nopen /mnt/a/chain0: ELOOP\n'; done)
-stat /mnt/a/chain1: ELOOP
-lstat /mnt/a/chain1: symlink 13
-open /mnt/a/chain1: ELOOP
-stat /mnt/a/chain1: ELOOP
-lstat /mnt/a/chain1: symlink 13
-open /mnt/a/chain1: ELOOP
-stat /mnt/a/chain2: file 6
-lstat /mnt/a/chain2: symlink 13
-open /mnt/a/chain2: file hello
-stat /mnt/a/chain2: file 6
-lstat /mnt/a/chain2: symlink 13
-open /mnt/a/chain2: file hello" \
+	check "$mode: ELOOP after 40 symlinks" "$(answers /mnt/a/chain0 ELOOP 'symlink 13' ELOOP
+		answers /mnt/a/chain1 ELOOP 'symlink 13' ELOOP
+		answers /mnt/a/chain2 'file 6' 'symlink 13' 'file hello')" \
 		sh -c "facet_top() { '$FACET' --backend=$FACET_BACKEND \"\$@\"; }; facet_top $mode -b '$A:/mnt/a' -w /mnt/a -- '$SITES' /mnt/a/chain0 /mnt/a/chain1 /mnt/a/chain2 | grep -v -e '^bad' -e '^patched'"
 done
 
