@@ -350,16 +350,18 @@ static long getcwd_call(const long a[6])
 	return w == (long)gl + 1 ? w : RT_FORWARD;
 }
 
-/* execve: a program the view does not have fails here (gcc and the shells
- * try each directory of $PATH in turn); any other goes on as the
- * program's call, to the supervisor by ptrace, which alone can make an
- * exec in the view. */
+/* execve: a program the view does not have, or cannot reach, fails here
+ * (gcc, make and the shells try each directory of $PATH in turn); any
+ * other goes on as the program's call, to the supervisor by ptrace, which
+ * alone can make an exec in the view. An O_PATH lookup fails only where
+ * the path does: EACCES is a directory the user may not search, which
+ * execve's own lookup refuses first, as it meets ELOOP. */
 static long execve_call(const long a[6])
 {
 	if (!readable(a[0]))
 		return RT_PASS;
 	long fd = rt_open_beneath(AT_FDCWD, (const char *)a[0], O_PATH, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR)
+	if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES || fd == -ELOOP)
 		return fd;
 	if (fd >= 0)
 		close_fd(fd);

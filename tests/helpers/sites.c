@@ -6,6 +6,7 @@
  *
  * Usage: sites [--thread] [--fd0] NAME...   (names relative to the cwd)
  *        sites --early NAME
+ *        sites --exec NAME...
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
@@ -15,6 +16,8 @@
  * "lstat ...", "open NAME: fd TYPE" or "open NAME: ERRNO" (both open
  * sites agreeing); then "patched: stat=yes|no open=yes|no" (open=yes: both
  * open sites).
+ * --exec execs each NAME twice from a site of the patchable shape, printing
+ * "exec NAME: ERRNO" (every NAME must fail), then "patched: exec=yes|no".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern const unsigned char stat_site[], open_site[], open_cwd_site[];
+extern const unsigned char stat_site[], open_site[], open_cwd_site[], exec_site[];
 
 /* newfstatat(dfd, name, st, flags) from a site of the patchable shape. */
 __attribute__((noinline)) static long site_stat(long dfd, const char *name, struct stat *st, long flags)
@@ -55,6 +58,15 @@ __attribute__((noinline)) static long site_open_cwd(const char *name, long flags
 	__asm__ volatile("mov $257, %%eax\n\tmov %%rsi, %%rsi\n"
 			 ".globl open_cwd_site\nopen_cwd_site:\n\t.byte 0xbf\n\t.long -100\n\tsyscall"
 			 : "=a"(ret) : "S"(name), "d"(flags), "r"(r10) : "rdi", "rcx", "r11", "memory");
+	return ret;
+}
+
+/* execve(name, argv, envp), likewise. */
+__attribute__((noinline)) static long site_exec(const char *name, char *const argv[], char *const envp[])
+{
+	long ret;
+	__asm__ volatile(".globl exec_site\nexec_site:\n\t.byte 0xb8\n\t.long 59\n\tsyscall"
+			 : "=a"(ret) : "D"(name), "S"(argv), "d"(envp) : "rcx", "r11", "memory");
 	return ret;
 }
 
@@ -124,6 +136,15 @@ int main(int argc, char **argv)
 		struct stat st;
 		site_stat(AT_FDCWD, argv[2], &st, 0);
 		printf("early: open=%s\n", patched(open_site) && patched(open_cwd_site) ? "yes" : "no");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--exec")) {
+		for (int j = 2; j < argc; j++)
+			for (int round = 0; round < 2; round++) {
+				char *args[] = { argv[j], NULL }, *env[] = { NULL };
+				printf("exec %s: %s\n", argv[j], strerrorname_np((int)-site_exec(argv[j], args, env)));
+			}
+		printf("patched: exec=%s\n", patched(exec_site) ? "yes" : "no");
 		return 0;
 	}
 	int i = 1, fd0 = 0;

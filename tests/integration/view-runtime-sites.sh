@@ -68,6 +68,26 @@ early: open=$want_patch" \
 		facet_top "$mode" -b "$A:/mnt/a" -w /mnt/a -- sh -c "'$SITES' --early f; '$SITES' f >/dev/null; '$SITES' --early f"
 done
 
+# An exec that fails on the way to the program fails in the runtime
+# (src/rt/calls.c, execve_call): $PATH searches try each directory. One
+# that finds a file goes on to the supervisor, which alone execs in a view.
+mkdir -p "$A/shut" && chmod 000 "$A/shut" && ln -s xloop "$A/xloop" || fail "cannot make the fixture"
+execs=""
+for n in missing f/x shut/x xloop /mnt/nothere/x d f; do
+	case $n in
+	missing | /mnt/nothere/x) e=ENOENT ;;
+	f/x) e=ENOTDIR ;;
+	xloop) e=ELOOP ;;
+	*) e=EACCES ;;
+	esac
+	execs+="exec $n: $e"$'\n'"exec $n: $e"$'\n'
+done
+for mode in --fast --confine --no-fast; do
+	check "$mode: execs that fail" "${execs}patched: exec=$(patches "$mode")" \
+		facet_top "$mode" -b "$A:/mnt/a" -w /mnt/a -- "$SITES" --exec missing f/x shut/x xloop /mnt/nothere/x d f
+done
+chmod 755 "$A/shut"
+
 # -v says whether the runtime serves the view, and why not.
 if [ "$FACET_BACKEND" = notify ]; then
 	fast_line="facet: fast mode: a runtime in each process answers the view's path calls"
