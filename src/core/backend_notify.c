@@ -17,12 +17,26 @@
 #include "core/seccomp_compat.h"
 #include "core/view/exec.h"
 
-void notify_set_sync_wakeup(struct facet_session *s)
+/*
+ * Synchronous wake-up (6.6+) runs the woken side on the waker's CPU: the
+ * tracee and the supervisor hand one CPU back and forth, and a round trip
+ * costs ~2.5 us here instead of ~40 us of cross-CPU wake-ups. It pays while
+ * the supervisor serves one task's calls; while processes start and end
+ * (ptrace stops, a build starting compilers) it serves several, and then
+ * the answered tracee, woken on the supervisor's CPU, preempts it while the
+ * others wait, and each notification pulls the supervisor onto a CPU a
+ * compiler keeps busy. So supervise() turns it off at a ptrace stop and on
+ * again once notifications come alone (its `calm`).
+ */
+void notify_set_sync_wakeup(struct facet_session *s, bool on)
 {
-	/* Keeps tracee and supervisor on one CPU for the round trip (6.6+). */
-	if (s->feat.sync_wakeup &&
-	    ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
+	if (!s->feat.sync_wakeup || on == s->sync_on)
+		return;
+	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, on ? SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP : 0) < 0) {
 		s->feat.sync_wakeup = false;
+		return;
+	}
+	s->sync_on = on;
 }
 
 /* Installs the session's fd in the tracee and closes it: the tracee's new

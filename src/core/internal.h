@@ -115,6 +115,7 @@ struct facet_session {
 	bool probed;
 
 	int notify_fd;                     /* -1 with the ptrace back end */
+	bool sync_on;                      /* synchronous wake-up set on notify_fd (backend_notify.c) */
 	pid_t root_pid;
 	int root_status;
 	bool emulating;                    /* some call may be emulated (session_prepare) */
@@ -291,7 +292,8 @@ struct seccomp_notif;
  * 0, or -errno (-ENOENT: it vanished, or no task holds the filter). */
 int notify_receive(int fd, struct seccomp_notif *req);
 void notify_handle(struct facet_session *s, const struct seccomp_notif *req);
-void notify_set_sync_wakeup(struct facet_session *s);
+/* Synchronous wake-up on the listener, or off (backend_notify.c). */
+void notify_set_sync_wakeup(struct facet_session *s, bool on);
 int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status);
 int supervise(struct facet_session *s);
 /* supervise.c: keeps the supervisor's signals away from a call that a

@@ -159,7 +159,7 @@ static int take_listener(struct facet_session *s, pid_t pid)
 	if (fd < 0)
 		return session_fail(s, -errno, "taking the seccomp listener from the command (pidfd_getfd)");
 	s->notify_fd = fd;
-	notify_set_sync_wakeup(s);
+	notify_set_sync_wakeup(s, true);
 	return 0;
 }
 

@@ -58,7 +58,7 @@ static const int caught[] = { SIGCHLD, SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 #define NCAUGHT (sizeof(caught) / sizeof(caught[0]))
 
 /* Notifications in a row, with no ptrace stop, after which the loop waits
- * in RECV again. */
+ * in RECV again, with synchronous wake-up (backend_notify.c). */
 #define CALM 2
 
 /* A passed-on signal as the loop needs it: who sent it. */
@@ -286,6 +286,7 @@ static int loop(struct facet_session *s, int sfd)
 	int r = got_signals(s, &l);
 	while (r > 0) {
 		set_open(l.pfd[1].fd >= 0 && l.calm >= CALM);
+		notify_set_sync_wakeup(s, l.calm >= CALM);
 		r = sv.open ? wait_received(s, &l) : wait_polled(s, &l);
 	}
 	return r;
