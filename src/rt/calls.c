@@ -5,9 +5,11 @@
  * directory takes one call besides the answer: the call itself, made
  * without following the name (a symlink goes to the supervisor when the
  * call would follow it). Any other path is opened with O_PATH beneath
- * its plain directory and the call made on that fd. Whatever the runtime
- * cannot decide goes to the supervisor unchanged: writes (a read-only
- * mount must refuse them), flags it does not know, chroots, procfs.
+ * its plain directory and the call made on that fd. Writes (an open that
+ * creates or truncates, unlink) are made where the mount is known to be
+ * writable. Whatever the runtime cannot decide goes to the supervisor
+ * unchanged: other writes, a read-only mount's (EROFS), flags it does not
+ * know, chroots, procfs, fake root's creations.
  *
  * The program's path is read in place: a NULL pointer, one into the first
  * page or the kernel's half goes to the supervisor (EFAULT), but a pointer
@@ -24,6 +26,7 @@
 #include "rt/fake.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
+#include "vfs/vfs.h"
 
 #define STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)
 /* The open flags of a read the runtime makes itself. */
@@ -245,11 +248,15 @@ static long getdents_call(const struct call *c, const long a[6])
 	return n;
 }
 
+static long write_open_call(const struct call *c, const long a[6]);
+
 static long openat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & ~READ_FLAGS))
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+		return write_open_call(c, a);
+	if (flags & ~READ_FLAGS)
 		return RT_FORWARD;
 	/* A name no mount point has is the host's in any directory (as for
 	 * stat, look_first), procfs's too: the view changes only its links,
@@ -319,24 +326,34 @@ static bool readable(long p)
 	return (unsigned long)p >= 4096 && (unsigned long)p < 0x800000000000ul;
 }
 
-/* getcwd: the name the supervisor wrote (rt_cwd), while the kernel's name
- * of the cwd is still the one it wrote with it. */
-static long getcwd_call(const long a[6])
+/* The view's name of the cwd, as the supervisor wrote it (rt_cwd), into
+ * buf: its length, or RT_FORWARD unless the kernel's name of the cwd is
+ * still the one written with it. */
+static long cwd_name(char buf[RT_CWD_MAX])
 {
 	if (rt_config.flags & RT_CONFIG_ROOT_CHANGED)
 		return RT_FORWARD;
-	char buf[RT_CWD_MAX]; /* the kernel's name of the cwd, then the view's */
 	uint32_t seq = __atomic_load_n(&rt_cwd.seq, __ATOMIC_ACQUIRE);
 	uint32_t hl = rt_cwd.host_len, gl = rt_cwd.guest_len;
 	if ((seq & 1) || !hl || hl >= RT_CWD_MAX || !gl || gl >= RT_CWD_MAX)
 		return RT_FORWARD;
-	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", buf, sizeof(buf), 0, 0);
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", buf, RT_CWD_MAX, 0, 0);
 	if (n != (long)hl || memcmp(buf, rt_cwd.host, hl))
 		return RT_FORWARD;
 	memcpy(buf, rt_cwd.guest, gl);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
 		return RT_FORWARD; /* written meanwhile */
+	return gl;
+}
+
+/* getcwd: the name the supervisor wrote (rt_cwd.c). */
+static long getcwd_call(const long a[6])
+{
+	char buf[RT_CWD_MAX];
+	long gl = cwd_name(buf);
+	if (gl < 0)
+		return gl;
 	if ((unsigned long)a[1] < gl + 1ul)
 		return -ERANGE;
 	/* Into the program's buffer by the kernel, which says EFAULT where
@@ -348,6 +365,74 @@ static long getcwd_call(const long a[6])
 	if (w == -EFAULT)
 		return -EFAULT;
 	return w == (long)gl + 1 ? w : RT_FORWARD;
+}
+
+/*
+ * Writes: an open that writes or creates, and unlink. The kernel makes
+ * them in the program, with its umask and credentials, and the fd is the
+ * program's own from the start (its close is the last, as inotify and
+ * locks expect), where the view's answer is the kernel's: not with fake
+ * root (owners are recorded), and resolved as an absolute path (a relative
+ * one from the cwd's name, rt_cwd) so that the mount is known: a read-only
+ * one leaves the call to the supervisor (EROFS; lookup.c).
+ */
+#define WRITE_FLAGS (READ_FLAGS | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_TRUNC)
+
+/* path, absolute: itself, or the cwd's name and path in buf. NULL where
+ * the runtime cannot tell (a dirfd, the cwd's name unknown). */
+static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX])
+{
+	if (path[0] == '/')
+		return path;
+	if ((int)dirfd != AT_FDCWD || !path[0]) /* the kernel takes an int */
+		return 0;
+	long gl = cwd_name(buf);
+	size_t n = loader_strlen(path);
+	if (gl < 0 || (size_t)gl + 1 + n >= VFS_PATH_MAX)
+		return 0;
+	size_t at = gl == 1 ? 1 : (size_t)gl + 1; /* "/" + name, or "/dir" + "/" + name */
+	buf[at - 1] = '/';
+	memcpy(buf + at, path, n + 1);
+	return buf;
+}
+
+static long write_open_call(const struct call *c, const long a[6])
+{
+	long flags = a[2];
+	char buf[VFS_PATH_MAX];
+	const char *path;
+	if (rt_fake() || (flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE ||
+	    !(path = absolute(a[0], (const char *)a[1], buf)))
+		return RT_FORWARD;
+	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
+	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
+	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode));
+}
+
+/* unlinkat(dirfd, path, 0), and unlink: in the directory opened as a
+ * write's, the last name removed unless a mount point of the view lies
+ * at it or below it (EBUSY, EISDIR: the supervisor's). */
+static long unlink_call(const struct call *c, const long a[6])
+{
+	char buf[VFS_PATH_MAX];
+	const char *path;
+	if (rt_fake() || (int)a[2] || !(path = absolute(a[0], (const char *)a[1], buf)))
+		return RT_FORWARD;
+	size_t len = loader_strlen(path), name = len;
+	while (name > 0 && path[name - 1] != '/')
+		name--;
+	const char *last = path + name;
+	if (!rt_one_name(last) || (last[0] == '.' && !last[1]) || rt_names_mount(last, true) || name >= VFS_PATH_MAX)
+		return RT_FORWARD;
+	char dir[VFS_PATH_MAX];
+	memcpy(dir, path, name);
+	dir[name > 1 ? name - 1 : 1] = '\0'; /* "/a/b/" -> "/a/b", "/" stays */
+	long fd = rt_open_to_write(dir, O_PATH | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	long r = rt_syscall(__NR_unlinkat, fd, last, 0, 0, 0, 0);
+	close_fd(fd);
+	return answer(c, __NR_unlinkat, r);
 }
 
 /* execve: a program the view does not have, or cannot reach, fails here
@@ -404,7 +489,7 @@ static long handle(const struct call *c)
 #endif
 #ifdef __NR_stat
 	bool at = c->nr != __NR_stat && c->nr != __NR_lstat && c->nr != __NR_open && c->nr != __NR_readlink &&
-		  c->nr != __NR_access;
+		  c->nr != __NR_access && c->nr != __NR_unlink;
 #else
 	bool at = true;
 #endif
@@ -423,6 +508,8 @@ static long handle(const struct call *c)
 		return access_call(c, a, 0);
 	case __NR_faccessat2:
 		return access_call(c, a, a[3]);
+	case __NR_unlinkat:
+		return unlink_call(c, a);
 #ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
 	case __NR_stat:
 		return stat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], 0 });
@@ -434,6 +521,8 @@ static long handle(const struct call *c)
 		return readlinkat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], a[2] });
 	case __NR_access:
 		return access_call(c, (const long[6]){ AT_FDCWD, a[0], a[1] }, 0);
+	case __NR_unlink:
+		return unlink_call(c, (const long[6]){ AT_FDCWD, a[0], 0 });
 #endif
 	default:
 		return RT_FORWARD;

@@ -154,12 +154,21 @@ static size_t absolute_len(const char *p, size_t *plain)
 /* open_plain_prefix(): the last name's directory holds mount points. */
 #define RT_IN_FENCE (RT_FORWARD - 9) /* past lookup.h's codes */
 
+/* A write through mount m: the supervisor's where the mount is read-only
+ * (EROFS, and a device there may still be written: it knows). */
+static bool refuses(const struct vfs_table *t, int m, bool writes)
+{
+	return writes && (t->mounts[m].flags & VFS_MOUNT_RO);
+}
+
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names
  * without "." or ".."); *rest is then what follows it, for openat2 to
  * resolve, "." and ".." included. A symlink on the way gives RT_LINK
- * and the path that follows it in `next`. */
-static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, char *next)
+ * and the path that follows it in `next`. With `writes`, a read-only
+ * mount gives RT_FORWARD. */
+static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, char *next,
+			      bool writes)
 {
 	const struct vfs_table *t = table();
 	/* The parent directory's length ("/" counts 1), then the prefixes
@@ -180,7 +189,8 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 		d = j;
 	}
 	int m = vfs_mount_of(t, path, d);
-	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)))
+	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) ||
+	    refuses(t, m, writes))
 		return RT_FORWARD;
 	/* From the mount's host directory, the names down to the prefix. */
 	long fd = rt_syscall(__NR_openat, AT_FDCWD, vfs_mount_host(t, m), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
@@ -255,8 +265,9 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX])
 /* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
  * point or "/" (its host path is canonical), or that rt_host_path()
  * takes: the last name is not followed unless the caller follows it; a
- * symlink followed gives RT_LINK and the path through it in `next`. */
-static long open_host_path(const char *path, size_t len, uint64_t oflags, char *next)
+ * symlink followed gives RT_LINK and the path through it in `next`.
+ * With `writes`, a read-only mount gives RT_FORWARD. */
+static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64_t mode, char *next, bool writes)
 {
 	const struct vfs_table *t = table();
 	int m = vfs_mount_at(t, path, len);
@@ -265,6 +276,14 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, char *
 	if (point ? (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC)) || host_of(t, m, path, len, host) < 0
 		  : rt_host_path(path, host) < 0)
 		return RT_FORWARD;
+	if (!point && writes) {
+		size_t parent = len;
+		while (parent > 1 && path[parent - 1] != '/')
+			parent--;
+		m = vfs_mount_of(t, path, parent > 1 ? parent - 1 : 1);
+	}
+	if (m >= 0 && refuses(t, m, writes))
+		return RT_FORWARD;
 	/* A directory above mount points lists them: the supervisor opens it
 	 * (the filter sends getdents of such fds to it). O_PATH fds are the
 	 * runtime's own, for a stat, which sees to such directories itself. */
@@ -272,7 +291,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, char *
 		return RT_FORWARD;
 	bool follow = !(oflags & O_NOFOLLOW);
 	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
-	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, 0, 0, 0);
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, mode, 0, 0);
 	if (fd == -EPERM || fd == -ENOSYS)
 		return RT_FORWARD; /* maybe the program's own filter (rt_open_beneath) */
 	if (point || !follow)
@@ -332,18 +351,18 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 
 /* One absolute path: as rt_open_beneath(), or RT_RESTART or RT_LINK with
  * the path to resolve instead in `next`; `linked`: after a symlink. */
-static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool linked, char *next)
+static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool linked, char *next, bool writes)
 {
 	size_t plain, len = absolute_len(path, &plain);
 	if (!len)
 		return RT_FORWARD;
 	bool simple = plain == len;
 	if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
-		return open_host_path(path, len, oflags, next);
+		return open_host_path(path, len, oflags, mode, next, writes);
 	const char *rest = 0;
-	long start = open_plain_prefix(path, len, plain, &rest, next);
+	long start = open_plain_prefix(path, len, plain, &rest, next, writes);
 	if (start == RT_IN_FENCE && simple)
-		return open_host_path(path, len, oflags, next);
+		return open_host_path(path, len, oflags, mode, next, writes);
 	if (start < 0)
 		return start == RT_LINK || start == -ENOENT ? start : RT_FORWARD;
 	return open_below(start, true, path, (size_t)(rest - path - 1), rest, oflags, mode, linked, next);
@@ -354,18 +373,15 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool
 #define MAX_LINKS 40
 #define MAX_RESTARTS 64
 
-long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
+/* An absolute path, resolved again after each symlink or "..". */
+static long open_path(const char *path, uint64_t oflags, uint64_t mode, bool writes)
 {
-	if (!path || !path[0])
-		return RT_FORWARD;
-	if (path[0] != '/')
-		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, false, 0) : RT_FORWARD;
-	if (!table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || (oflags & O_CREAT))
+	if (!table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED))
 		return RT_FORWARD;
 	char next[VFS_PATH_MAX]; /* each path through a symlink, made in place */
 	unsigned links = 0;
 	for (unsigned i = 0; i < MAX_RESTARTS; i++) {
-		long r = open_absolute(path, oflags, mode, links > 0, next);
+		long r = open_absolute(path, oflags, mode, links > 0, next, writes);
 		if (r == RT_LINK && ++links > MAX_LINKS)
 			return -ELOOP;
 		if (r != RT_RESTART && r != RT_LINK)
@@ -373,4 +389,18 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 		path = next;
 	}
 	return RT_FORWARD;
+}
+
+long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
+{
+	if (!path || !path[0] || (oflags & O_CREAT))
+		return RT_FORWARD;
+	if (path[0] != '/')
+		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, false, 0) : RT_FORWARD;
+	return open_path(path, oflags, mode, false);
+}
+
+long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode)
+{
+	return path[0] == '/' ? open_path(path, oflags, mode, true) : RT_FORWARD;
 }

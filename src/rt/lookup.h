@@ -59,6 +59,10 @@ long rt_host_path(const char *path, char host[4096]);
  * (the lowest free, as the kernel's; close-on-exec with O_PATH, which is
  * for the runtime's own use), the view's -errno, or RT_FORWARD. */
 long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode);
+/* The same for an absolute path, where a write is meant (the open's own,
+ * or one in the directory opened): RT_FORWARD where the path lies in a
+ * read-only mount, besides. O_CREAT is taken. */
+long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode);
 
 /* walk.c. Writes into out (VFS_PATH_MAX bytes) the absolute path that
  * directory `dir` (its canonical name, dir_len bytes, "" for the root),

@@ -104,7 +104,10 @@ long rt_walk(long start, const char *text, size_t text_len, const char *rest, ui
 			p = after;
 			continue;
 		}
-		bool follow = !last || slash || !(oflags & O_NOFOLLOW);
+		/* The last name is followed unless O_NOFOLLOW, or O_CREAT with
+		 * O_EXCL (EEXIST, as the kernel says, at a symlink). */
+		bool follow = !last || slash ||
+			      !((oflags & O_NOFOLLOW) || ((oflags & O_CREAT) && (oflags & O_EXCL)));
 		if (follow && !dot) {
 			r = rt_follow(cur, name, dir, dl, after, next);
 			if (r != RT_NOT_LINK)

@@ -7,6 +7,7 @@
  * Usage: sites [--thread] [--fd0] NAME...   (names relative to the cwd)
  *        sites --early NAME
  *        sites --exec NAME...
+ *        sites --write NAME...
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
@@ -18,6 +19,10 @@
  * open sites).
  * --exec execs each NAME twice from a site of the patchable shape, printing
  * "exec NAME: ERRNO" (every NAME must fail), then "patched: exec=yes|no".
+ * --write, for each NAME from sites of that shape: creates it twice
+ * (O_WRONLY|O_CREAT|O_TRUNC, writing "w"), then with O_EXCL, removes it
+ * twice (unlink), printing "creat NAME: ok|ERRNO", "excl NAME: ...",
+ * "unlink NAME: ..."; then "patched: open=yes|no unlink=yes|no".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern const unsigned char stat_site[], open_site[], open_cwd_site[], exec_site[];
+extern const unsigned char stat_site[], open_site[], open_cwd_site[], exec_site[], unlink_site[];
 
 /* newfstatat(dfd, name, st, flags) from a site of the patchable shape. */
 __attribute__((noinline)) static long site_stat(long dfd, const char *name, struct stat *st, long flags)
@@ -39,13 +44,27 @@ __attribute__((noinline)) static long site_stat(long dfd, const char *name, stru
 	return ret;
 }
 
-/* openat(dfd, name, flags, 0), likewise. */
-__attribute__((noinline)) static long site_open(long dfd, const char *name, long flags)
+/* openat(dfd, name, flags, mode), likewise. */
+__attribute__((noinline)) static long site_open_mode(long dfd, const char *name, long flags, long mode)
 {
 	long ret;
-	register long r10 __asm__("r10") = 0;
+	register long r10 __asm__("r10") = mode;
 	__asm__ volatile(".globl open_site\nopen_site:\n\t.byte 0xb8\n\t.long 257\n\tsyscall"
 			 : "=a"(ret) : "D"(dfd), "S"(name), "d"(flags), "r"(r10) : "rcx", "r11", "memory");
+	return ret;
+}
+
+static long site_open(long dfd, const char *name, long flags)
+{
+	return site_open_mode(dfd, name, flags, 0);
+}
+
+/* unlinkat(AT_FDCWD, name, 0), likewise. */
+__attribute__((noinline)) static long site_unlink(const char *name)
+{
+	long ret;
+	__asm__ volatile(".globl unlink_site\nunlink_site:\n\t.byte 0xb8\n\t.long 263\n\tsyscall"
+			 : "=a"(ret) : "D"((long)AT_FDCWD), "S"(name), "d"(0L) : "rcx", "r11", "memory");
 	return ret;
 }
 
@@ -145,6 +164,27 @@ int main(int argc, char **argv)
 				printf("exec %s: %s\n", argv[j], strerrorname_np((int)-site_exec(argv[j], args, env)));
 			}
 		printf("patched: exec=%s\n", patched(exec_site) ? "yes" : "no");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--write")) {
+		for (int j = 2; j < argc; j++) {
+			for (int round = 0; round < 2; round++) {
+				long fd = site_open_mode(AT_FDCWD, argv[j], O_WRONLY | O_CREAT | O_TRUNC, 0640);
+				if (fd >= 0 && (write((int)fd, "w", 1) != 1 || close((int)fd) < 0))
+					fd = -EIO;
+				printf("creat %s: %s\n", argv[j], fd >= 0 ? "ok" : strerrorname_np((int)-fd));
+			}
+			long fd = site_open_mode(AT_FDCWD, argv[j], O_WRONLY | O_CREAT | O_EXCL, 0640);
+			if (fd >= 0)
+				close((int)fd);
+			printf("excl %s: %s\n", argv[j], fd >= 0 ? "ok" : strerrorname_np((int)-fd));
+			for (int round = 0; round < 2; round++) {
+				long r = site_unlink(argv[j]);
+				printf("unlink %s: %s\n", argv[j], r == 0 ? "ok" : strerrorname_np((int)-r));
+			}
+		}
+		printf("patched: open=%s unlink=%s\n", patched(open_site) ? "yes" : "no",
+		       patched(unlink_site) ? "yes" : "no");
 		return 0;
 	}
 	int i = 1, fd0 = 0;
