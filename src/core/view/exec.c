@@ -39,7 +39,8 @@
 
 /* What one exec will do, kept from the call to the loader's exec event. */
 struct view_exec {
-	int prog_fd, interp_fd;       /* O_PATH fds of the ELF program and its interpreter */
+	struct view_state *vs;
+	int prog_fd, interp_fd;       /* O_PATH fds of the ELF program and its interpreter (exec_fds.c) */
 	char execfn[PATH_MAX];        /* the filename as the kernel saw it */
 	char exe[VFS_PATH_MAX];       /* guest path of the ELF actually run (/proc/PID/exe) */
 };
@@ -48,10 +49,8 @@ void view_exec_free(struct view_exec *x)
 {
 	if (!x)
 		return;
-	if (x->prog_fd >= 0)
-		close(x->prog_fd);
-	if (x->interp_fd >= 0)
-		close(x->interp_fd);
+	view_exec_fd_release(x->vs, x->prog_fd);
+	view_exec_fd_release(x->vs, x->interp_fd);
 	free(x);
 }
 
@@ -260,6 +259,7 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 		res->value = -ENOMEM;
 		return;
 	}
+	x->vs = t->session->vs;
 	x->prog_fd = x->interp_fd = -1;
 	int64_t r = exec_filename(t, c, pc, x->execfn, sizeof(x->execfn));
 	unsigned vflags = VFS_WANT_GUEST | ((flags & AT_EMPTY_PATH) ? VFS_EMPTY_PATH : 0) |
@@ -320,7 +320,7 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			r = elf_interp(n.r.fd, head, len, interp, sizeof(interp));
 		if (r == 0 && n.r.guest_known)
 			snprintf(x->exe, sizeof(x->exe), "%s", n.guest);
-		x->prog_fd = n.r.fd;
+		x->prog_fd = view_exec_fd_take(x->vs, n.r.fd);
 		n.r.fd = -1;
 		if (r == 0 && interp[0]) {
 			struct pc_name in = { .r.fd = -1 };
@@ -331,7 +331,7 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			if (r == 0)
 				r = view_confined(t, &in, LANDLOCK_ACCESS_FS_EXECUTE);
 			if (r == 0) {
-				x->interp_fd = in.r.fd;
+				x->interp_fd = view_exec_fd_take(x->vs, in.r.fd);
 				in.r.fd = -1;
 			}
 			pc_name_release(&in);

@@ -140,11 +140,12 @@ struct view_state {
 		unsigned nprocs;
 		/* What the holder's fd N was last given (an exec names the same
 		 * program and interpreter under the same numbers again). */
-		struct view_holder_placed { int fd; dev_t dev; ino_t ino; } placed[8];
+		struct view_holder_placed { int fd; dev_t dev; ino_t ino; } placed[32];
 		unsigned next_placed;
 	} holder;
 	struct fakeroot *fr;               /* core/fakeroot: NULL without fake root */
 	struct view_sites *sites;          /* sites.c: NULL until a site is patched */
+	struct view_exec_fds *exec_fds;    /* exec_fds.c: NULL until an exec */
 };
 
 /* Per fs_struct (shared by CLONE_FS): where relative names start, "/". */
@@ -292,6 +293,13 @@ int view_sites_known(struct facet_task *t, uint64_t at, const uint8_t orig[7], u
 /* Learns that the site at `at` of t's process is patchable so. */
 void view_sites_learn(struct facet_task *t, uint64_t at, const uint8_t orig[7], uint32_t how, uint32_t imm);
 void view_sites_free(struct view_state *vs);
+
+/* exec_fds.c: the fds an exec names to the loader, kept for the next one.
+ * take() gives fd, or an fd of the same file by the same name kept from
+ * before (fd closed); release() once the loader has opened it. */
+int view_exec_fd_take(struct view_state *vs, int fd);
+void view_exec_fd_release(struct view_state *vs, int fd);
+void view_exec_fds_free(struct view_state *vs);
 /* The guest path of the program t runs, into buf; false if not known. */
 bool view_exe(struct facet_task *t, char *buf, size_t size);
 
