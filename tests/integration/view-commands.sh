@@ -174,4 +174,22 @@ check "a trace in the root shows one execve, of the guest path" "" facet_top -r 
 check "... that execve, and the end" 'PID execve("/bin/true", ["/bin/true"], ENV) = 0
 PID +++ exited with 0 +++' sed -E 's/^[0-9]+ +/PID /; s|0x[0-9a-f]+ /\* [0-9]+ vars \*/|ENV|' trace
 
+# The fds of programs an exec named are kept for the next exec of the same
+# file (src/core/view/exec_fds.c): a program rewritten in place, removed
+# and made again, or renamed, runs as it is now.
+mkdir -p "$TEST_TMP/progs" || fail "cannot make the fixture"
+for mode in --fast --no-fast; do
+	check "$mode: a program changed between execs runs as changed" "t 0
+f 1
+t 0
+t 0
+f 1" \
+		facet_top "$mode" -b "$TEST_TMP/progs:/mnt/p" -w /mnt/p -- sh -c '
+		cp /bin/true x; ./x; echo t $?
+		cat /bin/false >x; ./x; echo f $?
+		rm x; cp /bin/true x; ./x; echo t $?
+		cp /bin/false y; mv x z; ./z; echo t $?
+		mv y x; ./x; echo f $?'
+done
+
 checks_done
