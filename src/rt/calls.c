@@ -303,14 +303,27 @@ static long readlinkat_call(const struct call *c, const long a[6])
 	return r == -ENOENT ? -EINVAL : answer(c, __NR_readlinkat, r);
 }
 
-/* faccessat (flags 0) and faccessat2. A write may meet a read-only mount. */
+static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX]);
+
+/* faccessat (flags 0) and faccessat2. W_OK is looked up as a write is:
+ * a read-only mount's answer (EROFS) is the supervisor's. */
 static long access_call(const struct call *c, const long a[6], long flags)
 {
 	const char *path = (const char *)a[1];
 	long mode = a[2];
-	if ((mode & ~(long)(RT_R_OK | RT_X_OK)) || (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW)))
+	if ((mode & ~(long)(RT_R_OK | RT_W_OK | RT_X_OK)) || (flags & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW)))
 		return RT_FORWARD;
-	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
+	uint64_t oflags = O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
+	long fd;
+	if (mode & RT_W_OK) {
+		/* As a write's: not in a read-only mount, not with fake root. */
+		char buf[VFS_PATH_MAX];
+		if (rt_fake() || !(path = absolute(a[0], path, buf)))
+			return RT_FORWARD;
+		fd = rt_open_to_write(path, oflags, 0);
+	} else {
+		fd = rt_open_beneath(a[0], path, oflags, 0);
+	}
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_faccessat2, fd, "", mode, (flags & AT_EACCESS) | AT_EMPTY_PATH, 0, 0);

@@ -23,6 +23,7 @@ struct rt_stat {
 
 /* access(2)'s modes (<unistd.h>, which a freestanding build lacks). */
 #define RT_R_OK 4
+#define RT_W_OK 2
 #define RT_X_OK 1
 
 /* Device numbers as glibc's makedev(), major() and minor() encode them

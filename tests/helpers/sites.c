@@ -22,7 +22,8 @@
  * --write, for each NAME from sites of that shape: creates it twice
  * (O_WRONLY|O_CREAT|O_TRUNC, writing "w"), then with O_EXCL, removes it
  * twice (unlink), printing "creat NAME: ok|ERRNO", "excl NAME: ...",
- * "unlink NAME: ..."; then "patched: open=yes|no unlink=yes|no".
+ * "unlink NAME: ..."; after the creations, "waccess NAME: ..." twice
+ * (access W_OK); then "patched: open=yes|no unlink=yes|no access=yes|no".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern const unsigned char stat_site[], open_site[], open_cwd_site[], exec_site[], unlink_site[];
+extern const unsigned char stat_site[], open_site[], open_cwd_site[], exec_site[], unlink_site[], access_site[];
 
 /* newfstatat(dfd, name, st, flags) from a site of the patchable shape. */
 __attribute__((noinline)) static long site_stat(long dfd, const char *name, struct stat *st, long flags)
@@ -65,6 +66,15 @@ __attribute__((noinline)) static long site_unlink(const char *name)
 	long ret;
 	__asm__ volatile(".globl unlink_site\nunlink_site:\n\t.byte 0xb8\n\t.long 263\n\tsyscall"
 			 : "=a"(ret) : "D"((long)AT_FDCWD), "S"(name), "d"(0L) : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* access(name, mode), likewise. */
+__attribute__((noinline)) static long site_access(const char *name, long mode)
+{
+	long ret;
+	__asm__ volatile(".globl access_site\naccess_site:\n\t.byte 0xb8\n\t.long 21\n\tsyscall"
+			 : "=a"(ret) : "D"(name), "S"(mode) : "rcx", "r11", "memory");
 	return ret;
 }
 
@@ -174,6 +184,10 @@ int main(int argc, char **argv)
 					fd = -EIO;
 				printf("creat %s: %s\n", argv[j], fd >= 0 ? "ok" : strerrorname_np((int)-fd));
 			}
+			for (int round = 0; round < 2; round++) {
+				long r = site_access(argv[j], W_OK);
+				printf("waccess %s: %s\n", argv[j], r == 0 ? "ok" : strerrorname_np((int)-r));
+			}
 			long fd = site_open_mode(AT_FDCWD, argv[j], O_WRONLY | O_CREAT | O_EXCL, 0640);
 			if (fd >= 0)
 				close((int)fd);
@@ -183,8 +197,8 @@ int main(int argc, char **argv)
 				printf("unlink %s: %s\n", argv[j], r == 0 ? "ok" : strerrorname_np((int)-r));
 			}
 		}
-		printf("patched: open=%s unlink=%s\n", patched(open_site) ? "yes" : "no",
-		       patched(unlink_site) ? "yes" : "no");
+		printf("patched: open=%s unlink=%s access=%s\n", patched(open_site) ? "yes" : "no",
+		       patched(unlink_site) ? "yes" : "no", patched(access_site) ? "yes" : "no");
 		return 0;
 	}
 	int i = 1, fd0 = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes in a view, which fast mode makes in the process where the mount
 # is writable (src/rt/calls.c, write_open_call and unlink_call): an open
-# that creates or truncates, and unlink, give the same answers and leave
+# that creates or truncates, unlink, and access W_OK give the same answers and leave
 # the same files in every mode. Names relative to the cwd (the runtime
 # takes the cwd's name, rt_cwd), absolute ones, symlinks that lead into
 # another mount, a read-only mount (EROFS, nothing written), a directory,
@@ -14,10 +14,10 @@ need_facet
 SITES=$(helper sites)
 patches() { [ "$1" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || echo no; }
 
-# What helper-sites --write prints for NAME: creat C (twice), excl E,
-# unlink U1 then U2.
-writes() { printf 'creat %s: %s\ncreat %s: %s\nexcl %s: %s\nunlink %s: %s\nunlink %s: %s\n' \
-	"$1" "$2" "$1" "$2" "$1" "$3" "$1" "$4" "$1" "$5"; }
+# What helper-sites --write prints for NAME: creat C (twice), access
+# W_OK A (twice), excl E, unlink U1 then U2.
+writes() { printf 'creat %s: %s\ncreat %s: %s\nwaccess %s: %s\nwaccess %s: %s\nexcl %s: %s\nunlink %s: %s\nunlink %s: %s\n' \
+	"$1" "$2" "$1" "$2" "$1" "$3" "$1" "$3" "$1" "$4" "$1" "$5" "$1" "$6"; }
 
 fixture() {
 	rm -rf "$TEST_TMP/a" "$TEST_TMP/b" "$TEST_TMP/ro"
@@ -30,17 +30,17 @@ fixture() {
 
 NAMES=(new /mnt/a/new2 sub/new3 dl abs d nothere/x f/x /mnt/ro/new /mnt/ro/f /mnt/b/new4)
 expect=$(
-	writes new ok EEXIST ok ENOENT
-	writes /mnt/a/new2 ok EEXIST ok ENOENT
-	writes sub/new3 ok EEXIST ok ENOENT
-	writes dl ok EEXIST ok ENOENT         # creates tgt; unlink removes the link
-	writes abs ok EEXIST ok ENOENT        # creates /mnt/b/made
-	writes d EISDIR EEXIST EISDIR EISDIR
-	writes nothere/x ENOENT ENOENT ENOENT ENOENT
-	writes f/x ENOTDIR ENOTDIR ENOTDIR ENOTDIR
-	writes /mnt/ro/new EROFS EROFS EROFS EROFS
-	writes /mnt/ro/f EROFS EEXIST EROFS EROFS
-	writes /mnt/b/new4 ok EEXIST ok ENOENT
+	writes new ok ok EEXIST ok ENOENT
+	writes /mnt/a/new2 ok ok EEXIST ok ENOENT
+	writes sub/new3 ok ok EEXIST ok ENOENT
+	writes dl ok ok EEXIST ok ENOENT         # creates tgt; unlink removes the link
+	writes abs ok ok EEXIST ok ENOENT        # creates /mnt/b/made
+	writes d EISDIR ok EEXIST EISDIR EISDIR
+	writes nothere/x ENOENT ENOENT ENOENT ENOENT ENOENT
+	writes f/x ENOTDIR ENOTDIR ENOTDIR ENOTDIR ENOTDIR
+	writes /mnt/ro/new EROFS ENOENT EROFS EROFS EROFS
+	writes /mnt/ro/f EROFS EROFS EEXIST EROFS EROFS
+	writes /mnt/b/new4 ok ok EEXIST ok ENOENT
 )
 # What the host has afterwards: the files the links led to, each "w".
 left="$TEST_TMP/a/tgt: w
@@ -50,7 +50,7 @@ $TEST_TMP/ro/f"
 for mode in --fast --confine --no-fast; do
 	fixture
 	check "$mode: writes, and patched" "$expect
-patched: open=$(patches "$mode") unlink=$(patches "$mode")" \
+patched: open=$(patches "$mode") unlink=$(patches "$mode") access=$(patches "$mode")" \
 		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
 		"$SITES" --write "${NAMES[@]}"
 	check "$mode: what the host has" "$left" \
@@ -61,10 +61,10 @@ done
 # mount they fail.
 for mode in --fast --confine --no-fast; do
 	fixture
-	p="patched: open=$(patches "$mode") unlink=$(patches "$mode")"
-	check "$mode: relative names after chdir" "$(writes new5 ok EEXIST ok ENOENT)
+	p="patched: open=$(patches "$mode") unlink=$(patches "$mode") access=$(patches "$mode")"
+	check "$mode: relative names after chdir" "$(writes new5 ok ok EEXIST ok ENOENT)
 $p
-$(writes new6 EROFS EROFS EROFS EROFS)
+$(writes new6 EROFS ENOENT EROFS EROFS EROFS)
 $p" \
 		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
 		sh -c "cd sub && '$SITES' --write new5 && cd /mnt/ro && '$SITES' --write new6"
