@@ -276,9 +276,11 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 	 * interpreter (/dev/fd/N is gone by then): the kernel says ENOENT. */
 	bool inaccessible = !strncmp(x->execfn, "/dev/fd/", 8) && pc->dirfd >= 0 &&
 			    fd_cloexec(t, (int)c->sc.args[pc->dirfd]);
+	size_t len = 0;
+	char *head = NULL; /* the last file's first bytes: the program's, after the loop */
 	for (unsigned depth = 0; r == 0; depth++) {
-		size_t len = 0;
-		char *head = words[depth < MAX_INTERPRETERS ? depth : MAX_INTERPRETERS];
+		len = 0;
+		head = words[depth < MAX_INTERPRETERS ? depth : MAX_INTERPRETERS];
 		struct stat st;
 		if ((flags & AT_SYMLINK_NOFOLLOW) && depth == 0 && fstat(n.r.fd, &st) == 0 && S_ISLNK(st.st_mode)) {
 			r = -ELOOP;
@@ -314,10 +316,8 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 		r = resolve_written(t, interp, &n);
 	}
 	if (r == 0) {
-		char head[BINPRM_BUF_SIZE], interp[PATH_MAX];
-		size_t len;
-		if ((r = read_head(n.r.fd, head, sizeof(head), &len)) == 0)
-			r = elf_interp(n.r.fd, head, len, interp, sizeof(interp));
+		char interp[PATH_MAX];
+		r = elf_interp(n.r.fd, head, len, interp, sizeof(interp));
 		if (r == 0 && n.r.guest_known)
 			snprintf(x->exe, sizeof(x->exe), "%s", n.guest);
 		x->prog_fd = view_exec_fd_take(x->vs, n.r.fd);
