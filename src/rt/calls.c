@@ -437,13 +437,24 @@ static long unlink_call(const struct call *c, const long a[6])
 	const char *last = path + name;
 	if (!rt_one_name(last) || (last[0] == '.' && !last[1]) || rt_names_mount(last, true) || name >= VFS_PATH_MAX)
 		return RT_FORWARD;
-	char dir[VFS_PATH_MAX];
-	memcpy(dir, path, name);
-	dir[name > 1 ? name - 1 : 1] = '\0'; /* "/a/b/" -> "/a/b", "/" stays */
-	long fd = rt_open_to_write(dir, O_PATH | O_DIRECTORY, 0);
+	/* The directory, in buf: "/a/b/" -> "/a/b" ("/" stays). Opened
+	 * without O_DIRECTORY, which a symlink to follow would fail: a file
+	 * there makes unlinkat say ENOTDIR, as the kernel's lookup. */
+	char leaf[VFS_NAME_MAX + 1];
+	size_t dl = name;
+	while (dl > 1 && path[dl - 1] == '/')
+		dl--;
+	size_t ll = len - name;
+	if (ll > VFS_NAME_MAX)
+		return RT_FORWARD;
+	memcpy(leaf, last, ll + 1);
+	if (path != buf)
+		memcpy(buf, path, dl);
+	buf[dl] = '\0';
+	long fd = rt_open_to_write(buf, O_PATH, 0);
 	if (fd < 0)
 		return fd;
-	long r = rt_syscall(__NR_unlinkat, fd, last, 0, 0, 0, 0);
+	long r = rt_syscall(__NR_unlinkat, fd, leaf, 0, 0, 0, 0);
 	close_fd(fd);
 	return answer(c, __NR_unlinkat, r);
 }

@@ -220,7 +220,12 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
 		return RT_FORWARD;
 	}
+	/* "/a//b" and "/a/": what follows the directory, "." for itself. */
 	*rest = path + (d == 1 ? 1 : d + 1);
+	while (**rest == '/')
+		++*rest;
+	if (!**rest)
+		*rest = ".";
 	return fd;
 }
 
@@ -301,6 +306,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 		if (fd < 0 || rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || !S_ISLNK(st.mode))
 			return fd;
 		rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+		fd = RT_FORWARD; /* closed: a link replaced meanwhile is the supervisor's */
 	} else if (fd != -ELOOP && fd != -ENOTDIR) {
 		return fd;
 	}
@@ -326,23 +332,20 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 		.mode = mode,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (linked ? RESOLVE_NO_SYMLINKS : 0),
 	};
+	/* The kernel gives the lowest free fd, which the directory holds (the
+	 * shell's close(1); open() relies on it): the directory moves up
+	 * first. Not closed and taken back after: another thread could get
+	 * that number meanwhile, and lose its file. */
+	if (owned && !(oflags & O_PATH))
+		start = rt_fd_high(start);
 	long fd = rt_syscall(__NR_openat2, start, rest, &how, sizeof(how), 0, 0);
 	/* EXDEV: an absolute symlink or ".." out of it; ELOOP may be a
 	 * magic link. Below an absolute path's directory, the runtime
 	 * knows every name, and takes them one by one. */
 	if (owned && (fd == -EXDEV || fd == -ELOOP))
 		fd = rt_walk(start, text, text_len, rest, oflags, mode, next);
-	if (owned) {
+	if (owned)
 		rt_syscall(__NR_close, start, 0, 0, 0, 0, 0);
-		/* The kernel gives the lowest free fd, which the directory
-		 * held a moment ago (the shell's close(1); open() relies on
-		 * it): move the new one down. */
-		if (fd > start && !(oflags & O_PATH) &&
-		    rt_syscall(__NR_dup3, fd, start, oflags & O_CLOEXEC, 0, 0, 0) == start) {
-			rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
-			fd = start;
-		}
-	}
 	/* EXDEV: the view's answer lies elsewhere; ELOOP may be a magic
 	 * link; ENOSYS: a kernel without openat2; EPERM, ENOSYS: maybe the
 	 * program's own seccomp filter, refusing a call it did not make. */
@@ -372,6 +375,15 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool
  * the runtime leaves a path with many ".." on top to the supervisor. */
 #define MAX_LINKS 40
 #define MAX_RESTARTS 64
+
+long rt_fd_high(long fd)
+{
+	long high = rt_syscall(__NR_fcntl, fd, F_DUPFD_CLOEXEC, RT_FD_HIGH, 0, 0, 0);
+	if (high < 0)
+		return fd; /* a limit below RT_FD_HIGH, or every fd taken */
+	rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+	return high;
+}
 
 /* An absolute path, resolved again after each symlink or "..". */
 static long open_path(const char *path, uint64_t oflags, uint64_t mode, bool writes)

@@ -64,6 +64,13 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
  * read-only mount, besides. O_CREAT is taken. */
 long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode);
 
+/* Moves the runtime's own fd above the numbers programs use
+ * (F_DUPFD_CLOEXEC, RT_FD_HIGH and up), so that the fd an open then gives
+ * the program is the lowest free, as the kernel's: the new fd, or fd
+ * itself where it cannot. */
+#define RT_FD_HIGH 256
+long rt_fd_high(long fd);
+
 /* walk.c. Writes into out (VFS_PATH_MAX bytes) the absolute path that
  * directory `dir` (its canonical name, dir_len bytes, "" for the root),
  * then `mid` (a symlink's target, or ""), then `tail` (the rest, "" or

@@ -110,7 +110,8 @@ long rt_walk(long start, const char *text, size_t text_len, const char *rest, ui
 			      !((oflags & O_NOFOLLOW) || ((oflags & O_CREAT) && (oflags & O_EXCL)));
 		if (follow && !dot) {
 			r = rt_follow(cur, name, dir, dl, after, next);
-			if (r != RT_NOT_LINK)
+			/* A last name not there yet is O_CREAT's to make. */
+			if (r != RT_NOT_LINK && !(last && r == -ENOENT && (oflags & O_CREAT)))
 				break;
 		}
 		if (last) {
@@ -118,6 +119,8 @@ long rt_walk(long start, const char *text, size_t text_len, const char *rest, ui
 				name[n] = '/';
 				name[n + 1] = '\0';
 			}
+			if (cur != start && !(oflags & O_PATH))
+				cur = rt_fd_high(cur); /* the program's fd is the lowest free */
 			r = rt_syscall(__NR_openat, cur, name, oflags | (oflags & O_PATH ? O_CLOEXEC : 0), mode, 0, 0);
 			break;
 		}

@@ -79,4 +79,38 @@ gone" \
 		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -w /mnt/a -- \
 		sh -c 'echo one >o; echo two >>o; cat o; : >o; [ -s o ] && echo "not truncated"; rm o; [ -e o ] || echo gone'
 done
+# Spellings: a doubled slash, a trailing one (W_OK of the directory), and
+# a symlink to a directory in a directory above mount points (/mnt/r holds
+# the mount point /mnt/r/sub/m), through which rm removes a file.
+for mode in --fast --confine --no-fast; do
+	fixture
+	rm -rf "$TEST_TMP/r" "$TEST_TMP/s"
+	mkdir -p "$TEST_TMP/r/real" "$TEST_TMP/r/sub/m" "$TEST_TMP/s" && ln -s real "$TEST_TMP/r/link" &&
+		echo f >"$TEST_TMP/r/real/f" && echo g >"$TEST_TMP/r/real/g" || fail "cannot make the fixture"
+	check "$mode: //, a trailing /, a linked directory above mount points" "dd
+writable
+removed
+removed" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/r:/mnt/r" -b "$TEST_TMP/s:/mnt/r/sub/m" -w /mnt/a -- \
+		sh -c 'echo dd >/mnt/a//dd && cat /mnt/a/dd; [ -w /mnt/a/ ] && echo writable
+		rm /mnt/r/link/f && [ ! -e /mnt/r/real/f ] && echo removed
+		cd /mnt/r && rm link/g && [ ! -e real/g ] && echo removed'
+done
+
+# The fd an open gives is the lowest free, as the kernel's, for a file
+# created through an absolute path too (the runtime's own fds move up).
+for mode in --fast --no-fast; do
+	fixture
+	check "$mode: the lowest free fd" "0 0 0" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -w /mnt/a -- python3 -c '
+import os
+os.close(0)
+fds = []
+for _ in range(3):
+    fd = os.open("/mnt/a/sub/low", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fds.append(fd)
+    os.close(fd)
+print(*fds)'
+done
+
 checks_done
