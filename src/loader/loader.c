@@ -17,6 +17,7 @@
 #include "loader/lib.h"
 #include "loader/mm.h"
 #include "loader/plan.h"
+#include "loader/prepatch.h"
 #include "rt/rt.h"
 #include "sys.h"
 
@@ -58,6 +59,8 @@ static int open_file(const char *path)
 
 struct loaded {
 	struct elf_image img;
+	const loader_phdr *ph;	/* its program headers, until the next image is read */
+	unsigned phnum;
 	int has_interp;		/* PT_INTERP */
 	int exec_stack;		/* PT_GNU_STACK with PF_X */
 	int static_pie;		/* ET_DYN without PT_INTERP */
@@ -80,6 +83,8 @@ static void load(const char *what, const char *name, const char *path, struct el
 		err = -ELIBBAD;
 	if (err < 0)
 		loader_fail(what, name, why, err);
+	out->ph = f.ph;
+	out->phnum = f.eh.e_phnum;
 	out->has_interp = f.has_interp;
 	out->exec_stack = f.exec_stack;
 	out->static_pie = f.eh.e_type == ET_DYN && !f.has_interp;
@@ -143,6 +148,8 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 		     (struct elf_place){ ELF_PLACE_ANY, 0 }, page, &interp);
 		entry = interp.img.entry;
 		base = interp.img.bias;
+		if (loader_plan_sites(plan))
+			loader_prepatch(loader_plan_sites(plan), interp.ph, interp.phnum, interp.img.bias);
 	}
 
 	uint64_t strings_end, top = stack_top(&st, page, &strings_end);

@@ -34,7 +34,11 @@
  *
  * The runtime. With `runtime` set, the loader starts the in-process
  * runtime (src/rt/), which lives in the loader's own image, with that
- * configuration, just before it jumps to the program.
+ * configuration, just before it jumps to the program. With `sites` set
+ * too, it first patches those call sites of the interpreter (the ones the
+ * supervisor patched in earlier processes, core/view/sites.c), as the
+ * supervisor would at their first call: all of them, only if every one
+ * holds the bytes the plan gives.
  *
  * This header is included by freestanding code: <stdint.h> only.
  */
@@ -46,7 +50,7 @@
 #include "rt/config.h"
 
 #define LOADER_PLAN_MAGIC 0x504c4346u	/* "FCLP" in memory on a little-endian machine */
-#define LOADER_PLAN_VERSION 3u
+#define LOADER_PLAN_VERSION 4u
 
 /* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
  * below the stack pointer the supervisor writes (see loader_plan_place()). */
@@ -68,6 +72,9 @@
 /* Extra images per plan (none is needed today: the runtime is in the
  * loader's image; kept for images a later engine may need). */
 #define LOADER_PLAN_MAX_EXTRAS 8u
+
+/* Call sites of the interpreter to patch per plan. */
+#define LOADER_PLAN_MAX_SITES 48u
 
 /* flags: what the kernel's exec would have randomized. The supervisor reads
  * kernel.randomize_va_space (loader_plan_aslr_flags()); the loader also
@@ -99,7 +106,8 @@ struct loader_plan {
 	uint32_t extra_count;	/* at most LOADER_PLAN_MAX_EXTRAS */
 	uint32_t runtime;	/* offset of a struct rt_config (rt/config.h), 8-byte aligned;
 				   0: no runtime in this process */
-	uint32_t reserved;	/* 0 */
+	uint32_t sites;		/* offset of a struct loader_plan_sites, 8-byte aligned; 0: none.
+				   Only with `runtime` and `interp` */
 };
 
 /* An ELF image mapped at a fixed address before the program. Its PT_LOAD segments are mapped as the kernel maps an ET_DYN
@@ -112,7 +120,23 @@ struct loader_plan_image {
 	uint32_t flags;		/* 0 */
 };
 
+/* A call site of the interpreter for the runtime: where it lies in the
+ * file, the 7 bytes it must hold there, and what the runtime's tables say
+ * of it (rt_site_nr, rt_site_imm: rt/config.h). */
+struct loader_plan_site {
+	uint64_t off;		/* file offset of the site's first byte */
+	uint32_t how, imm;
+	uint8_t orig[8];	/* 7 bytes, then 0 */
+};
+
+struct loader_plan_sites {
+	uint32_t count;		/* at most LOADER_PLAN_MAX_SITES */
+	uint32_t reserved;	/* 0 */
+	struct loader_plan_site site[];
+};
+
 _Static_assert(sizeof(struct loader_plan) == 48, "the plan header is ABI between loader and supervisor");
+_Static_assert(sizeof(struct loader_plan_site) == 24, "plan sites are ABI between loader and supervisor");
 _Static_assert(sizeof(struct loader_plan_image) == 16, "plan images are ABI between loader and supervisor");
 
 /* 0 when the `avail` bytes at `plan` are a valid plan (magic, version,
@@ -133,6 +157,12 @@ static inline const char *loader_plan_str(const struct loader_plan *plan, uint32
 static inline const struct rt_config *loader_plan_runtime(const struct loader_plan *plan)
 {
 	return plan->runtime ? (const struct rt_config *)((const char *)plan + plan->runtime) : 0;
+}
+
+/* The interpreter's sites to patch in a checked plan, or NULL. */
+static inline const struct loader_plan_sites *loader_plan_sites(const struct loader_plan *plan)
+{
+	return plan->sites ? (const struct loader_plan_sites *)((const char *)plan + plan->sites) : 0;
 }
 
 /* The extra images of a checked plan. */

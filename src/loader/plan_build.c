@@ -32,8 +32,10 @@ static int check_spec(const struct loader_plan_spec *spec)
 		return -EINVAL;
 	if (spec->flags & ~LOADER_PLAN_FLAGS_KNOWN)
 		return -EINVAL;
-	if (spec->extra_count > LOADER_PLAN_MAX_EXTRAS)
+	if (spec->extra_count > LOADER_PLAN_MAX_EXTRAS || spec->site_count > LOADER_PLAN_MAX_SITES)
 		return -E2BIG;
+	if (spec->site_count && (!spec->sites || !spec->runtime || !spec->interp))
+		return -EINVAL;
 	for (size_t i = 0; i < spec->extra_count; i++)
 		if (!spec->extras[i].path || spec->extras[i].addr == 0 || spec->extras[i].addr % 4096 != 0)
 			return -EINVAL;
@@ -62,6 +64,16 @@ static ssize_t lay_out(char *buf, const struct loader_plan_spec *spec)
 		if (buf)
 			memcpy(buf + pos, spec->runtime, sizeof(*spec->runtime));
 		pos += (uint32_t)sizeof(*spec->runtime);
+	}
+	if (spec->site_count) {
+		pos = (pos + 7u) & ~7u;
+		h.sites = pos;
+		if (buf) {
+			struct loader_plan_sites *ps = (struct loader_plan_sites *)(buf + pos);
+			ps->count = (uint32_t)spec->site_count;
+			memcpy(ps->site, spec->sites, spec->site_count * sizeof(ps->site[0]));
+		}
+		pos += (uint32_t)(sizeof(struct loader_plan_sites) + spec->site_count * sizeof(struct loader_plan_site));
 	}
 	struct { uint32_t *field; const char *s; } strs[] = {
 		{ &h.program, spec->program },

@@ -67,8 +67,15 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 		return fail(why, "bad size", -EINVAL);
 	if (p->flags & ~LOADER_PLAN_FLAGS_KNOWN)
 		return fail(why, "unknown flags", -EINVAL);
-	if (p->reserved != 0)
-		return fail(why, "reserved fields set", -EINVAL);
+	if (p->sites != 0 && (p->sites < sizeof(*p) || p->sites % 8 != 0 || p->sites > p->size ||
+			      p->size - p->sites < sizeof(struct loader_plan_sites) || !p->runtime || !p->interp))
+		return fail(why, "call sites outside the plan, or without runtime and interpreter", -EINVAL);
+	if (p->sites != 0) {
+		const struct loader_plan_sites *ps = loader_plan_sites(p);
+		if (ps->reserved != 0 || ps->count > LOADER_PLAN_MAX_SITES ||
+		    (p->size - p->sites - sizeof(*ps)) / sizeof(ps->site[0]) < ps->count)
+			return fail(why, "bad call sites", -EINVAL);
+	}
 	if (p->runtime != 0 && (p->runtime < sizeof(*p) || p->runtime % 8 != 0 || p->runtime > p->size ||
 				p->size - p->runtime < sizeof(struct rt_config)))
 		return fail(why, "runtime configuration outside the plan", -EINVAL);

@@ -30,6 +30,11 @@ static inline long sys_pread(int fd, void *buf, size_t n, uint64_t off)
 	return loader_syscall6(__NR_pread64, fd, (long)buf, (long)n, (long)off, 0, 0);
 }
 
+static inline long sys_pwrite(int fd, const void *buf, size_t n, uint64_t off)
+{
+	return loader_syscall6(__NR_pwrite64, fd, (long)buf, (long)n, (long)off, 0, 0);
+}
+
 static inline long sys_close(int fd)
 {
 	return loader_syscall6(__NR_close, fd, 0, 0, 0, 0, 0);

@@ -112,7 +112,7 @@ static void bad_version(struct loader_plan *p) { p->version = LOADER_PLAN_VERSIO
 static void size_beyond(struct loader_plan *p) { p->size += 1; }
 static void size_small(struct loader_plan *p) { p->size = sizeof(*p) - 1; }
 static void unknown_flag(struct loader_plan *p) { p->flags |= 0x80000000u; }
-static void reserved_set(struct loader_plan *p) { p->reserved = 1; }
+static void sites_alone(struct loader_plan *p) { p->sites = sizeof(*p); }
 static void runtime_outside(struct loader_plan *p) { p->runtime = p->size; }
 static void runtime_unaligned(struct loader_plan *p) { p->runtime = sizeof(*p) + 4; }
 static void program_in_header(struct loader_plan *p) { p->program = 4; }
@@ -133,7 +133,7 @@ static void test_check(void)
 	refused("a size beyond what is there", size_beyond, -EINVAL);
 	refused("a size smaller than the header", size_small, -EINVAL);
 	refused("an unknown flag", unknown_flag, -EINVAL);
-	refused("a reserved field set", reserved_set, -EINVAL);
+	refused("call sites without a runtime", sites_alone, -EINVAL);
 	refused("runtime configuration past the end", runtime_outside, -EINVAL);
 	refused("runtime configuration unaligned", runtime_unaligned, -EINVAL);
 	refused("a string in the header", program_in_header, -EINVAL);
@@ -165,6 +165,40 @@ static void test_runtime(void)
 	in->owners_path[0] = '\0';
 	in->flags = 1u << 31;
 	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "an unknown runtime flag");
+}
+
+/* The interpreter's call sites: with a runtime and an interpreter only,
+ * inside the plan, at most LOADER_PLAN_MAX_SITES. */
+static void test_sites(void)
+{
+	static struct rt_config rc;
+	static const struct loader_plan_site sites[2] = {
+		{ .off = 0x1234, .how = 21, .imm = 21, .orig = { 0xb8, 21, 0, 0, 0, 0x0f, 0x05 } },
+		{ .off = 0x2345, .how = 257, .imm = 257, .orig = { 0xb8, 1, 1, 0, 0, 0x0f, 0x05 } },
+	};
+	struct loader_plan_spec s = full;
+	s.runtime = &rc;
+	s.sites = sites;
+	s.site_count = 2;
+	ssize_t n = loader_plan_build(buf, sizeof(buf), &s);
+	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, NULL) == 0, "a plan with call sites");
+	const struct loader_plan_sites *ps = loader_plan_sites(plan());
+	CHECK(ps && plan()->sites % 8 == 0 && ps->count == 2 && ps->site[1].off == 0x2345 &&
+	      !memcmp(ps->site[0].orig, sites[0].orig, 8), "the sites as given");
+	((struct loader_plan_sites *)(buf + plan()->sites))->count = LOADER_PLAN_MAX_SITES + 1;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "too many call sites");
+	((struct loader_plan_sites *)(buf + plan()->sites))->count = 2;
+	plan()->sites = ((uint32_t)n - 16) & ~7u;
+	memset(buf + plan()->sites, 0, 8);
+	((struct loader_plan_sites *)(buf + plan()->sites))->count = 1;
+	const char *why = NULL;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && why && !strcmp(why, "bad call sites"),
+	      "call sites past the end");
+	s.interp = NULL;
+	CHECK(loader_plan_build(buf, sizeof(buf), &s) == -EINVAL, "call sites without an interpreter");
+	s.interp = full.interp;
+	s.site_count = LOADER_PLAN_MAX_SITES + 1;
+	CHECK(loader_plan_build(buf, sizeof(buf), &s) == -E2BIG, "more call sites than a plan takes");
 }
 
 static void test_place(void)
@@ -201,6 +235,7 @@ int main(void)
 	test_build_refuses();
 	test_check();
 	test_runtime();
+	test_sites();
 	test_place();
 	test_comm();
 	int flags = loader_plan_aslr_flags();

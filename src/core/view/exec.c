@@ -381,8 +381,16 @@ void view_on_exec(struct facet_task *t)
 		.comm = comm, .flags = aslr < 0 ? 0 : (uint32_t)aslr,
 	};
 	static struct rt_config variant;
-	if (vs->fast)
+	struct loader_plan_site sites[LOADER_PLAN_MAX_SITES];
+	if (vs->fast) {
 		spec.runtime = view_rt_config_for(t, &variant);
+		/* ld.so's sites patched in earlier processes: by the loader,
+		 * not at ld.so's first call (a round trip per exec). */
+		if (spec.interp) {
+			spec.site_count = view_sites_of_file(vs, x->interp_fd, sites, LOADER_PLAN_MAX_SITES);
+			spec.sites = sites;
+		}
+	}
 	char plan[LOADER_PLAN_MAX];
 	ssize_t size = loader_plan_build(plan, sizeof(plan), &spec);
 	uint64_t sp, ip, addr;

@@ -20,8 +20,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include "core/internal.h"
 #include "core/view/view.h"
+#include "loader/plan.h"
 #include "rt/config.h"
 
 #define SITE_LEN 7
@@ -151,6 +155,27 @@ void view_sites_learn(struct facet_task *t, uint64_t at, const uint8_t orig[SITE
 	s->how = how;
 	s->imm = imm;
 	memcpy(s->orig, orig, SITE_LEN);
+}
+
+unsigned view_sites_of_file(struct view_state *vs, int fd, struct loader_plan_site *out, unsigned max)
+{
+	struct stat st;
+	if (!vs->sites || fd < 0 || fstat(fd, &st) < 0)
+		return 0;
+	/* As /proc/PID/maps gives the device: major:minor. */
+	unsigned long long dev = (unsigned long long)major(st.st_dev) << 32 | minor(st.st_dev);
+	for (unsigned i = 0; i < vs->sites->n; i++) {
+		const struct known_file *f = &vs->sites->file[i];
+		if (f->dev != dev || f->ino != (unsigned long long)st.st_ino || f->n < 2 || f->n > max)
+			continue;
+		for (unsigned j = 0; j < f->n; j++) {
+			out[j] = (struct loader_plan_site){ .off = f->site[j].off, .how = f->site[j].how,
+							    .imm = f->site[j].imm };
+			memcpy(out[j].orig, f->site[j].orig, SITE_LEN);
+		}
+		return f->n;
+	}
+	return 0;
 }
 
 void view_sites_free(struct view_state *vs)

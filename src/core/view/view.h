@@ -292,6 +292,11 @@ int view_sites_known(struct facet_task *t, uint64_t at, const uint8_t orig[7], u
 		     struct view_site_at *out, unsigned max);
 /* Learns that the site at `at` of t's process is patchable so. */
 void view_sites_learn(struct facet_task *t, uint64_t at, const uint8_t orig[7], uint32_t how, uint32_t imm);
+/* The sites known of the file open on fd, for the loader to patch before
+ * the file's code runs (loader/plan.h): their number, at most max; none
+ * unless at least two are known (as view_sites_known()). */
+struct loader_plan_site;
+unsigned view_sites_of_file(struct view_state *vs, int fd, struct loader_plan_site *out, unsigned max);
 void view_sites_free(struct view_state *vs);
 
 /* exec_fds.c: the fds an exec names to the loader, kept for the next one.
