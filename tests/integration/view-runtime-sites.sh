@@ -16,6 +16,9 @@ patches() { [ "$1" = --fast ] && [ "$FACET_BACKEND" = notify ] && echo yes || ec
 # What helper-sites prints for NAME whose stat, lstat and open give S, L, O
 # (each call twice: the first patches the site).
 answers() { for _ in 1 2; do printf 'stat %s: %s\nlstat %s: %s\nopen %s: %s\n' "$1" "$2" "$1" "$3" "$1" "$4"; done; }
+# What helper-sites prints after the names: the bad pointers' answers,
+# and whether the sites were patched (yes or no).
+ending() { printf 'bad pointers: EFAULT EFAULT\nbad pointers: EFAULT EFAULT\npatched: stat=%s open=%s' "$1" "$1"; }
 
 A=$TEST_TMP/a
 B=$TEST_TMP/b
@@ -52,9 +55,7 @@ for mode in --fast --confine --no-fast; do
 		[ "$mode" = --fast ] && [ "$FACET_BACKEND" = notify ] && [ -z "$thread" ] && want_patch=yes
 		check "$mode $thread: answers, and patched=$want_patch" \
 			"$(cat "$expect")
-bad pointers: EFAULT EFAULT
-bad pointers: EFAULT EFAULT
-patched: stat=$want_patch open=$want_patch" \
+$(ending "$want_patch")" \
 			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" $thread "${NAMES[@]}"
 	done
 done
@@ -121,10 +122,7 @@ for n in a b nothere; do
 	above+="$(answers "$n" "$s" "$l" "$o")"$'\n'
 done
 for mode in --fast --confine --no-fast; do
-	want_patch=$(patches "$mode")
-	check "$mode: names in a directory above mount points" "${above}bad pointers: EFAULT EFAULT
-bad pointers: EFAULT EFAULT
-patched: stat=$want_patch open=$want_patch" \
+	check "$mode: names in a directory above mount points" "${above}$(ending "$(patches "$mode")")" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt -- "$SITES" a b nothere
 done
 
@@ -145,10 +143,7 @@ for n in "${LINKED[@]}"; do
 	linked+="$(answers "$n" "$s" "$s" "$o")"$'\n'
 done
 for mode in --fast --confine --no-fast; do
-	want_patch=$(patches "$mode")
-	check "$mode: symlinks and .. in absolute paths" "${linked}bad pointers: EFAULT EFAULT
-bad pointers: EFAULT EFAULT
-patched: stat=$want_patch open=$want_patch" \
+	check "$mode: symlinks and .. in absolute paths" "${linked}$(ending "$(patches "$mode")")" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -b "$B:$M/b" -w /mnt/a -- "$SITES" "${LINKED[@]}"
 done
 
