@@ -164,11 +164,12 @@ static bool refuses(const struct vfs_table *t, int m, bool writes)
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names
  * without "." or ".."); *rest is then what follows it, for openat2 to
- * resolve, "." and ".." included. A symlink on the way gives RT_LINK
- * and the path that follows it in `next`. With `writes`, a read-only
- * mount gives RT_FORWARD. */
-static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, char *next,
-			      bool writes)
+ * resolve, "." and ".." included, and *dir_len the length of the
+ * directory's name in path (0 for "/"). A symlink on the way gives
+ * RT_LINK and the path that follows it in `next`. With `writes`, a
+ * read-only mount gives RT_FORWARD. */
+static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, size_t *dir_len,
+			      char *next, bool writes)
 {
 	const struct vfs_table *t = table();
 	/* The parent directory's length ("/" counts 1), then the prefixes
@@ -221,6 +222,7 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 		return RT_FORWARD;
 	}
 	/* "/a//b" and "/a/": what follows the directory, "." for itself. */
+	*dir_len = d == 1 ? 0 : d;
 	*rest = path + (d == 1 ? 1 : d + 1);
 	while (**rest == '/')
 		++*rest;
@@ -363,12 +365,13 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool
 	if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
 		return open_host_path(path, len, oflags, mode, next, writes);
 	const char *rest = 0;
-	long start = open_plain_prefix(path, len, plain, &rest, next, writes);
+	size_t dir_len = 0;
+	long start = open_plain_prefix(path, len, plain, &rest, &dir_len, next, writes);
 	if (start == RT_IN_FENCE && simple)
 		return open_host_path(path, len, oflags, mode, next, writes);
 	if (start < 0)
 		return start == RT_LINK || start == -ENOENT ? start : RT_FORWARD;
-	return open_below(start, true, path, (size_t)(rest - path - 1), rest, oflags, mode, linked, next);
+	return open_below(start, true, path, dir_len, rest, oflags, mode, linked, next);
 }
 
 /* The kernel follows at most 40 symlinks in one lookup (ELOOP after);
