@@ -38,15 +38,6 @@ struct view_exec_fds {
 	unsigned long clock;
 };
 
-static bool same_name(int a, int b)
-{
-	char pa[64], pb[64], na[PATH_MAX], nb[PATH_MAX];
-	snprintf(pa, sizeof(pa), "/proc/self/fd/%d", a);
-	snprintf(pb, sizeof(pb), "/proc/self/fd/%d", b);
-	ssize_t la = readlink(pa, na, sizeof(na)), lb = readlink(pb, nb, sizeof(nb));
-	return la > 0 && la == lb && !memcmp(na, nb, (size_t)la);
-}
-
 int view_exec_fd_take(struct view_state *vs, int fd)
 {
 	struct stat st;
@@ -63,7 +54,8 @@ int view_exec_fd_take(struct view_state *vs, int fd)
 	struct view_exec_fd *spare = NULL;
 	for (unsigned i = 0; i < EXEC_FDS; i++) {
 		struct view_exec_fd *e = &c->e[i];
-		if (e->fd >= 0 && e->dev == st.st_dev && e->ino == st.st_ino && same_name(e->fd, fd)) {
+		if (e->fd >= 0 && e->dev == st.st_dev && e->ino == st.st_ino &&
+		    view_fds_same_name(vs->self, e->fd, vs->self, fd)) {
 			close(fd);
 			e->refs++;
 			e->used = ++c->clock;

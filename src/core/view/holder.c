@@ -313,16 +313,21 @@ static bool placed(struct view_holder *h, int i, int fd)
 	return stat(proc, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+bool view_fds_same_name(pid_t pa, int fa, pid_t pb, int fb)
+{
+	char a[64], b[64], na[PATH_MAX], nb[PATH_MAX];
+	snprintf(a, sizeof(a), "/proc/%d/fd/%d", (int)pa, fa);
+	snprintf(b, sizeof(b), "/proc/%d/fd/%d", (int)pb, fb);
+	ssize_t la = readlink(a, na, sizeof(na)), lb = readlink(b, nb, sizeof(nb));
+	return la > 0 && la == lb && !memcmp(na, nb, (size_t)la);
+}
+
 /* Whether the holder's fd N and the supervisor's name the object by the
  * same path: a hard link elsewhere, or the same file through another
  * mount, is the same inode but not what Landlock and the view check. */
-static bool same_name(struct view_holder *h, int i, int fd)
+static bool same_name(const struct view_state *vs, int i, int fd)
 {
-	char a[64], b[64], pa[PATH_MAX], pb[PATH_MAX];
-	snprintf(a, sizeof(a), "/proc/%d/fd/%d", (int)h->procs[i].pid, fd);
-	snprintf(b, sizeof(b), "/proc/self/fd/%d", fd);
-	ssize_t na = readlink(a, pa, sizeof(pa)), nb = readlink(b, pb, sizeof(pb));
-	return na > 0 && na == nb && !memcmp(pa, pb, (size_t)na);
+	return view_fds_same_name(vs->holder.procs[i].pid, fd, vs->self, fd);
 }
 
 pid_t view_holder_name(struct facet_task *t, int fd)
@@ -350,7 +355,7 @@ pid_t view_holder_name(struct facet_task *t, int fd)
 				p = &h->placed[k];
 				break;
 			}
-	if (p && p->dev == st.st_dev && p->ino == st.st_ino && placed(h, i, fd) && same_name(h, i, fd))
+	if (p && p->dev == st.st_dev && p->ino == st.st_ino && placed(h, i, fd) && same_name(vs, i, fd))
 		return h->procs[i].pid;
 	struct holder_msg m = { .seq = ++h->seq, .op = HOLDER_PLACE, .fd = fd };
 	/* Failing that, the supervisor's own name: the tree's kernel refuses

@@ -303,6 +303,9 @@ void view_sites_free(struct view_state *vs);
  * take() gives fd, or an fd of the same file by the same name kept from
  * before (fd closed); release() once the loader has opened it. */
 int view_exec_fd_take(struct view_state *vs, int fd);
+/* holder.c: whether fd fa of process pa and fd fb of pb name their object
+ * by the same path (readlink of their /proc links). */
+bool view_fds_same_name(pid_t pa, int fa, pid_t pb, int fb);
 void view_exec_fd_release(struct view_state *vs, int fd);
 void view_exec_fds_free(struct view_state *vs);
 /* The guest path of the program t runs, into buf; false if not known. */
