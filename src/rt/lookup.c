@@ -248,7 +248,8 @@ static long host_of(const struct vfs_table *t, int m, const char *path, size_t l
 	return 0;
 }
 
-long rt_host_path(const char *path, char host[VFS_PATH_MAX])
+/* rt_host_path(), and in *mount the mount the name lies in. */
+static long host_path_in(const char *path, char host[VFS_PATH_MAX], int *mount)
 {
 	const struct vfs_table *t = table();
 	size_t plain, len = absolute_len(path, &plain);
@@ -266,7 +267,14 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX])
 	    (t->mounts[m].guest_len != parent && !vfs_mounts_below(t, path, parent)) ||
 	    (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC | VFS_MOUNT_FILE)))
 		return RT_FORWARD;
+	*mount = m;
 	return host_of(t, m, path, len, host);
+}
+
+long rt_host_path(const char *path, char host[VFS_PATH_MAX])
+{
+	int m;
+	return host_path_in(path, host, &m);
 }
 
 /* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
@@ -281,15 +289,9 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 	bool point = m >= 0;
 	char host[VFS_PATH_MAX];
 	if (point ? (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_SYNTHETIC)) || host_of(t, m, path, len, host) < 0
-		  : rt_host_path(path, host) < 0)
+		  : host_path_in(path, host, &m) < 0)
 		return RT_FORWARD;
-	if (!point && writes) {
-		size_t parent = len;
-		while (parent > 1 && path[parent - 1] != '/')
-			parent--;
-		m = vfs_mount_of(t, path, parent > 1 ? parent - 1 : 1);
-	}
-	if (m >= 0 && refuses(t, m, writes))
+	if (refuses(t, m, writes))
 		return RT_FORWARD;
 	/* A directory above mount points lists them: the supervisor opens it
 	 * (the filter sends getdents of such fds to it). O_PATH fds are the
