@@ -76,6 +76,9 @@ enum rt_config_flags {
 	 * own path, none synthetic (facet -0 alone, -b /:/): the kernel
 	 * resolves an absolute path as the view does, but in procfs. */
 	RT_CONFIG_HOST_PATHS = 1u << 3,
+	/* fs.protected_symlinks is on: a symlink the runtime follows
+	 * itself is checked as the kernel's walk would (vfs_may_follow). */
+	RT_CONFIG_PROTECTED_SYMLINKS = 1u << 4,
 };
 
 struct rt_config {
@@ -100,7 +103,7 @@ struct rt_config {
 };
 
 #define RT_CONFIG_FLAGS_KNOWN \
-	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS)
+	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS | RT_CONFIG_PROTECTED_SYMLINKS)
 
 _Static_assert(sizeof(struct rt_config) ==
 		       16 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_OWNERS_PATH_MAX + RT_TABLE_MAX,

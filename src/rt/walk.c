@@ -16,6 +16,7 @@
 
 #include "loader/lib.h"
 #include "rt/lookup.h"
+#include "rt/rt.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
 
@@ -42,6 +43,35 @@ long rt_splice(char *out, const char *dir, size_t dir_len, const char *mid, size
 	return RT_RESTART;
 }
 
+/* fs.protected_symlinks, for the link `name` in dirfd (or the absolute
+ * host path `name`): where the kernel's walk would check it. */
+/* Not inlined: its buffer and rt_follow's are never needed at once. */
+__attribute__((noinline)) static long may_follow(long dirfd, const char *name)
+{
+	if (!(rt_config.flags & RT_CONFIG_PROTECTED_SYMLINKS))
+		return 0;
+	struct rt_stat dir, link;
+	size_t slash = loader_strlen(name);
+	while (slash > 0 && name[slash - 1] != '/')
+		slash--;
+	long r;
+	if (slash) { /* the link's directory by its name: "/a/l" gives "/a", "/l" gives "/" */
+		char parent[VFS_PATH_MAX];
+		memcpy(parent, name, slash > 1 ? slash - 1 : 1);
+		parent[slash > 1 ? slash - 1 : 1] = '\0';
+		r = rt_syscall(__NR_newfstatat, dirfd, parent, &dir, 0, 0, 0);
+	} else {
+		r = rt_syscall(__NR_newfstatat, dirfd, "", &dir, AT_EMPTY_PATH, 0, 0);
+	}
+	if (r == 0)
+		r = rt_syscall(__NR_newfstatat, dirfd, name, &link, AT_SYMLINK_NOFOLLOW, 0, 0);
+	if (r < 0)
+		return r;
+	/* setfsuid(-1) changes nothing and says whose the fs ids are. */
+	uint32_t fsuid = (uint32_t)rt_syscall(__NR_setfsuid, -1, 0, 0, 0, 0, 0);
+	return vfs_may_follow(dir.mode, dir.uid, link.uid, fsuid);
+}
+
 long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, const char *tail, char *next)
 {
 	char link[VFS_PATH_MAX];
@@ -52,7 +82,15 @@ long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, co
 		return RT_NOT_LINK;
 	if (n < 0 || n >= (long)sizeof(link))
 		return n == -ENOENT || n == -ENOTDIR || n == -EACCES ? n : RT_FORWARD;
-	long r = rt_splice(next, dir, dir_len, link, (size_t)n, tail);
+	/* The kernel checks the last name only, "name/" too (vfs_may_follow):
+	 * the last name of the target is again the last, and checked then. */
+	const char *after = tail;
+	while (*after == '/')
+		after++;
+	long r = *after ? 0 : may_follow(dirfd, name);
+	if (r < 0)
+		return r == -EACCES ? r : RT_FORWARD;
+	r = rt_splice(next, dir, dir_len, link, (size_t)n, tail);
 	return r == RT_RESTART ? RT_LINK : r;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Lexical helpers of the path layer: strings only, no system calls. */
+/* Helpers of the path layer that make no system call: paths as strings,
+ * and the kernel's rule for following a symlink. */
 #include "vfs/vfs.h"
 #include "vfs/internal.h"
 
@@ -106,4 +107,12 @@ long vfs_normalize(const char *in, char *out, size_t cap)
 			return r;
 	}
 	return (long)len;
+}
+
+int vfs_may_follow(uint32_t dir_mode, uint32_t dir_uid, uint32_t link_uid, uint32_t fsuid)
+{
+	enum { STICKY_OTHERS_WRITE = 01002 }; /* S_ISVTX | S_IWOTH */
+	if (link_uid == fsuid || (dir_mode & STICKY_OTHERS_WRITE) != STICKY_OTHERS_WRITE || dir_uid == link_uid)
+		return 0;
+	return -VFS_EACCES;
 }

@@ -155,6 +155,20 @@ static int finish_parent(struct walk *w, struct vfs_result *out, const char *c, 
 	return 0;
 }
 
+/* The directory of the path's last name, rest[from, from + n) ending in
+ * "/" (or empty), as a path for the kernel: with a last name "." after it,
+ * so that the kernel does not take the directory's own name for the
+ * path's last, which fs.protected_symlinks checks (vfs_may_follow). */
+static int dir_path(struct vfs_scratch *s, size_t from, size_t n)
+{
+	if (n + 2 > sizeof(s->tmp))
+		return -VFS_ENAMETOOLONG;
+	vfs_memcpy(s->tmp, s->rest + from, n);
+	s->tmp[n] = '.';
+	s->tmp[n + 1] = '\0';
+	return 0;
+}
+
 /* VFS_CREATE and the kernel found nothing: if only the last component is
  * missing, the result is its directory and name. A dangling symlink there,
  * or anything unusual, is left to the component walk. */
@@ -168,15 +182,9 @@ static int kernel_walk_create(struct walk *w, size_t from, struct vfs_result *ou
 	while (b > from && s->rest[b - 1] != '/')
 		b--;
 	size_t n = b - from, last = e - b;
-	if (last == 0 || last > VFS_NAME_MAX || n >= sizeof(s->tmp) ||
+	if (last == 0 || last > VFS_NAME_MAX || dir_path(s, from, n) < 0 ||
 	    (last == 1 && s->rest[b] == '.') || (last == 2 && s->rest[b] == '.' && s->rest[b + 1] == '.'))
 		goto walk_it;
-	vfs_memcpy(s->tmp, s->rest + from, n);
-	s->tmp[n] = '\0';
-	if (n == 0) {
-		s->tmp[0] = '.';
-		s->tmp[1] = '\0';
-	}
 	uint64_t resolve = VFS_RESOLVE_BENEATH | VFS_RESOLVE_NO_MAGICLINKS;
 	if (w->flags & VFS_NO_SYMLINKS)
 		resolve |= VFS_RESOLVE_NO_SYMLINKS;
@@ -239,16 +247,21 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
 			oflags |= VFS_O_NOFOLLOW;
 	}
 	size_t n = end - from;
-	if (n >= sizeof(s->tmp))
-		return 0;
 	if (n == 0 && parent) {
 		/* The last component was the only one: its directory is where
 		 * the walk is, with its guest path if that is known. */
 		*err = 0;
 		return 1;
 	}
-	vfs_memcpy(s->tmp, s->rest + from, n);
-	s->tmp[n] = '\0';
+	if (parent) {
+		if (dir_path(s, from, n) < 0)
+			return 0;
+	} else {
+		if (n >= sizeof(s->tmp))
+			return 0;
+		vfs_memcpy(s->tmp, s->rest + from, n);
+		s->tmp[n] = '\0';
+	}
 	uint64_t resolve = VFS_RESOLVE_BENEATH | VFS_RESOLVE_NO_MAGICLINKS;
 	if (w->flags & VFS_NO_SYMLINKS)
 		resolve |= VFS_RESOLVE_NO_SYMLINKS;
@@ -278,8 +291,11 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
 	return 1;
 }
 
-/* A symlink met on the way (or last, followed): continue at its target. */
-static int follow_link(struct walk *w, int linkfd, const char *c, size_t n)
+/* A symlink met on the way (or last, followed): continue at its target.
+ * The kernel applies fs.protected_symlinks to the last name of a path
+ * only (pick_link with WALK_TRAILING): with "name/" too, and to the
+ * last name of a last name's target, which is again the path's last. */
+static int follow_link(struct walk *w, int linkfd, const char *c, size_t n, bool last)
 {
 	struct vfs_scratch *s = w->s;
 	if (w->flags & VFS_NO_SYMLINKS)
@@ -288,6 +304,11 @@ static int follow_link(struct walk *w, int linkfd, const char *c, size_t n)
 		return -VFS_ELOOP;
 	long len;
 	const struct vfs_mount *m = &w->t->mounts[w->mount];
+	if (last && !(m->flags & VFS_MOUNT_PROC) && w->ops->may_follow) {
+		long r = w->ops->may_follow(w->ops->ctx, w->fd, linkfd);
+		if (r < 0)
+			return (int)r;
+	}
 	if ((m->flags & VFS_MOUNT_PROC) && w->ops->proc_link) {
 		char name[VFS_NAME_MAX + 1];
 		vfs_memcpy(name, c, n);
@@ -369,7 +390,7 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 		return (int)type;
 	}
 	if (type == VFS_S_IFLNK && (!last || slash || (w->flags & VFS_FOLLOW))) {
-		r = follow_link(w, (int)fd, c, n);
+		r = follow_link(w, (int)fd, c, n, last);
 		if (r == 1) {
 			/* A procfs link to an object without a path: open it as is. */
 			w->ops->close(w->ops->ctx, (int)fd);

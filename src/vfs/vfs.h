@@ -103,6 +103,11 @@ struct vfs_ops {
 	 * its length; 0 means the link is an opaque object (a pipe, a socket)
 	 * to be opened as is; -errno. NULL: links are read as they are. */
 	long (*proc_link)(void *ctx, const char *dir, size_t dir_len, const char *name, char *buf, size_t size);
+	/* Whether the walk may follow the symlink linkfd (an O_PATH fd) in
+	 * directory dirfd, as the kernel's walk would let the tracee:
+	 * 0, or -EACCES where fs.protected_symlinks refuses it (see
+	 * vfs_may_follow). NULL: every link is followed. */
+	long (*may_follow)(void *ctx, int dirfd, int linkfd);
 };
 
 struct vfs_view {
@@ -194,6 +199,14 @@ long vfs_guest_of_host(const struct vfs_table *t, const char *host, size_t host_
 /* The host path a canonical guest path stands for, lexically (no symlink
  * is followed): its length, -ENOENT outside every mount. */
 long vfs_guest_to_host(const struct vfs_table *t, const char *guest, size_t len, char *buf);
+
+/* fs.protected_symlinks as the kernel applies it (fs/namei.c,
+ * may_follow_link) to a symlink that is a path's last name: in a directory both
+ * sticky and world-writable (/tmp), a link the follower (its fsuid) does
+ * not own is refused with -EACCES unless the directory's owner owns it
+ * too. Whoever follows a link itself, where the kernel's walk would have,
+ * asks this when the sysctl is on, with the two objects' stat. */
+int vfs_may_follow(uint32_t dir_mode, uint32_t dir_uid, uint32_t link_uid, uint32_t fsuid);
 
 /* Lexical helpers (no system calls). */
 size_t vfs_strlen(const char *s);

@@ -342,6 +342,19 @@ static void plain_cases(void)
 	plain_start = false;
 }
 
+/* fs.protected_symlinks' rule (fs/namei.c, may_follow_link). */
+static void follow_rule_cases(void)
+{
+	const uint32_t tmp = 041777, open_dir = 040777, sticky_mine = 041775, root = 0, me = 1000, other = 65534;
+	CHECK(vfs_may_follow(tmp, root, other, me) == -EACCES, "another's link in /tmp is refused");
+	CHECK(vfs_may_follow(tmp, root, me, me) == 0, "the follower's own link is followed");
+	CHECK(vfs_may_follow(tmp, root, root, me) == 0, "the directory owner's link is followed");
+	CHECK(vfs_may_follow(tmp, other, other, me) == 0, "a link of the directory's owner (not root) is followed");
+	CHECK(vfs_may_follow(open_dir, root, other, me) == 0, "not sticky: followed");
+	CHECK(vfs_may_follow(sticky_mine, root, other, me) == 0, "sticky, not world-writable: followed");
+	CHECK(vfs_may_follow(tmp, root, other, root) == -EACCES, "root is refused too");
+}
+
 int main(void)
 {
 	snprintf(top, sizeof(top), "%s/facet-test-vfs.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -352,6 +365,7 @@ int main(void)
 	char real[PATH_MAX];
 	if (realpath(top, real))
 		snprintf(top, sizeof(top), "%s", real);
+	follow_rule_cases();
 	build_tree();
 	build_table();
 	struct open_how how = { .flags = O_PATH };

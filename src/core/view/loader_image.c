@@ -179,6 +179,8 @@ int view_rt_prepare(struct view_state *vs)
 		return -ENOMEM;
 	if (vs->nfences > RT_MAX_FENCES)
 		c->flags |= RT_CONFIG_ALL_FENCED;
+	if (vs->protected_symlinks)
+		c->flags |= RT_CONFIG_PROTECTED_SYMLINKS;
 	for (unsigned i = 0; i < vs->nfences && i < RT_MAX_FENCES; i++) {
 		c->fences[c->nfences] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
 		c->fence_links[c->nfences++] = view_extra_links(vs, vs->fences[i].dev, vs->fences[i].ino);

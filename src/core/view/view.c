@@ -191,10 +191,23 @@ static long op_proc_link(void *c, const char *dir, size_t dir_len, const char *n
 	return view_proc_link(ops_ctx.s, ops_ctx.t, dir, dir_len, name, buf, size);
 }
 
+/* The follower is the task: the supervisor wears its fsuid for the call
+ * (view_call), which setfsuid(-1) reads without changing it. */
+static long op_may_follow(void *c, int dirfd, int linkfd)
+{
+	struct stat dir, link;
+	if (!ops_ctx.s->vs->protected_symlinks)
+		return 0;
+	if (fstat(dirfd, &dir) < 0 || fstatat(linkfd, "", &link, AT_EMPTY_PATH) < 0)
+		return -errno;
+	uint32_t fsuid = (uint32_t)syscall(SYS_setfsuid, (uid_t)-1);
+	return vfs_may_follow(dir.st_mode, dir.st_uid, link.st_uid, fsuid);
+}
+
 static const struct vfs_ops supervisor_ops = {
 	.openat = op_openat, .openat2 = op_openat2, .readlink_fd = op_readlink_fd,
 	.fd_type = op_fd_type, .fd_path = op_fd_path, .close = op_close, .dup = op_dup,
-	.mount_fd = op_mount_fd, .proc_link = op_proc_link,
+	.mount_fd = op_mount_fd, .proc_link = op_proc_link, .may_follow = op_may_follow,
 };
 
 static const struct vfs_view *session_vfs(struct facet_session *s, struct facet_task *t)
@@ -669,6 +682,20 @@ static int choose_cwd(struct facet_session *s, struct view_state *vs)
 	return 0;
 }
 
+/* fs.protected_symlinks: taken as on where it cannot be read, as every
+ * distribution sets it. */
+static bool protected_symlinks(void)
+{
+	FILE *f = fopen("/proc/sys/fs/protected_symlinks", "re");
+	int on = 1;
+	if (f) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = 1;
+		fclose(f);
+	}
+	return on != 0;
+}
+
 int view_start(struct facet_session *s)
 {
 	if (!s->view)
@@ -678,6 +705,7 @@ int view_start(struct facet_session *s)
 		return -ENOMEM;
 	s->vs = vs;
 	vs->self = getpid();
+	vs->protected_symlinks = protected_symlinks();
 	vs->start_fd = -1;
 	vs->landlock.ruleset_fd = -1;
 	vs->holder.sock[0] = vs->holder.sock[1] = vs->holder.pidfd = -1;

@@ -95,6 +95,7 @@ struct view_state {
 	dev_t *proc_devs;
 	unsigned nproc_devs;
 	pid_t self;                        /* the supervisor's pid, for /proc/PID/fd/N names */
+	bool protected_symlinks;           /* fs.protected_symlinks (vfs_may_follow) */
 	/* AF_UNIX sockets bound in the view: the name the kernel keeps (a host
 	 * path), and the one the program gave (tracee_calls.c). */
 	struct view_bound { char *kernel, *program; } bound[64];
