@@ -109,6 +109,36 @@ static void check_unknown_numbers(const struct sock_fprog *p, uint64_t ip, const
 	CHECK(action_at(p, SYS_getppid, ip) == SECCOMP_RET_ALLOW, "%s: getppid still runs", mode);
 }
 
+/* Whether the kernel's seccomp action cache allows call nr without
+ * running the program (kernel/seccomp.c, seccomp_is_const_allow): only
+ * the number and the architecture read on the way to ALLOW. */
+static bool kernel_const_allow(const struct sock_fprog *prog, uint32_t nr)
+{
+	uint32_t A = 0;
+	for (unsigned pc = 0; pc < prog->len; pc++) {
+		const struct sock_filter *f = &prog->filter[pc];
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (f->k == offsetof(struct seccomp_data, nr))
+				A = nr;
+			else if (f->k == offsetof(struct seccomp_data, arch))
+				A = AUDIT_ARCH_X86_64;
+			else
+				return false;
+			break;
+		case BPF_RET | BPF_K: return f->k == SECCOMP_RET_ALLOW;
+		case BPF_JMP | BPF_JA: pc += f->k; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: pc += A == f->k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGE | BPF_K: pc += A >= f->k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JGT | BPF_K: pc += A > f->k ? f->jt : f->jf; break;
+		case BPF_JMP | BPF_JSET | BPF_K: pc += (A & f->k) ? f->jt : f->jf; break;
+		case BPF_ALU | BPF_AND | BPF_K: A &= f->k; break;
+		default: return false;
+		}
+	}
+	return false;
+}
+
 /* Fast mode (a view whose runtime serves it): the one instruction of
  * facet-loader's image that is admitted, the runtime's forwarding one,
  * and every other address, the image's own included, under the rules. */
@@ -129,8 +159,20 @@ static void check_fast_preamble(void)
 	CHECK(action_at(&p, SYS_openat, prog_ip) == SECCOMP_RET_USER_NOTIF, "fast: the program's openat goes to facet");
 	CHECK(action_at(&p, SYS_getppid, prog_ip) == SECCOMP_RET_ALLOW, "fast: the program's getppid runs");
 	CHECK(action_at(&p, SYS_openat, native) == SECCOMP_RET_ALLOW, "fast: the image's own openat is admitted");
+	unsigned refused = 0;
+	for (uint32_t nr = 0; nr < 1024; nr++)
+		refused += action_at(&p, nr, native) != SECCOMP_RET_ALLOW;
+	CHECK(refused == 0, "fast: the image's own calls are all admitted, %u were not", refused);
 	CHECK(action_at(&p, SYS_openat, gate) == SECCOMP_RET_USER_NOTIF, "fast: a forwarded openat goes to facet");
-	CHECK(action_at(&p, SYS_getppid, gate) == SECCOMP_RET_USER_NOTIF, "fast: a forwarded getppid goes to facet");
+	CHECK(action_at(&p, SYS_getppid, gate) == SECCOMP_RET_ALLOW,
+	      "fast: a number nothing traps runs from any instruction, the forwarding one's too");
+	/* The kernel skips the filter for the numbers it allows by number
+	 * alone: the native ones must be, the trapped ones must not. */
+	CHECK(kernel_const_allow(&p, SYS_getppid) && kernel_const_allow(&p, SYS_close) &&
+		      kernel_const_allow(&p, SYS_fcntl) && kernel_const_allow(&p, SYS_read),
+	      "fast: native calls are in the kernel's action cache");
+	CHECK(!kernel_const_allow(&p, SYS_openat) && !kernel_const_allow(&p, SYS_newfstatat),
+	      "fast: trapped calls are not in the kernel's action cache");
 	CHECK(action_at(&p, SYS_openat, vs.rt_pass + 2) == SECCOMP_RET_USER_NOTIF,
 	      "fast: the pass-through instruction's openat is the program's");
 	CHECK(action_at(&p, SYS_openat, 0x7e001400) == SECCOMP_RET_USER_NOTIF,
