@@ -146,6 +146,9 @@ static long stat_call(const struct call *c, const long a[6])
 				 a[0], "");
 	if (flags & ~STAT_FLAGS)
 		return RT_FORWARD;
+	if (rt_dotdot_plain(a[0], path))
+		return stat_done(c, __NR_newfstatat, rt_syscall(__NR_newfstatat, a[0], path, st, flags, 0, 0), st,
+				 a[0], path);
 	if (rt_one_name(path)) {
 		bool first = look_first(path);
 		if (!first && !rt_plain_dir(a[0]))
@@ -194,6 +197,8 @@ static long statx_call(const struct call *c, const long a[6])
 		return statx_done(c, rt_syscall(__NR_statx, a[0], path, flags, mask, sx, 0), sx);
 	if (flags & ~(STAT_FLAGS | AT_STATX_SYNC_TYPE))
 		return RT_FORWARD;
+	if (rt_dotdot_plain(a[0], path))
+		return statx_done(c, rt_syscall(__NR_statx, a[0], path, flags, mask, sx, 0), sx);
 	if (rt_one_name(path)) {
 		bool first = look_first(path);
 		if (!first && !rt_plain_dir(a[0]))
@@ -258,6 +263,16 @@ static long openat_call(const struct call *c, const long a[6])
 		return write_open_call(c, a);
 	if (flags & ~READ_FLAGS)
 		return RT_FORWARD;
+	/* ".." as the kernel takes it (fts climbs so): but a directory above
+	 * mount points, opened to be listed, is the supervisor's. */
+	if (rt_dotdot_plain(a[0], path)) {
+		long r = rt_syscall(__NR_openat, a[0], path, flags, 0, 0, 0);
+		if (r >= 0 && !(flags & O_PATH) && !rt_plain_dir(r)) {
+			close_fd(r);
+			return RT_FORWARD;
+		}
+		return answer(c, __NR_openat, r);
+	}
 	/* A name no mount point has is the host's in any directory (as for
 	 * stat, look_first), procfs's too: the view changes only its links,
 	 * which O_NOFOLLOW refuses, and under fake root "status". But a

@@ -33,6 +33,7 @@
 #define RT_SCRATCH_SIZE 16384u
 
 #define RT_MAX_FENCES 128u
+#define RT_MAX_ROOTS 64u
 #define RT_MAX_PROC_DEVS 4u
 /* The view's mount table (src/vfs/vfs.h) travels in the configuration
  * when it fits; without it, absolute paths go to the supervisor. */
@@ -79,6 +80,8 @@ enum rt_config_flags {
 	/* fs.protected_symlinks is on: a symlink the runtime follows
 	 * itself is checked as the kernel's walk would (vfs_may_follow). */
 	RT_CONFIG_PROTECTED_SYMLINKS = 1u << 4,
+	/* More mounts than RT_MAX_ROOTS: ".." is the supervisor's. */
+	RT_CONFIG_ROOTS_UNKNOWN = 1u << 5,
 };
 
 struct rt_config {
@@ -86,6 +89,8 @@ struct rt_config {
 	uint32_t nfences;		/* at most RT_MAX_FENCES */
 	uint32_t nproc_devs;		/* at most RT_MAX_PROC_DEVS */
 	uint32_t table_size;		/* bytes of `table`; 0: none */
+	uint32_t nroots;		/* at most RT_MAX_ROOTS */
+	uint32_t reserved;
 	/* The host directories above the view's mount points (a name in one
 	 * may be a mount point) and procfs's devices (names there are the
 	 * process's own): below any other directory, the kernel resolves a
@@ -96,17 +101,22 @@ struct rt_config {
 	 * counts them, core/view/exec_call.c). */
 	uint32_t fence_links[RT_MAX_FENCES];
 	uint64_t proc_devs[RT_MAX_PROC_DEVS];
+	/* The host directories of the view's mounts: ".." from any other
+	 * directory is its host parent, in the same mount. */
+	struct rt_ident roots[RT_MAX_ROOTS];
 	/* With RT_CONFIG_FAKEROOT: NUL-terminated, or "" (see above). */
 	char owners_path[RT_OWNERS_PATH_MAX];
 	/* A finished struct vfs_table, 8-byte aligned. */
 	uint64_t table[RT_TABLE_MAX / 8];
 };
 
-#define RT_CONFIG_FLAGS_KNOWN \
-	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS | RT_CONFIG_PROTECTED_SYMLINKS)
+#define RT_CONFIG_FLAGS_KNOWN                                                                              \
+	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS |        \
+	 RT_CONFIG_PROTECTED_SYMLINKS | RT_CONFIG_ROOTS_UNKNOWN)
 
 _Static_assert(sizeof(struct rt_config) ==
-		       16 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + RT_OWNERS_PATH_MAX + RT_TABLE_MAX,
+		       24 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + 16 * RT_MAX_ROOTS + RT_OWNERS_PATH_MAX +
+			       RT_TABLE_MAX,
 	       "the runtime's configuration is ABI between runtime and supervisor");
 
 /* The calls the runtime answers itself when it can (src/rt/calls.c), in a

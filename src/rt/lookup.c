@@ -64,6 +64,21 @@ bool rt_plain_dir(long dirfd)
 	return S_ISDIR(st.mode) && !is_fence(st.dev, st.ino);
 }
 
+bool rt_dotdot_plain(long dirfd, const char *path)
+{
+	if (!path || path[0] != '.' || path[1] != '.' || path[2] ||
+	    (rt_config.flags & (RT_CONFIG_ROOTS_UNKNOWN | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_ALL_FENCED)))
+		return false;
+	struct rt_stat st;
+	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || !S_ISDIR(st.mode) ||
+	    rt_proc_dev(st.dev))
+		return false;
+	for (uint32_t i = 0; i < rt_config.nroots; i++)
+		if (rt_config.roots[i].dev == st.dev && rt_config.roots[i].ino == st.ino)
+			return false; /* ".." is the mount point's parent, another mount's */
+	return true;
+}
+
 bool rt_one_name(const char *p)
 {
 	if (!p || !p[0] || (p[0] == '.' && p[1] == '.' && !p[2]))

@@ -24,6 +24,10 @@
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */
 bool rt_plain_dir(long dirfd);
+/* path is "..", and from dirfd (or the cwd) it leads where the kernel
+ * takes it: dirfd is no mount's host directory, not in procfs, and the
+ * process's root is the view's. */
+bool rt_dotdot_plain(long dirfd, const char *path);
 /* The host directory (dev, ino) lies above a mount point of the view: its
  * links and its listing count mount points the kernel does not know. */
 bool rt_fence(uint64_t dev, uint64_t ino);

@@ -8,6 +8,7 @@
  *        sites --early NAME
  *        sites --exec NAME...
  *        sites --write NAME...
+ *        sites --up DIR...
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
@@ -24,7 +25,13 @@
  * twice (unlink), printing "creat NAME: ok|ERRNO", "excl NAME: ...",
  * "unlink NAME: ..."; after the creations, "waccess NAME: ..." twice
  * (access W_OK); then "patched: open=yes|no unlink=yes|no access=yes|no".
+ * --up, for each DIR (opened O_PATH) twice from sites of that shape:
+ * stat of "..", and the names an open of ".." lists, sorted:
+ * "up DIR: links N: NAME NAME..." (or an ERRNO for either); then
+ * "patched: stat=yes|no open=yes|no".
  */
+#include <dirent.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -149,6 +156,34 @@ static int patched(const unsigned char *site)
 	return site[0] == 0xff && site[1] == 0x24 && site[2] == 0x25;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names directory fd lists, sorted, after ": " (fd is consumed). */
+static void show_names(long fd)
+{
+	DIR *d = fd < 0 ? NULL : fdopendir((int)fd);
+	if (!d) {
+		printf(": %s\n", strerrorname_np(fd < 0 ? (int)-fd : errno));
+		return;
+	}
+	char *names[256];
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d)) && n < 256;)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			names[n++] = strdup(e->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), by_name);
+	printf(":");
+	for (size_t k = 0; k < n; k++) {
+		printf(" %s", names[k]);
+		free(names[k]);
+	}
+	printf("\n");
+}
+
 static void *idle(void *arg)
 {
 	pause();
@@ -199,6 +234,24 @@ int main(int argc, char **argv)
 		}
 		printf("patched: open=%s unlink=%s access=%s\n", patched(open_site) ? "yes" : "no",
 		       patched(unlink_site) ? "yes" : "no", patched(access_site) ? "yes" : "no");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--up")) {
+		for (int j = 2; j < argc; j++) {
+			int dir = open(argv[j], O_PATH | O_DIRECTORY | O_CLOEXEC);
+			for (int round = 0; round < 2; round++) {
+				struct stat st;
+				long r = site_stat(dir, "..", &st, 0);
+				printf("up %s: ", argv[j]);
+				if (r < 0)
+					printf("%s", strerrorname_np((int)-r));
+				else
+					printf("links %lu", (unsigned long)st.st_nlink);
+				show_names(site_open(dir, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+			}
+			close(dir);
+		}
+		printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", patched(open_site) ? "yes" : "no");
 		return 0;
 	}
 	int i = 1, fd0 = 0;

@@ -3,7 +3,8 @@
 # whose path calls come from `mov $nr,%eax; syscall` sites (and opens
 # also from ld.so's `mov $-100,%edi; syscall`) gets the same
 # answers in every mode, the second call of each site going through the
-# runtime in fast mode: names that are files, directories, missing, "..",
+# runtime in fast mode: names that are files, directories, missing, ".."
+# (from the cwd and from directory fds),
 # several names, absolute paths, and symlinks whose targets the view
 # places elsewhere (absolute, into another mount). Only fast mode on the notify back end
 # patches, and never a process with two threads.
@@ -171,6 +172,23 @@ for mode in --fast --confine; do
 	check "$mode: the host's names (-b /:/), as without the runtime" \
 		"$(sed "s/^patched: .*/patched: stat=$want_patch open=$want_patch/" "$TEST_TMP/host-slow")" \
 		facet_top "$mode" -b /:/ -- "$SITES" "${HOSTNAMES[@]}"
+done
+
+# ".." from a directory fd (fts climbs so): from a mount's directory, the
+# mount point's parent (the supervisor's); from any other, its host
+# parent, which the runtime lets the kernel open, but for a directory
+# above mount points, which lists them (the supervisor's again).
+mkdir -p "$TEST_TMP/u/d/e" "$TEST_TMP/u/d/x" "$TEST_TMP/inner" || fail "cannot make the fixture"
+ups="up /mnt/top/a: links 3: a
+up /mnt/top/a/d: links 3: d
+up /mnt/top/a/d/e: links 5: e inner x
+up /mnt/top/a/d/inner: links 5: e inner x"
+ups=$(printf '%s\n' "$ups" | sed p)
+for mode in --fast --confine --no-fast; do
+	check "$mode: .. from directory fds" "$ups
+patched: stat=$(patches "$mode") open=$(patches "$mode")" \
+		facet_top "$mode" -b "$TEST_TMP/u:/mnt/top/a" -b "$TEST_TMP/inner:/mnt/top/a/d/inner" -- \
+		"$SITES" --up /mnt/top/a /mnt/top/a/d /mnt/top/a/d/e /mnt/top/a/d/inner
 done
 
 # The lowest free fd, through a directory the runtime opens on the way.

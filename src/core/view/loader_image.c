@@ -185,9 +185,16 @@ int view_rt_prepare(struct view_state *vs)
 		c->fences[c->nfences] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
 		c->fence_links[c->nfences++] = view_extra_links(vs, vs->fences[i].dev, vs->fences[i].ino);
 	}
+	struct stat st;
+	for (unsigned i = 0; i < vs->table->nmounts; i++) {
+		if (c->nroots == RT_MAX_ROOTS || fstat(vs->mount_fds[i], &st) < 0) {
+			c->flags |= RT_CONFIG_ROOTS_UNKNOWN;
+			break;
+		}
+		c->roots[c->nroots++] = (struct rt_ident){ st.st_dev, st.st_ino };
+	}
 	/* The host's procfs, whether the view mounts it or shows it through
 	 * its root, and the view's own procfs mounts. */
-	struct stat st;
 	if (stat("/proc", &st) == 0)
 		c->proc_devs[c->nproc_devs++] = st.st_dev;
 	for (unsigned i = 0; i < vs->nproc_devs; i++) {
