@@ -197,6 +197,8 @@ static size_t tree_len(unsigned n)
 static void emit_tree(const struct allowed *r, unsigned first, unsigned n, struct sock_filter *out, size_t *i,
 		      size_t end)
 {
+	if (n == 0)
+		return; /* every number trapped (an engine wants them all) */
 	if (n == 1) {
 		out[(*i)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r->lo[first], 0, 2);
 		out[(*i)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, r->hi[first], 1, 0);

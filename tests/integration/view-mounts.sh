@@ -139,6 +139,10 @@ want_ls=$({ ls -1A root; printf '%s\n' data proc usr; } | sort -u)
 v -b "$TEST_TMP/a:$G" --trace=openat -o trace cat "$G/file" >/dev/null || fail "trace in a view: exit $?"
 expect_grep trace "openat\(AT_FDCWD, \"$G/file\", O_RDONLY\) = 3" "the trace shows the guest path"
 expect_no_grep trace "$TEST_TMP/a" "the trace shows no host path of the mount"
+# Tracing every call: no number is left for the filter to allow by number
+# alone (src/core/filter.c), in fast mode too.
+v -b "$TEST_TMP/a:$G" --trace -o trace-all cat "$G/file" >/dev/null || fail "trace of every call in a view: exit $?"
+expect_grep trace-all "openat\(AT_FDCWD, \"$G/file\", O_RDONLY\) = 3" "the trace of every call shows the guest path"
 # AF_UNIX names: bind, sendto and sendmsg reach the socket the view shows,
 # getsockname gives back the program's name.
 cat >unix.py <<'PY'

@@ -183,6 +183,26 @@ static void check_fast_preamble(void)
 	CHECK((run_bpf(&p, &d) & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO, "fast: i386 calls are refused, even there");
 	check_unknown_numbers(&p, prog_ip, "fast");
 	filter_free(&p);
+	/* An engine that wants every call (a tracer): no number is allowed by
+	 * number alone, and the image's own calls are still admitted. */
+	struct facet_session *all = facet_session_new();
+	struct facet_engine *tracer = facet_engine_new(&(struct facet_engine_ops){ .name = "all" }, NULL);
+	for (long nr = 0; nr < FACET_NR_MAX; nr++)
+		facet_engine_want_syscall(tracer, nr, FACET_EV_SYSCALL_ENTRY);
+	facet_session_attach(all, tracer);
+	all->backend = FACET_BACKEND_NOTIFY;
+	CHECK(session_prepare(all) == 0, "fast, all wanted: session_prepare");
+	all->vs = &vs;
+	r = filter_compile(all, &p);
+	CHECK(r == 0, "fast, all wanted: filter_compile: %s", strerror(-r));
+	if (r == 0) {
+		CHECK(action_at(&p, SYS_getppid, prog_ip) == SECCOMP_RET_USER_NOTIF, "fast, all wanted: getppid goes to facet");
+		CHECK(action_at(&p, SYS_openat, native) == SECCOMP_RET_ALLOW, "fast, all wanted: the image's openat is admitted");
+		CHECK(!kernel_const_allow(&p, SYS_getppid), "fast, all wanted: nothing in the kernel's action cache");
+		filter_free(&p);
+	}
+	all->vs = NULL;
+	facet_session_free(all);
 	/* Without the runtime: the same refusals, and no address admitted. */
 	vs.fast = false;
 	r = filter_compile(s, &p);
