@@ -452,21 +452,26 @@ static long unlink_call(const struct call *c, const long a[6])
 	const char *last = path + name;
 	if (!rt_one_name(last) || (last[0] == '.' && !last[1]) || rt_names_mount(last, true) || name >= VFS_PATH_MAX)
 		return RT_FORWARD;
-	/* The directory, in buf: "/a/b/" -> "/a/b/.", so that the kernel
-	 * takes its name for one on the way, not for the path's last, which
-	 * fs.protected_symlinks checks (vfs_may_follow). A file there makes
-	 * the open say ENOTDIR, as the kernel's lookup. */
+	/* The directory, in buf: "/a/b/" -> "/a/b" ("/" stays). Opened
+	 * without O_DIRECTORY, which a symlink to follow would fail: a file
+	 * there makes unlinkat say ENOTDIR, as the kernel's lookup. */
 	char leaf[VFS_NAME_MAX + 1];
 	size_t dl = name;
+	while (dl > 1 && path[dl - 1] == '/')
+		dl--;
 	size_t ll = len - name;
-	if (ll > VFS_NAME_MAX || dl + 2 > VFS_PATH_MAX)
+	if (ll > VFS_NAME_MAX)
 		return RT_FORWARD;
 	memcpy(leaf, last, ll + 1);
 	if (path != buf)
 		memcpy(buf, path, dl);
-	buf[dl] = '.';
-	buf[dl + 1] = '\0';
+	buf[dl] = '\0';
 	long fd = rt_open_to_write(buf, O_PATH, 0);
+	/* That open takes the directory's name for the path's last, which
+	 * fs.protected_symlinks checks and unlink's lookup does not: its
+	 * EACCES is the supervisor's to judge. */
+	if (fd == -EACCES && (rt_config.flags & RT_CONFIG_PROTECTED_SYMLINKS))
+		return RT_FORWARD;
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_unlinkat, fd, leaf, 0, 0, 0, 0);

@@ -298,8 +298,8 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
 static int follow_link(struct walk *w, int linkfd, const char *c, size_t n, bool last)
 {
 	struct vfs_scratch *s = w->s;
-	if (w->flags & VFS_NO_SYMLINKS)
-		return -VFS_ELOOP;
+	/* In the kernel's order (pick_link): the count, fs.protected_symlinks,
+	 * then RESOLVE_NO_SYMLINKS. */
 	if (++w->nlinks > VFS_MAX_SYMLINKS)
 		return -VFS_ELOOP;
 	long len;
@@ -309,6 +309,8 @@ static int follow_link(struct walk *w, int linkfd, const char *c, size_t n, bool
 		if (r < 0)
 			return (int)r;
 	}
+	if (w->flags & VFS_NO_SYMLINKS)
+		return -VFS_ELOOP;
 	if ((m->flags & VFS_MOUNT_PROC) && w->ops->proc_link) {
 		char name[VFS_NAME_MAX + 1];
 		vfs_memcpy(name, c, n);

@@ -20,7 +20,7 @@ source "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" = 0 ] ||
 	skip "not root: the test turns fs.protected_symlinks on (run tests/run-tests.sh as root)"
 need_facet
-need_cmd setpriv
+need_cmd setpriv python3
 SYSCTL=/proc/sys/fs/protected_symlinks
 before=$(cat "$SYSCTL" 2>/dev/null) || skip "no $SYSCTL: the kernel lacks fs.protected_symlinks"
 echo 1 >"$SYSCTL" 2>/dev/null || skip "cannot write $SYSCTL (a read-only /proc/sys)"
@@ -49,6 +49,18 @@ fixture() {
 	chown -h $USER_ID "$ST/mine" "$ST/mine2" "$ST/mine_d"
 }
 
+# openat2 with RESOLVE_NO_SYMLINKS: the kernel checks fs.protected_symlinks
+# before it refuses the link (EACCES, not ELOOP).
+cat >openat2.py <<'EOF'
+import ctypes, errno, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+how = (ctypes.c_uint64 * 3)(os.O_RDONLY, 0, 0x04)  # RESOLVE_NO_SYMLINKS
+for name in sys.argv[1:]:
+    fd = libc.syscall(437, -100, name.encode(), ctypes.byref(how), 24)
+    print("openat2 %s NO_SYMLINKS: %s" % (name, "ok" if fd >= 0 else errno.errorcode[ctypes.get_errno()]))
+EOF
+chmod 644 openat2.py
+
 cat >probe.sh <<EOF
 cd "$ST" || exit 1
 t() { printf '%s: ' "\$*"; "\$@" >/dev/null 2>&1 && echo ok || echo fail; }
@@ -61,6 +73,7 @@ t mv other_d/g other_d/g2; t mv other_d/g2 other_d/g; t ln -s x other_d/lk; t rm
 t ls other_d/.; t ls -L other_d; t ls other_d/; t stat -c %s other_d/f
 t sh -c 'echo x >other_d/f'; t sh -c 'exec 3<other_d/f'
 ls -a other_d/. 2>&1
+python3 "$TEST_TMP/openat2.py" other mine rootl
 EOF
 chmod 644 probe.sh
 
@@ -68,18 +81,25 @@ fixture
 run native.out native.err "${AS_USER[@]}" sh "$TEST_TMP/probe.sh"
 expect_status 0 "$status" "the probe, natively" native.out native.err
 # The kernel's own answers, so that the test cannot pass with the sysctl off.
-for want in "cat other: fail" "cat rel: fail" "cat mine2: fail" "test -e other_d/: fail" \
+for want in "openat2 other NO_SYMLINKS: EACCES" "openat2 mine NO_SYMLINKS: ELOOP" "cat other: fail" "cat rel: fail" "cat mine2: fail" "test -e other_d/: fail" \
 	"sh -c echo x >dang: fail" "cat rootl: ok" "cat mine: ok" "cat other_d/f: ok" "mkdir other_d/dir: ok"; do
 	grep -qxF "$want" native.out || fail "natively, expected \"$want\" with fs.protected_symlinks=1: $(cat native.out)"
 done
 
-for mode in --fast --confine --no-fast; do
-	fixture
-	check "$mode, facet run by the user" "$(cat native.out)" \
-		"${AS_USER[@]}" "$FACET" --backend="$FACET_BACKEND" "$mode" -b "$ST:$ST" -- sh "$TEST_TMP/probe.sh"
-	check "$mode: nothing planted" "" find "$ST" -name planted
-	fixture
-	check "$mode, facet run by root, the command by the user" "$(cat native.out)" \
-		"$FACET" --backend="$FACET_BACKEND" "$mode" -b "$ST:$ST" -- "${AS_USER[@]}" sh "$TEST_TMP/probe.sh"
+# The directory as a mount of its own, and with a mount point in it (then
+# the supervisor walks it name by name: src/vfs/resolve.c, follow_link).
+mkdir -p "$TEST_TMP/inner" || fail "cannot make $TEST_TMP/inner"
+for mounts in "-b $ST:$ST" "-b $ST:$ST -b $TEST_TMP/inner:$ST/inner"; do
+	for mode in --fast --confine --no-fast; do
+		fixture
+		# shellcheck disable=SC2086 # $mounts: words
+		check "$mode $mounts, facet run by the user" "$(cat native.out)" \
+			"${AS_USER[@]}" "$FACET" --backend="$FACET_BACKEND" "$mode" $mounts -- sh "$TEST_TMP/probe.sh"
+		check "$mode $mounts: nothing planted" "" find "$ST" -name planted
+		fixture
+		# shellcheck disable=SC2086
+		check "$mode $mounts, facet run by root, the command by the user" "$(cat native.out)" \
+			"$FACET" --backend="$FACET_BACKEND" "$mode" $mounts -- "${AS_USER[@]}" sh "$TEST_TMP/probe.sh"
+	done
 done
 checks_done
