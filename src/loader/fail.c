@@ -24,17 +24,6 @@ static const struct errname errnames[] = {
 };
 #undef E
 
-/* Decimal digits of n into buf (at least 21 bytes); returns the start. */
-static const char *decimal(char *buf, unsigned long n)
-{
-	char *p = buf + 20;
-	*p = '\0';
-	do
-		*--p = (char)('0' + n % 10);
-	while (n /= 10);
-	return p;
-}
-
 void loader_fail(const char *what, const char *name, const char *step, long err)
 {
 	char num[21];
@@ -43,7 +32,7 @@ void loader_fail(const char *what, const char *name, const char *step, long err)
 		if (errnames[i].nr == -err)
 			errstr = errnames[i].name;
 	if (!errstr)
-		errstr = decimal(num, (unsigned long)-err);
+		errstr = loader_decimal(num, (unsigned long)-err);
 
 	struct iovec iov[9];
 	int n = 0;

@@ -50,3 +50,13 @@ size_t loader_strlen(const char *s)
 		n++;
 	return n;
 }
+
+const char *loader_decimal(char *buf, unsigned long n)
+{
+	char *p = buf + 20;
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while (n /= 10);
+	return p;
+}

@@ -12,5 +12,8 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 
 size_t loader_strlen(const char *s);
+/* Decimal digits of n into buf (at least 21 bytes); returns where they
+ * start in buf. */
+const char *loader_decimal(char *buf, unsigned long n);
 
 #endif

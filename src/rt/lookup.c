@@ -64,6 +64,11 @@ bool rt_plain_dir(long dirfd)
 	return S_ISDIR(st.mode) && !is_fence(st.dev, st.ino);
 }
 
+static const struct vfs_table *table(void)
+{
+	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+}
+
 bool rt_dotdot_plain(long dirfd, const char *path)
 {
 	if (!path || path[0] != '.' || path[1] != '.' || path[2] ||
@@ -76,7 +81,24 @@ bool rt_dotdot_plain(long dirfd, const char *path)
 	for (uint32_t i = 0; i < rt_config.nroots; i++)
 		if (rt_config.roots[i].dev == st.dev && rt_config.roots[i].ino == st.ino)
 			return false; /* ".." is the mount point's parent, another mount's */
-	return true;
+	/* A directory outside the view (an fd from elsewhere) has no ".." in
+	 * it: the supervisor refuses it. */
+	const struct vfs_table *t = table();
+	char host[VFS_PATH_MAX], proc[48] = "/proc/self/cwd", num[21];
+	if (!t || (dirfd < 0 && (int)dirfd != AT_FDCWD))
+		return false;
+	if ((int)dirfd != AT_FDCWD) {
+		const char *d = loader_decimal(num, (unsigned long)dirfd);
+		memcpy(proc + 11, "fd/", 3);
+		memcpy(proc + 14, d, loader_strlen(d) + 1);
+	}
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, proc, host, sizeof(host), 0, 0);
+	if (n <= 0 || n >= (long)sizeof(host) || host[0] != '/')
+		return false;
+	for (uint32_t i = 0; i < t->nmounts; i++)
+		if (vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
+			return true;
+	return false;
 }
 
 bool rt_one_name(const char *p)
@@ -87,11 +109,6 @@ bool rt_one_name(const char *p)
 		if (*p == '/')
 			return false;
 	return true;
-}
-
-static const struct vfs_table *table(void)
-{
-	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
 }
 
 bool rt_host_named(const char *path)

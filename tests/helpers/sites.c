@@ -25,12 +25,14 @@
  * twice (unlink), printing "creat NAME: ok|ERRNO", "excl NAME: ...",
  * "unlink NAME: ..."; after the creations, "waccess NAME: ..." twice
  * (access W_OK); then "patched: open=yes|no unlink=yes|no access=yes|no".
- * --up, for each DIR (opened O_PATH) twice from sites of that shape:
+ * --up, for each DIR (opened O_PATH; "fd:N": the inherited fd N) twice
+ * from sites of that shape:
  * stat of "..", and the names an open of ".." lists, sorted:
  * "up DIR: links N: NAME NAME..." (or an ERRNO for either); then
  * "patched: stat=yes|no open=yes|no".
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -238,7 +240,8 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "--up")) {
 		for (int j = 2; j < argc; j++) {
-			int dir = open(argv[j], O_PATH | O_DIRECTORY | O_CLOEXEC);
+			bool inherited = !strncmp(argv[j], "fd:", 3);
+			int dir = inherited ? atoi(argv[j] + 3) : open(argv[j], O_PATH | O_DIRECTORY | O_CLOEXEC);
 			for (int round = 0; round < 2; round++) {
 				struct stat st;
 				long r = site_stat(dir, "..", &st, 0);
@@ -249,7 +252,8 @@ int main(int argc, char **argv)
 					printf("links %lu", (unsigned long)st.st_nlink);
 				show_names(site_open(dir, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 			}
-			close(dir);
+			if (!inherited)
+				close(dir);
 		}
 		printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", patched(open_site) ? "yes" : "no");
 		return 0;

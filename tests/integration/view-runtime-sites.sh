@@ -191,6 +191,20 @@ patched: stat=$(patches "$mode") open=$(patches "$mode")" \
 		"$SITES" --up /mnt/top/a /mnt/top/a/d /mnt/top/a/d/e /mnt/top/a/d/inner
 done
 
+# ".." from a directory outside the view (an fd the command inherited):
+# refused, as the supervisor refuses any name in such a directory.
+OUT=$TEST_TMP/outside
+mkdir -p "$OUT/a/b" "$TEST_TMP/emptyroot" || fail "cannot make the fixture"
+libs=""
+for d in /lib /lib64 /lib32 /usr; do [ -e "$d" ] && libs+=" -b $d"; done
+for mode in --fast --confine --no-fast; do
+	check "$mode: .. from a directory outside the view" "up fd:3: EACCES: EACCES
+up fd:3: EACCES: EACCES
+patched: stat=$(patches "$mode") open=$(patches "$mode")" \
+		sh -c "exec 3<'$OUT/a/b'; exec '$FACET' --backend=$FACET_BACKEND $mode -r '$TEST_TMP/emptyroot' \
+			-b '$(dirname "$SITES")' $libs -- '$SITES' --up fd:3"
+done
+
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0 0 0
