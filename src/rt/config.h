@@ -34,6 +34,7 @@
 
 #define RT_MAX_FENCES 128u
 #define RT_MAX_ROOTS 64u
+#define RT_NAME_BITS 256u
 #define RT_MAX_PROC_DEVS 4u
 /* The view's mount table (src/vfs/vfs.h) travels in the configuration
  * when it fits; without it, absolute paths go to the supervisor. */
@@ -104,6 +105,9 @@ struct rt_config {
 	/* The host directories of the view's mounts: ".." from any other
 	 * directory is its host parent, in the same mount. */
 	struct rt_ident roots[RT_MAX_ROOTS];
+	/* Bit vfs_name_hash(name) % RT_NAME_BITS of each name in the mount
+	 * points' guest paths: a name whose bit is clear names none. */
+	uint64_t name_bits[RT_NAME_BITS / 64];
 	/* With RT_CONFIG_FAKEROOT: NUL-terminated, or "" (see above). */
 	char owners_path[RT_OWNERS_PATH_MAX];
 	/* A finished struct vfs_table, 8-byte aligned. */
@@ -115,7 +119,8 @@ struct rt_config {
 	 RT_CONFIG_PROTECTED_SYMLINKS | RT_CONFIG_ROOTS_UNKNOWN)
 
 _Static_assert(sizeof(struct rt_config) ==
-		       24 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + 16 * RT_MAX_ROOTS + RT_OWNERS_PATH_MAX +
+		       24 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + 16 * RT_MAX_ROOTS + RT_NAME_BITS / 8 +
+			       RT_OWNERS_PATH_MAX +
 			       RT_TABLE_MAX,
 	       "the runtime's configuration is ABI between runtime and supervisor");
 

@@ -128,6 +128,9 @@ bool rt_names_mount(const char *name, bool fences)
 	if (!t)
 		return true; /* not known here */
 	size_t n = loader_strlen(name);
+	uint32_t bit = vfs_name_hash(name, n) % RT_NAME_BITS;
+	if (!(rt_config.name_bits[bit / 64] & (1ull << (bit % 64))))
+		return false; /* no mount point's path has that name */
 	for (uint32_t i = 0; i < t->nmounts; i++) {
 		const char *g = vfs_mount_guest(t, (int)i);
 		size_t len = t->mounts[i].guest_len;

@@ -116,3 +116,11 @@ int vfs_may_follow(uint32_t dir_mode, uint32_t dir_uid, uint32_t link_uid, uint3
 		return 0;
 	return -VFS_EACCES;
 }
+
+uint32_t vfs_name_hash(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}

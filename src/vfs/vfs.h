@@ -208,6 +208,9 @@ long vfs_guest_to_host(const struct vfs_table *t, const char *guest, size_t len,
  * asks this when the sysctl is on, with the two objects' stat. */
 int vfs_may_follow(uint32_t dir_mode, uint32_t dir_uid, uint32_t link_uid, uint32_t fsuid);
 
+/* A hash of a file name (n bytes), for sets of names kept as bits. */
+uint32_t vfs_name_hash(const char *name, size_t n);
+
 /* Lexical helpers (no system calls). */
 size_t vfs_strlen(const char *s);
 size_t vfs_dirname_len(const char *p, size_t len);

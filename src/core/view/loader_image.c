@@ -185,6 +185,19 @@ int view_rt_prepare(struct view_state *vs)
 		c->fences[c->nfences] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
 		c->fence_links[c->nfences++] = view_extra_links(vs, vs->fences[i].dev, vs->fences[i].ino);
 	}
+	for (unsigned i = 0; i < vs->table->nmounts; i++) {
+		const char *g = vfs_mount_guest(vs->table, (int)i);
+		for (size_t b = 0, e; g[b]; b = e) {
+			while (g[b] == '/')
+				b++;
+			for (e = b; g[e] && g[e] != '/'; e++)
+				;
+			if (e > b) {
+				uint32_t bit = vfs_name_hash(g + b, e - b) % RT_NAME_BITS;
+				c->name_bits[bit / 64] |= 1ull << (bit % 64);
+			}
+		}
+	}
 	struct stat st;
 	for (unsigned i = 0; i < vs->table->nmounts; i++) {
 		if (c->nroots == RT_MAX_ROOTS || fstat(vs->mount_fds[i], &st) < 0) {
