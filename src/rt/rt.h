@@ -50,6 +50,13 @@ long rt_forward(long nr, long a, long b, long c, long d, long e, long f);
  * program's own from rt_gate_pass. */
 long rt_site_call(long nr, const long a[6]);
 
+/* Bit nr set: the runtime may answer call nr (rt_answers, for this
+ * session's flags). The trampolines make any other call as the program's
+ * own without calling rt_site_call. Numbers from RT_ANSWER_NRS up are
+ * never answered. */
+#define RT_ANSWER_NRS 512
+extern uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];
+
 
 /* The runtime's answer to call nr (calls.c), or RT_PASS. */
 long rt_call(long nr, const long a[6]);

@@ -13,12 +13,18 @@ uint32_t rt_site_nr[RT_MAX_SITES];
 uint32_t rt_site_imm[RT_MAX_SITES];
 uint32_t rt_site_next;
 struct rt_cwd rt_cwd;
+uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];
 /* The supervisor's (config.h); the runtime never touches it. */
 char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));
 
 long rt_start(const struct rt_config *config)
 {
 	memcpy(&rt_config, config, sizeof(rt_config));
+	for (long nr = 0; nr < RT_ANSWER_NRS; nr++)
+		if (rt_answers(nr, rt_config.flags))
+			rt_answer_bits[nr / 64] |= 1ull << (nr % 64);
+		else
+			rt_answer_bits[nr / 64] &= ~(1ull << (nr % 64));
 	rt_fake_start();
 	return 0;
 }

@@ -98,6 +98,40 @@ long site_openat(void);
 SITE_FUNCTION(site_newfstatat, 262);
 SITE_FUNCTION(site_openat, 257);
 
+/* glibc 2.41's site for every cancellable call, `mov 0x10(%rsp),%rax;
+ * syscall` (48 8b 44 24 10 0f 05), with the number rt_nr: one site that
+ * makes the calls the runtime answers and those it never does (which the
+ * trampoline makes as the program's own, src/rt/arch/x86_64/sites.S). */
+__attribute__((visibility("hidden"))) uint64_t rt_nr;
+long site_any(void);
+__asm__(".text\n"
+	".globl site_any\n"
+	".hidden site_any\n"
+	".type site_any, @function\nsite_any:\n"
+	"push %rbx\npush %rbp\npush %r12\npush %r13\npush %r14\npush %r15\n"
+	"sub $24, %rsp\nmovq rt_nr(%rip), %rax\nmovq %rax, 16(%rsp)\n"
+	"movq rt_in+0(%rip), %rdi\nmovq rt_in+8(%rip), %rsi\nmovq rt_in+16(%rip), %rdx\n"
+	"movq rt_in+24(%rip), %r10\nmovq rt_in+32(%rip), %r8\nmovq rt_in+40(%rip), %r9\n"
+	"movq rt_in+48(%rip), %rbx\nmovq rt_in+56(%rip), %rbp\nmovq rt_in+64(%rip), %r12\n"
+	"movq rt_in+72(%rip), %r13\nmovq rt_in+80(%rip), %r14\nmovq rt_in+88(%rip), %r15\n"
+	XMM_LOADS RED_FILL
+	".byte 0x48, 0x8b, 0x44, 0x24, 0x10\n"
+	"syscall\n"
+	"movq %rax, rt_out+96(%rip)\n"
+	"movq %rdi, rt_out+0(%rip)\nmovq %rsi, rt_out+8(%rip)\nmovq %rdx, rt_out+16(%rip)\n"
+	"movq %r10, rt_out+24(%rip)\nmovq %r8, rt_out+32(%rip)\nmovq %r9, rt_out+40(%rip)\n"
+	"movq %rbx, rt_out+48(%rip)\nmovq %rbp, rt_out+56(%rip)\n"
+	"movq %r12, rt_out+64(%rip)\nmovq %r13, rt_out+72(%rip)\n"
+	"movq %r14, rt_out+80(%rip)\nmovq %r15, rt_out+88(%rip)\n" XMM_STORES
+	"movq $0, rt_out+104(%rip)\n" RED_CHECK
+	"jmp 2f\n"
+	"1: movq $1, rt_out+104(%rip)\n"
+	"2: movq rt_out+96(%rip), %rax\n"
+	"add $24, %rsp\n"
+	"pop %r15\npop %r14\npop %r13\npop %r12\npop %rbp\npop %rbx\n"
+	"ret\n"
+	".size site_any, .-site_any\n");
+
 static char fpath[PATH_MAX], mpath[PATH_MAX];
 static char statbuf[256];
 
@@ -316,6 +350,19 @@ int main(int argc, char **argv)
 		calls(w);
 		snprintf(what, sizeof(what), "call-%d", i);
 		say_calls(what, w);
+	}
+	/* The shared site: a stat patches it, then close(-1) (never the
+	 * runtime's), a stat again, close again. */
+	for (int i = 1; i <= 3; i++) {
+		char c[128];
+		rt_nr = 262;
+		prepare((uint64_t)AT_FDCWD, (uint64_t)fpath, (uint64_t)statbuf, 0);
+		long r = site_any();
+		say("any-site-stat-%d: %s changed=%s", i, result_word(r, 0), changed(c, sizeof(c)));
+		rt_nr = 3;
+		prepare((uint64_t)-1, 0x0202020202020202ULL, 0x0303030303030303ULL, 0x0404040404040404ULL);
+		r = site_any();
+		say("any-site-close-%d: %s changed=%s", i, result_word(r, 0), changed(c, sizeof(c)));
 	}
 	tiny_stack();
 	children();

@@ -20,6 +20,7 @@
 #define RT_PASS (-100003)	/* rt/lookup.h: make the call as the program's */
 #define STACKS 64		/* one bit each in rt_stack_bits */
 #define STACK_SHIFT 15		/* 32 KiB each */
+#define RT_ANSWER_NRS 512	/* rt.h */
 
 	.section .facet_sites, "a"	/* linked at RT_SITE_TABLE */
 	.globl	rt_site_table
@@ -59,11 +60,11 @@ rt_site_entry:
 	bt	$31, %ecx		/* RT_SITE_FROM_STACK */
 	jc	.Lfrom_stack
 	mov	%ecx, %eax
-	jmp	1f
+	jmp	4f
 .Lfrom_stack:
 	movzbl	%cl, %ecx
 	mov	(%rsp,%rcx), %rax
-	jmp	1f
+	jmp	4f
 .Lmov_imm:				/* mov $imm32,%reg zero-extends, as this does */
 	and	$7, %ecx
 	cmp	$6, %ecx		/* the movs below keep the flags */
@@ -71,10 +72,17 @@ rt_site_entry:
 	je	2f
 	jb	3f
 	mov	%ecx, %edi		/* 7 */
-	jmp	1f
+	jmp	4f
 2:	mov	%ecx, %esi		/* 6 */
-	jmp	1f
+	jmp	4f
 3:	mov	%ecx, %edx		/* 2 */
+	/* A call the runtime never answers (a close from glibc's site for
+	 * every cancellable call): the program's own at once, without a
+	 * stack of the runtime's (rt_answer_bits, start.c). */
+4:	cmp	$RT_ANSWER_NRS, %rax
+	jae	.Lno_stack
+	bt	%rax, rt_answer_bits(%rip)
+	jnc	.Lno_stack
 1:	mov	rt_stack_bits(%rip), %rcx
 	not	%rcx
 	bsf	%rcx, %rcx
@@ -133,8 +141,9 @@ rt_site_entry:
 	call	rt_gate_pass		/* syscall; ret */
 	ret	$128
 
-/* No stack free: the call as the program's own, from below its red zone,
- * as a signal frame would be: the site's return address, then the gate's. */
+/* No stack free, or a call the runtime never answers: the call as the
+ * program's own, from below its red zone, as a signal frame would be:
+ * the site's return address, then the gate's. */
 .Lno_stack:
 	lea	-128(%rsp), %rsp
 	pushq	rt_site_ret(,%r11,8)
