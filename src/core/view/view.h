@@ -198,7 +198,11 @@ int view_start(struct facet_session *s);        /* builds view_state */
  * 0, or a negative errno with the session's message set. */
 int view_end(struct facet_session *s);
 void view_stop(struct facet_session *s);
+/* vfs_ops.c: src/vfs as the supervisor runs it for task t (NULL: before
+ * any task exists), and fs.protected_symlinks as this host sets it. */
 const struct vfs_view *view_vfs(struct facet_task *t);
+const struct vfs_view *view_session_vfs(struct facet_session *s, struct facet_task *t);
+bool view_protected_symlinks(void);
 /* Whether st is a directory listing mount points it lacks on the host. */
 bool view_is_augmented(const struct view_state *vs, const struct stat *st);
 /* The links such a directory (dev, ino) has in the view beyond the host's:
