@@ -264,10 +264,11 @@ static long openat_call(const struct call *c, const long a[6])
 	if (flags & ~READ_FLAGS)
 		return RT_FORWARD;
 	/* ".." as the kernel takes it (fts climbs so): but a directory above
-	 * mount points, opened to be listed, is the supervisor's. */
+	 * mount points, opened to be listed, is the supervisor's (O_PATH
+	 * opens went to it above). */
 	if (rt_dotdot_plain(a[0], path)) {
 		long r = rt_syscall(__NR_openat, a[0], path, flags, 0, 0, 0);
-		if (r >= 0 && !(flags & O_PATH) && !rt_plain_dir(r)) {
+		if (r >= 0 && !rt_plain_dir(r)) {
 			close_fd(r);
 			return RT_FORWARD;
 		}
