@@ -141,6 +141,7 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 		struct stat st;
 		bool note = view && t->view && t->view->open_mount >= 0 && fstat(r.fd, &st) == 0;
 		int64_t fd = install_and_answer(s, c->notif_id, r.fd, r.cloexec, r.target_fd);
+		view_fd_installed(t, c->sc.ip, fd);
 		if (note && fd >= 0)
 			view_fd_note(t, (int)fd, t->view->open_mount, &st);
 		if (t->view)
@@ -154,6 +155,7 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 		c->sc.retval = r.kind == EMU_INJECT
 				       ? install(s, c->notif_id, r.fd, r.cloexec, r.target_fd)
 				       : install(s, c->notif_id, c->sc.inject_fd, c->sc.inject_cloexec, -1);
+		view_fd_installed(t, c->sc.ip, c->sc.retval);
 		if (note && c->sc.retval >= 0)
 			view_fd_note(t, (int)c->sc.retval, t->view->open_mount, &st);
 		if (t->view)

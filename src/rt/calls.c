@@ -24,6 +24,7 @@
 
 #include "loader/lib.h"
 #include "rt/fake.h"
+#include "rt/fds.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
@@ -171,12 +172,12 @@ static long stat_call(const struct call *c, const long a[6])
 			return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, path);
 	}
 	char host[4096];
-	if (!link && path && path[0] == '/' && rt_host_path(path, host) == 0) {
+	if (!link && path && path[0] == '/' && rt_host_path(path, host, NULL) == 0) {
 		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
 		if (!(r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode)))
 			return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, host);
 	}
-	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
+	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0, NULL);
 	if (fd < 0)
 		return fd; /* RT_FORWARD too */
 	long r = rt_syscall(__NR_newfstatat, fd, "", st, AT_EMPTY_PATH, 0, 0);
@@ -219,7 +220,7 @@ static long statx_call(const struct call *c, const long a[6])
 			return statx_done(c, r, sx);
 		/* A symlink to follow: rt_open_beneath follows it. */
 	}
-	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0);
+	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0, NULL);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_statx, fd, "", AT_EMPTY_PATH | (flags & AT_STATX_SYNC_TYPE), mask, sx, 0);
@@ -253,16 +254,20 @@ static long getdents_call(const struct call *c, const long a[6])
 	return n;
 }
 
-static long write_open_call(const struct call *c, const long a[6]);
+static long write_open_call(const struct call *c, const long a[6], int *mount);
 
-static long openat_call(const struct call *c, const long a[6])
+/* openat; *mount: the mount the fd lies in, if known (else -1). */
+static long open_call(const struct call *c, const long a[6], int *mount)
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
-		return write_open_call(c, a);
+		return write_open_call(c, a, mount);
 	if (flags & ~READ_FLAGS)
 		return RT_FORWARD;
+	/* A relative name lies in its directory's mount (".." too, but from
+	 * a mount's own directory, which is the supervisor's). */
+	*mount = path[0] != '/' ? rt_dir_mount(a[0]) : -1;
 	/* ".." as the kernel takes it (fts climbs so): but a directory above
 	 * mount points, opened to be listed, is the supervisor's (O_PATH
 	 * opens went to it above). */
@@ -294,13 +299,23 @@ static long openat_call(const struct call *c, const long a[6])
 		return answer(c, __NR_openat, r);
 	}
 	char host[4096];
-	if (path && path[0] == '/' && rt_host_path(path, host) == 0 && !rt_above_mounts(path)) {
+	if (path && path[0] == '/' && rt_host_path(path, host, mount) == 0 && !rt_above_mounts(path)) {
 		long r = rt_syscall(__NR_openat, AT_FDCWD, host, flags | O_NOFOLLOW, 0, 0, 0);
 		/* A symlink, maybe: rt_open_beneath follows it. */
 		if (!((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW)))
 			return answer(c, __NR_openat, r);
 	}
-	return rt_open_beneath(a[0], path, (uint64_t)flags, 0);
+	return rt_open_beneath(a[0], path, (uint64_t)flags, 0, mount);
+}
+
+/* The fd an open gives the program is marked with its mount, which
+ * facet then names it after (fds.c). */
+static long openat_call(const struct call *c, const long a[6])
+{
+	int mount = -1;
+	long r = open_call(c, a, &mount);
+	rt_fd_note(r, mount);
+	return r;
 }
 
 static long readlinkat_call(const struct call *c, const long a[6])
@@ -310,7 +325,7 @@ static long readlinkat_call(const struct call *c, const long a[6])
 		return RT_FORWARD; /* EINVAL comes first */
 	if (one_plain_name(a[0], path))
 		return answer(c, __NR_readlinkat, rt_syscall(__NR_readlinkat, a[0], path, a[2], a[3], 0, 0));
-	long fd = rt_open_beneath(a[0], path, O_PATH | O_NOFOLLOW, 0);
+	long fd = rt_open_beneath(a[0], path, O_PATH | O_NOFOLLOW, 0, NULL);
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_readlinkat, fd, "", a[2], a[3], 0, 0);
@@ -336,9 +351,9 @@ static long access_call(const struct call *c, const long a[6], long flags)
 		char buf[VFS_PATH_MAX];
 		if (rt_fake() || !(path = absolute(a[0], path, buf)))
 			return RT_FORWARD;
-		fd = rt_open_to_write(path, oflags, 0);
+		fd = rt_open_to_write(path, oflags, 0, NULL);
 	} else {
-		fd = rt_open_beneath(a[0], path, oflags, 0);
+		fd = rt_open_beneath(a[0], path, oflags, 0, NULL);
 	}
 	if (fd < 0)
 		return fd;
@@ -425,7 +440,7 @@ static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX]
 	return buf;
 }
 
-static long write_open_call(const struct call *c, const long a[6])
+static long write_open_call(const struct call *c, const long a[6], int *mount)
 {
 	long flags = a[2];
 	char buf[VFS_PATH_MAX];
@@ -435,7 +450,7 @@ static long write_open_call(const struct call *c, const long a[6])
 		return RT_FORWARD;
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
-	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode));
+	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
 }
 
 /* unlinkat(dirfd, path, 0), and unlink: in the directory opened as a
@@ -467,7 +482,7 @@ static long unlink_call(const struct call *c, const long a[6])
 	if (path != buf)
 		memcpy(buf, path, dl);
 	buf[dl] = '\0';
-	long fd = rt_open_to_write(buf, O_PATH, 0);
+	long fd = rt_open_to_write(buf, O_PATH, 0, NULL);
 	/* That open takes the directory's name for the path's last, which
 	 * fs.protected_symlinks checks and unlink's lookup does not: its
 	 * EACCES is the supervisor's to judge. */
@@ -490,7 +505,7 @@ static long execve_call(const long a[6])
 {
 	if (!readable(a[0]))
 		return RT_PASS;
-	long fd = rt_open_beneath(AT_FDCWD, (const char *)a[0], O_PATH, 0);
+	long fd = rt_open_beneath(AT_FDCWD, (const char *)a[0], O_PATH, 0, NULL);
 	if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES || fd == -ELOOP)
 		return fd;
 	if (fd >= 0)
@@ -578,5 +593,15 @@ long rt_call(long nr, const long a[6])
 {
 	const struct call c = { nr, a };
 	long r = handle(&c);
-	return r == RT_FORWARD ? forward(&c) : r; /* RT_PASS: the trampoline makes it */
+	if (r != RT_FORWARD)
+		return r; /* RT_PASS: the trampoline makes it */
+	r = forward(&c);
+	/* The supervisor's fd: its own note names it (fds.c). */
+	if (c.nr == __NR_openat
+#ifdef __NR_open
+	    || c.nr == __NR_open
+#endif
+	)
+		rt_fd_forget(r);
+	return r;
 }

@@ -44,6 +44,12 @@
  * then leaves every stat to the supervisor. */
 #define RT_OWNERS_PATH_MAX 256u
 
+/* rt_fd_marks[fd] (rt/fds.h), in each process's own memory, for fds
+ * below RT_FD_MARKS: 0 unknown, RT_FD_INSIDE in the view, else 1 + the
+ * index in the mount table of the mount the runtime opened it through. */
+#define RT_FD_MARKS 4096u
+#define RT_FD_INSIDE 0xffu
+
 /* The cwd's names the supervisor gives the runtime for getcwd
  * (core/view/rt_cwd.c, rt/calls.c), in each process's own memory. The
  * guest name is the answer while the kernel names the cwd `host`

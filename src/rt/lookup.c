@@ -19,6 +19,7 @@
 #include <linux/stat.h>
 
 #include "loader/lib.h"
+#include "rt/fds.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
@@ -84,15 +85,12 @@ bool rt_dotdot_plain(long dirfd, const char *path)
 	/* A directory outside the view (an fd from elsewhere) has no ".." in
 	 * it: the supervisor refuses it. */
 	const struct vfs_table *t = table();
-	char host[VFS_PATH_MAX], proc[48] = "/proc/self/cwd", num[21];
-	if (!t || (dirfd < 0 && (int)dirfd != AT_FDCWD))
+	if (!t)
 		return false;
-	if ((int)dirfd != AT_FDCWD) {
-		const char *d = loader_decimal(num, (unsigned long)dirfd);
-		memcpy(proc + 11, "fd/", 3);
-		memcpy(proc + 14, d, loader_strlen(d) + 1);
-	}
-	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, proc, host, sizeof(host), 0, 0);
+	if ((int)dirfd != AT_FDCWD)
+		return rt_fd_inside(dirfd);
+	char host[VFS_PATH_MAX];
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", host, sizeof(host), 0, 0);
 	if (n <= 0 || n >= (long)sizeof(host) || host[0] != '/')
 		return false;
 	for (uint32_t i = 0; i < t->nmounts; i++)
@@ -204,7 +202,7 @@ static bool refuses(const struct vfs_table *t, int m, bool writes)
  * RT_LINK and the path that follows it in `next`. With `writes`, a
  * read-only mount gives RT_FORWARD. */
 static long open_plain_prefix(const char *path, size_t len, size_t plain, const char **rest, size_t *dir_len,
-			      char *next, bool writes)
+			      char *next, bool writes, int *mount)
 {
 	const struct vfs_table *t = table();
 	/* The parent directory's length ("/" counts 1), then the prefixes
@@ -228,6 +226,7 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) ||
 	    refuses(t, m, writes))
 		return RT_FORWARD;
+	*mount = m;
 	/* From the mount's host directory, the names down to the prefix. */
 	long fd = rt_syscall(__NR_openat, AT_FDCWD, vfs_mount_host(t, m), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
 	size_t i = t->mounts[m].guest_len;
@@ -306,10 +305,10 @@ static long host_path_in(const char *path, char host[VFS_PATH_MAX], int *mount)
 	return host_of(t, m, path, len, host);
 }
 
-long rt_host_path(const char *path, char host[VFS_PATH_MAX])
+long rt_host_path(const char *path, char host[VFS_PATH_MAX], int *mount)
 {
 	int m;
-	return host_path_in(path, host, &m);
+	return host_path_in(path, host, mount ? mount : &m);
 }
 
 /* openat(AT_FDCWD, host path) of an absolute guest path that is a mount
@@ -317,7 +316,8 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX])
  * takes: the last name is not followed unless the caller follows it; a
  * symlink followed gives RT_LINK and the path through it in `next`.
  * With `writes`, a read-only mount gives RT_FORWARD. */
-static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64_t mode, char *next, bool writes)
+static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64_t mode, char *next, bool writes,
+			   int *mount)
 {
 	const struct vfs_table *t = table();
 	int m = vfs_mount_at(t, path, len);
@@ -328,6 +328,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 		return RT_FORWARD;
 	if (refuses(t, m, writes))
 		return RT_FORWARD;
+	*mount = m;
 	/* A directory above mount points lists them: the supervisor opens it
 	 * (the filter sends getdents of such fds to it). O_PATH fds are the
 	 * runtime's own, for a stat, which sees to such directories itself. */
@@ -393,19 +394,20 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 
 /* One absolute path: as rt_open_beneath(), or RT_RESTART or RT_LINK with
  * the path to resolve instead in `next`; `linked`: after a symlink. */
-static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool linked, char *next, bool writes)
+static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool linked, char *next, bool writes,
+			  int *mount)
 {
 	size_t plain, len = absolute_len(path, &plain);
 	if (!len)
 		return RT_FORWARD;
 	bool simple = plain == len;
 	if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
-		return open_host_path(path, len, oflags, mode, next, writes);
+		return open_host_path(path, len, oflags, mode, next, writes, mount);
 	const char *rest = 0;
 	size_t dir_len = 0;
-	long start = open_plain_prefix(path, len, plain, &rest, &dir_len, next, writes);
+	long start = open_plain_prefix(path, len, plain, &rest, &dir_len, next, writes, mount);
 	if (start == RT_IN_FENCE && simple)
-		return open_host_path(path, len, oflags, mode, next, writes);
+		return open_host_path(path, len, oflags, mode, next, writes, mount);
 	if (start < 0)
 		return start == RT_LINK || start == -ENOENT ? start : RT_FORWARD;
 	return open_below(start, true, path, dir_len, rest, oflags, mode, linked, next);
@@ -426,14 +428,14 @@ long rt_fd_high(long fd)
 }
 
 /* An absolute path, resolved again after each symlink or "..". */
-static long open_path(const char *path, uint64_t oflags, uint64_t mode, bool writes)
+static long open_path(const char *path, uint64_t oflags, uint64_t mode, bool writes, int *mount)
 {
 	if (!table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED))
 		return RT_FORWARD;
 	char next[VFS_PATH_MAX]; /* each path through a symlink, made in place */
 	unsigned links = 0;
 	for (unsigned i = 0; i < MAX_RESTARTS; i++) {
-		long r = open_absolute(path, oflags, mode, links > 0, next, writes);
+		long r = open_absolute(path, oflags, mode, links > 0, next, writes, mount);
 		if (r == RT_LINK && ++links > MAX_LINKS)
 			return -ELOOP;
 		if (r != RT_RESTART && r != RT_LINK)
@@ -443,16 +445,22 @@ static long open_path(const char *path, uint64_t oflags, uint64_t mode, bool wri
 	return RT_FORWARD;
 }
 
-long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode)
+long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)
 {
+	int m;
+	if (!mount)
+		mount = &m;
 	if (!path || !path[0] || (oflags & O_CREAT))
 		return RT_FORWARD;
-	if (path[0] != '/')
+	if (path[0] != '/') {
+		*mount = rt_dir_mount(dirfd);
 		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, false, 0) : RT_FORWARD;
-	return open_path(path, oflags, mode, false);
+	}
+	return open_path(path, oflags, mode, false, mount);
 }
 
-long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode)
+long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mount)
 {
-	return path[0] == '/' ? open_path(path, oflags, mode, true) : RT_FORWARD;
+	int m;
+	return path[0] == '/' ? open_path(path, oflags, mode, true, mount ? mount : &m) : RT_FORWARD;
 }

@@ -57,16 +57,17 @@ bool rt_one_name(const char *p);
 /* For an absolute path whose last name lies in a mount point or in a
  * directory holding mount points, and is no mount point itself: its host
  * path, where the kernel finds that name as the view would if it does not
- * follow it. 0, or RT_FORWARD. */
-long rt_host_path(const char *path, char host[4096]);
+ * follow it. 0, or RT_FORWARD. *mount (if not NULL): the mount it lies in.
+ * The functions below set *mount likewise, -1 where it is not known. */
+long rt_host_path(const char *path, char host[4096], int *mount);
 /* openat(dirfd, path, oflags, mode) as the view would resolve it: an fd
  * (the lowest free, as the kernel's; close-on-exec with O_PATH, which is
  * for the runtime's own use), the view's -errno, or RT_FORWARD. */
-long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode);
+long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount);
 /* The same for an absolute path, where a write is meant (the open's own,
  * or one in the directory opened): RT_FORWARD where the path lies in a
  * read-only mount, besides. O_CREAT is taken. */
-long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode);
+long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mount);
 
 /* Moves the runtime's own fd above the numbers programs use
  * (F_DUPFD_CLOEXEC, RT_FD_HIGH and up), so that the fd an open then gives

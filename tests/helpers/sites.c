@@ -9,6 +9,7 @@
  *        sites --exec NAME...
  *        sites --write NAME...
  *        sites --up DIR...
+ *        sites --in DIR NAME...
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
@@ -30,6 +31,9 @@
  * stat of "..", and the names an open of ".." lists, sorted:
  * "up DIR: links N: NAME NAME..." (or an ERRNO for either); then
  * "patched: stat=yes|no open=yes|no".
+ * --in, for each NAME in DIR (as for --up) twice from sites of that shape:
+ * "in DIR NAME: ok|ERRNO ok|ERRNO", a stat and an open; then the same
+ * "patched:" line.
  */
 #include <dirent.h>
 #include <stdbool.h>
@@ -255,6 +259,22 @@ int main(int argc, char **argv)
 			if (!inherited)
 				close(dir);
 		}
+		printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", patched(open_site) ? "yes" : "no");
+		return 0;
+	}
+	if (argc > 2 && !strcmp(argv[1], "--in")) {
+		bool inherited = !strncmp(argv[2], "fd:", 3);
+		int dir = inherited ? atoi(argv[2] + 3) : open(argv[2], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		for (int j = 3; j < argc; j++)
+			for (int round = 0; round < 2; round++) {
+				struct stat st;
+				long r = site_stat(dir, argv[j], &st, 0);
+				long fd = site_open(dir, argv[j], O_RDONLY | O_CLOEXEC);
+				if (fd >= 0)
+					close((int)fd);
+				printf("in %s %s: %s %s\n", argv[2], argv[j], r < 0 ? strerrorname_np((int)-r) : "ok",
+				       fd < 0 ? strerrorname_np((int)-fd) : "ok");
+			}
 		printf("patched: stat=%s open=%s\n", patched(stat_site) ? "yes" : "no", patched(open_site) ? "yes" : "no");
 		return 0;
 	}

@@ -205,6 +205,33 @@ patched: stat=$(patches "$mode") open=$(patches "$mode")" \
 			-b '$(dirname "$SITES")' $libs -- '$SITES' --up fd:3"
 done
 
+# A name in a directory outside the view (an inherited fd): stat works,
+# an open is Landlock's to refuse (README, "Landlock"; view-landlock), in
+# every mode the same whether the runtime or the supervisor answers. One
+# inherited from inside the view works as any other.
+mkdir -p "$OUT/a/b/sub" "$TEST_TMP/inherit/d" || fail "cannot make the fixture"
+echo c >"$OUT/a/b/c"
+echo c >"$TEST_TMP/inherit/d/c"
+"$FACET" -v --backend="$FACET_BACKEND" -b "$TEST_TMP:/mnt" true 2>&1 | grep -q '^facet: Landlock ABI' && landlock=EACCES || landlock=ok
+for mode in --fast --confine --no-fast; do
+	p=$(patches "$mode")
+	o=$landlock
+	[ "$mode" = --no-fast ] && o=ok
+	check "$mode: names in a directory outside the view" "$(for n in c sub; do printf 'in fd:3 %s: ok %s\n' $n $o $n $o; done)
+patched: stat=$p open=$p" \
+		sh -c "exec 3<'$OUT/a/b'; exec '$FACET' --backend=$FACET_BACKEND $mode -r '$TEST_TMP/emptyroot' \
+			-b '$(dirname "$SITES")' $libs -- '$SITES' --in fd:3 c sub"
+	check "$mode: names in a directory inherited from inside the view" "in fd:4 c: ok ok
+in fd:4 c: ok ok
+in fd:4 ../d/c: ok ok
+in fd:4 ../d/c: ok ok
+in fd:4 nothere: ENOENT ENOENT
+in fd:4 nothere: ENOENT ENOENT
+patched: stat=$p open=$p" \
+		sh -c "exec 4<'$TEST_TMP/inherit/d'; exec '$FACET' --backend=$FACET_BACKEND $mode -r '$TEST_TMP/emptyroot' \
+			-b '$(dirname "$SITES")' $libs -b '$TEST_TMP/inherit:/mnt/in' -- '$SITES' --in fd:4 c ../d/c nothere"
+done
+
 # The lowest free fd, through a directory the runtime opens on the way.
 for mode in --fast --confine; do
 	check "$mode: an open returns the lowest free fd" "fd0 /mnt/a/f: 0 0 0 0
@@ -213,4 +240,41 @@ fd0 f: 0 0 0 0
 patched: stat=no open=$(patches "$mode")" \
 		facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$SITES" --fd0 /mnt/a/f d/../f f
 done
+# A host directory the view shows at two places (a bind of a directory the
+# host's root, the view's too, shows): an fd is named as the program
+# reached it, whoever opened it (the runtime marks its fds: src/rt/fds.c),
+# in /proc/self/fd, getcwd after fchdir, and ".." from the mount's own
+# directory. Python's libc sites are patched by its first calls.
+H=$TEST_TMP/twice
+mkdir -p "$H/d/e" || fail "cannot make the fixture"
+cat >"$TEST_TMP/names.py" <<'PY'
+import os, sys
+for p in sys.argv[1:]:
+    for round in range(2):
+        fd = os.open(p, os.O_RDONLY | os.O_DIRECTORY)
+        sub = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        e = os.open("d/e", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        back = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=e)
+        above = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        names = [os.readlink("/proc/self/fd/%d" % x) for x in (fd, sub, e, back, above)]
+        os.fchdir(sub)
+        names.append(os.getcwd())
+        os.chdir(p)
+        rel = os.open("d/e", os.O_RDONLY | os.O_DIRECTORY)
+        names.append(os.readlink("/proc/self/fd/%d" % rel))
+        print(" ".join(names))
+        for x in (fd, sub, e, back, above, rel):
+            os.close(x)
+PY
+names=""
+for p in "$H" /mnt/twice; do
+	up=$(dirname "$p")
+	line="$p $p/d $p/d/e $p/d $up $p/d $p/d/e"
+	names+="$line"$'\n'"$line"$'\n'
+done
+for mode in --fast --confine --no-fast; do
+	check "$mode: a host directory at two places, its fds named as reached" "${names%$'\n'}" \
+		facet_top "$mode" -b "$H:/mnt/twice" -- python3 "$TEST_TMP/names.py" "$H" /mnt/twice
+done
+
 checks_done

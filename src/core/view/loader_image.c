@@ -128,6 +128,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_cwd = find_symbol(&syms, "rt_cwd");
 		vs->rt_site_next = find_symbol(&syms, "rt_site_next");
 		vs->rt_config_addr = find_symbol(&syms, "rt_config");
+		vs->rt_fd_marks = find_symbol(&syms, "rt_fd_marks");
 		vs->rt_scratch = find_symbol(&syms, "rt_scratch");
 		if (find_symbol(&syms, "rt_site_table") != RT_SITE_TABLE)
 			vs->rt_site_ret = 0;

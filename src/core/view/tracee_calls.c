@@ -415,8 +415,10 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 	struct view_task *vt = t->view;
 	if (!vt)
 		return;
-	if ((vt->open_mount >= 0 || vt->open_creates) && retval >= 0 && view_traps(t->session, c->sc.nr) &&
-	    path_call_of(c->sc.nr)->op == PC_OPEN) {
+	bool open = retval >= 0 && view_traps(t->session, c->sc.nr) && path_call_of(c->sc.nr)->op == PC_OPEN;
+	if (open)
+		view_fd_installed(t, c->sc.ip, retval);
+	if ((vt->open_mount >= 0 || vt->open_creates) && open) {
 		int fd = view_tracee_fd(t, (int)retval);
 		struct stat st;
 		if (fd >= 0 && vt->open_mount >= 0 && fstat(fd, &st) == 0)

@@ -114,6 +114,7 @@ struct view_state {
 	 * a call site there (patch.c): symbols of the image. */
 	uint64_t rt_site_ret, rt_site_nr, rt_site_imm, rt_site_next, rt_cwd;
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
+	uint64_t rt_fd_marks;              /* the runtime's marks of its fds (rt/fds.h), 0: none */
 	uint64_t rt_scratch;               /* the image's scratch for rewritten arguments,
 					      0: none (view_push() uses the stack) */
 	int aslr_flags;                    /* loader_plan_aslr_flags(), read once */
@@ -239,8 +240,12 @@ long view_fs_cwd(const struct vfs_table *tb, struct view_fs *fs, char *buf, size
 /* fdmounts.c: the mount each fd of a process was opened through. */
 struct view_fdtab;
 void view_fd_note(struct facet_task *t, int fd, int mount, const struct stat *st);
-/* That mount, if fd still refers to the object st describes; else -1. */
+/* That mount, if fd still refers to the object st describes (or the
+ * runtime marked the fd, and its host path lies in the mount); else -1. */
 int view_fd_mount(struct facet_task *t, int fd, const struct stat *st);
+/* fd was installed in t's process for a call from ip: a mark the runtime
+ * made for that number earlier (rt/fds.h) is no longer true. */
+void view_fd_installed(struct facet_task *t, uint64_t ip, int64_t fd);
 void view_fd_copy(struct facet_task *parent, struct facet_task *child);
 void view_fd_free(struct view_fdtab *tab);
 

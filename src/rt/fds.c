@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Which of the process's fds are known to lie in the view (rt/fds.h).
+ *
+ * The runtime answers a name in a directory fd by letting the kernel look
+ * it up there. That is the view's answer only if the directory is in the
+ * view: an fd the tree got from outside it (one its command inherited, or
+ * one another process sent it) names a directory the view does not show,
+ * and the supervisor refuses any name in it (EACCES). So a name in an fd
+ * is the runtime's only where the fd is known to lie in some mount's host
+ * directory: because the runtime opened it (every path it opens lies in
+ * the view), or because the fd's host path, read once from /proc, says so.
+ *
+ * A mark stays when the program closes the fd (close is not trapped).
+ * The kernel then gives that number again only to an open, which the
+ * runtime or the supervisor makes and so in the view, or to a call that
+ * makes a new fd of no directory (a pipe, a socket, a dup of a marked fd)
+ * or that receives one from elsewhere (SCM_RIGHTS, pidfd_getfd): only
+ * the last is wrong, and the runtime is no boundary anyway (DESIGN.md):
+ * Landlock still refuses opens there. Processes that share memory but not
+ * fds (vfork, posix_spawn) share the marks too, with the same reach.
+ */
+#include <asm/unistd.h>
+#include <linux/fcntl.h>
+
+#include "loader/lib.h"
+#include "rt/fds.h"
+#include "rt/rt.h"
+#include "rt/sys.h"
+#include "vfs/vfs.h"
+
+/* Not static: the supervisor may read it (config.h). */
+uint8_t rt_fd_marks[RT_FD_MARKS];
+
+void rt_fd_note(long result, int mount)
+{
+	int fd = (int)result;
+	if (result >= 0 && fd < (int)RT_FD_MARKS)
+		rt_fd_marks[fd] = mount >= 0 && mount < (int)RT_FD_INSIDE - 1 ? (uint8_t)(mount + 1) : RT_FD_INSIDE;
+}
+
+void rt_fd_forget(long result)
+{
+	int fd = (int)result;
+	if (result >= 0 && fd < (int)RT_FD_MARKS)
+		rt_fd_marks[fd] = 0;
+}
+
+int rt_fd_mount(long dirfd)
+{
+	int fd = (int)dirfd;
+	uint8_t m = fd >= 0 && fd < (int)RT_FD_MARKS ? rt_fd_marks[fd] : 0;
+	return m && m != RT_FD_INSIDE ? m - 1 : -1;
+}
+
+/* The mount the cwd lies in: where its name, as the supervisor wrote it
+ * (config.h, struct rt_cwd), lies. Kept for the names' `seq`. */
+static int cwd_mount(void)
+{
+	static uint64_t cached; /* seq << 32 | 1 + mount; one store, for threads */
+	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+	uint32_t seq = __atomic_load_n(&rt_cwd.seq, __ATOMIC_ACQUIRE);
+	uint64_t c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	if (c >> 32 == seq && (uint32_t)c)
+		return (int)(uint32_t)c - 1;
+	uint32_t gl = rt_cwd.guest_len;
+	if (!t || (seq & 1) || !rt_cwd.host_len || !gl || gl >= RT_CWD_MAX)
+		return -1;
+	int m = vfs_mount_of(t, rt_cwd.guest, gl);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (m < 0 || __atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
+		return -1;
+	__atomic_store_n(&cached, (uint64_t)seq << 32 | (uint32_t)(m + 1), __ATOMIC_RELAXED);
+	return m;
+}
+
+int rt_dir_mount(long dirfd)
+{
+	return (int)dirfd == AT_FDCWD ? cwd_mount() : rt_fd_mount(dirfd);
+}
+
+/* Whether fd's host path lies in some mount's host directory: not
+ * outside every one, and a path at all (not a pipe, a socket). */
+static bool in_some_mount(int fd)
+{
+	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+	char proc[40] = "/proc/self/fd/", num[21], host[VFS_PATH_MAX];
+	if (!t)
+		return false;
+	const char *d = loader_decimal(num, (unsigned long)fd);
+	memcpy(proc + 14, d, loader_strlen(d) + 1);
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, proc, host, sizeof(host), 0, 0);
+	if (n <= 0 || n >= (long)sizeof(host) || host[0] != '/')
+		return false;
+	for (uint32_t i = 0; i < t->nmounts; i++)
+		if (vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
+			return true;
+	return false;
+}
+
+bool rt_fd_inside(long dirfd)
+{
+	int fd = (int)dirfd; /* what the kernel takes */
+	if (fd == AT_FDCWD)
+		return true; /* the cwd is the view's: every chdir is */
+	if (fd < 0)
+		return false;
+	if (fd < (int)RT_FD_MARKS && rt_fd_marks[fd])
+		return true;
+	if (!in_some_mount(fd))
+		return false;
+	rt_fd_note(fd, -1); /* in the view, through which mount unknown */
+	return true;
+}
