@@ -7,7 +7,9 @@
  * files) refuse them, nothing outside the mounts opens, stat still works
  * (Landlock does not check it), the supervisor's /proc/PID/fd is out of
  * reach; and, as README says, a read-only mount inside a writable mount's
- * host directory is writable as far as Landlock goes.
+ * host directory is writable as far as Landlock goes. Where the view's
+ * root is the host's "/", writable, Landlock checks no file access but a
+ * rename or link into another directory, which it allows.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +137,67 @@ static int confined(const struct view_state *vs, int supervisor_fd)
 	return f ? 1 : 0;
 }
 
+/* In a view whose root is the host's "/", writable: every file right is
+ * given anyway, so the ruleset handles only REFER (a rename or link into
+ * another directory, which a domain refuses where it is not handled); the
+ * domain still keeps the tree from processes outside it. */
+static int confined_host_root(const struct view_state *vs, int supervisor_fd)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0) < 0) {
+		printf("FAIL: landlock_restrict_self: %s\n", strerror(errno));
+		return 1;
+	}
+	int f = 0;
+	f += expect("read anywhere", do_open("outside/file", O_RDONLY), 0);
+	f += expect("create anywhere", do_open("outside/new", O_WRONLY | O_CREAT), 0);
+	char from[PATH_MAX], to[PATH_MAX];
+	path(from, "outside/new");
+	path(to, "rw/moved");
+	f += expect("rename into another directory", rename(from, to), 0);
+	f += expect("link into another directory", link(to, from), 0);
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/%d/fd/%d", (int)getppid(), supervisor_fd);
+	f += expect("the supervisor's /proc/PID/fd", open(proc, O_RDONLY | O_CLOEXEC), EACCES);
+	return f ? 1 : 0;
+}
+
+static int host_root_case(long abi)
+{
+	struct facet_session *s = facet_session_new();
+	struct facet_view *v = facet_view_new();
+	char p[PATH_MAX];
+	path(p, "rw");
+	facet_view_bind(v, p, "/mnt/rw", 0);
+	facet_session_set_view(s, v);
+	probe_features(&s->feat);
+	s->backend = FACET_BACKEND_NOTIFY;
+	int bad = 0;
+	if (view_start(s) < 0) {
+		printf("FAIL: view_start (host root): %s\n", facet_session_error(s));
+		bad = 1;
+	} else {
+		uint64_t want = abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : LANDLOCK_ACCESS_FS_MAKE_BLOCK;
+		printf("host root: handled %#llx\n", (unsigned long long)s->vs->landlock.handled);
+		if (s->vs->landlock.handled != want)
+			printf("FAIL: host root: handled %#llx, expected %#llx\n",
+			       (unsigned long long)s->vs->landlock.handled, (unsigned long long)want), bad = 1;
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			int r = confined_host_root(s->vs, s->vs->mount_fds[0]);
+			fflush(stdout);
+			_exit(r);
+		}
+		int status;
+		waitpid(pid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			bad = 1;
+	}
+	facet_session_free(s);
+	return bad;
+}
+
 static int remove_entry(const char *p, const struct stat *st, int type, struct FTW *ftw)
 {
 	remove(p);
@@ -212,6 +275,7 @@ int main(int argc, char **argv)
 		waitpid(pid, &status, 0);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			failures++;
+		failures += host_root_case(abi);
 	}
 	facet_session_free(s);
 	nftw(T, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
