@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "facet/facet.h"
 
@@ -175,6 +176,10 @@ int task_dup_fd(const struct facet_task *t, int fd);
 
 /* mem.c: forget what was cached, before the tracee runs again. */
 void mem_cache_reset(struct facet_task *t);
+/* Writes `total` bytes, the n pieces local[i] to remote[i] in their order,
+ * in one system call: total, or -errno (-EFAULT if cut short). */
+ssize_t mem_writev(struct facet_task *t, const struct iovec *local, const struct iovec *remote, size_t n,
+		   size_t total);
 void mem_cache_free(struct facet_task *t);
 
 /* dispatch.c */

@@ -43,6 +43,16 @@ void mem_cache_reset(struct facet_task *t)
 	c->wlen = 0;
 }
 
+ssize_t mem_writev(struct facet_task *t, const struct iovec *local, const struct iovec *remote, size_t n,
+		   size_t total)
+{
+	mem_cache_reset(t); /* what was read or written there is stale */
+	ssize_t w = process_vm_writev(t->tid, local, n, remote, n, 0);
+	if (w < 0)
+		return errno == ESRCH ? -ESRCH : -EFAULT;
+	return (size_t)w == total ? w : -EFAULT;
+}
+
 void mem_cache_free(struct facet_task *t)
 {
 	free(t->memcache);

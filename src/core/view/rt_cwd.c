@@ -15,29 +15,39 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "core/internal.h"
 #include "core/view/view.h"
 #include "rt/config.h"
 
-/* Writes h into t's process (NULL: clears it), odd `seq` meanwhile. */
+/* Writes h into t's process (NULL: clears it), odd `seq` meanwhile: in
+ * one process_vm_writev, whose pieces the kernel copies in their order
+ * (and x86 shows stores in that order), so that a thread of another
+ * process that reads them meanwhile sees `seq` odd first and even last. */
 static void write_names(struct facet_task *t, uint64_t at, const struct rt_cwd *h)
 {
 	uint32_t seq;
 	if (facet_mem_read(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq)) != sizeof(seq))
 		return;
-	seq |= 1;
-	uint32_t none = 0;
-	if (facet_mem_write(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq)) != sizeof(seq) ||
-	    facet_mem_write(t, at + offsetof(struct rt_cwd, host_len), &none, sizeof(none)) != sizeof(none))
-		return; /* left odd: the runtime asks */
-	if (h && (facet_mem_write(t, at + offsetof(struct rt_cwd, host), h->host, h->host_len) != h->host_len ||
-		  facet_mem_write(t, at + offsetof(struct rt_cwd, guest), h->guest, h->guest_len) != h->guest_len ||
-		  facet_mem_write(t, at + offsetof(struct rt_cwd, guest_len), &h->guest_len, 4) != 4 ||
-		  facet_mem_write(t, at + offsetof(struct rt_cwd, host_len), &h->host_len, 4) != 4))
-		return;
-	seq++;
-	facet_mem_write(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq));
+	uint32_t odd = seq | 1, even = odd + 1, none = 0;
+	struct iovec l[7], r[7];
+	size_t n = 0, total = 0;
+#define PIECE(local, size, field) \
+	(l[n] = (struct iovec){ (void *)(local), (size) }, \
+	 r[n++] = (struct iovec){ (void *)(uintptr_t)(at + offsetof(struct rt_cwd, field)), (size) }, total += (size))
+	PIECE(&odd, 4, seq);
+	PIECE(&none, 4, host_len);
+	if (h) {
+		PIECE(h->host, h->host_len, host);
+		PIECE(h->guest, h->guest_len, guest);
+		PIECE(&h->guest_len, 4, guest_len);
+		PIECE(&h->host_len, 4, host_len);
+	}
+	PIECE(&even, 4, seq);
+#undef PIECE
+	/* Cut short, `seq` is left odd or host_len 0: the runtime asks. */
+	mem_writev(t, l, r, n, total);
 }
 
 void view_rt_cwd_note(struct facet_task *t)
