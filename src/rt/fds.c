@@ -79,17 +79,13 @@ int rt_dir_mount(long dirfd)
 	return (int)dirfd == AT_FDCWD ? cwd_mount() : rt_fd_mount(dirfd);
 }
 
-/* Whether fd's host path lies in some mount's host directory: not
- * outside every one, and a path at all (not a pipe, a socket). */
-static bool in_some_mount(int fd)
+bool rt_link_in_view(const char *link)
 {
 	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
-	char proc[40] = "/proc/self/fd/", num[21], host[VFS_PATH_MAX];
+	char host[VFS_PATH_MAX];
 	if (!t)
 		return false;
-	const char *d = loader_decimal(num, (unsigned long)fd);
-	memcpy(proc + 14, d, loader_strlen(d) + 1);
-	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, proc, host, sizeof(host), 0, 0);
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, link, host, sizeof(host), 0, 0);
 	if (n <= 0 || n >= (long)sizeof(host) || host[0] != '/')
 		return false;
 	for (uint32_t i = 0; i < t->nmounts; i++)
@@ -107,7 +103,10 @@ bool rt_fd_inside(long dirfd)
 		return false;
 	if (fd < (int)RT_FD_MARKS && rt_fd_marks[fd])
 		return true;
-	if (!in_some_mount(fd))
+	char proc[40] = "/proc/self/fd/", num[21];
+	const char *d = loader_decimal(num, (unsigned long)fd);
+	memcpy(proc + 14, d, loader_strlen(d) + 1);
+	if (!rt_link_in_view(proc))
 		return false;
 	rt_fd_note(fd, -1); /* in the view, through which mount unknown */
 	return true;

@@ -21,6 +21,10 @@ void rt_fd_forget(long result);
 int rt_fd_mount(long dirfd);
 /* The mount a name in dirfd (AT_FDCWD: the cwd) lies in, or -1. */
 int rt_dir_mount(long dirfd);
+/* A /proc link (/proc/self/cwd, /proc/self/fd/N) names a path in some
+ * mount's host directory: not outside every one, and a path at all (not
+ * a pipe, a socket). */
+bool rt_link_in_view(const char *link);
 /* A name in dirfd (AT_FDCWD: the cwd) is in the view: dirfd is marked,
  * or its host path lies in a mount's host directory (then marked). */
 bool rt_fd_inside(long dirfd);

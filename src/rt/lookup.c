@@ -87,16 +87,7 @@ bool rt_dotdot_plain(long dirfd, const char *path)
 	const struct vfs_table *t = table();
 	if (!t)
 		return false;
-	if ((int)dirfd != AT_FDCWD)
-		return rt_fd_inside(dirfd);
-	char host[VFS_PATH_MAX];
-	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", host, sizeof(host), 0, 0);
-	if (n <= 0 || n >= (long)sizeof(host) || host[0] != '/')
-		return false;
-	for (uint32_t i = 0; i < t->nmounts; i++)
-		if (vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
-			return true;
-	return false;
+	return (int)dirfd != AT_FDCWD ? rt_fd_inside(dirfd) : rt_link_in_view("/proc/self/cwd");
 }
 
 bool rt_one_name(const char *p)

@@ -91,11 +91,6 @@ static long do_call(const char *call, const char *rel)
 
 static int confined(const struct view_state *vs, int supervisor_fd)
 {
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    syscall(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0) < 0) {
-		printf("FAIL: landlock_restrict_self: %s\n", strerror(errno));
-		return 1;
-	}
 	int f = 0;
 	f += expect("create in a writable mount", do_open("rw/new", O_WRONLY | O_CREAT), 0);
 	f += expect("write in a writable mount", do_open("rw/file", O_WRONLY | O_TRUNC), 0);
@@ -137,17 +132,33 @@ static int confined(const struct view_state *vs, int supervisor_fd)
 	return f ? 1 : 0;
 }
 
+/* Runs check(vs, the supervisor's fd) in a child, which it confines
+ * first: 1 if it failed. */
+static int in_child(const struct view_state *vs, int (*check)(const struct view_state *, int))
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0) < 0) {
+			printf("FAIL: landlock_restrict_self: %s\n", strerror(errno));
+			_exit(1);
+		}
+		int bad = check(vs, vs->mount_fds[0]);
+		fflush(stdout);
+		_exit(bad);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	return !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
 /* In a view whose root is the host's "/", writable: every file right is
  * given anyway, so the ruleset handles only REFER (a rename or link into
  * another directory, which a domain refuses where it is not handled); the
  * domain still keeps the tree from processes outside it. */
 static int confined_host_root(const struct view_state *vs, int supervisor_fd)
 {
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    syscall(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0) < 0) {
-		printf("FAIL: landlock_restrict_self: %s\n", strerror(errno));
-		return 1;
-	}
 	int f = 0;
 	f += expect("read anywhere", do_open("outside/file", O_RDONLY), 0);
 	f += expect("create anywhere", do_open("outside/new", O_WRONLY | O_CREAT), 0);
@@ -182,17 +193,7 @@ static int host_root_case(long abi)
 		if (s->vs->landlock.handled != want)
 			printf("FAIL: host root: handled %#llx, expected %#llx\n",
 			       (unsigned long long)s->vs->landlock.handled, (unsigned long long)want), bad = 1;
-		fflush(stdout);
-		pid_t pid = fork();
-		if (pid == 0) {
-			int r = confined_host_root(s->vs, s->vs->mount_fds[0]);
-			fflush(stdout);
-			_exit(r);
-		}
-		int status;
-		waitpid(pid, &status, 0);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			bad = 1;
+		bad |= in_child(s->vs, confined_host_root);
 	}
 	facet_session_free(s);
 	return bad;
@@ -264,17 +265,7 @@ int main(int argc, char **argv)
 		printf("Landlock ABI %d, %u rules\n", s->vs->landlock.abi, s->vs->landlock.nrules);
 		if (s->vs->landlock.abi != abi)
 			printf("FAIL: ABI %d, the kernel's is %ld\n", s->vs->landlock.abi, abi), failures++;
-		fflush(stdout);
-		pid_t pid = fork();
-		if (pid == 0) {
-			int bad = confined(s->vs, s->vs->mount_fds[0]);
-			fflush(stdout);
-			_exit(bad);
-		}
-		int status;
-		waitpid(pid, &status, 0);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			failures++;
+		failures += in_child(s->vs, confined);
 		failures += host_root_case(abi);
 	}
 	facet_session_free(s);
