@@ -1,24 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Which of the process's fds are known to lie in the view (rt/fds.h).
+ * The fds the runtime opens for the program, marked in the process's own
+ * memory with the mount it reached each through (rt/fds.h, config.h).
  *
- * The runtime answers a name in a directory fd by letting the kernel look
- * it up there. That is the view's answer only if the directory is in the
- * view: an fd the tree got from outside it (one its command inherited, or
- * one another process sent it) names a directory the view does not show,
- * and the supervisor refuses any name in it (EACCES). So a name in an fd
- * is the runtime's only where the fd is known to lie in some mount's host
- * directory: because the runtime opened it (every path it opens lies in
- * the view), or because the fd's host path, read once from /proc, says so.
+ * One host directory can show at two places of a view (a bind of a
+ * directory the root mount shows too); its host path cannot say which
+ * one the program went through, yet facet must name the fd later in the
+ * program's terms: getcwd after fchdir, /proc/self/fd/N, ".." from a
+ * mount's own directory. The supervisor reads the mark there
+ * (core/view/fdmounts.c) and believes it only while the fd's host path
+ * lies in that mount. A mark also tells the runtime that a directory fd
+ * lies in the view at all, which ".." from it needs (lookup.c); an fd
+ * from elsewhere (one the command inherited) is checked once by its path.
  *
- * A mark stays when the program closes the fd (close is not trapped).
- * The kernel then gives that number again only to an open, which the
- * runtime or the supervisor makes and so in the view, or to a call that
- * makes a new fd of no directory (a pipe, a socket, a dup of a marked fd)
- * or that receives one from elsewhere (SCM_RIGHTS, pidfd_getfd): only
- * the last is wrong, and the runtime is no boundary anyway (DESIGN.md):
- * Landlock still refuses opens there. Processes that share memory but not
- * fds (vfork, posix_spawn) share the marks too, with the same reach.
+ * A mark stays when the program closes the fd (close is not trapped), and
+ * a copy (dup, F_DUPFD) gets none: the kernel gives that number again to
+ * an open, which the runtime or the supervisor makes (the supervisor's
+ * clears the mark), or to a call that makes a new fd of another kind or a
+ * copy, or receives one (SCM_RIGHTS). A stale mark can then name an
+ * object by the other of its two places, never by a wrong one. Processes
+ * that share memory but not fds (vfork, posix_spawn) share the marks too.
  */
 #include <asm/unistd.h>
 #include <linux/fcntl.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The fds the runtime knows to lie in the view (fds.c). */
+/* The fds the runtime opens, marked with their mount (fds.c). */
 #ifndef FACET_RT_FDS_H
 #define FACET_RT_FDS_H
 
@@ -25,8 +25,8 @@ int rt_dir_mount(long dirfd);
  * mount's host directory: not outside every one, and a path at all (not
  * a pipe, a socket). */
 bool rt_link_in_view(const char *link);
-/* A name in dirfd (AT_FDCWD: the cwd) is in the view: dirfd is marked,
- * or its host path lies in a mount's host directory (then marked). */
+/* dirfd (AT_FDCWD: the cwd) lies in the view: it is marked, or its host
+ * path lies in a mount's host directory (then marked). */
 bool rt_fd_inside(long dirfd);
 
 #endif
