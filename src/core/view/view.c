@@ -327,27 +327,55 @@ static unsigned depth(const char *guest)
 	return d;
 }
 
-/* The table so far, sorted, with an fd per mount: a view to resolve in. */
+/* Closes the mounts' fds. */
+static void mount_fds_free(struct view_state *vs)
+{
+	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++) {
+		if (vs->mount_fds[i] >= 0)
+			close(vs->mount_fds[i]);
+		if (vs->mount_hosts)
+			free(vs->mount_hosts[i]);
+	}
+	free(vs->mount_fds);
+	free(vs->mount_hosts);
+	vs->mount_fds = NULL;
+	vs->mount_hosts = NULL;
+	vs->nfds = 0;
+}
+
+/* The table so far, sorted, with an fd per mount: a view to resolve in.
+ * A host directory that had an fd keeps it: each bind of a view refreshes
+ * it, and a Debian root's dozen binds reopened every host directory a
+ * dozen times. */
 static int refresh(struct view_state *vs)
 {
 	int r = vfs_table_finish(vs->table);
 	vs->table->finished = 0;
-	if (r < 0)
-		return r;
-	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)
-		if (vs->mount_fds[i] >= 0)
-			close(vs->mount_fds[i]);
-	free(vs->mount_fds);
-	vs->nfds = vs->table->nmounts;
-	vs->mount_fds = calloc(vs->nfds, sizeof(int));
-	if (!vs->mount_fds)
-		return -ENOMEM;
-	for (unsigned i = 0; i < vs->nfds; i++)
-		vs->mount_fds[i] = open(vfs_mount_host(vs->table, (int)i), O_PATH | O_CLOEXEC);
-	for (unsigned i = 0; i < vs->nfds; i++)
-		if (vs->mount_fds[i] < 0)
-			return -errno;
-	return 0;
+	unsigned n = vs->table->nmounts, had = vs->mount_fds ? vs->nfds : 0;
+	int *fds = r < 0 ? NULL : calloc(n ? n : 1, sizeof(int));
+	char **hosts = fds ? calloc(n ? n : 1, sizeof(char *)) : NULL;
+	for (unsigned j = 0; hosts && j < n; j++) {
+		const char *host = vfs_mount_host(vs->table, (int)j);
+		fds[j] = -1;
+		for (unsigned i = 0; i < had && fds[j] < 0; i++)
+			if (vs->mount_fds[i] >= 0 && vs->mount_hosts[i] && !strcmp(vs->mount_hosts[i], host)) {
+				fds[j] = vs->mount_fds[i];
+				vs->mount_fds[i] = -1;
+			}
+		if (fds[j] < 0 && (fds[j] = open(host, O_PATH | O_CLOEXEC)) < 0 && r == 0)
+			r = -errno;
+		if (!(hosts[j] = strdup(host)) && r == 0)
+			r = -ENOMEM;
+	}
+	mount_fds_free(vs);
+	if (!hosts) {
+		free(fds);
+		return r < 0 ? r : -ENOMEM;
+	}
+	vs->mount_fds = fds;
+	vs->mount_hosts = hosts;
+	vs->nfds = n;
+	return r;
 }
 
 /* Where a bind really goes: its guest path with the symlinks on the way
@@ -677,14 +705,11 @@ void view_stop(struct facet_session *s)
 	fakeroot_stop(s);
 	if (vs->scratch)
 		nftw(vs->scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	for (unsigned i = 0; vs->mount_fds && i < vs->nfds; i++)
-		if (vs->mount_fds[i] >= 0)
-			close(vs->mount_fds[i]);
+	mount_fds_free(vs);
 	if (vs->start_fd >= 0)
 		close(vs->start_fd);
 	view_landlock_free(&vs->landlock);
 	free(vs->loader_path);
-	free(vs->mount_fds);
 	free(vs->table);
 	free(vs->scratch);
 	free(vs->augment);

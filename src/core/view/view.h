@@ -77,6 +77,7 @@ struct view_state {
 	struct vfs_table *table;
 	size_t table_size;
 	int *mount_fds;                    /* O_PATH fd per mount */
+	char **mount_hosts;                /* ... the host path each was opened for (view.c) */
 	unsigned nfds;
 	char *scratch;                     /* host directory of the synthetic directories */
 	struct view_augment *augment;
