@@ -349,6 +349,67 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 	return r == RT_NOT_LINK ? fd : r == RT_LINK ? r : RT_FORWARD;
 }
 
+/* RT_NOT_DIRECT: open_direct() leaves the path to the walk. */
+#define RT_NOT_DIRECT (RT_FORWARD - 10)
+
+/* open_direct() met a symlink (ELOOP) where it follows the last name:
+ * if that name is the only symlink on the way (a library's soname,
+ * /usr/bin/cc), the path through it (RT_LINK, into next), or O_NOFOLLOW's
+ * ELOOP, which is then the answer; else RT_NOT_DIRECT, for the walk. */
+__attribute__((noinline)) static long last_link(const char *host, const char *path, size_t len, uint64_t oflags,
+						char *next)
+{
+	if ((oflags & O_CREAT) && (oflags & O_EXCL))
+		return RT_NOT_DIRECT; /* the last name is not followed */
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
+	if (fd < 0)
+		return RT_NOT_DIRECT;
+	rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+	if (oflags & O_NOFOLLOW)
+		return -ELOOP;
+	size_t parent = len;
+	while (parent > 0 && path[parent - 1] != '/')
+		parent--;
+	/* No directory on the way is a symlink (the open above): the kernel
+	 * reads the link from the host path as the view would. */
+	long r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
+	return r == RT_NOT_LINK ? RT_NOT_DIRECT : r;
+}
+
+/* An absolute path of names alone (no ".", "..", "//"), not itself a
+ * mount point: it lies in the deepest mount whose mount point is a
+ * prefix of it, and no other mount point is on its way. If the kernel
+ * walks its host path without meeting a symlink (RESOLVE_NO_SYMLINKS; a
+ * last one opened with O_PATH|O_NOFOLLOW is the link itself), it walks
+ * the names the view would, and its answer is the view's, errors
+ * included: one call, where the walk to the plain directory takes
+ * several. The view's procfs mounts (/proc, and any bind of one) are
+ * mounts of their own, which this leaves alone. A symlink on the way
+ * (ELOOP) is the walk's. */
+__attribute__((noinline)) static long open_direct(const char *path, size_t len, uint64_t oflags, uint64_t mode,
+						  bool writes, char *next, int *mount)
+{
+	const struct vfs_table *t = table();
+	int m = vfs_mount_of(t, path, len);
+	char host[VFS_PATH_MAX];
+	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) ||
+	    refuses(t, m, writes) || (!(oflags & O_PATH) && rt_above_mounts(path)) || host_of(t, m, path, len, host) < 0)
+		return RT_NOT_DIRECT;
+	struct open_how how = {
+		.flags = oflags | (oflags & O_PATH ? O_CLOEXEC : O_LARGEFILE),
+		.mode = mode,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
+	if (fd == -ELOOP)
+		return (oflags & O_PATH) && (oflags & O_NOFOLLOW) ? RT_NOT_DIRECT : last_link(host, path, len, oflags, next);
+	if (fd == -EINVAL || fd == -ENOSYS || fd == -EPERM || fd == -EAGAIN || fd == -EXDEV)
+		return RT_NOT_DIRECT;
+	*mount = m;
+	return fd;
+}
+
 /* openat2(start, rest) beneath the plain directory `start`, which is the
  * runtime's own if `owned`: as rt_open_beneath(). */
 static long open_below(long start, bool owned, const char *text, size_t text_len, const char *rest, uint64_t oflags,
@@ -394,6 +455,11 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool
 	bool simple = plain == len;
 	if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
 		return open_host_path(path, len, oflags, mode, next, writes, mount);
+	if (simple) {
+		long fd = open_direct(path, len, oflags, mode, writes, next, mount);
+		if (fd != RT_NOT_DIRECT)
+			return fd;
+	}
 	const char *rest = 0;
 	size_t dir_len = 0;
 	long start = open_plain_prefix(path, len, plain, &rest, &dir_len, next, writes, mount);

@@ -278,9 +278,42 @@ static void absolute(void)
 	say("unlink-abs: %s", rc(unlink(in_dir("p/d/abs", b1, sizeof(b1)))));
 	say("unlink-dangling: %s", rc(unlink(in_dir("p/d/dangling", b1, sizeof(b1)))));
 	list_path("list-d-after", in_dir("p/d", b1, sizeof(b1)));
-	/* Still open on it: the fd names it in /proc/self/fd. */
+	/* Symlinks on the way, not last: relative, absolute, chained, in a
+	 * loop (the runtime walks a path without one in one call, and must
+	 * see each of these). */
+	say("symlink-dir-rel: %s", rc(symlink("d", in_dir("p/dl", b1, sizeof(b1)))));
+	say("symlink-dir-abs: %s", rc(symlink(in_dir("p/d", b2, sizeof(b2)), in_dir("p/da", b1, sizeof(b1)))));
+	say("symlink-chain: %s", rc(symlink("g", in_dir("p/d/l1", b1, sizeof(b1)))));
+	say("symlink-chain2: %s", rc(symlink("l1", in_dir("p/d/l2", b1, sizeof(b1)))));
+	say("symlink-loop1: %s", rc(symlink("loop2", in_dir("p/d/loop1", b1, sizeof(b1)))));
+	say("symlink-loop2: %s", rc(symlink("loop1", in_dir("p/d/loop2", b1, sizeof(b1)))));
+	read_file("read-via-dir-rel", AT_FDCWD, in_dir("p/dl/g", b1, sizeof(b1)));
+	read_file("read-via-dir-abs", AT_FDCWD, in_dir("p/da/g", b1, sizeof(b1)));
+	stat_path("stat-via-dir-abs", in_dir("p/da/l2", b1, sizeof(b1)));
+	lstat_path("lstat-via-dir-rel", in_dir("p/dl/l2", b1, sizeof(b1)));
+	readlink_path("readlink-via-dir-abs", AT_FDCWD, in_dir("p/da/l2", b1, sizeof(b1)));
+	read_file("read-chain", AT_FDCWD, in_dir("p/d/l2", b1, sizeof(b1)));
+	stat_path("stat-via-dir-missing", in_dir("p/da/nope", b1, sizeof(b1)));
+	say("open-nofollow-chain: %s", rc(open(in_dir("p/d/l2", b1, sizeof(b1)), O_RDONLY | O_NOFOLLOW)));
+	say("open-loop: %s", rc(open(in_dir("p/d/loop1", b1, sizeof(b1)), O_RDONLY)));
+	stat_path("stat-loop", in_dir("p/d/loop1", b1, sizeof(b1)));
+	say("access-via-dir-abs: %s", rc(access(in_dir("p/da/g", b1, sizeof(b1)), R_OK)));
+	int made = open(in_dir("p/dl/new", b1, sizeof(b1)), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	say("open-creat-via-dir-rel: %s", made < 0 ? ename(errno) : "ok");
+	if (made >= 0)
+		close(made);
+	stat_path("stat-created-via-dir", in_dir("p/d/new", b1, sizeof(b1)));
+	const char *gone[] = { "p/dl", "p/da", "p/d/l1", "p/d/l2", "p/d/loop1", "p/d/loop2", "p/d/new" };
+	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		if (unlink(in_dir(gone[i], b1, sizeof(b1))) < 0)
+			say("unlink-%s: %s", gone[i], ename(errno));
+	/* Still open on it: the fd names it in /proc/self/fd, and under the
+	 * process's number, where no symlink leads into procfs. */
 	int fd = open(in_dir("p/d/g", b1, sizeof(b1)), O_RDONLY | O_CLOEXEC);
 	fd_link("fd-link-g", fd);
+	char pid_link[64];
+	snprintf(pid_link, sizeof(pid_link), "/proc/%d/fd/%d", (int)getpid(), fd);
+	readlink_path("pid-fd-link-g", AT_FDCWD, pid_link);
 	struct stat fst;
 	show_stat("fstat-g", fstat(fd, &fst), &fst);
 	close(fd);
