@@ -104,6 +104,7 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	}
 	struct call *c = &t->call;
 	t->defer = DEFER_NONE; /* a deferred call that came back another way */
+	t->kernel_interrupted = false;
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
 		  info.instruction_pointer, ROUTE_PTRACE);
 	if (s->vs) {
@@ -144,6 +145,7 @@ static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
 	}
 	t->defer = DEFER_NONE;
 	t->in_syscall = false;
+	t->kernel_interrupted = info.exit.rval >= -ERESTART_RESTARTBLOCK && info.exit.rval <= -ERESTARTSYS;
 	t->call.sc.retval = info.exit.rval;
 	t->call.sc.exited = true;
 	if (t->call.view_pending) {
@@ -237,13 +239,17 @@ static void on_exec(struct facet_session *s, pid_t tid)
  * For the calls the core performs itself (never interruptible natively:
  * what could block, a FIFO's open, is left to the kernel) the restart is
  * made unconditional: the handler runs, then the call is made
- * again, exactly as if the signal had come just before it.
+ * again, exactly as if the signal had come just before it. But where the
+ * kernel made the call itself (defer.c) and the signal interrupted it
+ * there, as it would natively, the program's SA_RESTART decides.
  */
 static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
 {
 	long nr;
 	int64_t ret;
-	if (s->backend != FACET_BACKEND_NOTIFY || regs_syscall_state(t->tid, &nr, &ret) < 0)
+	bool by_kernel = t->kernel_interrupted;
+	t->kernel_interrupted = false;
+	if (s->backend != FACET_BACKEND_NOTIFY || by_kernel || regs_syscall_state(t->tid, &nr, &ret) < 0)
 		return;
 	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && session_route(s, nr) == ROUTE_NOTIFY &&
 	    ((s->want[nr] && emulate_supported(s, nr)) || view_traps(s, nr)))

@@ -23,13 +23,8 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lib-view-runtime.sh"
 
-# Known differences today (see RT_KNOWN in tests/lib-view-runtime.sh).
-RT_KNOWN="
-# A FIFO's open on the notify back end is deferred to the ptrace route;
-# interrupted by a signal without SA_RESTART it still opens once the
-# writer comes, instead of failing with EINTR.
-helper-rt-threads notify fifo-open-interrupted
-"
+# Known differences today (see RT_KNOWN in tests/lib-view-runtime.sh): none.
+RT_KNOWN=""
 
 sh_arg=()
 [ -x /bin/sh ] && sh_arg=(sh)
