@@ -233,8 +233,9 @@ fi
 # CONTINUE (nothing done) and stat emulated in a view.
 RT=(rtt vstat)
 # Stats through a view (-b /usr:/mnt/usr): a name alone in the cwd, and an
-# absolute path, each from glibc's stat, whose site fast mode patches.
-VS=(vs-name vs-abs)
+# absolute path, each from glibc's stat, whose site fast mode patches; and
+# the absolute path from syscall(2), a site it cannot patch (statloop -r).
+VS=(vs-name vs-abs vs-raw)
 # Fake root: tar of a big tree (the stat family, fstat and getdents64 on
 # every file), and one stat of a name in the cwd and of an absolute path.
 FR=(fr-tar fr-stat-name fr-stat-abs)
@@ -244,10 +245,10 @@ VIEW=(find-view tar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
-	[vs-name]=$N_STAT [vs-abs]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
+	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-raw]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
 	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)" [vs-name]="statloop (name)"
-	[vs-abs]="statloop (absolute)" [fr-stat-name]="statloop (fake root, name)"
+	[vs-abs]="statloop (absolute)" [vs-raw]="statloop (absolute, unpatched site)" [fr-stat-name]="statloop (fake root, name)"
 	[fr-stat-abs]="statloop (fake root, absolute)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
@@ -279,6 +280,7 @@ WLABEL+=(
 	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
 	[vs-name]="stat of a name in the cwd, \`-w $VIEW_USR\` \`bin\` (ns/call)"
 	[vs-abs]="stat of an absolute path, \`$VIEW_USR/bin\` (ns/call)"
+	[vs-raw]="the same from \`syscall(2)\`, a site fast mode cannot patch (ns/call)"
 )
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
@@ -289,12 +291,12 @@ declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
 is_micro() {
-	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | fr-stat-name | fr-stat-abs) return 0 ;; esac
+	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-raw | fr-stat-name | fr-stat-abs) return 0 ;; esac
 	return 1
 }
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
-is_vs() { case $1 in vs-name | vs-abs) return 0 ;; esac; return 1; }
+is_vs() { case $1 in vs-name | vs-abs | vs-raw) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
@@ -319,7 +321,7 @@ runners_for() {
 [ -x "$BIN/getppid-loop" ] || SKIP[rtt]="helper not built"
 [ -f "$BIN/roundtrip.so" ] || SKIP[rtt]="bench/roundtrip.c not built"
 [ -x "$BIN/statloop" ] || SKIP[vstat]="helper not built"
-[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; }
+[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; SKIP[vs-raw]="helper not built"; }
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
@@ -464,8 +466,10 @@ vs_cmd() {
 	case $1/$2 in
 	vs-name/native) CMD=(env -C /usr "$BIN/statloop" "$3" bin) ;;
 	vs-abs/native) CMD=("$BIN/statloop" "$3" /usr/bin) ;;
+	vs-raw/native) CMD=("$BIN/statloop" -r "$3" /usr/bin) ;;
 	vs-name/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -w "$VIEW_USR" -- "$BIN/statloop" "$3" bin) ;;
 	vs-abs/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" "$3" "$VIEW_USR/bin") ;;
+	vs-raw/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -r "$3" "$VIEW_USR/bin") ;;
 	esac
 }
 

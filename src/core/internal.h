@@ -50,6 +50,8 @@ struct facet_process {
 	 * until it execs or ends. */
 	bool vforked;
 	uint32_t scratch_used;             /* view/tracee_calls.c: areas of rt_scratch in use */
+	uint64_t view_no_site[16];         /* view/patch.c: call sites of none of the shapes it
+					      patches, by address, until the next exec */
 	struct facet_process *hnext;
 };
 

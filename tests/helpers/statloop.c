@@ -1,6 +1,10 @@
 /* statloop: call stat(2) on one path N times.
  *
- * Usage: statloop [-v] N [PATH]      (PATH defaults to /etc/passwd)
+ * Usage: statloop [-v] [-r] N [PATH]      (PATH defaults to /etc/passwd)
+ *
+ * -r makes each call through syscall(2) (newfstatat by number), a call
+ * site whose number comes from a register: one that facet's fast mode
+ * cannot patch, so that every call takes the way such sites take.
  *
  * stat is in facet's %file set, so under a seccomp-based tracer every call is
  * a *trapped* call.  Prints nothing unless -v is given, in which case the
@@ -12,23 +16,42 @@
  * failure, not as a fast run.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "loop.h"
 
+static int raw;
+
+static int stat_once(const char *path, struct stat *st)
+{
+	return raw ? (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0) : stat(path, st);
+}
+
 int main(int argc, char **argv)
 {
-	struct loop l = loop_args(argc, argv, "statloop [-v] N [PATH]", "/etc/passwd");
+	/* -r, anywhere: taken out before the arguments loop.h knows. */
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if (i > 0 && !strcmp(argv[i], "-r"))
+			raw = 1;
+		else
+			argv[n++] = argv[i];
+	}
+	struct loop l = loop_args(n, argv, "statloop [-v] [-r] N [PATH]", "/etc/passwd");
 	const char *path = l.path;
 
 	struct stat ref, st;
-	int ref_rc = stat(path, &ref);
+	int ref_rc = stat_once(path, &ref);
 	int ref_errno = ref_rc ? errno : 0;
 
 	loop_start(&l);
 	for (unsigned long long i = 0; i < l.n; i++) {
-		int rc = stat(path, &st);
+		int rc = stat_once(path, &st);
 		int e = rc ? errno : 0;
 		if (rc != ref_rc || e != ref_errno ||
 		    (rc == 0 && (st.st_ino != ref.st_ino || st.st_dev != ref.st_dev))) {

@@ -365,6 +365,7 @@ void view_on_exec(struct facet_task *t)
 {
 	struct view_task *vt = t->view;
 	struct view_state *vs = t->session->vs;
+	view_patch_sites_forget(t->proc);
 	if (vs->fr) /* root keeps its capabilities across exec; others lose them */
 		fakeroot_on_exec(t, vt && vt->exec ? vt->exec->prog_fd : -1);
 	if (!vt || !vt->exec)

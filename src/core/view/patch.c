@@ -96,6 +96,20 @@ static void patch(struct facet_task *t, const struct view_site_at *site, unsigne
 	}
 }
 
+/* A site found of none of the shapes stays so until the process execs
+ * (or its code is replaced: then it is merely not patched): its next
+ * calls need not read its bytes again. A call from syscall(2), whose
+ * number comes from a register, reaches the supervisor every time. */
+static uint64_t *no_site_slot(struct facet_task *t, uint64_t ip)
+{
+	return &t->proc->view_no_site[(ip >> 1) % (sizeof(t->proc->view_no_site) / sizeof(uint64_t))];
+}
+
+void view_patch_sites_forget(struct facet_process *p)
+{
+	memset(p->view_no_site, 0, sizeof(p->view_no_site));
+}
+
 void view_patch_site(struct facet_task *t, const struct call *c)
 {
 	const struct view_state *vs = t->session->vs;
@@ -105,7 +119,7 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	uint32_t flags = vs && vs->rt_config ? vs->rt_config->flags : 0;
 	if (!vs || !vs->fast || !rt_answers(nr, flags) || t->session->want[nr] || !t->view || t->view->in_loader ||
 	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
-	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi))
+	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi) || *no_site_slot(t, ip) == ip)
 		return;
 	uint8_t before[1 + SITE_LEN], *bytes = before + 1; /* and the byte before the site */
 	uint32_t imm, k;
@@ -116,14 +130,18 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 		return;
 	memcpy(&imm, bytes + 1, 4);
 	uint32_t how;
-	if (bytes[5] != 0x0f || bytes[6] != 0x05)
+	bool from_stack = bytes[0] == 0x48 && bytes[1] == 0x8b && bytes[2] == 0x44 && bytes[3] == 0x24 &&
+			  bytes[4] % 8 == 0 && bytes[4] < 0x80;
+	/* Of none of the shapes, whatever the call: not to be read again. */
+	if (bytes[5] != 0x0f || bytes[6] != 0x05 || (bytes[0] != 0xb8 && bytes[0] != 0xbf && !from_stack)) {
+		*no_site_slot(t, ip) = ip;
 		return;
+	}
 	if (bytes[0] == 0xb8 && imm == (uint32_t)nr)
 		how = (uint32_t)nr; /* mov $nr,%eax */
 	else if (answered_calls_watched(t->session, flags))
 		return; /* the shapes below serve every call */
-	else if (bytes[0] == 0x48 && bytes[1] == 0x8b && bytes[2] == 0x44 && bytes[3] == 0x24 && bytes[4] % 8 == 0 &&
-		 bytes[4] < 0x80)
+	else if (from_stack)
 		how = RT_SITE_FROM_STACK | bytes[4]; /* mov disp8(%rsp),%rax */
 	else if (bytes[0] == 0xbf && imm == (uint32_t)AT_FDCWD && nr == SYS_openat && (before[0] & 0xf0) != 0x40)
 		/* mov $-100,%edi: not after a REX prefix (then it would be

@@ -291,6 +291,8 @@ void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
  * the program, stopped in user notification: point the site at the
  * runtime if it can be. */
 void view_patch_site(struct facet_task *t, const struct call *c);
+/* An exec brings new code: the sites found of no shape are forgotten. */
+void view_patch_sites_forget(struct facet_process *p);
 /* sites.c: the sites patched so far, by file. A site to patch: */
 struct view_site_at {
 	uint64_t at;                       /* its first byte */
