@@ -355,7 +355,9 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 /* open_direct() met a symlink (ELOOP) where it follows the last name:
  * if that name is the only symlink on the way (a library's soname,
  * /usr/bin/cc), the path through it (RT_LINK, into next), or O_NOFOLLOW's
- * ELOOP, which is then the answer; else RT_NOT_DIRECT, for the walk. */
+ * ELOOP, which is then the answer; else RT_NOT_DIRECT, for the walk. A
+ * link in procfs (a mount that shows the host's / shows its /proc too)
+ * is the process's own, or magic: the supervisor's. */
 __attribute__((noinline)) static long last_link(const char *host, const char *path, size_t len, uint64_t oflags,
 						char *next)
 {
@@ -365,7 +367,13 @@ __attribute__((noinline)) static long last_link(const char *host, const char *pa
 	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
 	if (fd < 0)
 		return RT_NOT_DIRECT;
+	struct rt_stat st;
+	long r = rt_syscall(__NR_newfstatat, fd, "", &st, AT_EMPTY_PATH, 0, 0);
 	rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
+	if (r < 0 || !S_ISLNK(st.mode))
+		return RT_NOT_DIRECT; /* replaced meanwhile */
+	if (rt_proc_dev(st.dev))
+		return RT_FORWARD;
 	if (oflags & O_NOFOLLOW)
 		return -ELOOP;
 	size_t parent = len;
@@ -373,7 +381,7 @@ __attribute__((noinline)) static long last_link(const char *host, const char *pa
 		parent--;
 	/* No directory on the way is a symlink (the open above): the kernel
 	 * reads the link from the host path as the view would. */
-	long r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
+	r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
 	return r == RT_NOT_LINK ? RT_NOT_DIRECT : r;
 }
 

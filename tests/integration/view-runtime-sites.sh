@@ -111,6 +111,24 @@ check "-v in fast mode" "$fast_line" sh -c "'$FACET' --backend=$FACET_BACKEND -v
 check "-v with --confine" "facet: fast mode: off (--confine)" \
 	sh -c "'$FACET' --backend=$FACET_BACKEND -v --confine -b '$A:/mnt/a' -- true 2>&1 | grep '^facet: fast mode'"
 
+# A mount that shows the host's / shows its procfs too, as a directory of
+# that mount: the magic links there (cwd, exe) are no text the runtime may
+# follow as a path (src/rt/lookup.c, last_link), in every mode alike
+# (facet refuses them: ELOOP). The process's number is written as PID.
+magic() {
+	facet_top "$1" -b "$A:/mnt/a" -b /:/host -w /mnt/a -- \
+		sh -c 'exec "$0" /host/proc/$$/cwd /host/proc/$$/exe' "$SITES" |
+		grep -v '^patched' | sed 's#/host/proc/[0-9]*/#/host/proc/PID/#'
+}
+magic_want=""
+for n in cwd exe; do
+	magic_want+="$(answers "/host/proc/PID/$n" ELOOP "symlink 0" ELOOP)"$'\n'
+done
+magic_want+="bad pointers: EFAULT EFAULT"$'\n'"bad pointers: EFAULT EFAULT"
+for mode in --fast --confine --no-fast; do
+	check "$mode: magic links of a procfs that a mount shows" "$magic_want" magic "$mode"
+done
+
 # Names in a directory above mount points: the mount points, which the
 # host directory lacks, and names no mount point has, which the runtime
 # may look up first (src/rt/calls.c, look_first).
