@@ -199,7 +199,7 @@ void notify_handle(struct facet_session *s, const struct seccomp_notif *req)
 	emulate_cwd_settled(t);
 	if (defer_notification(s, t, req->id))
 		return;
-	t->kernel_interrupted = false;
+	t->kernel_interrupted = -1;
 	struct call c;
 	call_init(&c, s, req->data.nr, (const uint64_t *)req->data.args,
 		  req->data.instruction_pointer, ROUTE_NOTIFY);

@@ -104,7 +104,7 @@ static void on_seccomp_stop(struct facet_session *s, struct facet_task *t)
 	}
 	struct call *c = &t->call;
 	t->defer = DEFER_NONE; /* a deferred call that came back another way */
-	t->kernel_interrupted = false;
+	t->kernel_interrupted = -1;
 	call_init(c, s, (long)info.seccomp.nr, (const uint64_t *)info.seccomp.args,
 		  info.instruction_pointer, ROUTE_PTRACE);
 	if (s->vs) {
@@ -143,9 +143,9 @@ static void on_syscall_stop(struct facet_session *s, struct facet_task *t)
 		resume(t, 0);
 		return;
 	}
+	t->kernel_interrupted = t->defer == DEFER_AWAIT_EXIT && info.exit.rval == -ERESTARTSYS ? t->call.sc.nr : -1;
 	t->defer = DEFER_NONE;
 	t->in_syscall = false;
-	t->kernel_interrupted = info.exit.rval >= -ERESTART_RESTARTBLOCK && info.exit.rval <= -ERESTARTSYS;
 	t->call.sc.retval = info.exit.rval;
 	t->call.sc.exited = true;
 	if (t->call.view_pending) {
@@ -247,9 +247,8 @@ static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
 {
 	long nr;
 	int64_t ret;
-	bool by_kernel = t->kernel_interrupted;
-	t->kernel_interrupted = false;
-	if (s->backend != FACET_BACKEND_NOTIFY || by_kernel || regs_syscall_state(t->tid, &nr, &ret) < 0)
+	if (s->backend != FACET_BACKEND_NOTIFY || regs_syscall_state(t->tid, &nr, &ret) < 0 ||
+	    nr == t->kernel_interrupted)
 		return;
 	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && session_route(s, nr) == ROUTE_NOTIFY &&
 	    ((s->want[nr] && emulate_supported(s, nr)) || view_traps(s, nr)))

@@ -86,9 +86,10 @@ struct facet_task {
 		DEFER_AWAIT_NOTIF,         /* entry stop seen; its notification gets CONTINUE */
 		DEFER_AWAIT_EXIT,          /* running in the kernel; the exit stop has the result */
 	} defer;
-	bool kernel_interrupted;           /* its last call, made by the kernel (defer.c), ended in
-					      ERESTART*: a signal came while it ran, not while
-					      it waited for the supervisor (keep_uninterruptible) */
+	long kernel_interrupted;           /* the number of its last call, if the kernel made it
+					      (defer.c) and it ended in ERESTARTSYS: a signal came
+					      while it ran, not while it waited for the supervisor
+					      (keep_uninterruptible); -1. Until its next call. */
 	bool diverged;                     /* watch.c: no longer sees what the supervisor sees */
 	bool diverge_children;             /* watch.c: its next clone makes namespaces */
 	bool creds_dirty;                  /* watch.c: read its credentials before its next call */

@@ -183,6 +183,7 @@ struct facet_task *task_get(struct facet_session *s, pid_t tid, pid_t tgid)
 	t->tid = tid;
 	t->session = s;
 	t->fresh = true;
+	t->kernel_interrupted = -1;
 	t->cwd_fd = -1;
 	t->proc = process_get(s, tgid);
 	t->proc->nthreads++;
