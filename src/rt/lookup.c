@@ -385,6 +385,29 @@ __attribute__((noinline)) static long last_link(const char *host, const char *pa
 	return r == RT_NOT_LINK ? RT_NOT_DIRECT : r;
 }
 
+/* open_direct() met a symlink on the way: if it is the first name below
+ * the mount's mount point (/lib -> usr/lib, /bin, /sbin in a merged-/usr
+ * root), the path through it (RT_LINK, into next), read from the host
+ * path, which has no symlink above it; else RT_NOT_DIRECT, for the walk. */
+__attribute__((noinline)) static long first_link(const struct vfs_table *t, int m, const char *path, size_t len,
+						 char *host, char *next)
+{
+	size_t glen = t->mounts[m].guest_len, start = glen == 1 ? 1 : glen + 1, end = start;
+	while (end < len && path[end] != '/')
+		end++;
+	if (end >= len)
+		return RT_NOT_DIRECT; /* the last name: last_link's */
+	/* In host[], the first name ends where it does in path, moved by
+	 * what replaced the mount point (host_of). */
+	size_t hlen = t->mounts[m].host_len == 1 ? 0 : t->mounts[m].host_len;
+	size_t hend = hlen + (end - (glen == 1 ? 0 : glen));
+	char saved = host[hend];
+	host[hend] = '\0';
+	long r = rt_follow(AT_FDCWD, host, path, start - 1, path + end, next);
+	host[hend] = saved;
+	return r == RT_LINK || r == -ENOENT ? r : RT_NOT_DIRECT;
+}
+
 /* An absolute path of names alone (no ".", "..", "//"), not itself a
  * mount point: it lies in the deepest mount whose mount point is a
  * prefix of it, and no other mount point is on its way. If the kernel
@@ -410,8 +433,10 @@ __attribute__((noinline)) static long open_direct(const char *path, size_t len, 
 		.resolve = RESOLVE_NO_SYMLINKS,
 	};
 	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
-	if (fd == -ELOOP)
-		return (oflags & O_PATH) && (oflags & O_NOFOLLOW) ? RT_NOT_DIRECT : last_link(host, path, len, oflags, next);
+	if (fd == -ELOOP) {
+		fd = (oflags & O_PATH) && (oflags & O_NOFOLLOW) ? RT_NOT_DIRECT : last_link(host, path, len, oflags, next);
+		return fd == RT_NOT_DIRECT ? first_link(t, m, path, len, host, next) : fd;
+	}
 	if (fd == -EINVAL || fd == -ENOSYS || fd == -EPERM || fd == -EAGAIN || fd == -EXDEV)
 		return RT_NOT_DIRECT;
 	*mount = m;
