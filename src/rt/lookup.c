@@ -342,10 +342,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 		return fd;
 	}
 	/* A symlink, maybe: the path through it. */
-	size_t parent = len;
-	while (parent > 0 && path[parent - 1] != '/')
-		parent--;
-	long r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
+	long r = rt_follow(AT_FDCWD, host, path, rt_parent_len(path, len), "", next);
 	return r == RT_NOT_LINK ? fd : r == RT_LINK ? r : RT_FORWARD;
 }
 
@@ -376,12 +373,9 @@ __attribute__((noinline)) static long last_link(const char *host, const char *pa
 		return RT_FORWARD;
 	if (oflags & O_NOFOLLOW)
 		return -ELOOP;
-	size_t parent = len;
-	while (parent > 0 && path[parent - 1] != '/')
-		parent--;
 	/* No directory on the way is a symlink (the open above): the kernel
 	 * reads the link from the host path as the view would. */
-	r = rt_follow(AT_FDCWD, host, path, parent ? parent - 1 : 0, "", next);
+	r = rt_follow(AT_FDCWD, host, path, rt_parent_len(path, len), "", next);
 	return r == RT_NOT_LINK ? RT_NOT_DIRECT : r;
 }
 

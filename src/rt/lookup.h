@@ -82,6 +82,10 @@ long rt_fd_high(long fd);
  * from a "/") make, as the kernel reads them: RT_RESTART, or RT_FORWARD
  * if it is too long. `dir` may be out's start, and `tail` lie in out. */
 long rt_splice(char *out, const char *dir, size_t dir_len, const char *mid, size_t mid_len, const char *tail);
+/* The length of the name of the directory that holds the last name of
+ * `path` (len bytes): "/a/b" gives 2, "/b" and "b" give 0 (the root, or
+ * the start). */
+size_t rt_parent_len(const char *path, size_t len);
 /* If `name` in dirfd (whose name is dir) is a symlink, writes the path
  * that follows it, with `tail`, into next: RT_LINK; RT_NOT_LINK if it
  * is none; the kernel's -errno (ENOENT...) or RT_FORWARD. */

@@ -97,8 +97,7 @@ long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, co
 	return r == RT_RESTART ? RT_LINK : r;
 }
 
-/* The length of the parent's name of directory `dir` (the root is ""). */
-static size_t parent_len(const char *dir, size_t len)
+size_t rt_parent_len(const char *dir, size_t len)
 {
 	while (len > 0 && dir[len - 1] != '/')
 		len--;
@@ -137,7 +136,7 @@ long rt_walk(long start, const char *text, size_t text_len, const char *rest, ui
 		memcpy(name, n ? p : ".", n ? n : 1);
 		name[n ? n : 1] = '\0';
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			r = rt_splice(next, dir, parent_len(dir, dl), "", 0, after);
+			r = rt_splice(next, dir, rt_parent_len(dir, dl), "", 0, after);
 			break;
 		}
 		bool dot = n == 0 || (n == 1 && p[0] == '.');
