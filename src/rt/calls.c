@@ -115,23 +115,28 @@ static bool found_host(long r, uint64_t dev)
  * supervisor's answer does. */
 static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st, long dirfd, const char *name)
 {
-	uint32_t links = r == 0 && S_ISDIR(st->mode) ? rt_fence_links(st->dev, st->ino) : 0;
+	/* A failed call wrote nothing, and the buffer may be none (EFAULT). */
+	if (r != 0)
+		return answer(c, nr, r);
+	uint32_t links = S_ISDIR(st->mode) ? rt_fence_links(st->dev, st->ino) : 0;
 	if (links == RT_LINKS_UNKNOWN)
 		return RT_FORWARD;
 	st->nlink += links;
-	if (r == 0 && rt_fake())
+	if (rt_fake())
 		rt_fake_stat(st, dirfd, name);
 	return answer(c, nr, r);
 }
 
 static long statx_done(const struct call *c, long r, struct statx *sx)
 {
+	if (r != 0)
+		return r; /* as stat_done() */
 	uint64_t dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor);
-	uint32_t links = r == 0 && S_ISDIR(sx->stx_mode) ? rt_fence_links(dev, sx->stx_ino) : 0;
+	uint32_t links = S_ISDIR(sx->stx_mode) ? rt_fence_links(dev, sx->stx_ino) : 0;
 	if (links == RT_LINKS_UNKNOWN)
 		return RT_FORWARD;
 	sx->stx_nlink += links;
-	if (r == 0 && rt_fake())
+	if (rt_fake())
 		rt_fake_statx(sx);
 	return r;
 }
@@ -155,7 +160,7 @@ static long stat_call(const struct call *c, const long a[6])
 		if (!first && !rt_plain_dir(a[0]))
 			return RT_FORWARD;
 		long r = rt_syscall(__NR_newfstatat, a[0], path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (first && !found_plain(r, st->dev, a[0]))
+		if (first && !found_plain(r, r == 0 ? st->dev : 0, a[0]))
 			return RT_FORWARD;
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode))
 			return RT_FORWARD;
@@ -165,7 +170,7 @@ static long stat_call(const struct call *c, const long a[6])
 	bool link = false;
 	if (rt_host_named(path)) {
 		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, path, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (!found_host(r, st->dev))
+		if (!found_host(r, r == 0 ? st->dev : 0))
 			return RT_FORWARD;
 		link = r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode);
 		if (!link)
@@ -205,7 +210,7 @@ static long statx_call(const struct call *c, const long a[6])
 		if (!first && !rt_plain_dir(a[0]))
 			return RT_FORWARD;
 		long r = rt_syscall(__NR_statx, a[0], path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
-		if (first && !found_plain(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), a[0]))
+		if (first && !found_plain(r, r == 0 ? rt_makedev(sx->stx_dev_major, sx->stx_dev_minor) : 0, a[0]))
 			return RT_FORWARD;
 		if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode)))
 			return RT_FORWARD;
@@ -213,7 +218,7 @@ static long statx_call(const struct call *c, const long a[6])
 	}
 	if (rt_host_named(path)) {
 		long r = rt_syscall(__NR_statx, AT_FDCWD, path, flags | AT_SYMLINK_NOFOLLOW, mask, sx, 0);
-		if (!found_host(r, rt_makedev(sx->stx_dev_major, sx->stx_dev_minor)))
+		if (!found_host(r, r == 0 ? rt_makedev(sx->stx_dev_major, sx->stx_dev_minor) : 0))
 			return RT_FORWARD;
 		if (!(r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) &&
 		      (!(sx->stx_mask & STATX_TYPE) || S_ISLNK(sx->stx_mode))))
