@@ -233,9 +233,10 @@ fi
 # CONTINUE (nothing done) and stat emulated in a view.
 RT=(rtt vstat)
 # Stats through a view (-b /usr:/mnt/usr): a name alone in the cwd, and an
-# absolute path, each from glibc's stat, whose site fast mode patches; and
-# the absolute path from syscall(2), a site it cannot patch (statloop -r).
-VS=(vs-name vs-abs vs-raw)
+# absolute path, each from glibc's stat, whose site fast mode patches; the
+# absolute path from glibc's syscall(2), patched too (statloop -s); and
+# from a site of no shape it patches (statloop -r).
+VS=(vs-name vs-abs vs-sys vs-raw)
 # Fake root: tar of a big tree (the stat family, fstat and getdents64 on
 # every file), and one stat of a name in the cwd and of an absolute path.
 FR=(fr-tar fr-stat-name fr-stat-abs)
@@ -245,10 +246,10 @@ VIEW=(find-view tar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
-	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-raw]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
+	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-sys]=$N_STAT [vs-raw]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
 	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)" [vs-name]="statloop (name)"
-	[vs-abs]="statloop (absolute)" [vs-raw]="statloop (absolute, unpatched site)" [fr-stat-name]="statloop (fake root, name)"
+	[vs-abs]="statloop (absolute)" [vs-sys]="statloop (absolute, syscall(2))" [vs-raw]="statloop (absolute, unpatched site)" [fr-stat-name]="statloop (fake root, name)"
 	[fr-stat-abs]="statloop (fake root, absolute)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
@@ -280,7 +281,8 @@ WLABEL+=(
 	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
 	[vs-name]="stat of a name in the cwd, \`-w $VIEW_USR\` \`bin\` (ns/call)"
 	[vs-abs]="stat of an absolute path, \`$VIEW_USR/bin\` (ns/call)"
-	[vs-raw]="the same from \`syscall(2)\`, a site fast mode cannot patch (ns/call)"
+	[vs-sys]="the same from glibc's \`syscall(2)\`, its number in a register (ns/call)"
+	[vs-raw]="the same from a site of no shape fast mode patches (ns/call)"
 )
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
@@ -291,12 +293,12 @@ declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
 is_micro() {
-	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-raw | fr-stat-name | fr-stat-abs) return 0 ;; esac
+	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-sys | vs-raw | fr-stat-name | fr-stat-abs) return 0 ;; esac
 	return 1
 }
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
-is_vs() { case $1 in vs-name | vs-abs | vs-raw) return 0 ;; esac; return 1; }
+is_vs() { case $1 in vs-name | vs-abs | vs-sys | vs-raw) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
@@ -321,7 +323,7 @@ runners_for() {
 [ -x "$BIN/getppid-loop" ] || SKIP[rtt]="helper not built"
 [ -f "$BIN/roundtrip.so" ] || SKIP[rtt]="bench/roundtrip.c not built"
 [ -x "$BIN/statloop" ] || SKIP[vstat]="helper not built"
-[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; SKIP[vs-raw]="helper not built"; }
+[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; SKIP[vs-sys]="helper not built"; SKIP[vs-raw]="helper not built"; }
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
@@ -466,9 +468,11 @@ vs_cmd() {
 	case $1/$2 in
 	vs-name/native) CMD=(env -C /usr "$BIN/statloop" "$3" bin) ;;
 	vs-abs/native) CMD=("$BIN/statloop" "$3" /usr/bin) ;;
+	vs-sys/native) CMD=("$BIN/statloop" -s "$3" /usr/bin) ;;
 	vs-raw/native) CMD=("$BIN/statloop" -r "$3" /usr/bin) ;;
 	vs-name/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -w "$VIEW_USR" -- "$BIN/statloop" "$3" bin) ;;
 	vs-abs/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" "$3" "$VIEW_USR/bin") ;;
+	vs-sys/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -s "$3" "$VIEW_USR/bin") ;;
 	vs-raw/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -r "$3" "$VIEW_USR/bin") ;;
 	esac
 }

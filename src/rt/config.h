@@ -25,6 +25,11 @@
  * mov: the low 3 bits are the register's number in the instruction
  * (2 %edx, 6 %esi, 7 %edi), rt_site_imm[k] the value. */
 #define RT_SITE_NR_IN_RAX 0x40000000u
+/* rt_site_nr[k] with this bit: the site was glibc's syscall(2), `mov
+ * disp8(%rsp),%r9; syscall` (%rax set before, from its first argument),
+ * so it serves every call, and the trampoline first loads %r9 from the
+ * stack pointer plus the low byte. */
+#define RT_SITE_R9_FROM_STACK 0x20000000u
 
 /* Scratch memory the supervisor writes rewritten arguments into (paths it
  * names for the kernel), one area per call in flight in a process, out of

@@ -10,6 +10,7 @@
  *        sites --write NAME...
  *        sites --up DIR...
  *        sites --in DIR NAME...
+ *        sites --syscall NAME...
  * --thread keeps a second thread alive meanwhile: a process with two
  * threads is never patched.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
@@ -34,7 +35,15 @@
  * --in, for each NAME in DIR (as for --up) twice from sites of that shape:
  * "in DIR NAME: ok|ERRNO ok|ERRNO", a stat and an open; then the same
  * "patched:" line.
+ * --syscall, for each NAME twice, through glibc's syscall(2) (a site
+ * whose number comes from a register, and whose sixth argument from the
+ * stack): "syscall NAME: STAT STATX OPEN", each "TYPE SIZE", "fd TYPE
+ * FIRST" or an ERRNO; then twice "syscall passed: ok EINVAL" (a call
+ * the runtime passes on, with its sixth argument: an anonymous mmap at
+ * offset 0, then at 1), and "patched: syscall=yes|no".
  */
+#include <dlfcn.h>
+#include <sys/syscall.h>
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -43,6 +52,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,6 +172,31 @@ static int patched(const unsigned char *site)
 	return site[0] == 0xff && site[1] == 0x24 && site[2] == 0x25;
 }
 
+/* Where glibc's syscall(2) makes its call: the 7 bytes before its
+ * syscall instruction (NULL if none is found). */
+static const unsigned char *syscall_site(void)
+{
+	const unsigned char *f = dlsym(RTLD_DEFAULT, "syscall");
+	for (int i = 5; f && i < 64; i++)
+		if (f[i] == 0x0f && f[i + 1] == 0x05)
+			return f + i - 5;
+	return NULL;
+}
+
+static const char *stat_answer(long r, const struct stat *st, char *out, size_t size)
+{
+	if (r < 0)
+		return strerrorname_np((int)-r);
+	snprintf(out, size, "%s %lld", type(st->st_mode), S_ISDIR(st->st_mode) ? 0LL : (long long)st->st_size);
+	return out;
+}
+
+/* syscall(2) returns -1 and sets errno: as the kernel's answer. */
+static long raw_answer(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -240,6 +275,35 @@ int main(int argc, char **argv)
 		}
 		printf("patched: open=%s unlink=%s access=%s\n", patched(open_site) ? "yes" : "no",
 		       patched(unlink_site) ? "yes" : "no", patched(access_site) ? "yes" : "no");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--syscall")) {
+		for (int j = 2; j < argc; j++)
+			for (int round = 0; round < 2; round++) {
+				struct stat st;
+				struct statx stx;
+				char a[64], b[64], c[64];
+				long r = raw_answer(syscall(SYS_newfstatat, AT_FDCWD, argv[j], &st, 0));
+				long x = raw_answer(syscall(SYS_statx, AT_FDCWD, argv[j], 0, STATX_BASIC_STATS, &stx));
+				struct stat from_x = { .st_mode = stx.stx_mode, .st_size = (off_t)stx.stx_size };
+				describe_open(raw_answer(syscall(SYS_openat, AT_FDCWD, argv[j], O_RDONLY | O_CLOEXEC)), c,
+					      sizeof(c));
+				printf("syscall %s: %s %s %s\n", argv[j], stat_answer(r, &st, a, sizeof(a)),
+				       stat_answer(x, &from_x, b, sizeof(b)), c);
+			}
+		for (int round = 0; round < 2; round++) {
+			const char *got[2];
+			for (long off = 0; off < 2; off++) {
+				long m = raw_answer(syscall(SYS_mmap, NULL, 4096L, (long)PROT_READ,
+							    (long)(MAP_PRIVATE | MAP_ANONYMOUS), -1L, off));
+				if (m >= 0)
+					munmap((void *)m, 4096);
+				got[off] = m >= 0 ? "ok" : strerrorname_np((int)-m);
+			}
+			printf("syscall passed: %s %s\n", got[0], got[1]);
+		}
+		const unsigned char *site = syscall_site();
+		printf("patched: syscall=%s\n", site && patched(site) ? "yes" : "no");
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "--up")) {

@@ -1,10 +1,12 @@
 /* statloop: call stat(2) on one path N times.
  *
- * Usage: statloop [-v] [-r] N [PATH]      (PATH defaults to /etc/passwd)
+ * Usage: statloop [-v] [-r|-s] N [PATH]      (PATH defaults to /etc/passwd)
  *
- * -r makes each call through syscall(2) (newfstatat by number), a call
- * site whose number comes from a register: one that facet's fast mode
- * cannot patch, so that every call takes the way such sites take.
+ * -r makes each call (newfstatat) from a call site of none of the shapes
+ * facet's fast mode patches (five nops before the syscall instruction),
+ * so that every call takes the way such sites take: a static program's
+ * own stub, say. -s makes it through glibc's syscall(2), whose site fast
+ * mode patches although its number comes from a register.
  *
  * stat is in facet's %file set, so under a seccomp-based tracer every call is
  * a *trapped* call.  Prints nothing unless -v is given, in which case the
@@ -25,24 +27,49 @@
 
 #include "loop.h"
 
-static int raw;
+static int raw, via_syscall;
+
+/* newfstatat(AT_FDCWD, path, st, 0) from a site no patcher knows. */
+static long unpatchable_stat(const char *path, struct stat *st)
+{
+#ifndef __x86_64__
+	return syscall(SYS_newfstatat, AT_FDCWD, path, st, 0) < 0 ? -errno : 0; /* no patcher there yet */
+#else
+	long ret;
+	register long r10 __asm__("r10") = 0;
+	__asm__ volatile("nop; nop; nop; nop; nop; syscall"
+			 : "=a"(ret) : "a"((long)SYS_newfstatat), "D"((long)AT_FDCWD), "S"(path), "d"(st), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return ret;
+#endif
+}
 
 static int stat_once(const char *path, struct stat *st)
 {
-	return raw ? (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0) : stat(path, st);
+	if (via_syscall)
+		return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0);
+	if (raw) {
+		long r = unpatchable_stat(path, st);
+		if (r < 0)
+			errno = (int)-r;
+		return r < 0 ? -1 : 0;
+	}
+	return stat(path, st);
 }
 
 int main(int argc, char **argv)
 {
-	/* -r, anywhere: taken out before the arguments loop.h knows. */
+	/* -r and -s, anywhere: taken out before the arguments loop.h knows. */
 	int n = 0;
 	for (int i = 0; i < argc; i++) {
 		if (i > 0 && !strcmp(argv[i], "-r"))
 			raw = 1;
+		else if (i > 0 && !strcmp(argv[i], "-s"))
+			via_syscall = 1;
 		else
 			argv[n++] = argv[i];
 	}
-	struct loop l = loop_args(n, argv, "statloop [-v] [-r] N [PATH]", "/etc/passwd");
+	struct loop l = loop_args(n, argv, "statloop [-v] [-r|-s] N [PATH]", "/etc/passwd");
 	const char *path = l.path;
 
 	struct stat ref, st;

@@ -6,8 +6,10 @@
  * site: then, if the site is `mov $nr,%eax; syscall`, or one that serves
  * any call (the runtime then passes the calls it does not answer on as
  * the program's, rt_gate_pass): glibc 2.41's site for every cancellable
- * call, `mov disp8(%rsp),%rax; syscall`, or ld.so's and libc's open
- * sites, `mov $-100,%edi; syscall` with %eax set before; and the process
+ * call, `mov disp8(%rsp),%rax; syscall`, ld.so's and libc's open
+ * sites, `mov $-100,%edi; syscall` with %eax set before, or glibc's
+ * syscall(2), `mov %r9,%r8; mov disp8(%rsp),%r9; syscall` (libuv's
+ * statx, for one); and the process
  * has a single thread and shares its memory with no other process, or only
  * with the parent that waits for it in vfork (so that the one thread that
  * could run the bytes being changed is stopped in this very call), the
@@ -31,6 +33,7 @@
 #include "util/cleanup.h"
 
 #define SITE_LEN 7 /* b8 imm32 0f 05 */
+#define BEFORE 3   /* bytes read before a site, to tell its shape */
 
 /* A site that serves every call must not hide from an engine a call the
  * runtime would answer. */
@@ -121,19 +124,26 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
 	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi) || *no_site_slot(t, ip) == ip)
 		return;
-	uint8_t before[1 + SITE_LEN], *bytes = before + 1; /* and the byte before the site */
+	/* The site, and the 3 bytes before it. */
+	uint8_t before[BEFORE + SITE_LEN], *bytes = before + BEFORE;
 	uint32_t imm, k;
-	struct iovec l[2] = { { before, 1 + SITE_LEN }, { &k, sizeof(k) } };
-	struct iovec r[2] = { { (void *)(uintptr_t)(ip - SITE_LEN - 1), 1 + SITE_LEN },
+	struct iovec l[2] = { { before, BEFORE + SITE_LEN }, { &k, sizeof(k) } };
+	struct iovec r[2] = { { (void *)(uintptr_t)(ip - SITE_LEN - BEFORE), BEFORE + SITE_LEN },
 			      { (void *)(uintptr_t)vs->rt_site_next, 4 } };
-	if (ip < SITE_LEN + 1 || process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + 5)
+	if (ip < SITE_LEN + BEFORE || process_vm_readv(t->tid, l, 2, r, 2, 0) != BEFORE + SITE_LEN + 4)
 		return;
 	memcpy(&imm, bytes + 1, 4);
 	uint32_t how;
 	bool from_stack = bytes[0] == 0x48 && bytes[1] == 0x8b && bytes[2] == 0x44 && bytes[3] == 0x24 &&
 			  bytes[4] % 8 == 0 && bytes[4] < 0x80;
+	/* glibc's syscall(2): its mov %r9,%r8 before the load of %r9 tells
+	 * where that load starts (a byte 0x4c alone could end another). */
+	bool r9_from_stack = before[0] == 0x4d && before[1] == 0x89 && before[2] == 0xc8 && bytes[0] == 0x4c &&
+			     bytes[1] == 0x8b && bytes[2] == 0x4c && bytes[3] == 0x24 && bytes[4] % 8 == 0 &&
+			     bytes[4] < 0x80;
 	/* Of none of the shapes, whatever the call: not to be read again. */
-	if (bytes[5] != 0x0f || bytes[6] != 0x05 || (bytes[0] != 0xb8 && bytes[0] != 0xbf && !from_stack)) {
+	if (bytes[5] != 0x0f || bytes[6] != 0x05 ||
+	    (bytes[0] != 0xb8 && bytes[0] != 0xbf && !from_stack && !r9_from_stack)) {
 		*no_site_slot(t, ip) = ip;
 		return;
 	}
@@ -143,7 +153,9 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 		return; /* the shapes below serve every call */
 	else if (from_stack)
 		how = RT_SITE_FROM_STACK | bytes[4]; /* mov disp8(%rsp),%rax */
-	else if (bytes[0] == 0xbf && imm == (uint32_t)AT_FDCWD && nr == SYS_openat && (before[0] & 0xf0) != 0x40)
+	else if (r9_from_stack)
+		how = RT_SITE_R9_FROM_STACK | bytes[4]; /* mov disp8(%rsp),%r9 */
+	else if (bytes[0] == 0xbf && imm == (uint32_t)AT_FDCWD && nr == SYS_openat && (before[2] & 0xf0) != 0x40)
 		/* mov $-100,%edi: not after a REX prefix (then it would be
 		 * %r15d), and with the one value that names its use. Only
 		 * the byte before a syscall instruction is known to start

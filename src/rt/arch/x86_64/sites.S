@@ -9,7 +9,9 @@
  * gone, and rt_site_nr[k] says what it was (RT_SITE_FROM_STACK: a load
  * from the stack pointer plus the low byte; RT_SITE_NR_IN_RAX: %rax holds
  * the number, and the gone instruction was a mov of rt_site_imm[k] into
- * the register the low 3 bits name, which the trampoline makes; else the
+ * the register the low 3 bits name, which the trampoline makes;
+ * RT_SITE_R9_FROM_STACK: %rax holds the number, and the gone instruction
+ * loaded %r9 from the stack pointer plus the low byte; else the
  * number). Like the
  * syscall instruction, the trampolines may change %rax (the result), %rcx,
  * %r11 and the flags, and nothing else: not the program's stack, which
@@ -59,11 +61,17 @@ rt_site_entry:
 	jc	.Lmov_imm
 	bt	$31, %ecx		/* RT_SITE_FROM_STACK */
 	jc	.Lfrom_stack
+	bt	$29, %ecx		/* RT_SITE_R9_FROM_STACK */
+	jc	.Lr9_from_stack
 	mov	%ecx, %eax
 	jmp	4f
 .Lfrom_stack:
 	movzbl	%cl, %ecx
 	mov	(%rsp,%rcx), %rax
+	jmp	4f
+.Lr9_from_stack:
+	movzbl	%cl, %ecx
+	mov	(%rsp,%rcx), %r9
 	jmp	4f
 .Lmov_imm:				/* mov $imm32,%reg zero-extends, as this does */
 	and	$7, %ecx
