@@ -136,6 +136,17 @@ else
 	rm -f "$BIN/roundtrip.so"
 fi
 
+# The Go program of the runtime tests (its `stats N PATH` loop), for the
+# vs-go row; skipped without Go (Debian: golang-go).
+if command -v go >/dev/null && (cd "$root/tests/helpers/go/rtgo" &&
+	env GOCACHE="$OUT/go-cache" GOPATH="$OUT/go-path" GOPROXY=off GOFLAGS=-mod=mod GO111MODULE=on \
+		GOTOOLCHAIN=local GOTELEMETRY=off CGO_ENABLED=0 go build -o "$BIN/rtgo" .) \
+	</dev/null >"$LOGS/build-rtgo.err" 2>&1; then
+	:
+else
+	rm -f "$BIN/rtgo"
+fi
+
 # ----------------------------------------------------------------- runners --
 
 # The trace table's columns, the view table's, the round-trip table's, and
@@ -235,8 +246,9 @@ RT=(rtt vstat)
 # Stats through a view (-b /usr:/mnt/usr): a name alone in the cwd, and an
 # absolute path, each from glibc's stat, whose site fast mode patches; the
 # absolute path from glibc's syscall(2), patched too (statloop -s); and
-# from a site of no shape it patches (statloop -r).
-VS=(vs-name vs-abs vs-sys vs-raw)
+# from a site of no shape it patches (statloop -r); and a Go program's
+# lstat of it (rtgo stats), from the site the loader patches.
+VS=(vs-name vs-abs vs-sys vs-raw vs-go)
 # Fake root: tar of a big tree (the stat family, fstat and getdents64 on
 # every file), and one stat of a name in the cwd and of an absolute path.
 FR=(fr-tar fr-stat-name fr-stat-abs)
@@ -246,10 +258,10 @@ VIEW=(find-view tar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
-	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-sys]=$N_STAT [vs-raw]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
+	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-sys]=$N_STAT [vs-raw]=$N_STAT [vs-go]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
 	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)" [vs-name]="statloop (name)"
-	[vs-abs]="statloop (absolute)" [vs-sys]="statloop (absolute, syscall(2))" [vs-raw]="statloop (absolute, unpatched site)" [fr-stat-name]="statloop (fake root, name)"
+	[vs-abs]="statloop (absolute)" [vs-sys]="statloop (absolute, syscall(2))" [vs-raw]="statloop (absolute, unpatched site)" [vs-go]="rtgo stats (Go, absolute)" [fr-stat-name]="statloop (fake root, name)"
 	[fr-stat-abs]="statloop (fake root, absolute)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
@@ -283,6 +295,7 @@ WLABEL+=(
 	[vs-abs]="stat of an absolute path, \`$VIEW_USR/bin\` (ns/call)"
 	[vs-sys]="the same from glibc's \`syscall(2)\`, its number in a register (ns/call)"
 	[vs-raw]="the same from a site of no shape fast mode patches (ns/call)"
+	[vs-go]="an lstat of it from a Go program, os.Lstat (ns/call)"
 )
 # Exit statuses other than 0 that the native run may have and that the other
 # runners must then reproduce: find exits 1 when some directories are not
@@ -293,12 +306,12 @@ declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
 is_micro() {
-	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-sys | vs-raw | fr-stat-name | fr-stat-abs) return 0 ;; esac
+	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-sys | vs-raw | vs-go | fr-stat-name | fr-stat-abs) return 0 ;; esac
 	return 1
 }
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
-is_vs() { case $1 in vs-name | vs-abs | vs-sys | vs-raw) return 0 ;; esac; return 1; }
+is_vs() { case $1 in vs-name | vs-abs | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
@@ -324,6 +337,7 @@ runners_for() {
 [ -f "$BIN/roundtrip.so" ] || SKIP[rtt]="bench/roundtrip.c not built"
 [ -x "$BIN/statloop" ] || SKIP[vstat]="helper not built"
 [ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; SKIP[vs-sys]="helper not built"; SKIP[vs-raw]="helper not built"; }
+[ -x "$BIN/rtgo" ] || SKIP[vs-go]="go is not installed (Debian: golang-go), or rtgo did not build (logs/build-rtgo.err)"
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
@@ -470,10 +484,12 @@ vs_cmd() {
 	vs-abs/native) CMD=("$BIN/statloop" "$3" /usr/bin) ;;
 	vs-sys/native) CMD=("$BIN/statloop" -s "$3" /usr/bin) ;;
 	vs-raw/native) CMD=("$BIN/statloop" -r "$3" /usr/bin) ;;
+	vs-go/native) CMD=("$BIN/rtgo" stats "$3" /usr/bin) ;;
 	vs-name/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -w "$VIEW_USR" -- "$BIN/statloop" "$3" bin) ;;
 	vs-abs/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" "$3" "$VIEW_USR/bin") ;;
 	vs-sys/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -s "$3" "$VIEW_USR/bin") ;;
 	vs-raw/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -r "$3" "$VIEW_USR/bin") ;;
+	vs-go/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/rtgo" stats "$3" "$VIEW_USR/bin") ;;
 	esac
 }
 

@@ -170,5 +170,6 @@ rt_done() {
 		note "$n"
 	done
 	[ "$rt_failures" = 0 ] || fail "$rt_failures run(s) differ from native"
+	[ "$_checks_failed" = 0 ] || fail "$_checks_failed check(s) failed (see above)"
 	echo ok
 }

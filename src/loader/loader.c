@@ -139,6 +139,9 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	struct loaded prog, interp;
 	load("program", name, loader_plan_str(plan, plan->program),
 	     (struct elf_place){ ELF_PLACE_NEAR, layout_pie_base(randomize, page) }, page, &prog);
+	/* Now: its program headers are gone once the interpreter is read. */
+	if (loader_plan_sites(plan))
+		loader_prepatch(loader_plan_sites(plan), LOADER_SITE_PROGRAM, prog.ph, prog.phnum, prog.img.bias);
 	if (prog.has_interp != (plan->interp != 0))
 		loader_fail("program", name, prog.has_interp ? "has an interpreter the plan does not give"
 							     : "has no interpreter but the plan gives one", -EINVAL);
@@ -149,7 +152,8 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 		entry = interp.img.entry;
 		base = interp.img.bias;
 		if (loader_plan_sites(plan))
-			loader_prepatch(loader_plan_sites(plan), interp.ph, interp.phnum, interp.img.bias);
+			loader_prepatch(loader_plan_sites(plan), LOADER_SITE_INTERP, interp.ph, interp.phnum,
+					interp.img.bias);
 	}
 
 	uint64_t strings_end, top = stack_top(&st, page, &strings_end);

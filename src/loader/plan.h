@@ -50,7 +50,7 @@
 #include "rt/config.h"
 
 #define LOADER_PLAN_MAGIC 0x504c4346u	/* "FCLP" in memory on a little-endian machine */
-#define LOADER_PLAN_VERSION 4u
+#define LOADER_PLAN_VERSION 5u
 
 /* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
  * below the stack pointer the supervisor writes (see loader_plan_place()). */
@@ -73,7 +73,7 @@
  * loader's image; kept for images a later engine may need). */
 #define LOADER_PLAN_MAX_EXTRAS 8u
 
-/* Call sites of the interpreter to patch per plan. */
+/* Call sites of the interpreter and the program to patch per plan. */
 #define LOADER_PLAN_MAX_SITES 48u
 
 /* flags: what the kernel's exec would have randomized. The supervisor reads
@@ -107,7 +107,7 @@ struct loader_plan {
 	uint32_t runtime;	/* offset of a struct rt_config (rt/config.h), 8-byte aligned;
 				   0: no runtime in this process */
 	uint32_t sites;		/* offset of a struct loader_plan_sites, 8-byte aligned; 0: none.
-				   Only with `runtime` and `interp` */
+				   Only with `runtime` (and `interp` for its sites) */
 };
 
 /* An ELF image mapped at a fixed address before the program. Its PT_LOAD segments are mapped as the kernel maps an ET_DYN
@@ -120,14 +120,20 @@ struct loader_plan_image {
 	uint32_t flags;		/* 0 */
 };
 
-/* A call site of the interpreter for the runtime: where it lies in the
- * file, the 7 bytes it must hold there, and what the runtime's tables say
- * of it (rt_site_nr, rt_site_imm: rt/config.h). */
+/* A call site of the interpreter or the program for the runtime: where
+ * it lies in the file, the bytes it must hold there, and what the
+ * runtime's tables say of it (rt_site_nr, rt_site_imm: rt/config.h). */
 struct loader_plan_site {
 	uint64_t off;		/* file offset of the site's first byte */
 	uint32_t how, imm;
-	uint8_t orig[8];	/* 7 bytes, then 0 */
+	uint8_t orig[8];	/* `len` bytes, then 0 */
+	uint8_t len;		/* 7, or 8: a site whose jump takes a prefix byte */
+	uint8_t image;		/* LOADER_SITE_INTERP or LOADER_SITE_PROGRAM */
+	uint8_t reserved[6];	/* 0 */
 };
+
+#define LOADER_SITE_INTERP 0u
+#define LOADER_SITE_PROGRAM 1u
 
 struct loader_plan_sites {
 	uint32_t count;		/* at most LOADER_PLAN_MAX_SITES */
@@ -136,7 +142,7 @@ struct loader_plan_sites {
 };
 
 _Static_assert(sizeof(struct loader_plan) == 48, "the plan header is ABI between loader and supervisor");
-_Static_assert(sizeof(struct loader_plan_site) == 24, "plan sites are ABI between loader and supervisor");
+_Static_assert(sizeof(struct loader_plan_site) == 32, "plan sites are ABI between loader and supervisor");
 _Static_assert(sizeof(struct loader_plan_image) == 16, "plan images are ABI between loader and supervisor");
 
 /* 0 when the `avail` bytes at `plan` are a valid plan (magic, version,
@@ -159,7 +165,7 @@ static inline const struct rt_config *loader_plan_runtime(const struct loader_pl
 	return plan->runtime ? (const struct rt_config *)((const char *)plan + plan->runtime) : 0;
 }
 
-/* The interpreter's sites to patch in a checked plan, or NULL. */
+/* The sites to patch in a checked plan, or NULL. */
 static inline const struct loader_plan_sites *loader_plan_sites(const struct loader_plan *plan)
 {
 	return plan->sites ? (const struct loader_plan_sites *)((const char *)plan + plan->sites) : 0;

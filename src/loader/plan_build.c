@@ -34,7 +34,7 @@ static int check_spec(const struct loader_plan_spec *spec)
 		return -EINVAL;
 	if (spec->extra_count > LOADER_PLAN_MAX_EXTRAS || spec->site_count > LOADER_PLAN_MAX_SITES)
 		return -E2BIG;
-	if (spec->site_count && (!spec->sites || !spec->runtime || !spec->interp))
+	if (spec->site_count && (!spec->sites || !spec->runtime))
 		return -EINVAL;
 	for (size_t i = 0; i < spec->extra_count; i++)
 		if (!spec->extras[i].path || spec->extras[i].addr == 0 || spec->extras[i].addr % 4096 != 0)

@@ -25,8 +25,8 @@ struct loader_plan_spec {
 	const struct loader_plan_image_spec *extras;
 	size_t extra_count;
 	const struct rt_config *runtime; /* NULL: no runtime */
-	/* The interpreter's call sites for the loader to patch (with a
-	 * runtime and an interpreter only), at most LOADER_PLAN_MAX_SITES. */
+	/* The call sites for the loader to patch (with a runtime only; the
+	 * interpreter's with an interpreter), at most LOADER_PLAN_MAX_SITES. */
 	const struct loader_plan_site *sites;
 	size_t site_count;
 };

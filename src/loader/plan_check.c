@@ -68,13 +68,23 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 	if (p->flags & ~LOADER_PLAN_FLAGS_KNOWN)
 		return fail(why, "unknown flags", -EINVAL);
 	if (p->sites != 0 && (p->sites < sizeof(*p) || p->sites % 8 != 0 || p->sites > p->size ||
-			      p->size - p->sites < sizeof(struct loader_plan_sites) || !p->runtime || !p->interp))
-		return fail(why, "call sites outside the plan, or without runtime and interpreter", -EINVAL);
+			      p->size - p->sites < sizeof(struct loader_plan_sites) || !p->runtime))
+		return fail(why, "call sites outside the plan, or without runtime", -EINVAL);
 	if (p->sites != 0) {
 		const struct loader_plan_sites *ps = loader_plan_sites(p);
 		if (ps->reserved != 0 || ps->count > LOADER_PLAN_MAX_SITES ||
 		    (p->size - p->sites - sizeof(*ps)) / sizeof(ps->site[0]) < ps->count)
 			return fail(why, "bad call sites", -EINVAL);
+		for (uint32_t i = 0; i < ps->count; i++) {
+			const struct loader_plan_site *site = &ps->site[i];
+			unsigned reserved = 0;
+			for (unsigned j = 0; j < sizeof(site->reserved); j++)
+				reserved |= site->reserved[j] != 0;
+			if ((site->len != 7 && site->len != 8) || reserved ||
+			    (site->image != LOADER_SITE_INTERP && site->image != LOADER_SITE_PROGRAM) ||
+			    (site->image == LOADER_SITE_INTERP && !p->interp))
+				return fail(why, "bad call site", -EINVAL);
+		}
 	}
 	if (p->runtime != 0 && (p->runtime < sizeof(*p) || p->runtime % 8 != 0 || p->runtime > p->size ||
 				p->size - p->runtime < sizeof(struct rt_config)))

@@ -30,6 +30,11 @@
  * so it serves every call, and the trampoline first loads %r9 from the
  * stack pointer plus the low byte. */
 #define RT_SITE_R9_FROM_STACK 0x20000000u
+/* rt_site_nr[k] with this bit: the site was Go's Syscall6, `mov %rcx,%rsi;
+ * mov %rbx,%rdi; syscall` (8 bytes; %rax set before), so it serves every
+ * call, and the trampoline first makes the two movs. Patched by the
+ * loader only, before the program runs a thread (core/view/go_sites.c). */
+#define RT_SITE_GO_SYSCALL6 0x10000000u
 
 /* Scratch memory the supervisor writes rewritten arguments into (paths it
  * names for the kernel), one area per call in flight in a process, out of

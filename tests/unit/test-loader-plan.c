@@ -167,14 +167,15 @@ static void test_runtime(void)
 	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "an unknown runtime flag");
 }
 
-/* The interpreter's call sites: with a runtime and an interpreter only,
- * inside the plan, at most LOADER_PLAN_MAX_SITES. */
+/* Call sites: with a runtime only (the interpreter's with an interpreter
+ * only), inside the plan, at most LOADER_PLAN_MAX_SITES, each 7 or 8
+ * bytes long. */
 static void test_sites(void)
 {
 	static struct rt_config rc;
 	static const struct loader_plan_site sites[2] = {
-		{ .off = 0x1234, .how = 21, .imm = 21, .orig = { 0xb8, 21, 0, 0, 0, 0x0f, 0x05 } },
-		{ .off = 0x2345, .how = 257, .imm = 257, .orig = { 0xb8, 1, 1, 0, 0, 0x0f, 0x05 } },
+		{ .off = 0x1234, .how = 21, .imm = 21, .orig = { 0xb8, 21, 0, 0, 0, 0x0f, 0x05 }, .len = 7 },
+		{ .off = 0x2345, .how = 257, .imm = 257, .orig = { 0xb8, 1, 1, 0, 0, 0x0f, 0x05 }, .len = 7 },
 	};
 	struct loader_plan_spec s = full;
 	s.runtime = &rc;
@@ -195,7 +196,21 @@ static void test_sites(void)
 	CHECK(loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && why && !strcmp(why, "bad call sites"),
 	      "call sites past the end");
 	s.interp = NULL;
-	CHECK(loader_plan_build(buf, sizeof(buf), &s) == -EINVAL, "call sites without an interpreter");
+	n = loader_plan_build(buf, sizeof(buf), &s);
+	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && !strcmp(why, "bad call site"),
+	      "the interpreter's call sites without an interpreter");
+	struct loader_plan_site prog_sites[2] = { sites[0], sites[1] };
+	prog_sites[0].image = prog_sites[1].image = LOADER_SITE_PROGRAM;
+	prog_sites[1].len = 8;
+	s.sites = prog_sites;
+	n = loader_plan_build(buf, sizeof(buf), &s);
+	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, NULL) == 0, "the program's call sites, no interpreter");
+	((struct loader_plan_sites *)(buf + plan()->sites))->site[1].len = 9;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "a call site 9 bytes long");
+	((struct loader_plan_sites *)(buf + plan()->sites))->site[1].len = 8;
+	((struct loader_plan_sites *)(buf + plan()->sites))->site[1].reserved[5] = 1;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "a call site's reserved byte set");
+	s.sites = sites;
 	s.interp = full.interp;
 	s.site_count = LOADER_PLAN_MAX_SITES + 1;
 	CHECK(loader_plan_build(buf, sizeof(buf), &s) == -E2BIG, "more call sites than a plan takes");

@@ -45,6 +45,12 @@ static bool answered_calls_watched(const struct facet_session *s, uint32_t flags
 	return false;
 }
 
+bool view_patch_serve_all(const struct facet_session *s)
+{
+	const struct view_state *vs = s->vs;
+	return !answered_calls_watched(s, vs && vs->rt_config ? vs->rt_config->flags : 0);
+}
+
 /* A vfork's child shares its parent's memory, code included; the parent
  * runs none of it until the child execs or ends (its one thread waits in
  * the kernel): a site patched now is patched for both, as it should be. */

@@ -170,7 +170,8 @@ unsigned view_sites_of_file(struct view_state *vs, int fd, struct loader_plan_si
 			continue;
 		for (unsigned j = 0; j < f->n; j++) {
 			out[j] = (struct loader_plan_site){ .off = f->site[j].off, .how = f->site[j].how,
-							    .imm = f->site[j].imm };
+							    .imm = f->site[j].imm, .len = SITE_LEN,
+							    .image = LOADER_SITE_INTERP };
 			memcpy(out[j].orig, f->site[j].orig, SITE_LEN);
 		}
 		return f->n;

@@ -718,6 +718,7 @@ void view_stop(struct facet_session *s)
 	free(vs->rt_config);
 	free(vs->proc_devs);
 	view_sites_free(vs);
+	view_go_sites_free(vs);
 	view_exec_fds_free(vs);
 	for (unsigned i = 0; i < sizeof(vs->bound) / sizeof(vs->bound[0]); i++) {
 		free(vs->bound[i].kernel);

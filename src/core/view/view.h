@@ -148,6 +148,7 @@ struct view_state {
 	} holder;
 	struct fakeroot *fr;               /* core/fakeroot: NULL without fake root */
 	struct view_sites *sites;          /* sites.c: NULL until a site is patched */
+	struct view_go_sites *go_sites;    /* go_sites.c: NULL until a program is looked at */
 	struct view_exec_fds *exec_fds;    /* exec_fds.c: NULL until an exec */
 };
 
@@ -311,6 +312,13 @@ void view_sites_learn(struct facet_task *t, uint64_t at, const uint8_t orig[7], 
 struct loader_plan_site;
 unsigned view_sites_of_file(struct view_state *vs, int fd, struct loader_plan_site *out, unsigned max);
 void view_sites_free(struct view_state *vs);
+/* go_sites.c: Go's Syscall6 in the program open on fd, for the loader to
+ * patch: the sites' number, at most max (0 but in a Go program). */
+unsigned view_go_sites(struct view_state *vs, int fd, struct loader_plan_site *out, unsigned max);
+void view_go_sites_free(struct view_state *vs);
+/* patch.c: whether a site that serves every call may be patched (no
+ * engine wants a call the runtime would answer). */
+bool view_patch_serve_all(const struct facet_session *s);
 
 /* exec_fds.c: the fds an exec names to the loader, kept for the next one.
  * take() gives fd, or an fd of the same file by the same name kept from

@@ -11,7 +11,9 @@
  * the number, and the gone instruction was a mov of rt_site_imm[k] into
  * the register the low 3 bits name, which the trampoline makes;
  * RT_SITE_R9_FROM_STACK: %rax holds the number, and the gone instruction
- * loaded %r9 from the stack pointer plus the low byte; else the
+ * loaded %r9 from the stack pointer plus the low byte;
+ * RT_SITE_GO_SYSCALL6: %rax holds the number, and the gone instructions
+ * were mov %rcx,%rsi; mov %rbx,%rdi, made before %rcx is used; else the
  * number). Like the
  * syscall instruction, the trampolines may change %rax (the result), %rcx,
  * %r11 and the flags, and nothing else: not the program's stack, which
@@ -56,6 +58,8 @@ rt_trampolines:
  * finds the program's stack. */
 	.type	rt_site_entry, @function
 rt_site_entry:
+	testb	$0x10, rt_site_nr + 3(,%r11,4)	/* RT_SITE_GO_SYSCALL6 */
+	jnz	.Lgo_syscall6
 	mov	rt_site_nr(,%r11,4), %ecx
 	bt	$30, %ecx		/* RT_SITE_NR_IN_RAX */
 	jc	.Lmov_imm
@@ -72,6 +76,10 @@ rt_site_entry:
 .Lr9_from_stack:
 	movzbl	%cl, %ecx
 	mov	(%rsp,%rcx), %r9
+	jmp	4f
+.Lgo_syscall6:
+	mov	%rcx, %rsi
+	mov	%rbx, %rdi
 	jmp	4f
 .Lmov_imm:				/* mov $imm32,%reg zero-extends, as this does */
 	and	$7, %ecx

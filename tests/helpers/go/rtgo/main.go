@@ -5,7 +5,8 @@
 // behave the same natively and in a view, in every mode. It prints one
 // "case: result" line each, paths under DIR shown as "DIR", in an empty
 // writable directory DIR that it leaves empty. Run it by an absolute
-// path: it runs itself as a child ("child TAG DIR"). Built by
+// path: it runs itself as a child ("child TAG DIR"). `rtgo stats N PATH`
+// lstats PATH N times and prints how many succeeded. Built by
 // tests/integration/view-runtime.sh with `go build` (standard library
 // only).
 package main
@@ -19,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -83,6 +85,19 @@ func child(tag string) {
 }
 
 func main() {
+	// stats N PATH: N lstats of PATH, each from package syscall's one
+	// call site (Syscall6), which facet's loader patches in fast mode.
+	if len(os.Args) == 4 && os.Args[1] == "stats" {
+		n, _ := strconv.Atoi(os.Args[2])
+		ok := 0
+		for i := 0; i < n; i++ {
+			if _, err := os.Lstat(os.Args[3]); err == nil {
+				ok++
+			}
+		}
+		fmt.Printf("stats: %d of %d\n", ok, n)
+		return
+	}
 	if len(os.Args) == 4 && os.Args[1] == "child" {
 		dir = os.Args[3]
 		child(os.Args[2])
