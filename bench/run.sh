@@ -140,7 +140,7 @@ fi
 # vs-go row; skipped without Go (Debian: golang-go).
 if command -v go >/dev/null && (cd "$root/tests/helpers/go/rtgo" &&
 	env GOCACHE="$OUT/go-cache" GOPATH="$OUT/go-path" GOPROXY=off GOFLAGS=-mod=mod GO111MODULE=on \
-		GOTOOLCHAIN=local GOTELEMETRY=off CGO_ENABLED=0 go build -o "$BIN/rtgo" .) \
+		GOTOOLCHAIN=local GOTELEMETRY=off CGO_ENABLED=0 go build -buildvcs=false -o "$BIN/rtgo" .) \
 	</dev/null >"$LOGS/build-rtgo.err" 2>&1; then
 	:
 else
