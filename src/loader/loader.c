@@ -64,7 +64,24 @@ struct loaded {
 	int has_interp;		/* PT_INTERP */
 	int exec_stack;		/* PT_GNU_STACK with PF_X */
 	int static_pie;		/* ET_DYN without PT_INTERP */
+	int over_runtime;	/* fixed where the runtime's jump table was */
 };
+
+/* facet-loader's first segment: its ELF header's page and the runtime's
+ * jump table (src/loader/meson.build), at an address fixed by the jump's
+ * encoding (rt/config.h). */
+extern const char __ehdr_start[];
+
+/* Whether a program fixed at its addresses overlaps that segment: a
+ * non-PIE spanning some 75 MiB from 0x400000 (node, large Go programs). */
+static int over_site_table(const struct elf_file *f)
+{
+	uint64_t lo = (uint64_t)__ehdr_start, hi = RT_SITE_TABLE + 8ull * RT_MAX_SITES;
+	for (unsigned i = 0; f->eh.e_type == ET_EXEC && i < f->eh.e_phnum; i++)
+		if (f->ph[i].p_type == PT_LOAD && f->ph[i].p_vaddr < hi && f->ph[i].p_vaddr + f->ph[i].p_memsz > lo)
+			return 1;
+	return 0;
+}
 
 /* Opens, checks and maps one image, then closes it; a failure names the
  * image with what and name. The program is the image placed NEAR. */
@@ -88,6 +105,11 @@ static void load(const char *what, const char *name, const char *path, struct el
 	out->has_interp = f.has_interp;
 	out->exec_stack = f.exec_stack;
 	out->static_pie = f.eh.e_type == ET_DYN && !f.has_interp;
+	/* Such a program gets the addresses and goes without the runtime:
+	 * its calls take the supervisor's way (patch.c finds no table). */
+	out->over_runtime = place.how == ELF_PLACE_NEAR && over_site_table(&f);
+	if (out->over_runtime)
+		sys_munmap((uint64_t)__ehdr_start, RT_SITE_TABLE + 8ull * RT_MAX_SITES - (uint64_t)__ehdr_start);
 	/* Only a PIE with an interpreter goes near ELF_ET_DYN_BASE; a static
 	 * PIE is placed like an interpreter (load_elf_binary()). */
 	if (place.how == ELF_PLACE_NEAR && !f.has_interp)
@@ -140,8 +162,9 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	load("program", name, loader_plan_str(plan, plan->program),
 	     (struct elf_place){ ELF_PLACE_NEAR, layout_pie_base(randomize, page) }, page, &prog);
 	/* Now: its program headers are gone once the interpreter is read. */
-	if (loader_plan_sites(plan))
-		loader_prepatch(loader_plan_sites(plan), LOADER_SITE_PROGRAM, prog.ph, prog.phnum, prog.img.bias);
+	const struct loader_plan_sites *sites = prog.over_runtime ? NULL : loader_plan_sites(plan);
+	if (sites)
+		loader_prepatch(sites, LOADER_SITE_PROGRAM, prog.ph, prog.phnum, prog.img.bias);
 	if (prog.has_interp != (plan->interp != 0))
 		loader_fail("program", name, prog.has_interp ? "has an interpreter the plan does not give"
 							     : "has no interpreter but the plan gives one", -EINVAL);
@@ -151,9 +174,8 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 		     (struct elf_place){ ELF_PLACE_ANY, 0 }, page, &interp);
 		entry = interp.img.entry;
 		base = interp.img.bias;
-		if (loader_plan_sites(plan))
-			loader_prepatch(loader_plan_sites(plan), LOADER_SITE_INTERP, interp.ph, interp.phnum,
-					interp.img.bias);
+		if (sites)
+			loader_prepatch(sites, LOADER_SITE_INTERP, interp.ph, interp.phnum, interp.img.bias);
 	}
 
 	uint64_t strings_end, top = stack_top(&st, page, &strings_end);
@@ -165,7 +187,7 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	if ((r = sys_prctl(PR_SET_NAME, (unsigned long)comm_copy, 0, 0, 0)) < 0)
 		loader_fail("program", name, "cannot set the process name", r);
 	/* Last: from here on the filter hands the runtime calls. */
-	if (loader_plan_runtime(plan) && (r = rt_start(loader_plan_runtime(plan))) < 0)
+	if (loader_plan_runtime(plan) && !prog.over_runtime && (r = rt_start(loader_plan_runtime(plan))) < 0)
 		loader_fail("program", name, "cannot start facet's runtime", r);
 	return entry;
 }

@@ -70,6 +70,20 @@ early: open=$want_patch" \
 		facet_top "$mode" -b "$A:/mnt/a" -w /mnt/a -- sh -c "'$SITES' --early f; '$SITES' f >/dev/null; '$SITES' --early f"
 done
 
+# A program fixed at the address of the runtime's jump table (a non-PIE
+# spanning some 75 MiB from 0x400000, such as node) runs, without the
+# runtime: the same answers in every mode, no site patched.
+OVER=$HELPERS/helper-sites-over-table
+if [ -x "$OVER" ]; then
+	for mode in --fast --confine --no-fast; do
+		check "$mode: a program over the runtime's table" "$(cat "$expect")
+$(ending no)" \
+			facet_top "$mode" -b "$A:/mnt/a" -b "$B:/mnt/b" -w /mnt/a -- "$OVER" "${NAMES[@]}"
+	done
+else
+	note "helper-sites-over-table was not built (no linking at a fixed address here)"
+fi
+
 # glibc's syscall(2) serves every call, its number in a register and its
 # sixth argument on the stack (libuv makes its statx there): in fast mode
 # its site is patched too, the runtime answering the view's calls and

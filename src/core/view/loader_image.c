@@ -130,7 +130,8 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_config_addr = find_symbol(&syms, "rt_config");
 		vs->rt_fd_marks = find_symbol(&syms, "rt_fd_marks");
 		vs->rt_scratch = find_symbol(&syms, "rt_scratch");
-		if (find_symbol(&syms, "rt_site_table") != RT_SITE_TABLE)
+		vs->rt_trampolines = find_symbol(&syms, "rt_trampolines");
+		if (find_symbol(&syms, "rt_site_table") != RT_SITE_TABLE || !vs->rt_trampolines)
 			vs->rt_site_ret = 0;
 		if (map != MAP_FAILED)
 			munmap(map, (size_t)st.st_size);

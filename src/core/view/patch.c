@@ -133,10 +133,16 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	/* The site, and the 3 bytes before it. */
 	uint8_t before[BEFORE + SITE_LEN], *bytes = before + BEFORE;
 	uint32_t imm, k;
-	struct iovec l[2] = { { before, BEFORE + SITE_LEN }, { &k, sizeof(k) } };
-	struct iovec r[2] = { { (void *)(uintptr_t)(ip - SITE_LEN - BEFORE), BEFORE + SITE_LEN },
-			      { (void *)(uintptr_t)vs->rt_site_next, 4 } };
-	if (ip < SITE_LEN + BEFORE || process_vm_readv(t->tid, l, 2, r, 2, 0) != BEFORE + SITE_LEN + 4)
+	/* And the jump table's first slot, which must point to trampoline 0:
+	 * a program fixed at the table's address has its own bytes there
+	 * and runs without the runtime (loader.c, over_site_table). */
+	uint64_t slot0;
+	struct iovec l[3] = { { before, BEFORE + SITE_LEN }, { &k, sizeof(k) }, { &slot0, sizeof(slot0) } };
+	struct iovec r[3] = { { (void *)(uintptr_t)(ip - SITE_LEN - BEFORE), BEFORE + SITE_LEN },
+			      { (void *)(uintptr_t)vs->rt_site_next, 4 },
+			      { (void *)(uintptr_t)RT_SITE_TABLE, sizeof(slot0) } };
+	if (ip < SITE_LEN + BEFORE || process_vm_readv(t->tid, l, 3, r, 3, 0) != BEFORE + SITE_LEN + 4 + 8 ||
+	    slot0 != vs->rt_trampolines)
 		return;
 	memcpy(&imm, bytes + 1, 4);
 	uint32_t how;

@@ -114,6 +114,7 @@ struct view_state {
 	/* Where the supervisor writes in a process's runtime when it patches
 	 * a call site there (patch.c): symbols of the image. */
 	uint64_t rt_site_ret, rt_site_nr, rt_site_imm, rt_site_next, rt_cwd;
+	uint64_t rt_trampolines;           /* trampoline 0, where the table's slot 0 points */
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
 	uint64_t rt_fd_marks;              /* the runtime's marks of its fds (rt/fds.h), 0: none */
 	uint64_t rt_scratch;               /* the image's scratch for rewritten arguments,
