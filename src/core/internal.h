@@ -52,6 +52,7 @@ struct facet_process {
 	uint32_t scratch_used;             /* view/tracee_calls.c: areas of rt_scratch in use */
 	uint64_t view_no_site[16];         /* view/patch.c: call sites of none of the shapes it
 					      patches, by address, until the next exec */
+	bool view_no_table;                /* view/patch.c: no runtime's jump table, until exec */
 	struct facet_process *hnext;
 };
 

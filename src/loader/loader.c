@@ -77,6 +77,10 @@ extern const char __ehdr_start[];
 static int over_site_table(const struct elf_file *f)
 {
 	uint64_t lo = (uint64_t)__ehdr_start, hi = RT_SITE_TABLE + 8ull * RT_MAX_SITES;
+	/* Only with the layout meson.build asks the linker for: the header's
+	 * page, then the table. Else the map fails as it would (EEXIST). */
+	if (RT_SITE_TABLE - lo != 4096)
+		return 0;
 	for (unsigned i = 0; f->eh.e_type == ET_EXEC && i < f->eh.e_phnum; i++)
 		if (f->ph[i].p_type == PT_LOAD && f->ph[i].p_vaddr < hi && f->ph[i].p_vaddr + f->ph[i].p_memsz > lo)
 			return 1;

@@ -36,6 +36,11 @@ static int check_spec(const struct loader_plan_spec *spec)
 		return -E2BIG;
 	if (spec->site_count && (!spec->sites || !spec->runtime))
 		return -EINVAL;
+	for (size_t i = 0; i < spec->site_count; i++)
+		if ((spec->sites[i].len != 7 && spec->sites[i].len != 8) ||
+		    (spec->sites[i].image != LOADER_SITE_INTERP && spec->sites[i].image != LOADER_SITE_PROGRAM) ||
+		    (spec->sites[i].image == LOADER_SITE_INTERP && !spec->interp))
+			return -EINVAL;
 	for (size_t i = 0; i < spec->extra_count; i++)
 		if (!spec->extras[i].path || spec->extras[i].addr == 0 || spec->extras[i].addr % 4096 != 0)
 			return -EINVAL;

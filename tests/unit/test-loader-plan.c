@@ -196,9 +196,7 @@ static void test_sites(void)
 	CHECK(loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && why && !strcmp(why, "bad call sites"),
 	      "call sites past the end");
 	s.interp = NULL;
-	n = loader_plan_build(buf, sizeof(buf), &s);
-	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && !strcmp(why, "bad call site"),
-	      "the interpreter's call sites without an interpreter");
+	CHECK(loader_plan_build(buf, sizeof(buf), &s) == -EINVAL, "the interpreter's call sites without an interpreter");
 	struct loader_plan_site prog_sites[2] = { sites[0], sites[1] };
 	prog_sites[0].image = prog_sites[1].image = LOADER_SITE_PROGRAM;
 	prog_sites[1].len = 8;
@@ -210,6 +208,12 @@ static void test_sites(void)
 	((struct loader_plan_sites *)(buf + plan()->sites))->site[1].len = 8;
 	((struct loader_plan_sites *)(buf + plan()->sites))->site[1].reserved[5] = 1;
 	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "a call site's reserved byte set");
+	((struct loader_plan_sites *)(buf + plan()->sites))->site[1].reserved[5] = 0;
+	((struct loader_plan_sites *)(buf + plan()->sites))->site[0].image = LOADER_SITE_INTERP;
+	CHECK(loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && !strcmp(why, "bad call site"),
+	      "a plan with an interpreter's call site and no interpreter");
+	prog_sites[0].len = 6;
+	CHECK(loader_plan_build(buf, sizeof(buf), &s) == -EINVAL, "a call site 6 bytes long");
 	s.sites = sites;
 	s.interp = full.interp;
 	s.site_count = LOADER_PLAN_MAX_SITES + 1;

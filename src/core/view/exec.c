@@ -385,14 +385,14 @@ void view_on_exec(struct facet_task *t)
 	struct loader_plan_site sites[LOADER_PLAN_MAX_SITES];
 	if (vs->fast) {
 		spec.runtime = view_rt_config_for(t, &variant);
+		/* Go's Syscall6, which only the loader can patch: first. */
+		if (view_patch_serve_all(t->session))
+			spec.site_count = view_go_sites(vs, x->prog_fd, sites, LOADER_PLAN_MAX_SITES);
 		/* ld.so's sites patched in earlier processes: by the loader,
 		 * not at ld.so's first call (a round trip per exec). */
 		if (spec.interp)
-			spec.site_count = view_sites_of_file(vs, x->interp_fd, sites, LOADER_PLAN_MAX_SITES);
-		/* Go's Syscall6, which only the loader can patch. */
-		if (view_patch_serve_all(t->session))
-			spec.site_count += view_go_sites(vs, x->prog_fd, sites + spec.site_count,
-							 LOADER_PLAN_MAX_SITES - (unsigned)spec.site_count);
+			spec.site_count += view_sites_of_file(vs, x->interp_fd, sites + spec.site_count,
+							      LOADER_PLAN_MAX_SITES - (unsigned)spec.site_count);
 		spec.sites = sites;
 	}
 	char plan[LOADER_PLAN_MAX];

@@ -107,8 +107,8 @@ static void patch(struct facet_task *t, const struct view_site_at *site, unsigne
 
 /* A site found of none of the shapes stays so until the process execs
  * (or its code is replaced: then it is merely not patched): its next
- * calls need not read its bytes again. A call from syscall(2), whose
- * number comes from a register, reaches the supervisor every time. */
+ * calls need not read its bytes again. A site whose shape serves only
+ * some calls (`mov $nr,%eax` of another number) is read each time. */
 static uint64_t *no_site_slot(struct facet_task *t, uint64_t ip)
 {
 	return &t->proc->view_no_site[(ip >> 1) % (sizeof(t->proc->view_no_site) / sizeof(uint64_t))];
@@ -117,6 +117,7 @@ static uint64_t *no_site_slot(struct facet_task *t, uint64_t ip)
 void view_patch_sites_forget(struct facet_process *p)
 {
 	memset(p->view_no_site, 0, sizeof(p->view_no_site));
+	p->view_no_table = false;
 }
 
 void view_patch_site(struct facet_task *t, const struct call *c)
@@ -128,7 +129,8 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	uint32_t flags = vs && vs->rt_config ? vs->rt_config->flags : 0;
 	if (!vs || !vs->fast || !rt_answers(nr, flags) || t->session->want[nr] || !t->view || t->view->in_loader ||
 	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
-	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi) || *no_site_slot(t, ip) == ip)
+	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi) || *no_site_slot(t, ip) == ip ||
+	    t->proc->view_no_table)
 		return;
 	/* The site, and the 3 bytes before it. */
 	uint8_t before[BEFORE + SITE_LEN], *bytes = before + BEFORE;
@@ -141,9 +143,12 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	struct iovec r[3] = { { (void *)(uintptr_t)(ip - SITE_LEN - BEFORE), BEFORE + SITE_LEN },
 			      { (void *)(uintptr_t)vs->rt_site_next, 4 },
 			      { (void *)(uintptr_t)RT_SITE_TABLE, sizeof(slot0) } };
-	if (ip < SITE_LEN + BEFORE || process_vm_readv(t->tid, l, 3, r, 3, 0) != BEFORE + SITE_LEN + 4 + 8 ||
-	    slot0 != vs->rt_trampolines)
+	if (ip < SITE_LEN + BEFORE || process_vm_readv(t->tid, l, 3, r, 3, 0) != BEFORE + SITE_LEN + 4 + 8)
 		return;
+	if (slot0 != vs->rt_trampolines) {
+		t->proc->view_no_table = true; /* until it execs; its forks read once more */
+		return;
+	}
 	memcpy(&imm, bytes + 1, 4);
 	uint32_t how;
 	bool from_stack = bytes[0] == 0x48 && bytes[1] == 0x8b && bytes[2] == 0x44 && bytes[3] == 0x24 &&
