@@ -5,7 +5,7 @@
  * -r makes each call (newfstatat) from a call site of none of the shapes
  * facet's fast mode patches (five nops before the syscall instruction),
  * so that every call takes the way such sites take: a static program's
- * own stub, say. -s makes it through glibc's syscall(2), whose site fast
+ * own syscall wrapper, say. -s makes it through glibc's syscall(2), whose site fast
  * mode patches although its number comes from a register.
  *
  * stat is in facet's %file set, so under a seccomp-based tracer every call is
