@@ -422,6 +422,22 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 	return 1;
 }
 
+/* The walk's fd as the result: a copy if the walk does not own it (the
+ * start, the root, a mount's own), unless the caller may borrow it. */
+static int own_result(struct walk *w, const struct vfs_view *v, struct vfs_result *out)
+{
+	out->borrowed = !w->owned && (w->flags & VFS_BORROW);
+	if (!w->owned && !out->borrowed) {
+		long fd = v->ops->dup ? v->ops->dup(v->ops->ctx, w->fd) : -VFS_ENOSYS;
+		if (fd < 0)
+			return (int)fd;
+		w->fd = (int)fd;
+		w->owned = true;
+	}
+	out->fd = w->fd;
+	return 0;
+}
+
 static int walk(struct walk *w, struct vfs_result *out)
 {
 	size_t c, n;
@@ -507,6 +523,7 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 	out->name[0] = '\0';
 	out->mount_point = false;
 	out->missing = false;
+	out->borrowed = false;
 	if (flags & VFS_CREATE)
 		w.flags |= VFS_FOLLOW;
 	size_t len = vfs_strlen(path);
@@ -529,14 +546,10 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 				drop(&w);
 				return err;
 			}
-			if (!w.owned) { /* VFS_PARENT of a single component: the start */
-				long fd = v->ops->dup ? v->ops->dup(v->ops->ctx, w.fd) : -VFS_ENOSYS;
-				if (fd < 0)
-					return (int)fd;
-				w.fd = (int)fd;
-				w.owned = true;
-			}
-			out->fd = w.fd;
+			/* VFS_PARENT of a single component: the start */
+			int r = own_result(&w, v, out);
+			if (r < 0)
+				return r;
 			out->mount = start->mount_known ? start->mount : -1;
 			w.mount = out->mount;
 			out->guest_known = false;
@@ -592,14 +605,9 @@ int vfs_resolve(const struct vfs_view *v, const struct vfs_dir *root, const stru
 		drop(&w);
 		return r;
 	}
-	if (!w.owned) {
-		long fd = v->ops->dup ? v->ops->dup(v->ops->ctx, w.fd) : -VFS_ENOSYS;
-		if (fd < 0)
-			return (int)fd;
-		w.fd = (int)fd;
-		w.owned = true;
-	}
-	out->fd = w.fd;
+	r = own_result(&w, v, out);
+	if (r < 0)
+		return r;
 	out->mount = w.mount;
 	result_guest(&w, out);
 	return 0;

@@ -140,6 +140,8 @@ enum vfs_flags {
 	VFS_START_PLAIN = 1u << 10,    /* the caller knows that no mount point lies below the
 					* start: the kernel may walk from it before its guest
 					* path is known (the result's mount is then -1) */
+	VFS_BORROW = 1u << 11,         /* the result's fd may be the start's, the root's or a
+					* mount's own (`borrowed`) instead of a copy */
 };
 
 /*
@@ -156,8 +158,10 @@ enum vfs_flags {
  * With VFS_CREATE the last component is followed like VFS_FOLLOW; if what
  * it names (a dangling symlink's target, too) does not exist, the result
  * is its directory and `name`, with `missing` set, as for VFS_PARENT.
- * `fd` is owned by the caller (close it with ops->close). `mount` is the
- * mount the object (or the parent) is in.
+ * `fd` is owned by the caller (close it with ops->close), but with
+ * VFS_BORROW it may be borrowed: the start's, the root's or a mount's own
+ * fd (`borrowed`), valid as long as they are, and not to be closed.
+ * `mount` is the mount the object (or the parent) is in.
  */
 struct vfs_result {
 	int fd;
@@ -168,6 +172,7 @@ struct vfs_result {
 	bool guest_known;              /* false if the fd's host path did not map back */
 	bool mount_point;              /* VFS_PARENT: `name` is a mount point */
 	bool missing;                  /* VFS_CREATE: the object does not exist */
+	bool borrowed;                 /* VFS_BORROW: fd is not the caller's to close */
 };
 
 /* Scratch memory for one resolution (about 24 KiB): the caller's, so that

@@ -320,8 +320,10 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 		r = elf_interp(n.r.fd, head, len, interp, sizeof(interp));
 		if (r == 0 && n.r.guest_known)
 			snprintf(x->exe, sizeof(x->exe), "%s", n.guest);
-		x->prog_fd = view_exec_fd_take(x->vs, n.r.fd);
-		n.r.fd = -1;
+		int fd = pc_name_take_fd(&n);
+		if (fd < 0 && r == 0)
+			r = fd;
+		x->prog_fd = fd < 0 ? -1 : view_exec_fd_take(x->vs, fd);
 		if (r == 0 && interp[0]) {
 			struct pc_name in = { .r.fd = -1 };
 			r = resolve_written(t, interp, &in);
@@ -331,8 +333,11 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			if (r == 0)
 				r = view_confined(t, &in, LANDLOCK_ACCESS_FS_EXECUTE);
 			if (r == 0) {
-				x->interp_fd = view_exec_fd_take(x->vs, in.r.fd);
-				in.r.fd = -1;
+				int fd = pc_name_take_fd(&in);
+				if (fd < 0)
+					r = fd;
+				else
+					x->interp_fd = view_exec_fd_take(x->vs, fd);
 			}
 			pc_name_release(&in);
 		}

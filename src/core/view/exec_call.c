@@ -325,16 +325,20 @@ static int64_t do_chroot(struct facet_task *t, struct pc_name *n)
 	if (!n->r.guest_known)
 		return -EACCES;
 	struct view_fs *fs = view_fs_of(t);
+	int fd = pc_name_take_fd(n);
+	if (fd < 0)
+		return fd;
 	char *root = strdup(n->guest);
-	if (!root)
+	if (!root) {
+		close(fd);
 		return -ENOMEM;
+	}
 	free(fs->root);
 	fs->root = root;
 	fs->root_len = n->r.guest_len;
 	if (fs->root_fd >= 0)
 		close(fs->root_fd);
-	fs->root_fd = n->r.fd;
-	n->r.fd = -1;
+	fs->root_fd = fd;
 	view_rt_root_changed(t->session, fs);
 	return 0;
 }

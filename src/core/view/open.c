@@ -213,8 +213,11 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 		return;
 	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
-		int fd = n->r.fd;
-		n->r.fd = -1;
+		int fd = pc_name_take_fd(n);
+		if (fd < 0) {
+			res->value = fd;
+			return;
+		}
 		rewrite_open(t, c, pc, fd, NULL, o->flags, res);
 		return;
 	}
@@ -261,8 +264,11 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		return;
 	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {
-		int fd = n->r.fd;
-		n->r.fd = -1;
+		int fd = pc_name_take_fd(n);
+		if (fd < 0) {
+			res->value = fd;
+			return;
+		}
 		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
 		if (view_task(t)->open_creates && t->session->vs->fr)
 			view_task(t)->open_gid = fakeroot_new_gid(t, fd);

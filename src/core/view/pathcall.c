@@ -242,17 +242,40 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 		}
 		vflags |= VFS_START_PLAIN;
 	}
-	r = vfs_resolve(view_vfs(t), &root, &start, path, vflags, &out->r, &scratch);
-	if (owned >= 0)
+	/* The result may be the root's, the cwd's or a mount's own fd, valid
+	 * for the call: most calls only use it (pc_name_take_fd() copies). */
+	r = vfs_resolve(view_vfs(t), &root, &start, path, vflags | VFS_BORROW, &out->r, &scratch);
+	if (r == 0 && out->r.borrowed && out->r.fd == owned)
+		out->r.borrowed = false; /* the start was this call's copy: now the name's */
+	else if (owned >= 0)
 		close(owned);
 	return r;
 }
 
 void pc_name_release(struct pc_name *n)
 {
-	if (n->r.fd >= 0)
+	if (n->r.fd >= 0 && !n->r.borrowed)
 		close(n->r.fd);
 	n->r.fd = -1;
+}
+
+int pc_name_own(struct pc_name *n)
+{
+	if (n->r.fd < 0 || !n->r.borrowed)
+		return 0;
+	int fd = fcntl(n->r.fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	n->r.fd = fd;
+	n->r.borrowed = false;
+	return 0;
+}
+
+int pc_name_take_fd(struct pc_name *n)
+{
+	int r = pc_name_own(n), fd = n->r.fd;
+	n->r.fd = -1;
+	return r < 0 ? r : fd;
 }
 
 int pc_mount(struct facet_task *t, struct pc_name *n)

@@ -57,6 +57,13 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 /* The VFS_* flags for the first name of c, from its row and flags. */
 unsigned pc_vfs_flags(const struct path_call *pc, const struct call *c);
 void pc_name_release(struct pc_name *n);
+/* The name's fd, now the caller's own (a copy if it was borrowed), or
+ * -errno; the name holds none after. */
+int pc_name_take_fd(struct pc_name *n);
+/* Makes the name's fd its own (a copy if it was borrowed): for a number
+ * named to the tracee (view_fd_name), which must outlive the cwd's or the
+ * root's replacement by another task. 0 or -errno. */
+int pc_name_own(struct pc_name *n);
 /* The mount a resolved name is in (found from its host path if the
  * resolver did not say), and that mount's VFS_MOUNT_* flags (0 if the
  * name is outside the view). */

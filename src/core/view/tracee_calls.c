@@ -129,6 +129,8 @@ static void do_chdir(struct facet_task *t, const struct call *c, const struct pa
 {
 	struct pc_name n;
 	int r = pc_resolve(t, c, pc->dirfd, pc->path, VFS_FOLLOW | VFS_WANT_GUEST, &n);
+	if (r == 0 && (r = pc_name_own(&n)) < 0) /* named to the tracee below */
+		pc_name_release(&n);
 	if (r < 0)
 		return value(res, r);
 	struct stat st;
@@ -149,8 +151,7 @@ static void do_chdir(struct facet_task *t, const struct call *c, const struct pa
 	uint64_t args[6];
 	memcpy(args, c->sc.args, sizeof(args));
 	args[pc->path] = addr;
-	hold(vt, n.r.fd);
-	n.r.fd = -1;
+	hold(vt, pc_name_take_fd(&n));
 	view_rewrite(t, c, args);
 	res->kind = EMU_REWRITTEN;
 }
@@ -225,6 +226,8 @@ static int unix_name(struct facet_task *t, const struct call *c, bool is_bind, u
 	copy.sc.args[0] = paddr;
 	struct pc_name n;
 	int r = pc_resolve(t, &copy, -1, 0, is_bind ? VFS_PARENT : VFS_FOLLOW, &n);
+	if (r == 0 && (r = pc_name_own(&n)) < 0) /* named to the tracee below */
+		pc_name_release(&n);
 	if (r < 0)
 		return r;
 	if (is_bind && n.r.mount_point)
@@ -264,8 +267,7 @@ static int unix_name(struct facet_task *t, const struct call *c, bool is_bind, u
 		return r;
 	}
 	*out_len = sizeof(sun);
-	hold(view_task(t), n.r.fd);
-	n.r.fd = -1;
+	hold(view_task(t), pc_name_take_fd(&n));
 	return 0;
 }
 
