@@ -262,6 +262,10 @@ static void on_signal_stop(struct facet_session *s, struct facet_task *t, int si
 		resume(t, 0); /* the stub exits; the error is recorded */
 		return;
 	}
+	if (sig == SIGTRAP && s->vs && view_patch_trap(t)) {
+		resume(t, 0); /* the program never sees the supervisor's int3 */
+		return;
+	}
 	resume(t, dispatch_signal(s, t, sig));
 }
 

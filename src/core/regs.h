@@ -16,6 +16,10 @@ int regs_set_args(pid_t tid, const uint64_t args[6]);
 int regs_syscall_state(pid_t tid, long *nr, int64_t *ret);
 /* The stack pointer of the stopped task. */
 int regs_stack_pointer(pid_t tid, uint64_t *sp);
+/* The instruction pointer of the stopped task, and setting it (a trap
+ * the supervisor caused re-runs its instruction: core/view/patch.c). */
+int regs_ip(pid_t tid, uint64_t *ip);
+int regs_set_ip(pid_t tid, uint64_t ip);
 /* At an exec stop: the new program's first instruction, and the register
  * the loader reads its plan from (src/loader/plan.h). */
 int regs_entry(pid_t tid, uint64_t *ip);

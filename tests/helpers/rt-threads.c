@@ -274,7 +274,9 @@ static int main_in(long nr, long nr2)
 		return -1;
 	buf[n] = 0;
 	long got = strtol(buf, NULL, 10);
-	if (got != nr && got != nr2)
+	/* In a view's fast mode the runtime makes an open as openat2, and
+	 * /proc shows that call (README, "Modes, and what a view guarantees"). */
+	if (got != nr && got != nr2 && !(nr == SYS_openat && got == SYS_openat2))
 		return 0;
 	/* ...and asleep in it. */
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)main_tid);

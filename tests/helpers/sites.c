@@ -11,8 +11,9 @@
  *        sites --up DIR...
  *        sites --in DIR NAME...
  *        sites --syscall NAME...
+ *        sites --storm NAME
  * --thread keeps a second thread alive meanwhile: a process with two
- * threads is never patched.
+ * threads is patched too, its other thread idle.
  * --fd0 closes fd 0 first, and opens each name twice from each open site,
  * nothing else: "fd0 NAME: N N N N", the kernel's lowest free fd being 0.
  *
@@ -41,10 +42,19 @@
  * FIRST" or an ERRNO; then twice "syscall passed: ok EINVAL" (a call
  * the runtime passes on, with its sixth argument: an anonymous mmap at
  * offset 0, then at 1), and "patched: syscall=yes|no".
+ * --storm: threads run a site of a shape that serves every call while
+ * it is patched: one makes getpid through it without pause, one forks
+ * children that stat NAME through it, while the main thread stats NAME
+ * through it twice; prints "storm NAME: TYPE SIZE TYPE SIZE" (or an
+ * ERRNO), "storm getpid: ok" (or how many answers were wrong), "storm
+ * forks: ok" (or how many children failed) and "patched: storm=yes|no".
+ * A thread caught while the site is half written must neither die of
+ * the supervisor's int3 nor make a wrong call.
  */
 #include <dlfcn.h>
 #include <sys/syscall.h>
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -54,9 +64,19 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-extern const unsigned char stat_site[], open_site[], open_cwd_site[], exec_site[], unlink_site[], access_site[];
+/* long storm_call(long nr, long a0, long a1, long a2, long a3): the number
+ * read from the stack at the site, as glibc 2.41's cancellable calls do
+ * (`mov disp8(%rsp),%rax; syscall`), so that the site serves every call. */
+long storm_call(long nr, long a0, long a1, long a2, long a3);
+__asm__(".text\n.globl storm_call\n.type storm_call,@function\nstorm_call:\n"
+	"\tpush %rdi\n\tmov %rsi,%rdi\n\tmov %rdx,%rsi\n\tmov %rcx,%rdx\n\tmov %r8,%r10\n"
+	".globl storm_site\nstorm_site:\n\t.byte 0x48,0x8b,0x44,0x24,0x00\n\tsyscall\n"
+	"\tpop %rdi\n\tret\n");
+
+extern const unsigned char storm_site[], stat_site[], open_site[], open_cwd_site[], exec_site[], unlink_site[], access_site[];
 
 /* newfstatat(dfd, name, st, flags) from a site of the patchable shape. */
 __attribute__((noinline)) static long site_stat(long dfd, const char *name, struct stat *st, long flags)
@@ -231,6 +251,71 @@ static void *idle(void *arg)
 	return arg;
 }
 
+static atomic_int storm_stop, storm_started, storm_bad_pid, storm_bad_fork;
+
+static void *storm_getpid(void *arg)
+{
+	(void)arg;
+	long pid = getpid();
+	atomic_store(&storm_started, 1);
+	while (!atomic_load(&storm_stop))
+		if (storm_call(SYS_getpid, 0, 0, 0, 0) != pid)
+			atomic_fetch_add(&storm_bad_pid, 1);
+	return NULL;
+}
+
+static void *storm_fork(void *arg)
+{
+	const char *name = arg;
+	struct stat want;
+	if (stat(name, &want) < 0)
+		return NULL;
+	while (!atomic_load(&storm_stop)) {
+		pid_t c = fork();
+		if (c == 0) {
+			struct stat st;
+			for (int i = 0; i < 4; i++)
+				if (storm_call(SYS_newfstatat, AT_FDCWD, (long)name, (long)&st, 0) < 0 ||
+				    st.st_ino != want.st_ino)
+					_exit(1);
+			_exit(0);
+		}
+		int status;
+		if (c < 0 || waitpid(c, &status, 0) != c || !WIFEXITED(status) || WEXITSTATUS(status))
+			atomic_fetch_add(&storm_bad_fork, 1);
+	}
+	return NULL;
+}
+
+static int storm(const char *name)
+{
+	pthread_t g, f;
+	pthread_create(&g, NULL, storm_getpid, NULL);
+	pthread_create(&f, NULL, storm_fork, (void *)name);
+	while (!atomic_load(&storm_started))
+		;
+	printf("storm %s:", name);
+	for (int round = 0; round < 2; round++) {
+		struct stat st;
+		long r = storm_call(SYS_newfstatat, AT_FDCWD, (long)name, (long)&st, 0);
+		if (r < 0)
+			printf(" %s", strerrorname_np((int)-r));
+		else
+			printf(" %s %lld", S_ISDIR(st.st_mode) ? "dir" : S_ISREG(st.st_mode) ? "file" : "other",
+			       (long long)st.st_size);
+	}
+	printf("\n");
+	usleep(100000);
+	atomic_store(&storm_stop, 1);
+	pthread_join(g, NULL);
+	pthread_join(f, NULL);
+	int bp = atomic_load(&storm_bad_pid), bf = atomic_load(&storm_bad_fork);
+	printf("storm getpid: %s%.0d\n", bp ? "wrong " : "ok", bp);
+	printf("storm forks: %s%.0d\n", bf ? "failed " : "ok", bf);
+	printf("patched: storm=%s\n", patched(storm_site) ? "yes" : "no");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* --early NAME: one stat of NAME, then whether the open sites are
@@ -306,6 +391,8 @@ int main(int argc, char **argv)
 		printf("patched: syscall=%s\n", site && patched(site) ? "yes" : "no");
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "--storm"))
+		return storm(argv[2]);
 	if (argc > 1 && !strcmp(argv[1], "--up")) {
 		for (int j = 2; j < argc; j++) {
 			bool inherited = !strncmp(argv[j], "fd:", 3);

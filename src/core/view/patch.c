@@ -9,30 +9,50 @@
  * call, `mov disp8(%rsp),%rax; syscall`, ld.so's and libc's open
  * sites, `mov $-100,%edi; syscall` with %eax set before, or glibc's
  * syscall(2), `mov %r9,%r8; mov disp8(%rsp),%r9; syscall` (libuv's
- * statx, for one); and the process
- * has a single thread and shares its memory with no other process, or only
- * with the parent that waits for it in vfork (so that the one thread that
- * could run the bytes being changed is stopped in this very call), the
- * supervisor gives the site a slot k in the
- * runtime's tables and rewrites it into `jmp *RT_SITE_TABLE+8k`. The
- * text page becomes the process's own copy, as a debugger's breakpoint
- * makes it. Whatever fails leaves the site as it was: the call still
- * reaches the supervisor.
+ * statx, for one); and the process shares its memory with no other
+ * process, or only with the parent that waits for it in vfork, the
+ * supervisor gives the site a slot k in the runtime's tables and rewrites
+ * it into `jmp *RT_SITE_TABLE+8k`. The text page becomes the process's
+ * own copy, as a debugger's breakpoint makes it. Whatever fails leaves
+ * the site as it was: the call still reaches the supervisor.
+ *
+ * Only the first five bytes change: the slot's address ends in the bytes
+ * 0f 05 of the syscall instruction, so a thread that has made the mov and
+ * is at the syscall makes the call as before. With one thread, stopped in
+ * this very call, the five bytes are written at once. With more, another
+ * thread may be about to run them while they change, so they are written
+ * as the kernel's text_poke_bp() and HotSpot's patching of running code
+ * do: an int3 on the first byte, then the four after it, then the jump's
+ * first byte over the int3. A thread that meets the int3 traps; its
+ * SIGTRAP stops it for the supervisor, which finishes the site and starts
+ * the thread again at the site's first byte, the signal dropped
+ * (view_patch_trap). The same holds for a process forked while a batch
+ * was half written: it has the int3 and finishes at its first trap.
+ * The kernel forces a trap's SIGTRAP: where it is ignored or blocked, it
+ * resets the action to the default and unblocks it, which the program
+ * could see; so with more than one thread a process whose SIGTRAP is
+ * caught or ignored is not patched (/proc/PID/status), and a thread that
+ * blocks SIGTRAP when it meets the int3 is the one case left (glibc blocks
+ * every signal only around clone and fork, whose sites are not patched).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "core/regs.h"
 #include "core/view/view.h"
 #include "rt/config.h"
 #include "util/cleanup.h"
 
 #define SITE_LEN 7 /* b8 imm32 0f 05 */
+#define INT3 0xcc
 #define BEFORE 3   /* bytes read before a site, to tell its shape */
 
 /* A site that serves every call must not hide from an engine a call the
@@ -58,6 +78,48 @@ static bool parent_waits(struct facet_task *t)
 {
 	struct facet_process *p = task_vm_parent(t->session, t->proc);
 	return t->proc->vforked && p && p->nthreads == 1 && p->vm_children == 1 && !p->vm_parent;
+}
+
+/* The site's replacement: jmp *disp32, ff 24 25, then slot k's address,
+ * whose upper half reads 0f 05 where the syscall instruction was. */
+static void jump_to(uint8_t jmp[SITE_LEN], uint32_t k)
+{
+	uint32_t slot = RT_SITE_TABLE + 8u * k;
+	jmp[0] = 0xff, jmp[1] = 0x24, jmp[2] = 0x25;
+	memcpy(jmp + 3, &slot, 4);
+}
+
+/* /proc/PID/mem, which writes read-only text as a debugger does (opened
+ * for a batch only: a live process holds no fd of it). */
+static int open_mem(pid_t tid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
+	return open(path, O_RDWR | O_CLOEXEC);
+}
+
+/* Whether SIGTRAP has the default action in t's process: then the trap
+ * of a thread that meets a half-written site changes nothing the program
+ * can see (see above). */
+static bool sigtrap_default(pid_t tid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	unsigned found = 0;
+	bool dfl = true;
+	const unsigned long long bit = 1ull << (SIGTRAP - 1);
+	while (found < 2 && fgets(line, sizeof(line), f)) {
+		unsigned long long set;
+		if (sscanf(line, "SigIgn: %llx", &set) == 1 || sscanf(line, "SigCgt: %llx", &set) == 1) {
+			found++;
+			dfl = dfl && !(set & bit);
+		}
+	}
+	fclose(f);
+	return found == 2 && dfl;
 }
 
 /* The most sites patched at once: one, and the others known of its file. */
@@ -93,16 +155,34 @@ static void patch(struct facet_task *t, const struct view_site_at *site, unsigne
 	 * reads 0f 05 where the syscall instruction was. Written through
 	 * /proc/PID/mem, which writes read-only text as a debugger does
 	 * (opened for the batch only: a live process holds no fd of it). */
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
-	_cleanup_close_ int mem = open(path, O_RDWR | O_CLOEXEC);
-	for (unsigned i = 0; mem >= 0 && i < n; i++) {
-		uint32_t slot = RT_SITE_TABLE + 8u * (k + i);
-		uint8_t jmp[SITE_LEN] = { 0xff, 0x24, 0x25 };
-		memcpy(jmp + 3, &slot, 4);
-		if (pwrite(mem, jmp, SITE_LEN, (off_t)site[i].at) != SITE_LEN)
-			break;
+	_cleanup_close_ int mem = open_mem(t->tid);
+	if (mem < 0)
+		return;
+	if (t->proc->nthreads == 1) {
+		for (unsigned i = 0; i < n; i++) {
+			uint8_t jmp[SITE_LEN];
+			jump_to(jmp, k + i);
+			if (pwrite(mem, jmp, SITE_LEN, (off_t)site[i].at) != SITE_LEN)
+				break;
+		}
+		return;
 	}
+	/* Other threads run: each step on every site before the next. A
+	 * site whose int3 is in is finished even if a later step fails:
+	 * the slot's entries are written. */
+	static const uint8_t int3 = INT3;
+	unsigned in = 0;
+	while (in < n && pwrite(mem, &int3, 1, (off_t)site[in].at) == 1)
+		in++;
+	for (unsigned i = 0; i < in; i++) {
+		uint8_t jmp[SITE_LEN];
+		jump_to(jmp, k + i);
+		if (pwrite(mem, jmp + 1, 4, (off_t)site[i].at + 1) != 4)
+			in = i; /* the rest keep their int3: their traps finish them */
+	}
+	for (unsigned i = 0; i < in; i++)
+		if (pwrite(mem, (const uint8_t[]){ 0xff }, 1, (off_t)site[i].at) != 1)
+			break;
 }
 
 /* A site found of none of the shapes stays so until the process execs
@@ -128,7 +208,7 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	/* fstat and getdents64 with fake root only (rt_answers). */
 	uint32_t flags = vs && vs->rt_config ? vs->rt_config->flags : 0;
 	if (!vs || !vs->fast || !rt_answers(nr, flags) || t->session->want[nr] || !t->view || t->view->in_loader ||
-	    t->proc->nthreads != 1 || (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
+	    (t->proc->vm_parent && !parent_waits(t)) || t->proc->vm_children ||
 	    ip < SITE_LEN || (ip >= vs->loader_lo && ip < vs->loader_hi) || *no_site_slot(t, ip) == ip ||
 	    t->proc->view_no_table)
 		return;
@@ -185,9 +265,70 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	/* This site, and the others of its file that an earlier process
 	 * showed (sites.c). A site in every process's libc and ld.so then
 	 * costs a round trip once per file, not once per site. */
+	if (t->proc->nthreads > 1 && !sigtrap_default(t->tid))
+		return;
 	struct view_site_at site[MAX_AT_ONCE] = { { ip - SITE_LEN, how, imm } };
 	int more = view_sites_known(t, ip - SITE_LEN, bytes, how, site + 1, MAX_AT_ONCE - 1);
 	if (more < 0)
 		view_sites_learn(t, ip - SITE_LEN, bytes, how, imm);
 	patch(t, site, 1 + (unsigned)(more > 0 ? more : 0), k);
+}
+
+/* The site of a trap at ip (the byte after an int3), if it is a site
+ * half written by patch(): an int3, then the jump's operand or the
+ * instruction's own four bytes, then 0f 05; in the second case its slot
+ * is the one whose return address follows the site. Finishes it, and
+ * returns its first byte's address (0: not such a site). */
+static uint64_t finish_site(struct facet_task *t, uint64_t ip)
+{
+	const struct view_state *vs = t->session->vs;
+	uint8_t b[SITE_LEN];
+	uint32_t next;
+	struct iovec l[2] = { { b, SITE_LEN }, { &next, sizeof(next) } };
+	struct iovec r[2] = { { (void *)(uintptr_t)(ip - 1), SITE_LEN },
+			      { (void *)(uintptr_t)vs->rt_site_next, sizeof(next) } };
+	if (ip < 1 || process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + sizeof(next))
+		return 0;
+	if (view_site_patched(b))
+		return ip - 1; /* finished since the trap */
+	if (b[0] != INT3 || b[5] != 0x0f || b[6] != 0x05)
+		return 0;
+	uint8_t jmp[SITE_LEN];
+	uint32_t slot;
+	memcpy(&slot, b + 3, 4);
+	b[0] = 0xff;
+	bool operand = view_site_patched(b);
+	if (operand) {
+		jump_to(jmp, (slot - RT_SITE_TABLE) / 8);
+	} else {
+		/* The slot whose return address is this site's end. */
+		static uint64_t ret[RT_MAX_SITES];
+		if (next > RT_MAX_SITES)
+			return 0;
+		struct iovec lr = { ret, 8ull * next }, rr = { (void *)(uintptr_t)vs->rt_site_ret, 8ull * next };
+		if (process_vm_readv(t->tid, &lr, 1, &rr, 1, 0) != (ssize_t)(8ull * next))
+			return 0;
+		uint32_t k = 0;
+		while (k < next && ret[k] != ip - 1 + SITE_LEN)
+			k++;
+		if (k == next)
+			return 0;
+		jump_to(jmp, k);
+	}
+	_cleanup_close_ int mem = open_mem(t->tid);
+	if (mem < 0 || (!operand && pwrite(mem, jmp + 1, 4, (off_t)(ip - 1 + 1)) != 4) ||
+	    pwrite(mem, jmp, 1, (off_t)(ip - 1)) != 1)
+		return 0;
+	return ip - 1;
+}
+
+bool view_patch_trap(struct facet_task *t)
+{
+	const struct view_state *vs = t->session->vs;
+	siginfo_t si;
+	uint64_t ip, at;
+	if (!vs || !vs->fast || !t->view || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_signo != SIGTRAP ||
+	    si.si_code != SI_KERNEL || regs_ip(t->tid, &ip) < 0 || !(at = finish_site(t, ip)))
+		return false;
+	return regs_set_ip(t->tid, at) == 0;
 }

@@ -49,13 +49,12 @@ struct view_sites {
 	struct known_file file[MAX_FILES];
 };
 
-/* A site rewritten already: jmp *slot, the slot in the runtime's table. */
-static bool patched(const uint8_t b[SITE_LEN])
+bool view_site_patched(const uint8_t b[7])
 {
 	uint32_t slot;
 	memcpy(&slot, b + 3, 4);
 	return b[0] == 0xff && b[1] == 0x24 && b[2] == 0x25 && slot >= RT_SITE_TABLE &&
-	       slot < RT_SITE_TABLE + 8u * RT_MAX_SITES;
+	       slot < RT_SITE_TABLE + 8u * RT_MAX_SITES && (slot - RT_SITE_TABLE) % 8 == 0;
 }
 
 /* Whether the sites of f lie at their offsets plus delta in t's process:
@@ -74,7 +73,7 @@ static int place(struct facet_task *t, const struct known_file *f, uint64_t delt
 	unsigned m = 0;
 	for (unsigned i = 0; i < f->n; i++) {
 		if (memcmp(bytes[i], f->site[i].orig, SITE_LEN)) {
-			if (!patched(bytes[i]))
+			if (!view_site_patched(bytes[i]))
 				return -1;
 			continue;
 		}

@@ -293,8 +293,14 @@ void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
  * the program, stopped in user notification: point the site at the
  * runtime if it can be. */
 void view_patch_site(struct facet_task *t, const struct call *c);
+/* At a SIGTRAP's signal-delivery stop: if t met a site half written for
+ * the runtime, the site is finished and t set to run it again; true then,
+ * and the signal is to be dropped. */
+bool view_patch_trap(struct facet_task *t);
 /* An exec brings new code: the sites found of no shape are forgotten. */
 void view_patch_sites_forget(struct facet_process *p);
+/* sites.c: whether the 7 bytes at a site are its jump to the runtime. */
+bool view_site_patched(const uint8_t b[7]);
 /* sites.c: the sites patched so far, by file. A site to patch: */
 struct view_site_at {
 	uint64_t at;                       /* its first byte */

@@ -78,7 +78,7 @@ int regs_stack_pointer(pid_t tid, uint64_t *sp)
 	return 0;
 }
 
-int regs_entry(pid_t tid, uint64_t *ip)
+int regs_ip(pid_t tid, uint64_t *ip)
 {
 	struct user_regs_struct r;
 	int err = get_regs(tid, &r);
@@ -86,6 +86,21 @@ int regs_entry(pid_t tid, uint64_t *ip)
 		return err;
 	*ip = r.rip;
 	return 0;
+}
+
+int regs_set_ip(pid_t tid, uint64_t ip)
+{
+	struct user_regs_struct r;
+	int err = get_regs(tid, &r);
+	if (err < 0)
+		return err;
+	r.rip = ip;
+	return set_regs(tid, &r);
+}
+
+int regs_entry(pid_t tid, uint64_t *ip)
+{
+	return regs_ip(tid, ip);
 }
 
 int regs_set_entry_arg(pid_t tid, uint64_t value)
