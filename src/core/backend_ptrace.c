@@ -241,14 +241,21 @@ static void on_exec(struct facet_session *s, pid_t tid)
  * made unconditional: the handler runs, then the call is made
  * again, exactly as if the signal had come just before it. But where the
  * kernel made the call itself (defer.c) and the signal interrupted it
- * there, as it would natively, the program's SA_RESTART decides.
+ * there, as it would natively, the program's SA_RESTART decides. So too
+ * where the view's runtime made the call itself, from the image's own
+ * instruction, which the filter lets run: a FIFO's open there is the
+ * kernel's, and a signal without SA_RESTART ends it with EINTR.
  */
 static void keep_uninterruptible(struct facet_session *s, struct facet_task *t)
 {
 	long nr;
 	int64_t ret;
+	uint64_t ip;
 	if (s->backend != FACET_BACKEND_NOTIFY || regs_syscall_state(t->tid, &nr, &ret) < 0 ||
 	    nr == t->kernel_interrupted)
+		return;
+	if (ret == -ERESTARTSYS && s->vs && view_native_gate_ip(s->vs) && regs_ip(t->tid, &ip) == 0 &&
+	    ip == view_native_gate_ip(s->vs))
 		return;
 	if (ret == -ERESTARTSYS && nr >= 0 && nr < FACET_NR_MAX && session_route(s, nr) == ROUTE_NOTIFY &&
 	    ((s->want[nr] && emulate_supported(s, nr)) || view_traps(s, nr)))

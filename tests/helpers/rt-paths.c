@@ -17,14 +17,19 @@
  * fd), relative paths after chdir and fchdir, /proc/self/cwd and
  * /proc/self/fd, bad pointers, long paths, and the same calls repeated
  * many times; the fds the program has (/proc/self/fd: a runtime or a
- * supervisor must not leave any of theirs), and path calls after
- * close_range(3, ~0U) (a program may close every fd it does not know).
+ * supervisor must not leave any of theirs), path calls after
+ * close_range(3, ~0U) (a program may close every fd it does not know),
+ * and a FIFO's open ended by a signal.
  * Leaves DIR empty. Exits 0 when it ran to its end.
  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
@@ -612,6 +617,54 @@ static void cleanup(void)
 	say("cleanup: %s", r ? ename(errno) : "ok");
 }
 
+/* A FIFO's open waits for a writer; a signal whose handler has no
+ * SA_RESTART ends it with EINTR, the same where the runtime made the open
+ * (the second round, from the patched site) as where the kernel did. A
+ * child opens the FIFO for writing after 3 s, should the signal not end
+ * the wait (a bug): "opened" then, instead of hanging. */
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static void fifo_alarm(void)
+{
+	const char *fifo = in_dir("fifo", b1, sizeof(b1));
+	say("mkfifo: %s", rc(mkfifo(fifo, 0600)));
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	sigaction(SIGALRM, &sa, &old);
+	pid_t rescue = fork();
+	if (rescue == 0) {
+		sleep(3);
+		for (int i = 0; i < 200; i++) {
+			if (open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC) >= 0)
+				for (;;)
+					pause(); /* a writer for every open after */
+			usleep(10000);
+		}
+		_exit(1);
+	}
+	for (int round = 0; round < 2; round++) {
+		alarms = 0;
+		struct itimerval it = { { 0, 0 }, { 0, 200000 } };
+		setitimer(ITIMER_REAL, &it, NULL);
+		int fd = open(fifo, O_RDONLY | O_CLOEXEC);
+		int e = errno;
+		say("fifo-open-alarm: %s alarms=%d", fd < 0 ? ename(e) : "opened", (int)alarms);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (rescue > 0) {
+		kill(rescue, SIGKILL);
+		waitpid(rescue, NULL, 0);
+	}
+	sigaction(SIGALRM, &old, NULL);
+	say("unlink-fifo: %s", rc(unlink(fifo)));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] != '/') {
@@ -630,6 +683,7 @@ int main(int argc, char **argv)
 	repeated();
 	fd_list("fds-after-repeated");
 	after_close_range();
+	fifo_alarm();
 	cleanup();
 	return 0;
 }
