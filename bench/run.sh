@@ -248,7 +248,7 @@ RT=(rtt vstat)
 # absolute path from glibc's syscall(2), patched too (statloop -s); and
 # from a site of no shape it patches (statloop -r); and a Go program's
 # lstat of it (rtgo stats), from the site the loader patches.
-VS=(vs-name vs-abs vs-sys vs-raw vs-go)
+VS=(vs-name vs-abs vs-thr vs-sys vs-raw vs-go)
 # Fake root: tar of a big tree (the stat family, fstat and getdents64 on
 # every file), and one stat of a name in the cwd and of an absolute path.
 FR=(fr-tar fr-stat-name fr-stat-abs)
@@ -258,10 +258,10 @@ VIEW=(find-view tar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
-	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-sys]=$N_STAT [vs-raw]=$N_STAT [vs-go]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
+	[vs-name]=$N_STAT [vs-abs]=$N_STAT [vs-thr]=$N_STAT [vs-sys]=$N_STAT [vs-raw]=$N_STAT [vs-go]=$N_STAT [fr-stat-name]=$N_STAT [fr-stat-abs]=$N_STAT)
 declare -A SHORT=([getppid]=getppid-loop [stat]=statloop [open]=openloop
 	[rtt]="getppid-loop (round trip)" [vstat]="statloop (view)" [vs-name]="statloop (name)"
-	[vs-abs]="statloop (absolute)" [vs-sys]="statloop (absolute, syscall(2))" [vs-raw]="statloop (absolute, unpatched site)" [vs-go]="rtgo stats (Go, absolute)" [fr-stat-name]="statloop (fake root, name)"
+	[vs-abs]="statloop (absolute)" [vs-thr]="statloop (absolute, two threads)" [vs-sys]="statloop (absolute, syscall(2))" [vs-raw]="statloop (absolute, unpatched site)" [vs-go]="rtgo stats (Go, absolute)" [fr-stat-name]="statloop (fake root, name)"
 	[fr-stat-abs]="statloop (fake root, absolute)")
 declare -A WLABEL=(
 	[getppid]="getppid-loop: getppid, untrapped (ns/call)"
@@ -293,6 +293,7 @@ WLABEL+=(
 	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
 	[vs-name]="stat of a name in the cwd, \`-w $VIEW_USR\` \`bin\` (ns/call)"
 	[vs-abs]="stat of an absolute path, \`$VIEW_USR/bin\` (ns/call)"
+	[vs-thr]="the same in a process with a second thread (ns/call)"
 	[vs-sys]="the same from glibc's \`syscall(2)\`, its number in a register (ns/call)"
 	[vs-raw]="the same from a site of no shape fast mode patches (ns/call)"
 	[vs-go]="an lstat of it from a Go program, os.Lstat (ns/call)"
@@ -306,12 +307,12 @@ declare -A SKIP=()      # workload -> why it is skipped
 declare -A EXPECT=()    # workload -> exit status every run must have
 
 is_micro() {
-	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-sys | vs-raw | vs-go | fr-stat-name | fr-stat-abs) return 0 ;; esac
+	case $1 in getppid | stat | open | rtt | vstat | vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go | fr-stat-name | fr-stat-abs) return 0 ;; esac
 	return 1
 }
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
-is_vs() { case $1 in vs-name | vs-abs | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
+is_vs() { case $1 in vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
@@ -336,7 +337,7 @@ runners_for() {
 [ -x "$BIN/getppid-loop" ] || SKIP[rtt]="helper not built"
 [ -f "$BIN/roundtrip.so" ] || SKIP[rtt]="bench/roundtrip.c not built"
 [ -x "$BIN/statloop" ] || SKIP[vstat]="helper not built"
-[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; SKIP[vs-sys]="helper not built"; SKIP[vs-raw]="helper not built"; }
+[ -x "$BIN/statloop" ] || { SKIP[vs-name]="helper not built"; SKIP[vs-abs]="helper not built"; SKIP[vs-thr]="helper not built"; SKIP[vs-sys]="helper not built"; SKIP[vs-raw]="helper not built"; }
 [ -x "$BIN/rtgo" ] || SKIP[vs-go]="go is not installed (Debian: golang-go), or rtgo did not build (logs/build-rtgo.err)"
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
@@ -482,11 +483,13 @@ vs_cmd() {
 	case $1/$2 in
 	vs-name/native) CMD=(env -C /usr "$BIN/statloop" "$3" bin) ;;
 	vs-abs/native) CMD=("$BIN/statloop" "$3" /usr/bin) ;;
+	vs-thr/native) CMD=("$BIN/statloop" -t "$3" /usr/bin) ;;
 	vs-sys/native) CMD=("$BIN/statloop" -s "$3" /usr/bin) ;;
 	vs-raw/native) CMD=("$BIN/statloop" -r "$3" /usr/bin) ;;
 	vs-go/native) CMD=("$BIN/rtgo" stats "$3" /usr/bin) ;;
 	vs-name/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -w "$VIEW_USR" -- "$BIN/statloop" "$3" bin) ;;
 	vs-abs/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" "$3" "$VIEW_USR/bin") ;;
+	vs-thr/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -t "$3" "$VIEW_USR/bin") ;;
 	vs-sys/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -s "$3" "$VIEW_USR/bin") ;;
 	vs-raw/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/statloop" -r "$3" "$VIEW_USR/bin") ;;
 	vs-go/*) CMD=("$FACET" --backend=notify "${mode[@]}" -b "/usr:$VIEW_USR" -- "$BIN/rtgo" stats "$3" "$VIEW_USR/bin") ;;

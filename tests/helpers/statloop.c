@@ -1,12 +1,14 @@
 /* statloop: call stat(2) on one path N times.
  *
- * Usage: statloop [-v] [-r|-s] N [PATH]      (PATH defaults to /etc/passwd)
+ * Usage: statloop [-v] [-r|-s] [-t] N [PATH]   (PATH defaults to /etc/passwd)
  *
  * -r makes each call (newfstatat) from a call site of none of the shapes
  * facet's fast mode patches (five nops before the syscall instruction),
  * so that every call takes the way such sites take: a static program's
  * own syscall wrapper, say. -s makes it through glibc's syscall(2), whose site fast
- * mode patches although its number comes from a register.
+ * mode patches although its number comes from a register. -t starts a
+ * second thread, which waits, before the first call: the process's sites
+ * are patched while another thread runs.
  *
  * stat is in facet's %file set, so under a seccomp-based tracer every call is
  * a *trapped* call.  Prints nothing unless -v is given, in which case the
@@ -19,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,7 +30,15 @@
 
 #include "loop.h"
 
-static int raw, via_syscall;
+static int raw, via_syscall, threaded;
+
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
 
 /* newfstatat(AT_FDCWD, path, st, 0) from a site no patcher knows. */
 static long unpatchable_stat(const char *path, struct stat *st)
@@ -59,18 +70,25 @@ static int stat_once(const char *path, struct stat *st)
 
 int main(int argc, char **argv)
 {
-	/* -r and -s, anywhere: taken out before the arguments loop.h knows. */
+	/* -r, -s and -t, anywhere: taken out before the arguments loop.h knows. */
 	int n = 0;
 	for (int i = 0; i < argc; i++) {
 		if (i > 0 && !strcmp(argv[i], "-r"))
 			raw = 1;
 		else if (i > 0 && !strcmp(argv[i], "-s"))
 			via_syscall = 1;
+		else if (i > 0 && !strcmp(argv[i], "-t"))
+			threaded = 1;
 		else
 			argv[n++] = argv[i];
 	}
-	struct loop l = loop_args(n, argv, "statloop [-v] [-r|-s] N [PATH]", "/etc/passwd");
+	struct loop l = loop_args(n, argv, "statloop [-v] [-r|-s] [-t] N [PATH]", "/etc/passwd");
 	const char *path = l.path;
+	pthread_t th;
+	if (threaded && pthread_create(&th, NULL, idle, NULL) != 0) {
+		fprintf(stderr, "statloop: cannot start a thread\n");
+		return 1;
+	}
 
 	struct stat ref, st;
 	int ref_rc = stat_once(path, &ref);
