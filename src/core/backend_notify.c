@@ -121,7 +121,7 @@ static void answer(struct facet_session *s, struct facet_task *t, struct call *c
 	struct emu_result r = { .kind = EMU_NATIVE, .fd = -1, .target_fd = -1 };
 	bool view = view_traps(s, c->sc.nr);
 	if (view && t->view)
-		view_patch_site(t, c); /* while the call holds the process's only thread */
+		view_patch_site(t, c); /* while the call holds the calling thread */
 	if ((c->sc.action == FACET_RUN && (c->want_exit || view)) || c->sc.action == FACET_REWRITE) {
 		perform(s, t, c, &r);
 		if (r.kind == EMU_DEFER) {

@@ -53,6 +53,8 @@ struct facet_process {
 	uint64_t view_no_site[16];         /* view/patch.c: call sites of none of the shapes it
 					      patches, by address, until the next exec */
 	bool view_no_table;                /* view/patch.c: no runtime's jump table, until exec */
+	bool view_sigtrap_taken;           /* view/patch.c: SIGTRAP caught or ignored (seen with
+					      several threads), until exec */
 	struct facet_process *hnext;
 };
 

@@ -61,8 +61,8 @@ extern uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];
 /* The runtime's answer to call nr (calls.c), or RT_PASS. */
 long rt_call(long nr, const long a[6]);
 
-/* Written by the supervisor when it patches a site (the process then has
- * one thread, stopped in that call); read by the trampolines. */
+/* Written by the supervisor when it patches a site, before the site's
+ * first byte changes (core/view/patch.c); read by the trampolines. */
 extern uint64_t rt_site_ret[RT_MAX_SITES];
 extern uint32_t rt_site_nr[RT_MAX_SITES];
 extern uint32_t rt_site_imm[RT_MAX_SITES];

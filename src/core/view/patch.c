@@ -31,10 +31,11 @@
  * The kernel forces a trap's SIGTRAP: where it is ignored or blocked, it
  * resets the action to the default and unblocks it, which the program
  * could see; so with more than one thread a process whose SIGTRAP is
- * caught or ignored is not patched (/proc/PID/status), and a thread that
- * blocks SIGTRAP when it meets the int3 is the one case left (glibc blocks
- * every signal only around clone and fork, whose sites are not patched).
+ * caught or ignored, or blocked by one of its threads, is not patched
+ * (/proc/PID/status), and a thread that blocks SIGTRAP between that look
+ * and meeting the int3 is the one case left: it finds SIGTRAP unblocked.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -98,28 +99,49 @@ static int open_mem(pid_t tid)
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
-/* Whether SIGTRAP has the default action in t's process: then the trap
- * of a thread that meets a half-written site changes nothing the program
- * can see (see above). */
-static bool sigtrap_default(pid_t tid)
+/* The hexadecimal field `name` of a /proc status file. */
+static bool status_field(const char *path, const char *name, unsigned long long *v)
 {
-	char path[64], line[128];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	char line[128];
+	size_t len = strlen(name);
+	bool found = false;
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return false;
-	unsigned found = 0;
-	bool dfl = true;
-	const unsigned long long bit = 1ull << (SIGTRAP - 1);
-	while (found < 2 && fgets(line, sizeof(line), f)) {
-		unsigned long long set;
-		if (sscanf(line, "SigIgn: %llx", &set) == 1 || sscanf(line, "SigCgt: %llx", &set) == 1) {
-			found++;
-			dfl = dfl && !(set & bit);
-		}
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, name, len) && sscanf(line + len, "%llx", v) == 1;
 	fclose(f);
-	return found == 2 && dfl;
+	return found;
+}
+
+/* Whether a trap of one of p's threads at a half-written site would
+ * change nothing the program can see (see above): SIGTRAP has the default
+ * action (/proc/PID/status; caught or ignored, p is not asked again until
+ * it execs) and no thread blocks it (/proc/PID/task/TID/status). */
+static bool sigtrap_default(struct facet_process *p, pid_t tid)
+{
+	if (p->view_sigtrap_taken)
+		return false;
+	const unsigned long long bit = 1ull << (SIGTRAP - 1);
+	unsigned long long v;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (!status_field(path, "SigIgn:", &v) || (v & bit) || !status_field(path, "SigCgt:", &v) || (v & bit)) {
+		p->view_sigtrap_taken = true;
+		return false;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", tid);
+	DIR *d = opendir(path);
+	bool unblocked = d != NULL;
+	for (struct dirent *e; unblocked && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/status", tid, e->d_name);
+		unblocked = status_field(path, "SigBlk:", &v) && !(v & bit);
+	}
+	if (d)
+		closedir(d);
+	return unblocked;
 }
 
 /* The most sites patched at once: one, and the others known of its file. */
@@ -198,6 +220,7 @@ void view_patch_sites_forget(struct facet_process *p)
 {
 	memset(p->view_no_site, 0, sizeof(p->view_no_site));
 	p->view_no_table = false;
+	p->view_sigtrap_taken = false;
 }
 
 void view_patch_site(struct facet_task *t, const struct call *c)
@@ -265,7 +288,7 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 	/* This site, and the others of its file that an earlier process
 	 * showed (sites.c). A site in every process's libc and ld.so then
 	 * costs a round trip once per file, not once per site. */
-	if (t->proc->nthreads > 1 && !sigtrap_default(t->tid))
+	if (t->proc->nthreads > 1 && !sigtrap_default(t->proc, t->tid))
 		return;
 	struct view_site_at site[MAX_AT_ONCE] = { { ip - SITE_LEN, how, imm } };
 	int more = view_sites_known(t, ip - SITE_LEN, bytes, how, site + 1, MAX_AT_ONCE - 1);
@@ -276,9 +299,10 @@ void view_patch_site(struct facet_task *t, const struct call *c)
 
 /* The site of a trap at ip (the byte after an int3), if it is a site
  * half written by patch(): an int3, then the jump's operand or the
- * instruction's own four bytes, then 0f 05; in the second case its slot
- * is the one whose return address follows the site. Finishes it, and
- * returns its first byte's address (0: not such a site). */
+ * instruction's own four bytes, then 0f 05; and its slot's return address
+ * (the newest slot with it, when the operand is not written yet) is the
+ * site's end. Finishes it, and returns its first byte's address (0: not
+ * such a site). */
 static uint64_t finish_site(struct facet_task *t, uint64_t ip)
 {
 	const struct view_state *vs = t->session->vs;
@@ -287,34 +311,33 @@ static uint64_t finish_site(struct facet_task *t, uint64_t ip)
 	struct iovec l[2] = { { b, SITE_LEN }, { &next, sizeof(next) } };
 	struct iovec r[2] = { { (void *)(uintptr_t)(ip - 1), SITE_LEN },
 			      { (void *)(uintptr_t)vs->rt_site_next, sizeof(next) } };
-	if (ip < 1 || process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + sizeof(next))
+	if (ip < 1 || process_vm_readv(t->tid, l, 2, r, 2, 0) != SITE_LEN + sizeof(next) || next > RT_MAX_SITES)
 		return 0;
 	if (view_site_patched(b))
 		return ip - 1; /* finished since the trap */
 	if (b[0] != INT3 || b[5] != 0x0f || b[6] != 0x05)
 		return 0;
-	uint8_t jmp[SITE_LEN];
-	uint32_t slot;
+	static uint64_t ret[RT_MAX_SITES];
+	struct iovec lr = { ret, 8ull * next }, rr = { (void *)(uintptr_t)vs->rt_site_ret, 8ull * next };
+	if (process_vm_readv(t->tid, &lr, 1, &rr, 1, 0) != (ssize_t)(8ull * next))
+		return 0;
+	const uint64_t end = ip - 1 + SITE_LEN;
+	uint32_t slot, k;
 	memcpy(&slot, b + 3, 4);
 	b[0] = 0xff;
 	bool operand = view_site_patched(b);
 	if (operand) {
-		jump_to(jmp, (slot - RT_SITE_TABLE) / 8);
+		k = (slot - RT_SITE_TABLE) / 8;
+		if (k >= next || ret[k] != end)
+			return 0;
 	} else {
-		/* The slot whose return address is this site's end. */
-		static uint64_t ret[RT_MAX_SITES];
-		if (next > RT_MAX_SITES)
+		for (k = next; k > 0 && ret[k - 1] != end; k--)
+			;
+		if (k-- == 0)
 			return 0;
-		struct iovec lr = { ret, 8ull * next }, rr = { (void *)(uintptr_t)vs->rt_site_ret, 8ull * next };
-		if (process_vm_readv(t->tid, &lr, 1, &rr, 1, 0) != (ssize_t)(8ull * next))
-			return 0;
-		uint32_t k = 0;
-		while (k < next && ret[k] != ip - 1 + SITE_LEN)
-			k++;
-		if (k == next)
-			return 0;
-		jump_to(jmp, k);
 	}
+	uint8_t jmp[SITE_LEN];
+	jump_to(jmp, k);
 	_cleanup_close_ int mem = open_mem(t->tid);
 	if (mem < 0 || (!operand && pwrite(mem, jmp + 1, 4, (off_t)(ip - 1 + 1)) != 4) ||
 	    pwrite(mem, jmp, 1, (off_t)(ip - 1)) != 1)
@@ -327,7 +350,7 @@ bool view_patch_trap(struct facet_task *t)
 	const struct view_state *vs = t->session->vs;
 	siginfo_t si;
 	uint64_t ip, at;
-	if (!vs || !vs->fast || !t->view || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_signo != SIGTRAP ||
+	if (!vs || !vs->fast || ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_signo != SIGTRAP ||
 	    si.si_code != SI_KERNEL || regs_ip(t->tid, &ip) < 0 || !(at = finish_site(t, ip)))
 		return false;
 	return regs_set_ip(t->tid, at) == 0;
