@@ -173,10 +173,6 @@ static void patch(struct facet_task *t, const struct view_site_at *site, unsigne
 #undef PIECE
 	if (process_vm_writev(t->tid, l, m, r, m, 0) != (ssize_t)total)
 		return;
-	/* jmp *disp32: ff 24 25, then the slot's address, whose upper half
-	 * reads 0f 05 where the syscall instruction was. Written through
-	 * /proc/PID/mem, which writes read-only text as a debugger does
-	 * (opened for the batch only: a live process holds no fd of it). */
 	_cleanup_close_ int mem = open_mem(t->tid);
 	if (mem < 0)
 		return;
