@@ -450,11 +450,12 @@ static long write_open_call(const struct call *c, const long a[6], int *mount)
 	long flags = a[2];
 	char buf[VFS_PATH_MAX];
 	const char *path;
-	if (rt_fake() || (flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE ||
-	    !(path = absolute(a[0], (const char *)a[1], buf)))
+	if (rt_fake() || (flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
 		return RT_FORWARD;
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
+	if (!(path = absolute(a[0], (const char *)a[1], buf)))
+		return answer(c, __NR_openat, rt_open_to_write_below(a[0], (const char *)a[1], (uint64_t)flags, mode, mount));
 	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
 }
 
@@ -498,6 +499,19 @@ static long unlink_call(const struct call *c, const long a[6])
 	long r = rt_syscall(__NR_unlinkat, fd, leaf, 0, 0, 0, 0);
 	close_fd(fd);
 	return answer(c, __NR_unlinkat, r);
+}
+
+/* utimensat on the fd itself (futimens: no name; or "" with
+ * AT_EMPTY_PATH): the kernel's answer where every mount holding the fd's
+ * host path is writable; else EROFS is the supervisor's, by the mount the
+ * fd was opened through. A name is the supervisor's. */
+static long times_call(const struct call *c, const long a[6])
+{
+	const char *path = (const char *)a[1];
+	if (rt_fake() || (int)a[0] < 0 || (path && !((a[3] & AT_EMPTY_PATH) && readable(a[1]) && !path[0])) ||
+	    rt_write_mount_of_fd(a[0]) == RT_FORWARD)
+		return RT_FORWARD;
+	return answer(c, __NR_utimensat, rt_syscall(__NR_utimensat, a[0], a[1], a[2], a[3], 0, 0));
 }
 
 /* execve: a program the view does not have, or cannot reach, fails here
@@ -548,6 +562,8 @@ static long handle(const struct call *c)
 		return getcwd_call(a);
 	if (c->nr == __NR_execve)
 		return execve_call(a);
+	if (c->nr == __NR_utimensat)
+		return times_call(c, a);
 #ifdef __NR_fstat
 	if (c->nr == __NR_fstat)
 		return rt_fake() ? fstat_call(c, a) : RT_FORWARD;

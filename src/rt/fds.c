@@ -80,19 +80,33 @@ int rt_dir_mount(long dirfd)
 	return (int)dirfd == AT_FDCWD ? cwd_mount() : rt_fd_mount(dirfd);
 }
 
-bool rt_link_in_view(const char *link)
+static long host_link(const char *link, char host[VFS_PATH_MAX])
+{
+	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, link, host, VFS_PATH_MAX, 0, 0);
+	return n > 0 && n < VFS_PATH_MAX && host[0] == '/' ? n : -1;
+}
+
+long rt_fd_host(long fd, char *host)
+{
+	char proc[40] = "/proc/self/fd/", num[21];
+	const char *d = loader_decimal(num, (unsigned long)fd);
+	memcpy(proc + 14, d, loader_strlen(d) + 1);
+	return host_link(proc, host);
+}
+
+static bool host_in_view(const char *host, long n)
 {
 	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
-	char host[VFS_PATH_MAX];
-	if (!t)
-		return false;
-	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, link, host, sizeof(host), 0, 0);
-	if (n <= 0 || n >= (long)sizeof(host) || host[0] != '/')
-		return false;
-	for (uint32_t i = 0; i < t->nmounts; i++)
+	for (uint32_t i = 0; t && n > 0 && i < t->nmounts; i++)
 		if (vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
 			return true;
 	return false;
+}
+
+bool rt_link_in_view(const char *link)
+{
+	char host[VFS_PATH_MAX];
+	return host_in_view(host, host_link(link, host));
 }
 
 bool rt_fd_inside(long dirfd)
@@ -104,10 +118,8 @@ bool rt_fd_inside(long dirfd)
 		return false;
 	if (fd < (int)RT_FD_MARKS && rt_fd_marks[fd])
 		return true;
-	char proc[40] = "/proc/self/fd/", num[21];
-	const char *d = loader_decimal(num, (unsigned long)fd);
-	memcpy(proc + 14, d, loader_strlen(d) + 1);
-	if (!rt_link_in_view(proc))
+	char host[VFS_PATH_MAX];
+	if (!host_in_view(host, rt_fd_host(fd, host)))
 		return false;
 	rt_fd_note(fd, -1); /* in the view, through which mount unknown */
 	return true;

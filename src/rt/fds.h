@@ -25,6 +25,8 @@ int rt_dir_mount(long dirfd);
  * mount's host directory: not outside every one, and a path at all (not
  * a pipe, a socket). */
 bool rt_link_in_view(const char *link);
+/* The host path of the program's fd (/proc/self/fd/N): its length, or -1. */
+long rt_fd_host(long fd, char *host); /* VFS_PATH_MAX bytes */
 /* dirfd (AT_FDCWD: the cwd) lies in the view: it is marked, or its host
  * path lies in a mount's host directory (then marked). */
 bool rt_fd_inside(long dirfd);

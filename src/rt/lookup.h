@@ -68,6 +68,17 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
  * or one in the directory opened): RT_FORWARD where the path lies in a
  * read-only mount, besides. O_CREAT is taken. */
 long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mount);
+/* The mount a write at or below the program's fd lies in, by the fd's
+ * host path: every mount whose host directory holds it must take the
+ * runtime's writes (a host directory the view shows at two places may be
+ * read-only at one, and a mark can be stale, fds.c), else RT_FORWARD; -1
+ * where two hold it (then the fd's mark names it). An fd from outside
+ * the view is the supervisor's. */
+long rt_write_mount_of_fd(long fd);
+/* The same for a relative path below the program's directory fd, whose
+ * host path lies in no read-only mount (tar -C, and the *at() calls of
+ * programs that walk a tree they write). */
+long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount);
 
 /* Moves the runtime's own fd above the numbers programs use
  * (F_DUPFD_CLOEXEC, RT_FD_HIGH and up), so that the fd an open then gives

@@ -97,6 +97,65 @@ removed" \
 		cd /mnt/r && rm link/g && [ ! -e real/g ] && echo removed'
 done
 
+# Creations relative to a directory fd (tar -C, and every *at() walk
+# that writes): the runtime makes them below a directory of a writable
+# mount. A symlink out of it, and "..", are the supervisor's; so is a
+# directory whose host path a read-only mount shows too: written to
+# through the host's own path (the root mount, writable), refused through
+# the read-only mount. Timestamps set through an fd follow the mount the
+# fd was opened through, not the deepest one holding its host path.
+# (python's os.open with dir_fd: glibc's openat, patched at its first call.)
+cat >"$TEST_TMP/write_in.py" <<'PY'
+import errno, os, sys
+def name(e):
+    return errno.errorcode.get(e.errno, str(e))
+for arg in sys.argv[1:]:
+    if arg.startswith("times="):
+        answers = []
+        for path in arg[6:].split(","):
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.utime(fd, (1, 1))
+                answers.append("ok")
+            except OSError as e:
+                answers.append(name(e))
+            os.close(fd)
+        print("times:", *answers)
+        continue
+    if arg.startswith("dir="):
+        d, dname = os.open(arg[4:], os.O_RDONLY | os.O_DIRECTORY), arg[4:]
+        continue
+    for flags, label in ((os.O_WRONLY | os.O_CREAT | os.O_TRUNC, "creat"),) * 2 + ((os.O_WRONLY | os.O_CREAT | os.O_EXCL, "excl"),):
+        try:
+            fd = os.open(arg, flags, 0o640, dir_fd=d)
+            if label == "creat":
+                os.write(fd, b"w")
+            os.close(fd)
+            print(label, dname, arg + ":", "ok")
+        except OSError as e:
+            print(label, dname, arg + ":", name(e))
+PY
+wi() { printf 'creat %s %s: %s\ncreat %s %s: %s\nexcl %s %s: %s\n' "$1" "$2" "$3" "$1" "$2" "$3" "$1" "$2" "$4"; }
+for mode in --fast --confine --no-fast; do
+	fixture
+	check "$mode: creations below a directory fd" "$(wi /mnt/a new ok EEXIST; wi /mnt/a sub/new3 ok EEXIST
+		wi /mnt/a dl ok EEXIST; wi /mnt/a abs ok EEXIST; wi /mnt/a ../a/up ok EEXIST; wi /mnt/a d EISDIR EEXIST
+		wi /mnt/a nothere/x ENOENT ENOENT; wi /mnt/a f/x ENOTDIR ENOTDIR
+		wi /mnt/ro new EROFS EROFS; wi /mnt/ro f EROFS EEXIST; wi "$TEST_TMP/ro" new7 ok EEXIST)
+times: EROFS ok" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
+		python3 "$TEST_TMP/write_in.py" dir=/mnt/a new sub/new3 dl abs ../a/up d nothere/x f/x \
+		dir=/mnt/ro new f "dir=$TEST_TMP/ro" new7 "times=/mnt/ro/new7,$TEST_TMP/ro/new7"
+	check "$mode: what creations below a directory fd left" "$TEST_TMP/a/new: w
+$TEST_TMP/a/sub/new3: w
+$TEST_TMP/a/tgt: w
+$TEST_TMP/b/made: w
+$TEST_TMP/a/up: w
+$TEST_TMP/ro/new7: w
+$TEST_TMP/ro/f: keep" \
+		sh -c "for f in a/new a/sub/new3 a/tgt b/made a/up ro/new7 ro/f; do printf '%s: %s\\n' \"$TEST_TMP/\$f\" \"\$(cat \"$TEST_TMP/\$f\")\"; done"
+done
+
 # The fd an open gives is the lowest free, as the kernel's, for a file
 # created through an absolute path too (the runtime's own fds move up).
 for mode in --fast --no-fast; do

@@ -192,6 +192,7 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 	out->r.mount = -1;
 	out->r.guest = out->guest;
 	out->empty = false;
+	out->tracee_fd = -1;
 	uint64_t addr = arg(c, pi);
 	if (addr == 0 && (vflags & VFS_EMPTY_PATH)) {
 		path[0] = '\0'; /* NULL with AT_EMPTY_PATH means "" (Linux 6.11) */
@@ -215,6 +216,7 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 		if (fd < 0)
 			return fd;
 		out->r.fd = fd;
+		out->tracee_fd = dirfd;
 		return 0;
 	}
 	int owned = -1, r;
@@ -280,6 +282,12 @@ int pc_name_take_fd(struct pc_name *n)
 
 int pc_mount(struct facet_task *t, struct pc_name *n)
 {
+	struct stat st;
+	/* An fd of the tracee's is in the mount it was opened through, which
+	 * its host path cannot tell where the view shows that directory at
+	 * two places (one read-only, say). */
+	if (n->r.mount < 0 && n->tracee_fd >= 0 && fstat(n->r.fd, &st) == 0)
+		n->r.mount = view_fd_mount(t, n->tracee_fd, &st);
 	if (n->r.mount < 0 && n->r.fd >= 0)
 		n->r.mount = mount_of_fd(t, n->r.fd);
 	return n->r.mount;

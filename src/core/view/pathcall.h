@@ -48,6 +48,7 @@ struct pc_name {
 	struct vfs_result r;
 	char guest[VFS_PATH_MAX];          /* r.guest points here */
 	bool empty;                        /* "" with AT_EMPTY_PATH: the dirfd itself */
+	int tracee_fd;                     /* that dirfd, the tracee's number (else -1) */
 };
 
 /* Resolves the name at (dirfd argument di, path argument pi) of call c as
