@@ -254,7 +254,7 @@ VS=(vs-name vs-abs vs-thr vs-sys vs-raw vs-go)
 FR=(fr-tar fr-stat-name fr-stat-abs)
 MICRO=(getppid stat open "${RT[@]}" "${VS[@]}" fr-stat-name fr-stat-abs)
 MACRO=(find tar python make)
-VIEW=(find-view tar-view python-root make-view)
+VIEW=(find-view tar-view untar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
@@ -281,6 +281,7 @@ declare -A WLABEL=(
 # mount each (see view_cmd).
 VIEW_USR=/mnt/usr           # where /usr is bound for find-view and tar-view
 VIEW_PROJECT=/mnt/cproject  # where the project copy is bound for make-view
+VIEW_UNTAR=/mnt/untar       # where untar-view's (fresh) directory is bound
 PY_IMPORT='import json,sqlite3,email,http.client'
 # in_view_usr PATH: PATH under /usr as seen through the bind of /usr.
 in_view_usr() { printf '%s\n' "$VIEW_USR${1#/usr}"; }
@@ -289,6 +290,7 @@ WLABEL+=(
 	[tar-view]="\`tar -C $(in_view_usr "$TAR_DIR") -cf - . \\| cat\`, \`-b /usr:$VIEW_USR\`"
 	[python-root]="\`python3 -c '$PY_IMPORT'\` in \`-R\` of a Debian root"
 	[make-view]="\`make -j2\` (bench/cproject), \`-b PROJECT:$VIEW_PROJECT\`"
+	[untar-view]="\`tar -C $VIEW_UNTAR -xf\` (an archive of $TAR_DIR) into a fresh directory, \`-b DIR:$VIEW_UNTAR\`"
 	[rtt]="bare round trip: getppid notified, answered CONTINUE (ns/call)"
 	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
 	[vs-name]="stat of a name in the cwd, \`-w $VIEW_USR\` \`bin\` (ns/call)"
@@ -313,7 +315,7 @@ is_micro() {
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
 is_vs() { case $1 in vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
-is_view() { case $1 in find-view | tar-view | python-root | make-view) return 0 ;; esac; return 1; }
+is_view() { case $1 in find-view | tar-view | untar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
 # Sets RNS to the runners (columns) of workload $1.
@@ -341,6 +343,7 @@ runners_for() {
 [ -x "$BIN/rtgo" ] || SKIP[vs-go]="go is not installed (Debian: golang-go), or rtgo did not build (logs/build-rtgo.err)"
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
+[ -d "$TAR_DIR" ] || SKIP[untar-view]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
 [ -d "$FR_TAR_DIR" ] || SKIP[fr-tar]="$FR_TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[fr-tar]="tar not installed"
@@ -406,6 +409,14 @@ view_cmd() {
 		wcmd tar 0
 		native=("${WCMD[@]}")
 		inview=("${WCMD[@]:0:${#WCMD[@]}-1}" "$(in_view_usr "$TAR_DIR")")
+		;;
+	untar-view)
+		# An empty directory each run (not timed), the archive made once.
+		[ -f "$WORK/untar.tar" ] || tar -C "$TAR_DIR" -cf "$WORK/untar.tar" .
+		rm -rf "$WORK/untar" && mkdir "$WORK/untar"
+		host=$WORK/untar guest=$VIEW_UNTAR
+		native=(tar -C "$WORK/untar" -xf "$WORK/untar.tar")
+		inview=(tar -C "$VIEW_UNTAR" -xf "$WORK/untar.tar")
 		;;
 	make-view)
 		wcmd make 0 # a fresh copy
