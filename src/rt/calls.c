@@ -417,7 +417,7 @@ static long getcwd_call(const long a[6])
 }
 
 /*
- * Writes: an open that writes or creates, and unlink. The kernel makes
+ * Writes: an open that writes or creates, unlink, rmdir and mkdir. The kernel makes
  * them in the program, with its umask and credentials, and the fd is the
  * program's own from the start (its close is the last, as inotify and
  * locks expect), where the view's answer is the kernel's: not with fake
@@ -459,46 +459,75 @@ static long write_open_call(const struct call *c, const long a[6], int *mount)
 	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
 }
 
-/* unlinkat(dirfd, path, 0), and unlink: in the directory opened as a
- * write's, the last name removed unless a mount point of the view lies
- * at it or below it (EBUSY, EISDIR: the supervisor's). */
-static long unlink_call(const struct call *c, const long a[6])
+/* The directory a write of a path's last name acts in (unlink, rmdir,
+ * mkdir), and that name, in leaf: below the program's directory fd (the
+ * fd itself for one name) where no mount point lies below it and only
+ * writable mounts show it; else the directory of the absolute path (one
+ * relative to the cwd, from its name), opened as a write's, where the
+ * name is no name of a mount point's path (EBUSY, EEXIST, ENOTEMPTY:
+ * the supervisor's). The fd (*own: the runtime's, to close), -errno, or
+ * RT_FORWARD. */
+static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own)
 {
 	char buf[VFS_PATH_MAX];
-	const char *path;
-	if (rt_fake() || (int)a[2] || !(path = absolute(a[0], (const char *)a[1], buf)))
+	bool below = (int)dirfd >= 0 && path[0] && path[0] != '/'; /* the kernel takes an int */
+	const char *p = below ? path : absolute(dirfd, path, buf);
+	if (rt_fake() || !p)
 		return RT_FORWARD;
-	size_t len = loader_strlen(path), name = len;
-	while (name > 0 && path[name - 1] != '/')
+	size_t len = loader_strlen(p), name = len;
+	while (name > 0 && p[name - 1] != '/')
 		name--;
-	const char *last = path + name;
-	if (!rt_one_name(last) || (last[0] == '.' && !last[1]) || rt_names_mount(last, true) || name >= VFS_PATH_MAX)
+	const char *last = p + name;
+	size_t ll = len - name;
+	if (!rt_one_name(last) || (last[0] == '.' && !last[1]) || ll > VFS_NAME_MAX)
+		return RT_FORWARD;
+	memcpy(leaf, last, ll + 1);
+	*own = name > 0;
+	if (below && !*own)
+		return rt_write_mount_of_fd(dirfd) == RT_FORWARD || !rt_plain_dir(dirfd) ? RT_FORWARD : dirfd;
+	if (below) {
+		/* "a/b": a, opened below the fd ("a/" too: the kernel's
+		 * lookup of "b" after it), which takes the same test. */
+		memcpy(buf, p, name);
+		buf[name] = '\0';
+		int m;
+		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, &m);
+	}
+	if (rt_names_mount(last, true) || name >= VFS_PATH_MAX)
 		return RT_FORWARD;
 	/* The directory, in buf: "/a/b/" -> "/a/b" ("/" stays). Opened
 	 * without O_DIRECTORY, which a symlink to follow would fail: a file
-	 * there makes unlinkat say ENOTDIR, as the kernel's lookup. */
-	char leaf[VFS_NAME_MAX + 1];
+	 * there makes the call say ENOTDIR, as the kernel's lookup. */
 	size_t dl = name;
-	while (dl > 1 && path[dl - 1] == '/')
+	while (dl > 1 && p[dl - 1] == '/')
 		dl--;
-	size_t ll = len - name;
-	if (ll > VFS_NAME_MAX)
-		return RT_FORWARD;
-	memcpy(leaf, last, ll + 1);
-	if (path != buf)
-		memcpy(buf, path, dl);
+	if (p != buf)
+		memcpy(buf, p, dl);
 	buf[dl] = '\0';
 	long fd = rt_open_to_write(buf, O_PATH, 0, NULL);
 	/* That open takes the directory's name for the path's last, which
-	 * fs.protected_symlinks checks and unlink's lookup does not: its
+	 * fs.protected_symlinks checks and the call's lookup does not: its
 	 * EACCES is the supervisor's to judge. */
 	if (fd == -EACCES && (rt_config.flags & RT_CONFIG_PROTECTED_SYMLINKS))
 		return RT_FORWARD;
+	return fd;
+}
+
+/* unlinkat(dirfd, path, 0 or AT_REMOVEDIR), unlink, rmdir, mkdirat and
+ * mkdir, made on the last name in its directory (name_dir). */
+static long name_call(const struct call *c, long nr, long dirfd, const char *path, long arg)
+{
+	char leaf[VFS_NAME_MAX + 1];
+	bool own;
+	if (nr == __NR_unlinkat && arg & ~(long)AT_REMOVEDIR)
+		return RT_FORWARD;
+	long fd = name_dir(dirfd, path, leaf, &own);
 	if (fd < 0)
 		return fd;
-	long r = rt_syscall(__NR_unlinkat, fd, leaf, 0, 0, 0, 0);
-	close_fd(fd);
-	return answer(c, __NR_unlinkat, r);
+	long r = rt_syscall(nr, fd, leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
+	if (own)
+		close_fd(fd);
+	return answer(c, nr, r);
 }
 
 /* utimensat on the fd itself (futimens: no name; or "" with
@@ -570,7 +599,7 @@ static long handle(const struct call *c)
 #endif
 #ifdef __NR_stat
 	bool at = c->nr != __NR_stat && c->nr != __NR_lstat && c->nr != __NR_open && c->nr != __NR_readlink &&
-		  c->nr != __NR_access && c->nr != __NR_unlink;
+		  c->nr != __NR_access && c->nr != __NR_unlink && c->nr != __NR_rmdir && c->nr != __NR_mkdir;
 #else
 	bool at = true;
 #endif
@@ -590,7 +619,9 @@ static long handle(const struct call *c)
 	case __NR_faccessat2:
 		return access_call(c, a, a[3]);
 	case __NR_unlinkat:
-		return unlink_call(c, a);
+		return name_call(c, __NR_unlinkat, a[0], (const char *)a[1], a[2]);
+	case __NR_mkdirat:
+		return name_call(c, __NR_mkdirat, a[0], (const char *)a[1], a[2]);
 #ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
 	case __NR_stat:
 		return stat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], 0 });
@@ -603,7 +634,11 @@ static long handle(const struct call *c)
 	case __NR_access:
 		return access_call(c, (const long[6]){ AT_FDCWD, a[0], a[1] }, 0);
 	case __NR_unlink:
-		return unlink_call(c, (const long[6]){ AT_FDCWD, a[0], 0 });
+		return name_call(c, __NR_unlinkat, AT_FDCWD, (const char *)a[0], 0);
+	case __NR_rmdir:
+		return name_call(c, __NR_unlinkat, AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
+	case __NR_mkdir:
+		return name_call(c, __NR_mkdirat, AT_FDCWD, (const char *)a[0], a[1]);
 #endif
 	default:
 		return RT_FORWARD;

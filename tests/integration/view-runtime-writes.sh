@@ -125,6 +125,15 @@ for arg in sys.argv[1:]:
     if arg.startswith("dir="):
         d, dname = os.open(arg[4:], os.O_RDONLY | os.O_DIRECTORY), arg[4:]
         continue
+    op, _, target = arg.partition(":")
+    if target:  # mkdir:NAME, rmdir:NAME, unlink:NAME; an absolute NAME without the fd
+        fn = {"mkdir": lambda n, **k: os.mkdir(n, 0o750, **k), "rmdir": os.rmdir, "unlink": os.unlink}[op]
+        try:
+            fn(target, **({} if target.startswith("/") else {"dir_fd": d}))
+            print(op, dname, target + ":", "ok")
+        except OSError as e:
+            print(op, dname, target + ":", name(e))
+        continue
     for flags, label in ((os.O_WRONLY | os.O_CREAT | os.O_TRUNC, "creat"),) * 2 + ((os.O_WRONLY | os.O_CREAT | os.O_EXCL, "excl"),):
         try:
             fd = os.open(arg, flags, 0o640, dir_fd=d)
@@ -146,14 +155,44 @@ times: EROFS ok" \
 		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
 		python3 "$TEST_TMP/write_in.py" dir=/mnt/a new sub/new3 dl abs ../a/up d nothere/x f/x \
 		dir=/mnt/ro new f "dir=$TEST_TMP/ro" new7 "times=/mnt/ro/new7,$TEST_TMP/ro/new7"
-	check "$mode: what creations below a directory fd left" "$TEST_TMP/a/new: w
-$TEST_TMP/a/sub/new3: w
+	check "$mode: names made and removed below a directory fd" "mkdir /mnt/a m1: ok
+mkdir /mnt/a m1: EEXIST
+mkdir /mnt/a sub/m2: ok
+mkdir /mnt/a nothere/m3: ENOENT
+mkdir /mnt/a f/x: ENOTDIR
+mkdir /mnt/a dl: EEXIST
+rmdir /mnt/a sub: ENOTEMPTY
+unlink /mnt/a sub/m2: EISDIR
+rmdir /mnt/a sub/m2: ok
+rmdir /mnt/a m1: ok
+rmdir /mnt/a m1: ENOENT
+rmdir /mnt/a f: ENOTDIR
+unlink /mnt/a new: ok
+unlink /mnt/a new: ENOENT
+mkdir /mnt/a /mnt/a/abs1: ok
+rmdir /mnt/a /mnt/a/abs1: ok
+rmdir /mnt/a /mnt/a: EBUSY
+mkdir /mnt a: EEXIST
+rmdir /mnt a: EBUSY
+mkdir /mnt/ro m: EROFS
+unlink /mnt/ro f: EROFS
+mkdir /mnt/ro /mnt/ro/x: EROFS
+mkdir $TEST_TMP/ro m4: ok
+rmdir $TEST_TMP/ro m4: ok" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
+		python3 "$TEST_TMP/write_in.py" dir=/mnt/a mkdir:m1 mkdir:m1 mkdir:sub/m2 mkdir:nothere/m3 mkdir:f/x mkdir:dl \
+		rmdir:sub unlink:sub/m2 rmdir:sub/m2 rmdir:m1 rmdir:m1 rmdir:f unlink:new unlink:new \
+		mkdir:/mnt/a/abs1 rmdir:/mnt/a/abs1 rmdir:/mnt/a dir=/mnt mkdir:a rmdir:a \
+		dir=/mnt/ro mkdir:m unlink:f mkdir:/mnt/ro/x "dir=$TEST_TMP/ro" mkdir:m4 rmdir:m4
+	check "$mode: what creations below a directory fd left" "$TEST_TMP/a/sub/new3: w
 $TEST_TMP/a/tgt: w
 $TEST_TMP/b/made: w
 $TEST_TMP/a/up: w
 $TEST_TMP/ro/new7: w
-$TEST_TMP/ro/f: keep" \
-		sh -c "for f in a/new a/sub/new3 a/tgt b/made a/up ro/new7 ro/f; do printf '%s: %s\\n' \"$TEST_TMP/\$f\" \"\$(cat \"$TEST_TMP/\$f\")\"; done"
+$TEST_TMP/ro/f: keep
+f
+new7" \
+		sh -c "for f in a/sub/new3 a/tgt b/made a/up ro/new7 ro/f; do printf '%s: %s\\n' \"$TEST_TMP/\$f\" \"\$(cat \"$TEST_TMP/\$f\")\"; done; ls -A '$TEST_TMP/ro'"
 done
 
 # The fd an open gives is the lowest free, as the kernel's, for a file
