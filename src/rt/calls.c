@@ -465,9 +465,9 @@ static long write_open_call(const struct call *c, const long a[6], int *mount)
  * writable mounts show it; else the directory of the absolute path (one
  * relative to the cwd, from its name), opened as a write's, where the
  * name is no name of a mount point's path (EBUSY, EEXIST, ENOTEMPTY:
- * the supervisor's). The fd (*own: the runtime's, to close), -errno, or
- * RT_FORWARD. */
-static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own)
+ * the supervisor's). The fd (*own: the runtime's, to close; *mount: the
+ * mount it lies in, -1 if not known), -errno, or RT_FORWARD. */
+static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount)
 {
 	char buf[VFS_PATH_MAX];
 	bool below = (int)dirfd >= 0 && path[0] && path[0] != '/'; /* the kernel takes an int */
@@ -483,15 +483,19 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 		return RT_FORWARD;
 	memcpy(leaf, last, ll + 1);
 	*own = name > 0;
-	if (below && !*own)
-		return rt_write_mount_of_fd(dirfd) == RT_FORWARD || !rt_plain_dir(dirfd) ? RT_FORWARD : dirfd;
+	if (below && !*own) {
+		long m = rt_write_mount_of_fd(dirfd);
+		if (m == RT_FORWARD || !rt_plain_dir(dirfd))
+			return RT_FORWARD;
+		*mount = m >= 0 ? (int)m : rt_fd_mount(dirfd);
+		return dirfd;
+	}
 	if (below) {
 		/* "a/b": a, opened below the fd ("a/" too: the kernel's
 		 * lookup of "b" after it), which takes the same test. */
 		memcpy(buf, p, name);
 		buf[name] = '\0';
-		int m;
-		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, &m);
+		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, mount);
 	}
 	if (rt_names_mount(last, true) || name >= VFS_PATH_MAX)
 		return RT_FORWARD;
@@ -504,7 +508,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 	if (p != buf)
 		memcpy(buf, p, dl);
 	buf[dl] = '\0';
-	long fd = rt_open_to_write(buf, O_PATH, 0, NULL);
+	long fd = rt_open_to_write(buf, O_PATH, 0, mount);
 	/* That open takes the directory's name for the path's last, which
 	 * fs.protected_symlinks checks and the call's lookup does not: its
 	 * EACCES is the supervisor's to judge. */
@@ -519,15 +523,45 @@ static long name_call(const struct call *c, long nr, long dirfd, const char *pat
 {
 	char leaf[VFS_NAME_MAX + 1];
 	bool own;
+	int mount = -1;
 	if (nr == __NR_unlinkat && arg & ~(long)AT_REMOVEDIR)
 		return RT_FORWARD;
-	long fd = name_dir(dirfd, path, leaf, &own);
+	long fd = name_dir(dirfd, path, leaf, &own, &mount);
 	if (fd < 0)
 		return fd;
-	long r = rt_syscall(nr, fd, leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
+	long r = nr == __NR_symlinkat ? rt_syscall(nr, arg, fd, (long)leaf, 0, 0, 0)
+				       : rt_syscall(nr, fd, (long)leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
 	if (own)
 		close_fd(fd);
 	return answer(c, nr, r);
+}
+
+/* renameat2, renameat and rename: both names in their directories
+ * (name_dir), which must lie in one known mount (else EXDEV, or not, is
+ * the supervisor's answer); and the kernel's EXDEV too, which Landlock
+ * gives a rename between directories where it cannot tell the rights
+ * (ABI 1): the supervisor, outside Landlock, makes it. */
+static long rename_call(const struct call *c, long olddirfd, const char *oldpath, long newdirfd, const char *newpath,
+			long flags)
+{
+	char oleaf[VFS_NAME_MAX + 1], nleaf[VFS_NAME_MAX + 1];
+	bool oown, nown;
+	int om = -1, nm = -1;
+	if (!readable((long)oldpath) || !readable((long)newpath))
+		return RT_FORWARD;
+	long ofd = name_dir(olddirfd, oldpath, oleaf, &oown, &om);
+	if (ofd < 0)
+		return ofd;
+	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm);
+	long r = nfd;
+	if (nfd >= 0) {
+		r = om < 0 || om != nm ? RT_FORWARD : rt_syscall(__NR_renameat2, ofd, (long)oleaf, nfd, (long)nleaf, flags, 0);
+		if (nown)
+			close_fd(nfd);
+	}
+	if (oown)
+		close_fd(ofd);
+	return r == -EXDEV ? RT_FORWARD : answer(c, __NR_renameat2, r);
 }
 
 /* utimensat on the fd itself (futimens: no name; or "" with
@@ -593,6 +627,20 @@ static long handle(const struct call *c)
 		return execve_call(a);
 	if (c->nr == __NR_utimensat)
 		return times_call(c, a);
+	/* The target is a string, stored as it is. */
+	if (c->nr == __NR_symlinkat)
+		return readable(a[0]) && readable(a[2]) ? name_call(c, __NR_symlinkat, a[1], (const char *)a[2], a[0])
+							: RT_FORWARD;
+	if (c->nr == __NR_renameat2 || c->nr == __NR_renameat)
+		return rename_call(c, a[0], (const char *)a[1], a[2], (const char *)a[3],
+				   c->nr == __NR_renameat2 ? a[4] : 0);
+#ifdef __NR_rename
+	if (c->nr == __NR_rename)
+		return rename_call(c, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	if (c->nr == __NR_symlink)
+		return readable(a[0]) && readable(a[1]) ? name_call(c, __NR_symlinkat, AT_FDCWD, (const char *)a[1], a[0])
+							: RT_FORWARD;
+#endif
 #ifdef __NR_fstat
 	if (c->nr == __NR_fstat)
 		return rt_fake() ? fstat_call(c, a) : RT_FORWARD;

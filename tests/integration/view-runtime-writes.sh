@@ -126,6 +126,19 @@ for arg in sys.argv[1:]:
         d, dname = os.open(arg[4:], os.O_RDONLY | os.O_DIRECTORY), arg[4:]
         continue
     op, _, target = arg.partition(":")
+    if op in ("rename", "symlink"):  # rename:OLD>NEW, symlink:TARGET>NAME
+        one, two = target.split(">")
+        fd_of = lambda n: {} if n.startswith("/") else {"dir_fd": d}
+        try:
+            if op == "rename":
+                os.rename(one, two, **{"src_" + k: v for k, v in fd_of(one).items()},
+                          **{"dst_" + k: v for k, v in fd_of(two).items()})
+            else:
+                os.symlink(one, two, **fd_of(two))
+            print(op, dname, target + ":", "ok")
+        except OSError as e:
+            print(op, dname, target + ":", name(e))
+        continue
     if target:  # mkdir:NAME, rmdir:NAME, unlink:NAME; an absolute NAME without the fd
         fn = {"mkdir": lambda n, **k: os.mkdir(n, 0o750, **k), "rmdir": os.rmdir, "unlink": os.unlink}[op]
         try:
@@ -193,6 +206,33 @@ $TEST_TMP/ro/f: keep
 f
 new7" \
 		sh -c "for f in a/sub/new3 a/tgt b/made a/up ro/new7 ro/f; do printf '%s: %s\\n' \"$TEST_TMP/\$f\" \"\$(cat \"$TEST_TMP/\$f\")\"; done; ls -A '$TEST_TMP/ro'"
+	fixture
+	check "$mode: renames and symlinks, below directory fds and by absolute name" "symlink /mnt/a tgt2>sl1: ok
+symlink /mnt/a x>sl1: EEXIST
+rename /mnt/a sl1>sl2: ok
+rename /mnt/a sl1>sl3: ENOENT
+mkdir /mnt/a r1: ok
+rename /mnt/a r1>sub/r1: ok
+rename /mnt/a sub/r1>/mnt/b/r1: EXDEV
+rename /mnt/a /mnt/a/sub/r1>/mnt/a/r2: ok
+rename /mnt/a r2>/mnt/a: EXDEV
+rename /mnt/a f>/mnt/ro/f2: EXDEV
+rename /mnt/a d>r2: ok
+symlink /mnt/a >e1: ENOENT
+rename /mnt/ro f>g: EROFS
+symlink /mnt/ro x>s: EROFS
+symlink $TEST_TMP/ro t>s5: ok
+rename $TEST_TMP/ro s5>s6: ok
+unlink $TEST_TMP/ro s6: ok
+symlink /mnt x>a: EEXIST
+rename /mnt a>z: EBUSY
+$TEST_TMP/a/r2 $TEST_TMP/a/sl2 -> tgt2 $TEST_TMP/a/sub" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
+		sh -c "python3 '$TEST_TMP/write_in.py' dir=/mnt/a 'symlink:tgt2>sl1' 'symlink:x>sl1' 'rename:sl1>sl2' 'rename:sl1>sl3' \
+		mkdir:r1 'rename:r1>sub/r1' 'rename:sub/r1>/mnt/b/r1' 'rename:/mnt/a/sub/r1>/mnt/a/r2' 'rename:r2>/mnt/a' \
+		'rename:f>/mnt/ro/f2' 'rename:d>r2' 'symlink:>e1' dir=/mnt/ro 'rename:f>g' 'symlink:x>s' \
+		'dir=$TEST_TMP/ro' 'symlink:t>s5' 'rename:s5>s6' unlink:s6 dir=/mnt 'symlink:x>a' 'rename:a>z'
+		cd '$TEST_TMP/a' && echo \$(for n in r2 sl2 sub; do [ -L \$n ] && echo '$TEST_TMP'/a/\$n -\> \$(readlink \$n) || echo '$TEST_TMP'/a/\$n; done)"
 done
 
 # The fd an open gives is the lowest free, as the kernel's, for a file
