@@ -536,18 +536,19 @@ static long name_call(const struct call *c, long nr, long dirfd, const char *pat
 	return answer(c, nr, r);
 }
 
-/* renameat2, renameat and rename: both names in their directories
- * (name_dir), which must lie in one known mount (else EXDEV, or not, is
- * the supervisor's answer); and the kernel's EXDEV too, which Landlock
- * gives a rename between directories where it cannot tell the rights
- * (ABI 1): the supervisor, outside Landlock, makes it. */
-static long rename_call(const struct call *c, long olddirfd, const char *oldpath, long newdirfd, const char *newpath,
-			long flags)
+/* renameat2, renameat and rename, and linkat and link of a name not
+ * followed (nr: __NR_renameat2 or __NR_linkat): both names in their
+ * directories (name_dir), which must lie in one known mount (else EXDEV,
+ * or not, is the supervisor's answer); and the kernel's EXDEV too, which
+ * Landlock gives a rename or link between directories where it cannot
+ * tell the rights (ABI 1): the supervisor, outside Landlock, makes it. */
+static long two_names_call(const struct call *c, long nr, long olddirfd, const char *oldpath, long newdirfd,
+			   const char *newpath, long flags)
 {
 	char oleaf[VFS_NAME_MAX + 1], nleaf[VFS_NAME_MAX + 1];
 	bool oown, nown;
 	int om = -1, nm = -1;
-	if (!readable((long)oldpath) || !readable((long)newpath))
+	if (!readable((long)oldpath) || !readable((long)newpath) || (nr == __NR_linkat && flags))
 		return RT_FORWARD;
 	long ofd = name_dir(olddirfd, oldpath, oleaf, &oown, &om);
 	if (ofd < 0)
@@ -555,13 +556,13 @@ static long rename_call(const struct call *c, long olddirfd, const char *oldpath
 	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm);
 	long r = nfd;
 	if (nfd >= 0) {
-		r = om < 0 || om != nm ? RT_FORWARD : rt_syscall(__NR_renameat2, ofd, (long)oleaf, nfd, (long)nleaf, flags, 0);
+		r = om < 0 || om != nm ? RT_FORWARD : rt_syscall(nr, ofd, (long)oleaf, nfd, (long)nleaf, flags, 0);
 		if (nown)
 			close_fd(nfd);
 	}
 	if (oown)
 		close_fd(ofd);
-	return r == -EXDEV ? RT_FORWARD : answer(c, __NR_renameat2, r);
+	return r == -EXDEV ? RT_FORWARD : answer(c, nr, r);
 }
 
 /* utimensat on the fd itself (futimens: no name; or "" with
@@ -632,11 +633,15 @@ static long handle(const struct call *c)
 		return readable(a[0]) && readable(a[2]) ? name_call(c, __NR_symlinkat, a[1], (const char *)a[2], a[0])
 							: RT_FORWARD;
 	if (c->nr == __NR_renameat2 || c->nr == __NR_renameat)
-		return rename_call(c, a[0], (const char *)a[1], a[2], (const char *)a[3],
-				   c->nr == __NR_renameat2 ? a[4] : 0);
+		return two_names_call(c, __NR_renameat2, a[0], (const char *)a[1], a[2], (const char *)a[3],
+				      c->nr == __NR_renameat2 ? a[4] : 0);
+	if (c->nr == __NR_linkat)
+		return two_names_call(c, __NR_linkat, a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
 #ifdef __NR_rename
 	if (c->nr == __NR_rename)
-		return rename_call(c, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+		return two_names_call(c, __NR_renameat2, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	if (c->nr == __NR_link)
+		return two_names_call(c, __NR_linkat, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
 	if (c->nr == __NR_symlink)
 		return readable(a[0]) && readable(a[1]) ? name_call(c, __NR_symlinkat, AT_FDCWD, (const char *)a[1], a[0])
 							: RT_FORWARD;

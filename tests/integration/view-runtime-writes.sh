@@ -126,13 +126,16 @@ for arg in sys.argv[1:]:
         d, dname = os.open(arg[4:], os.O_RDONLY | os.O_DIRECTORY), arg[4:]
         continue
     op, _, target = arg.partition(":")
-    if op in ("rename", "symlink"):  # rename:OLD>NEW, symlink:TARGET>NAME
+    if op in ("rename", "symlink", "link"):  # rename:OLD>NEW, link:OLD>NEW, symlink:TARGET>NAME
         one, two = target.split(">")
         fd_of = lambda n: {} if n.startswith("/") else {"dir_fd": d}
         try:
-            if op == "rename":
-                os.rename(one, two, **{"src_" + k: v for k, v in fd_of(one).items()},
-                          **{"dst_" + k: v for k, v in fd_of(two).items()})
+            if op in ("rename", "link"):
+                fds = {**{"src_" + k: v for k, v in fd_of(one).items()}, **{"dst_" + k: v for k, v in fd_of(two).items()}}
+                if op == "link":
+                    os.link(one, two, follow_symlinks=False, **fds)  # linkat(..., 0), as git's link()
+                else:
+                    os.rename(one, two, **fds)
             else:
                 os.symlink(one, two, **fd_of(two))
             print(op, dname, target + ":", "ok")
@@ -233,6 +236,24 @@ $TEST_TMP/a/r2 $TEST_TMP/a/sl2 -> tgt2 $TEST_TMP/a/sub" \
 		'rename:f>/mnt/ro/f2' 'rename:d>r2' 'symlink:>e1' dir=/mnt/ro 'rename:f>g' 'symlink:x>s' \
 		'dir=$TEST_TMP/ro' 'symlink:t>s5' 'rename:s5>s6' unlink:s6 dir=/mnt 'symlink:x>a' 'rename:a>z'
 		cd '$TEST_TMP/a' && echo \$(for n in r2 sl2 sub; do [ -L \$n ] && echo '$TEST_TMP'/a/\$n -\> \$(readlink \$n) || echo '$TEST_TMP'/a/\$n; done)"
+	fixture
+	check "$mode: hard links, below directory fds and by absolute name" "link /mnt/a f>hl1: ok
+link /mnt/a f>hl1: EEXIST
+link /mnt/a sub>hl2: EPERM
+link /mnt/a f>/mnt/b/hl3: EXDEV
+link /mnt/a /mnt/a/f>/mnt/a/sub/hl4: ok
+link /mnt/a dl>hl5: ok
+link /mnt/a nothere>hl6: ENOENT
+link /mnt/ro f>h: EROFS
+link $TEST_TMP/ro f>h7: ok
+unlink $TEST_TMP/ro h7: ok
+link /mnt a>z: EPERM
+links of f: 3, hl5: dl -> tgt" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
+		sh -c "python3 '$TEST_TMP/write_in.py' dir=/mnt/a 'link:f>hl1' 'link:f>hl1' 'link:sub>hl2' 'link:f>/mnt/b/hl3' \
+		'link:/mnt/a/f>/mnt/a/sub/hl4' 'link:dl>hl5' 'link:nothere>hl6' dir=/mnt/ro 'link:f>h' \
+		'dir=$TEST_TMP/ro' 'link:f>h7' unlink:h7 dir=/mnt 'link:a>z'
+		echo links of f: \$(stat -c %h '$TEST_TMP/a/f'), hl5: dl -\> \$(readlink '$TEST_TMP/a/hl5')"
 done
 
 # The fd an open gives is the lowest free, as the kernel's, for a file
