@@ -565,17 +565,39 @@ static long two_names_call(const struct call *c, long nr, long olddirfd, const c
 	return r == -EXDEV ? RT_FORWARD : answer(c, nr, r);
 }
 
-/* utimensat on the fd itself (futimens: no name; or "" with
- * AT_EMPTY_PATH): the kernel's answer where every mount holding the fd's
- * host path is writable; else EROFS is the supervisor's, by the mount the
- * fd was opened through. A name is the supervisor's. */
+/* utimensat: on the fd itself (futimens: no name; or "" with
+ * AT_EMPTY_PATH), the kernel's answer where every mount holding the fd's
+ * host path is writable; on a name, in its directory (name_dir), not
+ * following it: a symlink to follow is the supervisor's (the kernel would
+ * follow it out of the view), and one put there meanwhile gets the times
+ * itself. Else EROFS, and the rest, are the supervisor's. */
 static long times_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
-	if (rt_fake() || (int)a[0] < 0 || (path && !((a[3] & AT_EMPTY_PATH) && readable(a[1]) && !path[0])) ||
-	    rt_write_mount_of_fd(a[0]) == RT_FORWARD)
+	if (rt_fake() || (a[3] & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
 		return RT_FORWARD;
-	return answer(c, __NR_utimensat, rt_syscall(__NR_utimensat, a[0], a[1], a[2], a[3], 0, 0));
+	if (!path || ((a[3] & AT_EMPTY_PATH) && readable(a[1]) && !path[0]))
+		return (int)a[0] < 0 || rt_write_mount_of_fd(a[0]) == RT_FORWARD
+			       ? RT_FORWARD
+			       : answer(c, __NR_utimensat, rt_syscall(__NR_utimensat, a[0], a[1], a[2], a[3], 0, 0));
+	char leaf[VFS_NAME_MAX + 1];
+	bool own;
+	int mount = -1;
+	if (!readable(a[1]))
+		return RT_FORWARD;
+	long fd = name_dir(a[0], path, leaf, &own, &mount);
+	if (fd < 0)
+		return fd;
+	struct rt_stat st;
+	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
+	if (r == 0 && S_ISLNK(st.mode) && !(a[3] & AT_SYMLINK_NOFOLLOW))
+		r = RT_FORWARD;
+	else if (r == 0)
+		r = answer(c, __NR_utimensat,
+			   rt_syscall(__NR_utimensat, fd, (long)leaf, a[2], (a[3] & ~(long)AT_EMPTY_PATH) | AT_SYMLINK_NOFOLLOW, 0, 0));
+	if (own)
+		close_fd(fd);
+	return r;
 }
 
 /* execve: a program the view does not have, or cannot reach, fails here

@@ -142,8 +142,10 @@ for arg in sys.argv[1:]:
         except OSError as e:
             print(op, dname, target + ":", name(e))
         continue
-    if target:  # mkdir:NAME, rmdir:NAME, unlink:NAME; an absolute NAME without the fd
-        fn = {"mkdir": lambda n, **k: os.mkdir(n, 0o750, **k), "rmdir": os.rmdir, "unlink": os.unlink}[op]
+    if target:  # mkdir:NAME, rmdir:NAME, unlink:NAME, utime:NAME, lutime:NAME; an absolute NAME without the fd
+        fn = {"mkdir": lambda n, **k: os.mkdir(n, 0o750, **k), "rmdir": os.rmdir, "unlink": os.unlink,
+              "utime": lambda n, **k: os.utime(n, (7, 7), **k),
+              "lutime": lambda n, **k: os.utime(n, (7, 7), follow_symlinks=False, **k)}[op]
         try:
             fn(target, **({} if target.startswith("/") else {"dir_fd": d}))
             print(op, dname, target + ":", "ok")
@@ -254,6 +256,28 @@ links of f: 3, hl5: dl -> tgt" \
 		'link:/mnt/a/f>/mnt/a/sub/hl4' 'link:dl>hl5' 'link:nothere>hl6' dir=/mnt/ro 'link:f>h' \
 		'dir=$TEST_TMP/ro' 'link:f>h7' unlink:h7 dir=/mnt 'link:a>z'
 		echo links of f: \$(stat -c %h '$TEST_TMP/a/f'), hl5: dl -\> \$(readlink '$TEST_TMP/a/hl5')"
+	fixture
+	check "$mode: times set by name, below directory fds and by absolute name" "utime /mnt/a f: ok
+utime /mnt/a sub: ok
+utime /mnt/a nothere: ENOENT
+lutime /mnt/a dl: ok
+utime /mnt/a dl: ENOENT
+utime /mnt/a abs: ENOENT
+utime /mnt/a /mnt/a/sub/: ok
+utime /mnt/a /mnt/a/d: ok
+lutime /mnt/a /mnt/a/abs: ok
+utime /mnt/a f/x: ENOTDIR
+utime /mnt/ro f: EROFS
+lutime /mnt/ro f: EROFS
+utime /mnt a: ok
+lutime /mnt ro: EROFS
+utime $TEST_TMP/ro f: ok
+a a/abs a/d a/dl a/f a/sub ro/f" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
+		sh -c "python3 '$TEST_TMP/write_in.py' dir=/mnt/a utime:f utime:sub utime:nothere lutime:dl utime:dl utime:abs \
+		utime:/mnt/a/sub/ utime:/mnt/a/d lutime:/mnt/a/abs utime:f/x dir=/mnt/ro utime:f lutime:f dir=/mnt utime:a lutime:ro \
+		'dir=$TEST_TMP/ro' utime:f
+		cd '$TEST_TMP' && echo \$(for f in a a/abs a/d a/dl a/f a/sub b ro ro/f; do [ \$(stat -c %Y \$f) = 7 ] && echo \$f; done)"
 done
 
 # The fd an open gives is the lowest free, as the kernel's, for a file
