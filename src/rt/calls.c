@@ -474,7 +474,10 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 	const char *p = below ? path : absolute(dirfd, path, buf);
 	if (rt_fake() || !p)
 		return RT_FORWARD;
+	/* The kernel's PATH_MAX (ENAMETOOLONG): the supervisor's answer. */
 	size_t len = loader_strlen(p), name = len;
+	if (len >= VFS_PATH_MAX)
+		return RT_FORWARD;
 	while (name > 0 && p[name - 1] != '/')
 		name--;
 	const char *last = p + name;
@@ -487,7 +490,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 		long m = rt_write_mount_of_fd(dirfd);
 		if (m == RT_FORWARD || !rt_plain_dir(dirfd))
 			return RT_FORWARD;
-		*mount = m >= 0 ? (int)m : rt_fd_mount(dirfd);
+		*mount = (int)m;
 		return dirfd;
 	}
 	if (below) {

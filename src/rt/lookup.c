@@ -557,15 +557,17 @@ long rt_write_mount_of_fd(long dirfd)
 	if (!t || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || /* the link is named from the root */
 	    (n = rt_fd_host(dirfd, host)) < 0)
 		return RT_FORWARD;
-	long found = RT_FORWARD;
+	long found = RT_FORWARD, mark = rt_fd_mount(dirfd);
+	bool marked = false;
 	for (uint32_t i = 0; i < t->nmounts; i++) {
 		if (!vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
 			continue;
 		if (t->mounts[i].flags & (VFS_MOUNT_RO | VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC))
 			return RT_FORWARD;
 		found = found == RT_FORWARD ? (long)i : -1;
+		marked |= (long)i == mark;
 	}
-	return found;
+	return found == -1 && marked ? mark : found;
 }
 
 long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)
@@ -575,6 +577,6 @@ long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint6
 	long m = rt_write_mount_of_fd((int)dirfd);
 	if (m == RT_FORWARD || !rt_plain_dir((int)dirfd))
 		return RT_FORWARD;
-	*mount = m >= 0 ? (int)m : rt_fd_mount(dirfd);
+	*mount = (int)m;
 	return open_below((int)dirfd, false, 0, 0, path, oflags, mode, false, 0);
 }

@@ -71,9 +71,9 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
 /* The mount a write at or below the program's fd lies in, by the fd's
  * host path: every mount whose host directory holds it must take the
  * runtime's writes (a host directory the view shows at two places may be
- * read-only at one, and a mark can be stale, fds.c), else RT_FORWARD; -1
- * where two hold it (then the fd's mark names it). An fd from outside
- * the view is the supervisor's. */
+ * read-only at one, and a mark can be stale, fds.c), else RT_FORWARD.
+ * Where several hold it, the fd's mark if it is one of them, else -1
+ * (not known). An fd from outside the view is the supervisor's. */
 long rt_write_mount_of_fd(long fd);
 /* The same for a relative path below the program's directory fd, whose
  * host path lies in no read-only mount (tar -C, and the *at() calls of

@@ -280,6 +280,50 @@ a a/abs a/d a/dl a/f a/sub ro/f" \
 		cd '$TEST_TMP' && echo \$(for f in a a/abs a/d a/dl a/f a/sub b ro ro/f; do [ \$(stat -c %Y \$f) = 7 ] && echo \$f; done)"
 done
 
+# Names the kernel finds too long (ENAMETOOLONG): a long path below a
+# directory fd, and an absolute one of more than PATH_MAX in all; and a
+# rename between two fds whose host directories lie in different mounts,
+# one of them named by a mark left on its number by dup2 (EXDEV, nothing
+# moved).
+cat >"$TEST_TMP/edges.py" <<'PY'
+import os
+def tell(label, f):
+    try:
+        f()
+        print(label + ":", "ok")
+    except OSError as e:
+        print(label + ":", os.strerror(e.errno))
+d = os.open("/mnt/a", os.O_RDONLY | os.O_DIRECTORY)
+for i in range(3):  # the first calls patch the sites
+    os.mkdir("zz", dir_fd=d); os.rename("zz", "zy", src_dir_fd=d, dst_dir_fd=d); os.rmdir("zy", dir_fd=d)
+tell("mkdir below, long", lambda: os.mkdir("a/" * 3000 + "b", dir_fd=d))
+tell("unlink below, long", lambda: os.unlink("a/" * 3000 + "b", dir_fd=d))
+p = "/mnt/a/deep"
+while len(p) < 3880:
+    p += "/" + "d" * 200
+    os.makedirs(p, exist_ok=True)
+tell("mkdir, more than PATH_MAX", lambda: os.mkdir(p + "/" + "x" * 250))
+tell("symlink, more than PATH_MAX", lambda: os.symlink("t", p + "/" + "x" * 250))
+b = os.open("/mnt/b", os.O_RDONLY | os.O_DIRECTORY)
+x = os.open("/mnt/a2", os.O_RDONLY | os.O_DIRECTORY)
+os.dup2(x, b)
+b2 = os.open("/mnt/b", os.O_RDONLY | os.O_DIRECTORY)
+open("/mnt/a/mv", "w").close()
+tell("rename across mounts, after dup2", lambda: os.rename("mv", "mv", src_dir_fd=b, dst_dir_fd=b2))
+print("moved:", os.path.exists("/mnt/b/mv"))
+PY
+for mode in --fast --confine --no-fast; do
+	fixture
+	check "$mode: long names, and a rename across mounts after dup2" "mkdir below, long: File name too long
+unlink below, long: File name too long
+mkdir, more than PATH_MAX: File name too long
+symlink, more than PATH_MAX: File name too long
+rename across mounts, after dup2: Invalid cross-device link
+moved: False" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/a:/mnt/a2" -b "$TEST_TMP/b:/mnt/b" -w /mnt/a -- \
+		python3 "$TEST_TMP/edges.py"
+done
+
 # The fd an open gives is the lowest free, as the kernel's, for a file
 # created through an absolute path too (the runtime's own fds move up).
 for mode in --fast --no-fast; do
