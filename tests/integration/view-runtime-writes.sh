@@ -311,6 +311,17 @@ b2 = os.open("/mnt/b", os.O_RDONLY | os.O_DIRECTORY)
 open("/mnt/a/mv", "w").close()
 tell("rename across mounts, after dup2", lambda: os.rename("mv", "mv", src_dir_fd=b, dst_dir_fd=b2))
 print("moved:", os.path.exists("/mnt/b/mv"))
+# utimensat's own checks: no O_PATH fd, no flags on the fd itself, two on a name.
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def utimensat(fd, name, flags):
+    r = libc.syscall({"x86_64": 280, "aarch64": 88}[os.uname().machine], fd, name, None, flags)
+    return "ok" if r == 0 else os.strerror(ctypes.get_errno())
+f = os.open("/mnt/a/mv", os.O_RDONLY)
+o = os.open("/mnt/a/mv", os.O_PATH)
+for i in range(2):
+    print("times:", utimensat(o, None, 0), "|", utimensat(f, None, 0x8000), "|", utimensat(f, None, 0x100), "|",
+          utimensat(-100, b"/mnt/a/mv", 0x8000), "|", utimensat(o, b"", 0x1000), "|", utimensat(-100, None, 0))
 PY
 for mode in --fast --confine --no-fast; do
 	fixture
@@ -319,7 +330,9 @@ unlink below, long: File name too long
 mkdir, more than PATH_MAX: File name too long
 symlink, more than PATH_MAX: File name too long
 rename across mounts, after dup2: Invalid cross-device link
-moved: False" \
+moved: False
+times: Bad file descriptor | Invalid argument | Invalid argument | Invalid argument | ok | Bad address
+times: Bad file descriptor | Invalid argument | Invalid argument | Invalid argument | ok | Bad address" \
 		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/a:/mnt/a2" -b "$TEST_TMP/b:/mnt/b" -w /mnt/a -- \
 		python3 "$TEST_TMP/edges.py"
 done

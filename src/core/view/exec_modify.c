@@ -221,11 +221,14 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 	if (pc->op == PC_UTIME || pc->op == PC_UTIMES || pc->op == PC_UTIMENSAT) {
 		if ((r = read_times(t, pc, a[pc->a1], ts, &now)) < 0)
 			return r;
+		bool fd_itself = pc->dirfd >= 0 && a[pc->path] == 0 && (int)a[pc->dirfd] != AT_FDCWD;
+		/* The kernel's checks, in its order: utimensat on the fd
+		 * itself takes no flags, on a name these two. */
+		if (fd_itself ? flags != 0 : (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0)
+			return -EINVAL;
 		if (pc->dirfd >= 0 && a[pc->path] == 0) {
 			/* utimensat/futimesat(fd, NULL, ...): the fd itself */
-			if (flags & AT_SYMLINK_NOFOLLOW)
-				return -EINVAL;
-			if ((int)a[pc->dirfd] == AT_FDCWD)
+			if (!fd_itself)
 				return -EFAULT;
 			vflags |= VFS_EMPTY_PATH;
 		}
@@ -233,6 +236,13 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 	struct pc_name n;
 	if ((r = pc_resolve(t, c, pc->dirfd, pc->path, vflags, &n)) < 0)
 		return r;
+	/* On the fd itself the kernel takes no O_PATH fd (a name's lookup
+	 * from one, with AT_EMPTY_PATH, it does). */
+	int fl;
+	if (pc->dirfd >= 0 && a[pc->path] == 0 && (fl = fcntl(n.r.fd, F_GETFL)) >= 0 && (fl & O_PATH)) {
+		pc_name_release(&n);
+		return -EBADF;
+	}
 	char magic[40];
 	view_magic(magic, sizeof(magic), n.r.fd);
 	struct stat st;
