@@ -438,9 +438,10 @@ __attribute__((noinline)) static long open_direct(const char *path, size_t len, 
 }
 
 /* openat2(start, rest) beneath the plain directory `start`, which is the
- * runtime's own if `owned`: as rt_open_beneath(). */
+ * runtime's own if `owned`: as rt_open_beneath(). `resolve`: RESOLVE_*
+ * flags besides. */
 static long open_below(long start, bool owned, const char *text, size_t text_len, const char *rest, uint64_t oflags,
-		       uint64_t mode, bool linked, char *next)
+		       uint64_t mode, uint64_t resolve, char *next)
 {
 	/* openat2 refuses with O_PATH what openat ignores; openat adds
 	 * O_LARGEFILE itself. The runtime's own O_PATH fds are close-on-exec.
@@ -449,7 +450,7 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 	struct open_how how = {
 		.flags = oflags | (oflags & O_PATH ? O_CLOEXEC : O_LARGEFILE),
 		.mode = mode,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | (linked ? RESOLVE_NO_SYMLINKS : 0),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | resolve,
 	};
 	/* The kernel gives the lowest free fd, which the directory holds (the
 	 * shell's close(1); open() relies on it): the directory moves up
@@ -494,7 +495,7 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool
 		return open_host_path(path, len, oflags, mode, next, writes, mount);
 	if (start < 0)
 		return start == RT_LINK || start == -ENOENT ? start : RT_FORWARD;
-	return open_below(start, true, path, dir_len, rest, oflags, mode, linked, next);
+	return open_below(start, true, path, dir_len, rest, oflags, mode, linked ? RESOLVE_NO_SYMLINKS : 0, next);
 }
 
 /* The kernel follows at most 40 symlinks in one lookup (ELOOP after);
@@ -538,7 +539,7 @@ long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mod
 		return RT_FORWARD;
 	if (path[0] != '/') {
 		*mount = rt_dir_mount(dirfd);
-		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, false, 0) : RT_FORWARD;
+		return rt_plain_dir(dirfd) ? open_below(dirfd, false, 0, 0, path, oflags, mode, 0, 0) : RT_FORWARD;
 	}
 	return open_path(path, oflags, mode, false, mount);
 }
@@ -578,5 +579,7 @@ long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint6
 	if (m == RT_FORWARD || !rt_plain_dir((int)dirfd))
 		return RT_FORWARD;
 	*mount = (int)m;
-	return open_below((int)dirfd, false, 0, 0, path, oflags, mode, false, 0);
+	/* Not into another of the host's mounts below it (procfs under a
+	 * bind of the host's /, which the view leaves to the supervisor). */
+	return open_below((int)dirfd, false, 0, 0, path, oflags, mode, RESOLVE_NO_XDEV, 0);
 }
