@@ -337,6 +337,26 @@ times: Bad file descriptor | Invalid argument | Invalid argument | Invalid argum
 		python3 "$TEST_TMP/edges.py"
 done
 
+# A write below a directory fd on a bind of the host's / (in another
+# root, so that / is no directory above mount points) that leads into
+# another host mount, procfs: fast mode answers as the supervisor does.
+mkdir -p "$TEST_TMP/root/mnt/host" "$TEST_TMP/root/t" || fail "cannot make the root"
+for l in bin lib lib64; do ln -sfn "usr/$l" "$TEST_TMP/root/$l"; done
+cat >"$TEST_TMP/xdev.py" <<'PY'
+import os
+d = os.open("/mnt/host", os.O_RDONLY | os.O_DIRECTORY)
+for i in range(3):  # the first call patches the site
+    try:
+        fd = os.open("proc/self/comm", os.O_WRONLY, dir_fd=d)
+        os.write(fd, b"renamed")
+        os.close(fd)
+        print("comm:", open("/proc/self/comm").read().strip())
+    except OSError as e:
+        print("comm:", e.strerror)
+PY
+xdev() { facet_top "$1" -r "$TEST_TMP/root" -b /usr:/usr -b /:/mnt/host -b "$TEST_TMP:/t" -w / -- python3 /t/xdev.py; }
+check "a write below a directory fd into another host mount" "$(xdev --no-fast 2>&1)" xdev --fast
+
 # The fd an open gives is the lowest free, as the kernel's, for a file
 # created through an absolute path too (the runtime's own fds move up).
 for mode in --fast --no-fast; do
