@@ -417,13 +417,15 @@ static long getcwd_call(const long a[6])
 }
 
 /*
- * Writes: an open that writes or creates, unlink, rmdir and mkdir. The kernel makes
+ * Writes: an open that writes or creates, unlink, rmdir, mkdir, symlink,
+ * rename, link and utimensat. The kernel makes
  * them in the program, with its umask and credentials, and the fd is the
  * program's own from the start (its close is the last, as inotify and
  * locks expect), where the view's answer is the kernel's: not with fake
  * root (owners are recorded), and resolved as an absolute path (a relative
- * one from the cwd's name, rt_cwd) so that the mount is known: a read-only
- * one leaves the call to the supervisor (EROFS; lookup.c).
+ * one from the cwd's name, rt_cwd), or below a directory fd whose host path
+ * only writable mounts show, so that the mount is known: a read-only one
+ * leaves the call to the supervisor (EROFS; lookup.c).
  */
 #define WRITE_FLAGS (READ_FLAGS | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_TRUNC)
 
@@ -460,7 +462,8 @@ static long write_open_call(const struct call *c, const long a[6], int *mount)
 }
 
 /* The directory a write of a path's last name acts in (unlink, rmdir,
- * mkdir), and that name, in leaf: below the program's directory fd (the
+ * mkdir, symlink, rename, link, utimensat), and that name, in leaf:
+ * below the program's directory fd (the
  * fd itself for one name) where no mount point lies below it and only
  * writable mounts show it; else the directory of the absolute path (one
  * relative to the cwd, from its name), opened as a write's, where the
@@ -520,8 +523,9 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 	return fd;
 }
 
-/* unlinkat(dirfd, path, 0 or AT_REMOVEDIR), unlink, rmdir, mkdirat and
- * mkdir, made on the last name in its directory (name_dir). */
+/* unlinkat(dirfd, path, 0 or AT_REMOVEDIR), unlink, rmdir, mkdirat,
+ * mkdir, symlinkat and symlink (arg: the target), made on the last name
+ * in its directory (name_dir). */
 static long name_call(const struct call *c, long nr, long dirfd, const char *path, long arg)
 {
 	char leaf[VFS_NAME_MAX + 1];
