@@ -418,7 +418,7 @@ static long getcwd_call(const long a[6])
 
 /*
  * Writes: an open that writes or creates, unlink, rmdir, mkdir, symlink,
- * rename, link and utimensat. The kernel makes
+ * rename, link, utimensat and chmod. The kernel makes
  * them in the program, with its umask and credentials, and the fd is the
  * program's own from the start (its close is the last, as inotify and
  * locks expect), where the view's answer is the kernel's: not with fake
@@ -607,6 +607,31 @@ static long times_call(const struct call *c, const long a[6])
 	return r;
 }
 
+/* chmod, fchmodat and fchmodat2 of a name: in its directory (name_dir),
+ * with fchmodat2's AT_SYMLINK_NOFOLLOW whatever the call asked, so that
+ * the kernel never follows the name out of the view: on a symlink that
+ * answers EOPNOTSUPP, the call's own answer if it asked not to follow,
+ * else the supervisor follows it. A kernel without fchmodat2 (ENOSYS),
+ * the fd itself (AT_EMPTY_PATH) and EPERM (answer()) are the
+ * supervisor's too. */
+static long chmod_call(const struct call *c, long dirfd, const char *path, long mode, long flags)
+{
+	char leaf[VFS_NAME_MAX + 1];
+	bool own;
+	int mount = -1;
+	if (rt_fake() || (flags & ~(long)AT_SYMLINK_NOFOLLOW) || !readable((long)path))
+		return RT_FORWARD;
+	long fd = name_dir(dirfd, path, leaf, &own, &mount);
+	if (fd < 0)
+		return fd;
+	long r = rt_syscall(__NR_fchmodat2, fd, (long)leaf, mode, AT_SYMLINK_NOFOLLOW, 0, 0);
+	if (own)
+		close_fd(fd);
+	if ((r == -EOPNOTSUPP && !(flags & AT_SYMLINK_NOFOLLOW)) || r == -ENOSYS)
+		return RT_FORWARD;
+	return answer(c, __NR_fchmodat2, r);
+}
+
 /* execve: a program the view does not have, or cannot reach, fails here
  * (gcc, make and the shells try each directory of $PATH in turn); any
  * other goes on as the program's call, to the supervisor by ptrace, which
@@ -666,11 +691,15 @@ static long handle(const struct call *c)
 				      c->nr == __NR_renameat2 ? a[4] : 0);
 	if (c->nr == __NR_linkat)
 		return two_names_call(c, __NR_linkat, a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+	if (c->nr == __NR_fchmodat || c->nr == __NR_fchmodat2)
+		return chmod_call(c, a[0], (const char *)a[1], a[2], c->nr == __NR_fchmodat2 ? a[3] : 0);
 #ifdef __NR_rename
 	if (c->nr == __NR_rename)
 		return two_names_call(c, __NR_renameat2, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
 	if (c->nr == __NR_link)
 		return two_names_call(c, __NR_linkat, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+	if (c->nr == __NR_chmod)
+		return chmod_call(c, AT_FDCWD, (const char *)a[0], a[1], 0);
 	if (c->nr == __NR_symlink)
 		return readable(a[0]) && readable(a[1]) ? name_call(c, __NR_symlinkat, AT_FDCWD, (const char *)a[1], a[0])
 							: RT_FORWARD;

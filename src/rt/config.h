@@ -10,6 +10,10 @@
 #include <asm/unistd.h>
 #include <stdint.h>
 
+#ifndef __NR_fchmodat2 /* Linux 6.6; every architecture's number for it */
+#define __NR_fchmodat2 452
+#endif
+
 /* Patched call sites per process (rt.h). The jump table, one pointer per
  * site, lies at RT_SITE_TABLE (src/loader/meson.build). */
 #define RT_MAX_SITES 4096u
@@ -157,10 +161,11 @@ static inline int rt_answers(long nr, uint32_t flags)
 	case __NR_newfstatat: case __NR_statx: case __NR_openat: case __NR_readlinkat:
 	case __NR_faccessat: case __NR_faccessat2: case __NR_getcwd: case __NR_execve: case __NR_unlinkat:
 	case __NR_utimensat: case __NR_mkdirat: case __NR_symlinkat: case __NR_renameat: case __NR_renameat2:
-	case __NR_linkat:
+	case __NR_linkat: case __NR_fchmodat: case __NR_fchmodat2:
 #ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
 	case __NR_stat: case __NR_lstat: case __NR_open: case __NR_readlink: case __NR_access: case __NR_unlink:
 	case __NR_rmdir: case __NR_mkdir: case __NR_symlink: case __NR_rename: case __NR_link:
+	case __NR_chmod:
 #endif
 		return 1;
 	default:

@@ -145,7 +145,8 @@ for arg in sys.argv[1:]:
     if target:  # mkdir:NAME, rmdir:NAME, unlink:NAME, utime:NAME, lutime:NAME; an absolute NAME without the fd
         fn = {"mkdir": lambda n, **k: os.mkdir(n, 0o750, **k), "rmdir": os.rmdir, "unlink": os.unlink,
               "utime": lambda n, **k: os.utime(n, (7, 7), **k),
-              "lutime": lambda n, **k: os.utime(n, (7, 7), follow_symlinks=False, **k)}[op]
+              "lutime": lambda n, **k: os.utime(n, (7, 7), follow_symlinks=False, **k),
+              "chmod": lambda n, **k: os.chmod(n, 0o750, **k)}[op]
         try:
             fn(target, **({} if target.startswith("/") else {"dir_fd": d}))
             print(op, dname, target + ":", "ok")
@@ -278,6 +279,29 @@ a a/abs a/d a/dl a/f a/sub ro/f" \
 		utime:/mnt/a/sub/ utime:/mnt/a/d lutime:/mnt/a/abs utime:f/x dir=/mnt/ro utime:f lutime:f dir=/mnt utime:a lutime:ro \
 		'dir=$TEST_TMP/ro' utime:f
 		cd '$TEST_TMP' && echo \$(for f in a a/abs a/d a/dl a/f a/sub b ro ro/f; do [ \$(stat -c %Y \$f) = 7 ] && echo \$f; done)"
+	fixture
+	ln -s f "$TEST_TMP/a/fl"
+	check "$mode: chmod, below directory fds and by absolute name" "chmod /mnt/a f: ok
+chmod /mnt/a f: ok
+chmod /mnt/a sub: ok
+chmod /mnt/a nothere: ENOENT
+chmod /mnt/a dl: ENOENT
+chmod /mnt/a abs: ENOENT
+chmod /mnt/a /mnt/a/d: ok
+chmod /mnt/a /mnt/a/sub/: ok
+chmod /mnt/a f/x: ENOTDIR
+chmod /mnt/a fl: ok
+chmod /mnt/a /mnt/a/fl: ok
+chmod /mnt/ro f: EROFS
+chmod /mnt a: ok
+chmod /mnt ro: EROFS
+chmod $TEST_TMP/ro f: ok
+a 750 a/d 750 a/dl 777 a/f 750 a/fl 777 a/sub 750 ro 755 ro/f 750" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -b "$TEST_TMP/ro:/mnt/ro:ro" -w /mnt/a -- \
+		sh -c "python3 '$TEST_TMP/write_in.py' dir=/mnt/a chmod:f chmod:f chmod:sub chmod:nothere chmod:dl chmod:abs \
+		chmod:/mnt/a/d chmod:/mnt/a/sub/ chmod:f/x chmod:fl chmod:/mnt/a/fl dir=/mnt/ro chmod:f dir=/mnt chmod:a chmod:ro \
+		'dir=$TEST_TMP/ro' chmod:f
+		cd '$TEST_TMP' && echo \$(stat -c '%n %a' a a/d a/dl a/f a/fl a/sub ro ro/f)"
 done
 
 # Names the kernel finds too long (ENAMETOOLONG): a long path below a
@@ -322,7 +346,18 @@ o = os.open("/mnt/a/mv", os.O_PATH)
 for i in range(2):
     print("times:", utimensat(o, None, 0), "|", utimensat(f, None, 0x8000), "|", utimensat(f, None, 0x100), "|",
           utimensat(-100, b"/mnt/a/mv", 0x8000), "|", utimensat(o, b"", 0x1000), "|", utimensat(-100, None, 0))
+# fchmodat2 (Linux 6.6): not following a symlink, EOPNOTSUPP; a file, done.
+os.symlink("mv", "/mnt/a/mvlink")
+def fchmodat2(name, flags):
+    r = libc.syscall(452, -100, name, 0o600, flags)
+    return "ok" if r == 0 else os.strerror(ctypes.get_errno())
+for i in range(2):
+    print("fchmodat2:", fchmodat2(b"/mnt/a/mvlink", 0x100), "|", fchmodat2(b"/mnt/a/mv", 0x100), "|",
+          fchmodat2(b"/mnt/a/mvlink", 0), "|", oct(os.stat("/mnt/a/mv").st_mode & 0o777))
 PY
+# fchmodat2 on a symlink not followed: EOPNOTSUPP, or ENOSYS before Linux 6.6.
+ln -sfn nothere "$TEST_TMP/probe-link" || fail "cannot make a symlink"
+nolchmod=$(python3 -c 'import ctypes, os, sys; l = ctypes.CDLL(None, use_errno=True); l.syscall(452, -100, sys.argv[1].encode(), 0o600, 0x100); print(os.strerror(ctypes.get_errno()))' "$TEST_TMP/probe-link")
 for mode in --fast --confine --no-fast; do
 	fixture
 	check "$mode: long names, and a rename across mounts after dup2" "mkdir below, long: File name too long
@@ -332,7 +367,9 @@ symlink, more than PATH_MAX: File name too long
 rename across mounts, after dup2: Invalid cross-device link
 moved: False
 times: Bad file descriptor | Invalid argument | Invalid argument | Invalid argument | ok | Bad address
-times: Bad file descriptor | Invalid argument | Invalid argument | Invalid argument | ok | Bad address" \
+times: Bad file descriptor | Invalid argument | Invalid argument | Invalid argument | ok | Bad address
+fchmodat2: $nolchmod | ok | ok | 0o600
+fchmodat2: $nolchmod | ok | ok | 0o600" \
 		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/a:/mnt/a2" -b "$TEST_TMP/b:/mnt/b" -w /mnt/a -- \
 		python3 "$TEST_TMP/edges.py"
 done
