@@ -503,7 +503,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 		buf[name] = '\0';
 		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, mount);
 	}
-	if (rt_names_mount(last, true) || name >= VFS_PATH_MAX)
+	if (rt_names_mount(last, true))
 		return RT_FORWARD;
 	/* The directory, in buf: "/a/b/" -> "/a/b" ("/" stays). Opened
 	 * without O_DIRECTORY, which a symlink to follow would fail: a file
