@@ -422,6 +422,36 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 	return 1;
 }
 
+/* Whether the component c (n bytes, not the last) only leads to a mount
+ * point: its guest path is none, and it with the next name is one
+ * (/mnt of /mnt/usr/bin). Then nothing in it is looked at and the walk
+ * does not open it: the guest path goes on to the mount, as the runtime
+ * takes it, by its guest path. Not when the mount point is the last name
+ * of a VFS_PARENT walk, whose result is the directory itself. */
+static bool only_leads_to_mount(struct walk *w, const char *c, size_t n)
+{
+	const char *r = w->s->rest;
+	size_t i = w->pos;
+	while (i < w->end && r[i] == '/')
+		i++;
+	size_t start = i;
+	while (i < w->end && r[i] != '/')
+		i++;
+	size_t next = i - start, j = i;
+	while (j < w->end && r[j] == '/')
+		j++;
+	if (!next || is_dot(r + start, next) || is_dotdot(r + start, next) || next > VFS_NAME_MAX ||
+	    (j == w->end && (w->flags & VFS_PARENT)))
+		return false;
+	size_t len = w->glen;
+	bool leads = vfs_append(w->s->guest, &len, sizeof(w->s->guest), c, n) == 0 &&
+		     vfs_mount_at(w->t, w->s->guest, len) < 0 &&
+		     vfs_append(w->s->guest, &len, sizeof(w->s->guest), r + start, next) == 0 &&
+		     vfs_mount_at(w->t, w->s->guest, len) >= 0;
+	w->s->guest[w->glen] = '\0';
+	return leads;
+}
+
 /* The walk's fd as the result: a copy if the walk does not own it (the
  * start, the root, a mount's own), unless the caller may borrow it. */
 static int own_result(struct walk *w, const struct vfs_view *v, struct vfs_result *out)
@@ -470,6 +500,12 @@ static int walk(struct walk *w, struct vfs_result *out)
 			int err;
 			if (kernel_walk(w, c, out, &err))
 				return err;
+		}
+		if (!last && w->guest_known && !(w->flags & VFS_NO_XDEV) && only_leads_to_mount(w, comp, n)) {
+			int r = vfs_append(w->s->guest, &w->glen, sizeof(w->s->guest), comp, n);
+			if (r < 0)
+				return r;
+			continue;
 		}
 		int r = step(w, out, comp, n, last, slash);
 		if (r < 0)

@@ -31,8 +31,11 @@ static struct vfs_table *table;
 
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); putchar('\n'); } } while (0)
 
+static int opens_of_mnt; /* opens of the name "mnt" (the directory above /mnt/usr) */
+
 static long op_openat(void *c, int dfd, const char *p, int flags)
 {
+	opens_of_mnt += !strcmp(p, "mnt");
 	int fd = openat(dfd, p, flags);
 	return fd < 0 ? -errno : fd;
 }
@@ -41,6 +44,7 @@ static long op_openat2(void *c, int dfd, const char *p, uint64_t oflags, uint64_
 {
 	if (!have_openat2)
 		return -ENOSYS;
+	opens_of_mnt += !strcmp(p, "mnt");
 	struct open_how how = { .flags = oflags | O_PATH | O_CLOEXEC, .resolve = resolve };
 	long fd = syscall(SYS_openat2, dfd, p, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
@@ -320,6 +324,15 @@ static void cases(void)
 	expect_guest("/deep/er/up/mnt/usr/bin/../share", F, "/mnt/usr/share");
 	expect_guest("/mnt/usr/bin/env", F, "/mnt/usr/bin/env");
 	expect_guest("/etc/hosts", F, "/etc/hosts");
+	/* A directory that only leads to a mount point is not opened. */
+	opens_of_mnt = 0;
+	expect("/", "/mnt/usr/bin/env", F, "usr/bin/env");
+	expect("/", "/mnt//usr/lib", P, "lib@usr");
+	expect("/", "/mnt/usr/", F, "usr");
+	expect_guest("/mnt/usr/bin/../share", F, "/mnt/usr/share");
+	CHECK(opens_of_mnt == 0, "/mnt was opened %d times on the way to its mount", opens_of_mnt);
+	expect("/", "/mnt/./usr/bin", F, "usr/bin");
+	expect("/", "/mnt/usr/bin", VFS_NO_XDEV | F, "EXDEV");
 }
 
 /* From a dirfd with no mount point below, whose guest path the caller
