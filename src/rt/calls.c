@@ -266,6 +266,13 @@ static long open_call(const struct call *c, const long a[6], int *mount)
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
+	/* O_PATH: resolved as the runtime's own lookups are (the supervisor
+	 * could only make it by ptrace, ADDFD refusing such fds); the kernel
+	 * takes O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC with it, and drops the
+	 * other flags. */
+	if (flags & O_PATH)
+		return rt_open_beneath(a[0], path, (uint64_t)(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) | RT_O_PROGRAM, 0,
+				       mount);
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
 		return write_open_call(c, a, mount);
 	if (flags & ~READ_FLAGS)
@@ -447,12 +454,20 @@ static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX]
 	return buf;
 }
 
+/* Under fake root, an open that writes is the kernel's where no record
+ * is about the file: none at all for one that may create (its directory
+ * is not known here), none of a device node for one that does not. */
+static bool fake_write_open(long flags)
+{
+	return rt_fake_writes() && (rt_fake_none() || (!(flags & O_CREAT) && !rt_fake_typed()));
+}
+
 static long write_open_call(const struct call *c, const long a[6], int *mount)
 {
 	long flags = a[2];
 	char buf[VFS_PATH_MAX];
 	const char *path;
-	if (rt_fake() || (flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
+	if ((rt_fake() && !fake_write_open(flags)) || (flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
 		return RT_FORWARD;
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
@@ -475,7 +490,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 	char buf[VFS_PATH_MAX];
 	bool below = (int)dirfd >= 0 && path[0] && path[0] != '/'; /* the kernel takes an int */
 	const char *p = below ? path : absolute(dirfd, path, buf);
-	if (rt_fake() || !p)
+	if ((rt_fake() && !rt_fake_writes()) || !p)
 		return RT_FORWARD;
 	/* The kernel's PATH_MAX (ENAMETOOLONG): the supervisor's answer. */
 	size_t len = loader_strlen(p), name = len;
@@ -536,11 +551,16 @@ static long name_call(const struct call *c, long nr, long dirfd, const char *pat
 	long fd = name_dir(dirfd, path, leaf, &own, &mount);
 	if (fd < 0)
 		return fd;
-	long r = nr == __NR_symlinkat ? rt_syscall(nr, arg, fd, (long)leaf, 0, 0, 0)
-				       : rt_syscall(nr, fd, (long)leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
+	long r;
+	if (rt_fake() && !(nr == __NR_unlinkat ? rt_fake_may_remove(fd, leaf) : rt_fake_may_create(fd)))
+		r = RT_FORWARD;
+	else if (nr == __NR_symlinkat)
+		r = rt_syscall(nr, arg, fd, (long)leaf, 0, 0, 0);
+	else
+		r = rt_syscall(nr, fd, (long)leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
 	if (own)
 		close_fd(fd);
-	return answer(c, nr, r);
+	return r == RT_FORWARD ? r : answer(c, nr, r);
 }
 
 /* renameat2, renameat and rename, and linkat and link of a name not
@@ -563,7 +583,11 @@ static long two_names_call(const struct call *c, long nr, long olddirfd, const c
 	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm);
 	long r = nfd;
 	if (nfd >= 0) {
-		r = om < 0 || om != nm ? RT_FORWARD : rt_syscall(nr, ofd, (long)oleaf, nfd, (long)nleaf, flags, 0);
+		/* Under fake root, a rename may remove the file at the new name. */
+		if (om < 0 || om != nm || (rt_fake() && nr == __NR_renameat2 && !rt_fake_may_remove(nfd, nleaf)))
+			r = RT_FORWARD;
+		else
+			r = rt_syscall(nr, ofd, (long)oleaf, nfd, (long)nleaf, flags, 0);
 		if (nown)
 			close_fd(nfd);
 	}
@@ -581,7 +605,7 @@ static long two_names_call(const struct call *c, long nr, long olddirfd, const c
 static long times_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
-	if (rt_fake() || (a[3] & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
+	if ((rt_fake() && !rt_fake_writes()) || (a[3] & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
 		return RT_FORWARD;
 	if (!path || ((a[3] & AT_EMPTY_PATH) && readable(a[1]) && !path[0]))
 		return (int)a[0] < 0 || rt_write_mount_of_fd(a[0]) == RT_FORWARD
@@ -619,17 +643,78 @@ static long chmod_call(const struct call *c, long dirfd, const char *path, long 
 	char leaf[VFS_NAME_MAX + 1];
 	bool own;
 	int mount = -1;
-	if (rt_fake() || (flags & ~(long)AT_SYMLINK_NOFOLLOW) || !readable((long)path))
+	if ((flags & ~(long)AT_SYMLINK_NOFOLLOW) || !readable((long)path))
 		return RT_FORWARD;
 	long fd = name_dir(dirfd, path, leaf, &own, &mount);
 	if (fd < 0)
 		return fd;
-	long r = rt_syscall(__NR_fchmodat2, fd, (long)leaf, mode, AT_SYMLINK_NOFOLLOW, 0, 0);
+	struct rt_stat st;
+	long r = 0;
+	if (rt_fake() && ((r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0)) < 0 ||
+			  !rt_fake_chmod_is_real(&st, (uint32_t)mode)))
+		r = r == -ENOENT || r == -ENOTDIR ? r : RT_FORWARD;
+	else
+		r = rt_syscall(__NR_fchmodat2, fd, (long)leaf, mode, AT_SYMLINK_NOFOLLOW, 0, 0);
 	if (own)
 		close_fd(fd);
-	if ((r == -EOPNOTSUPP && !(flags & AT_SYMLINK_NOFOLLOW)) || r == -ENOSYS)
+	if ((r == -EOPNOTSUPP && !(flags & AT_SYMLINK_NOFOLLOW)) || r == -ENOSYS || r == RT_FORWARD)
 		return RT_FORWARD;
 	return answer(c, __NR_fchmodat2, r);
+}
+
+/* Under fake root (the calls no other view traps), with root's identity
+ * (rt_fake_writes): fchmod where the kernel's chmod is fake root's
+ * (rt_fake_chmod_is_real); fchown, and fchownat of the fd itself, where
+ * the chown changes nothing (rt_fake_chown_is_noop: a tar or dpkg giving
+ * its files to root), made as fchown(fd, -1, -1) for the kernel's errors
+ * (EBADF on an O_PATH fd, EROFS) and the change time a chown sets. The
+ * fd must lie in writable mounts only. */
+static long fd_owner_call(const struct call *c, long fd, long uid, long gid, long mode)
+{
+	struct rt_stat st;
+	if (!rt_fake_writes())
+		return RT_FORWARD;
+	long r = rt_syscall(__NR_newfstatat, fd, "", (long)&st, AT_EMPTY_PATH, 0, 0);
+	if (r < 0)
+		return r == -EBADF ? r : RT_FORWARD;
+	if (!rt_fd_writable(fd, &st))
+		return RT_FORWARD;
+	if (c->nr == __NR_fchmod)
+		return rt_fake_chmod_is_real(&st, (uint32_t)mode) ? answer(c, __NR_fchmod, rt_syscall(__NR_fchmod, fd, mode, 0, 0, 0, 0))
+								    : RT_FORWARD;
+	if (!rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid))
+		return RT_FORWARD;
+	return answer(c, __NR_fchown, rt_syscall(__NR_fchown, fd, -1, -1, 0, 0, 0));
+}
+
+/* fchownat, chown and lchown of a name, under fake root as above: in its
+ * directory (name_dir), the name not followed; a symlink to follow is
+ * the supervisor's. */
+static long chown_call(const struct call *c, long dirfd, const char *path, long uid, long gid, long flags)
+{
+	char leaf[VFS_NAME_MAX + 1];
+	bool own;
+	int mount = -1;
+	if (!rt_fake_writes() || (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) || !readable((long)path))
+		return RT_FORWARD;
+	if ((flags & AT_EMPTY_PATH) && !path[0])
+		return fd_owner_call(c, dirfd, uid, gid, 0);
+	long fd = name_dir(dirfd, path, leaf, &own, &mount);
+	if (fd < 0)
+		return fd;
+	struct rt_stat st;
+	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+		r = RT_FORWARD;
+	else if (r == 0 && ((S_ISLNK(st.mode) && !(flags & AT_SYMLINK_NOFOLLOW)) ||
+		       !rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid)))
+		r = RT_FORWARD;
+	else if (r == 0)
+		r = answer(c, __NR_fchownat,
+			   rt_syscall(__NR_fchownat, fd, (long)leaf, -1, -1, AT_SYMLINK_NOFOLLOW, 0));
+	if (own)
+		close_fd(fd);
+	return r;
 }
 
 /* execve: a program the view does not have, or cannot reach, fails here
@@ -691,6 +776,10 @@ static long handle(const struct call *c)
 				      c->nr == __NR_renameat2 ? a[4] : 0);
 	if (c->nr == __NR_linkat)
 		return two_names_call(c, __NR_linkat, a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+	if (c->nr == __NR_fchown || c->nr == __NR_fchmod)
+		return fd_owner_call(c, a[0], a[1], a[2], a[1]);
+	if (c->nr == __NR_fchownat)
+		return chown_call(c, a[0], (const char *)a[1], a[2], a[3], a[4]);
 	if (c->nr == __NR_fchmodat || c->nr == __NR_fchmodat2)
 		return chmod_call(c, a[0], (const char *)a[1], a[2], c->nr == __NR_fchmodat2 ? a[3] : 0);
 #ifdef __NR_rename
@@ -700,6 +789,9 @@ static long handle(const struct call *c)
 		return two_names_call(c, __NR_linkat, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
 	if (c->nr == __NR_chmod)
 		return chmod_call(c, AT_FDCWD, (const char *)a[0], a[1], 0);
+	if (c->nr == __NR_chown || c->nr == __NR_lchown)
+		return chown_call(c, AT_FDCWD, (const char *)a[0], a[1], a[2],
+				  c->nr == __NR_lchown ? AT_SYMLINK_NOFOLLOW : 0);
 	if (c->nr == __NR_symlink)
 		return readable(a[0]) && readable(a[1]) ? name_call(c, __NR_symlinkat, AT_FDCWD, (const char *)a[1], a[0])
 							: RT_FORWARD;

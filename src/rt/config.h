@@ -103,6 +103,12 @@ enum rt_config_flags {
 	RT_CONFIG_PROTECTED_SYMLINKS = 1u << 4,
 	/* More mounts than RT_MAX_ROOTS: ".." is the supervisor's. */
 	RT_CONFIG_ROOTS_UNKNOWN = 1u << 5,
+	/* With RT_CONFIG_FAKEROOT: the process's fake identity is -0's
+	 * root, with the capabilities that decide chown, chmod and times:
+	 * the runtime makes the writes whose answer and record are then the
+	 * kernel's (rt/fake.c). The supervisor clears it in the process when
+	 * a thread's identity changes (core/view/loader_image.c). */
+	RT_CONFIG_FAKE_ROOT_IDS = 1u << 6,
 };
 
 struct rt_config {
@@ -136,7 +142,7 @@ struct rt_config {
 
 #define RT_CONFIG_FLAGS_KNOWN                                                                              \
 	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS |        \
-	 RT_CONFIG_PROTECTED_SYMLINKS | RT_CONFIG_ROOTS_UNKNOWN)
+	 RT_CONFIG_PROTECTED_SYMLINKS | RT_CONFIG_ROOTS_UNKNOWN | RT_CONFIG_FAKE_ROOT_IDS)
 
 _Static_assert(sizeof(struct rt_config) ==
 		       24 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + 16 * RT_MAX_ROOTS + RT_NAME_BITS / 8 +
@@ -150,12 +156,15 @@ _Static_assert(sizeof(struct rt_config) ==
 static inline int rt_answers(long nr, uint32_t flags)
 {
 	switch (nr) {
-	/* Only fake root changes what these see: otherwise no view traps
-	 * them (getdents64 only on the fds of directories the view
+	/* Only fake root changes what these see or do: otherwise no view
+	 * traps them (getdents64 only on the fds of directories the view
 	 * completes, which the runtime could not). */
-	case __NR_getdents64:
+	case __NR_getdents64: case __NR_fchown: case __NR_fchownat: case __NR_fchmod:
 #ifdef __NR_fstat
 	case __NR_fstat:
+#endif
+#ifdef __NR_chown
+	case __NR_chown: case __NR_lchown:
 #endif
 		return (flags & RT_CONFIG_FAKEROOT) != 0;
 	case __NR_newfstatat: case __NR_statx: case __NR_openat: case __NR_readlinkat:

@@ -71,6 +71,66 @@ void rt_fake_start(void)
 	owners = t;
 }
 
+bool rt_fake_writes(void)
+{
+	return rt_fake() && owners && (__atomic_load_n(&rt_config.flags, __ATOMIC_RELAXED) & RT_CONFIG_FAKE_ROOT_IDS);
+}
+
+bool rt_fake_none(void)
+{
+	return __atomic_load_n(&owners->h.live, __ATOMIC_RELAXED) == 0;
+}
+
+/* A record of (dev, ino), stale or not: the supervisor's to judge. */
+static bool recorded(uint64_t dev, uint64_t ino)
+{
+	struct owner_rec r;
+	return owners_find(owners, dev, ino, &r) != 0;
+}
+
+bool rt_fake_may_remove(long dirfd, const char *name)
+{
+	if (__atomic_load_n(&owners->h.xattrs, __ATOMIC_RELAXED))
+		return false;
+	if (rt_fake_none())
+		return true;
+	struct rt_stat st;
+	long r = rt_syscall(__NR_newfstatat, dirfd, name, &st, AT_SYMLINK_NOFOLLOW, 0, 0);
+	/* Nothing there: the call fails as the kernel says, or makes nothing. */
+	return r == -ENOENT || r == -ENOTDIR || (r == 0 && !recorded(st.dev, st.ino));
+}
+
+bool rt_fake_may_create(long dirfd)
+{
+	if (rt_fake_none())
+		return true;
+	struct rt_stat st;
+	return rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && !recorded(st.dev, st.ino);
+}
+
+/* The file is the real user's, owner and group, with no record: it shows
+ * as the tree's root's. */
+static bool plain_owned(const struct rt_stat *st)
+{
+	return st->uid == owners->h.real_uid && st->gid == owners->h.real_gid && !recorded(st->dev, st->ino);
+}
+
+bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid)
+{
+	if ((uid != (uint32_t)-1 && uid != owners->h.fake_uid) || (gid != (uint32_t)-1 && gid != owners->h.fake_gid))
+		return false;
+	if (!S_ISDIR(st->mode) && !S_ISLNK(st->mode) &&
+	    ((st->mode & S_ISUID) || (st->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)))
+		return false;
+	return plain_owned(st);
+}
+
+bool rt_fake_chmod_is_real(const struct rt_stat *st, uint32_t mode)
+{
+	uint32_t keep = S_ISDIR(st->mode) ? S_IRWXU : S_IRUSR | S_IWUSR;
+	return !S_ISLNK(st->mode) && (mode & keep) == keep && plain_owned(st);
+}
+
 /* Where the file of a stat answer is. */
 struct where {
 	long dirfd;

@@ -26,6 +26,34 @@ bool rt_fake_ready(void);
  * (only with the record mapped). */
 bool rt_fake_typed(void);
 
+/* The writes fake root leaves as the kernel makes them for the real
+ * user, which the runtime may then make itself: the record is mapped and
+ * the process's identity is root's (RT_CONFIG_FAKE_ROOT_IDS). Each
+ * write then asks one of the tests below, and goes to the supervisor if
+ * a record could change its answer or must change with it. */
+bool rt_fake_writes(void);
+/* No record at all: what tar -x, cp -a and make install under -0 leave
+ * until they give a file away or chmod it beyond the real user's bits. */
+bool rt_fake_none(void);
+/* Name in dirfd may be removed (unlink, rmdir, a rename over it): no
+ * extended attribute is recorded, and the file there, if any, has no
+ * record to drop. */
+bool rt_fake_may_remove(long dirfd, const char *name);
+/* A file may be made in directory dirfd: it has no record (the group a
+ * set-group-ID directory gives is then the kernel's). */
+bool rt_fake_may_create(long dirfd);
+/* chown of the file st to uid, gid (-1: unchanged) changes nothing fake
+ * root records or the kernel would change: the file is the real user's,
+ * has no record, each id asked for is the tree's root's, and the file
+ * has no set-user-ID bit (nor set-group-ID with group execute) that a
+ * chown by root takes away. */
+bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid);
+/* chmod of the file st to mode is the kernel's: the file is the real
+ * user's, has no record, is no symlink, and mode keeps the bits the real
+ * user keeps (core/fakeroot/files.c: read and write, and search for a
+ * directory), so that nothing is recorded. */
+bool rt_fake_chmod_is_real(const struct rt_stat *st, uint32_t mode);
+
 /* A stat answer as the tree sees it: the file is name in dirfd, not
  * followed (name "": dirfd itself), for its birth time, which a record
  * found for it is checked against. */

@@ -326,7 +326,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 	if (!(oflags & O_PATH) && rt_above_mounts(path))
 		return RT_FORWARD;
 	bool follow = !(oflags & O_NOFOLLOW);
-	uint64_t flags = oflags | (point ? 0 : O_NOFOLLOW) | (oflags & O_PATH ? O_CLOEXEC : 0);
+	uint64_t flags = rt_open_flags(oflags) | (point ? 0 : O_NOFOLLOW);
 	long fd = rt_syscall(__NR_openat, AT_FDCWD, host, flags, mode, 0, 0);
 	if (fd == -EPERM || fd == -ENOSYS)
 		return RT_FORWARD; /* maybe the program's own filter (rt_open_beneath) */
@@ -422,7 +422,7 @@ __attribute__((noinline)) static long open_direct(const char *path, size_t len, 
 	    refuses(t, m, writes) || (!(oflags & O_PATH) && rt_above_mounts(path)) || host_of(t, m, path, len, host) < 0)
 		return RT_NOT_DIRECT;
 	struct open_how how = {
-		.flags = oflags | (oflags & O_PATH ? O_CLOEXEC : O_LARGEFILE),
+		.flags = rt_open_flags(oflags) | (oflags & O_PATH ? 0 : O_LARGEFILE),
 		.mode = mode,
 		.resolve = RESOLVE_NO_SYMLINKS,
 	};
@@ -448,7 +448,7 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 	 * After a symlink the runtime followed, it follows the others too
 	 * (rt_walk), so that it counts them to the kernel's 40. */
 	struct open_how how = {
-		.flags = oflags | (oflags & O_PATH ? O_CLOEXEC : O_LARGEFILE),
+		.flags = rt_open_flags(oflags) | (oflags & O_PATH ? 0 : O_LARGEFILE),
 		.mode = mode,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | resolve,
 	};
@@ -456,7 +456,7 @@ static long open_below(long start, bool owned, const char *text, size_t text_len
 	 * shell's close(1); open() relies on it): the directory moves up
 	 * first. Not closed and taken back after: another thread could get
 	 * that number meanwhile, and lose its file. */
-	if (owned && !(oflags & O_PATH))
+	if (owned && rt_opens_for_program(oflags))
 		start = rt_fd_high(start);
 	long fd = rt_syscall(__NR_openat2, start, rest, &how, sizeof(how), 0, 0);
 	/* EXDEV: an absolute symlink or ".." out of it; ELOOP may be a
@@ -569,6 +569,19 @@ long rt_write_mount_of_fd(long dirfd)
 		marked |= (long)i == mark;
 	}
 	return found == -1 && marked ? mark : found;
+}
+
+bool rt_fd_writable(long fd, const struct rt_stat *st)
+{
+	const struct vfs_table *t = table();
+	if (!t || rt_proc_dev(st->dev))
+		return false;
+	/* Each host path is its own name in the view, and no mount refuses a
+	 * write (facet -0 alone): no need to read the fd's host path. */
+	bool all = (rt_config.flags & RT_CONFIG_HOST_PATHS) != 0;
+	for (uint32_t i = 0; all && i < t->nmounts; i++)
+		all = !(t->mounts[i].flags & (VFS_MOUNT_RO | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC));
+	return all || rt_write_mount_of_fd(fd) != RT_FORWARD;
 }
 
 long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)

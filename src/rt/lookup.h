@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/fcntl.h>
 
 #include "rt/rt.h"
 
@@ -20,6 +21,25 @@
 /* calls.c: make the call as the program's own (rt_pass), for the filter
  * to send where it sends the program's. */
 #define RT_PASS (-100003L)
+
+/* In the open flags the functions below take, with O_PATH: the fd is the
+ * program's (its own O_PATH open), not one for the runtime's use, which
+ * is close-on-exec and may take the lowest free number: the program's
+ * gets the lowest free number, as the kernel's, and close-on-exec only
+ * where it asked. Never passed to the kernel (rt_open_flags). */
+#define RT_O_PROGRAM (1ull << 40)
+/* The open flags for the kernel, the runtime's own O_PATH fds
+ * close-on-exec. */
+static inline uint64_t rt_open_flags(uint64_t oflags)
+{
+	bool own = (oflags & O_PATH) && !(oflags & RT_O_PROGRAM);
+	return (oflags & ~RT_O_PROGRAM) | (own ? O_CLOEXEC : 0);
+}
+/* The open gives the program its fd: the lowest free number. */
+static inline bool rt_opens_for_program(uint64_t oflags)
+{
+	return !(oflags & O_PATH) || (oflags & RT_O_PROGRAM);
+}
 
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */
@@ -75,6 +95,10 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
  * Where several hold it, the fd's mark if it is one of them, else -1
  * (not known). An fd from outside the view is the supervisor's. */
 long rt_write_mount_of_fd(long fd);
+/* Whether a write on the program's fd, st its stat, is the kernel's to
+ * make: not in procfs, and in writable mounts only (as above). */
+struct rt_stat;
+bool rt_fd_writable(long fd, const struct rt_stat *st);
 /* The same for a relative path below the program's directory fd, whose
  * host path lies in no read-only mount (tar -C, and the *at() calls of
  * programs that walk a tree they write). */

@@ -65,7 +65,10 @@ struct owners_header {
 	uint32_t used;           /* records and tombstones */
 	uint32_t live;           /* records */
 	uint32_t typed;          /* records with OWNER_TYPE: getdents must look */
-	uint32_t pad;
+	uint32_t xattrs;         /* not 0 once an extended attribute is recorded
+				  * (core/fakeroot/xattrs.c): the removal of a
+				  * name is then the supervisor's, which drops the
+				  * file's attributes with its last link */
 	/* Files owned by real_uid (real_gid) with no record appear owned by
 	 * fake_uid (fake_gid). */
 	uint32_t real_uid, real_gid, fake_uid, fake_gid;

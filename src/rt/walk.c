@@ -159,9 +159,9 @@ long rt_walk(long start, const char *text, size_t text_len, const char *rest, ui
 				name[n] = '/';
 				name[n + 1] = '\0';
 			}
-			if (cur != start && !(oflags & O_PATH))
+			if (cur != start && rt_opens_for_program(oflags))
 				cur = rt_fd_high(cur); /* the program's fd is the lowest free */
-			r = rt_syscall(__NR_openat, cur, name, oflags | (oflags & O_PATH ? O_CLOEXEC : 0), mode, 0, 0);
+			r = rt_syscall(__NR_openat, cur, name, rt_open_flags(oflags), mode, 0, 0);
 			break;
 		}
 		long fd = rt_syscall(__NR_openat, cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);

@@ -110,6 +110,9 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 /* Adds a record read from --fakeroot-state, not dirty: 0, -EEXIST if
  * the file has one already, -ENOSPC when the table is full. */
 int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec);
+/* An extended attribute is recorded (xattrs.c): from now on the runtime
+ * leaves removals to the supervisor, which drops a file's with it. */
+void fakeroot_table_xattrs(struct fakeroot *fr);
 /* Drops `fields` from the record of (dev, ino); the record goes with its last field. */
 void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields);
 
@@ -149,6 +152,12 @@ struct fake_ids *fakeroot_ids_of(struct facet_task *t);
  * a value, or EMU_NATIVE for a prctl that is not about capabilities. */
 void fakeroot_id_call(struct facet_task *t, const struct call *c, const struct path_call *pc,
 		      struct emu_result *res);
+/* ids make the calls on files as -0's root: its fsuid and fsgid, and the
+ * capabilities that decide chown, chmod and times (CAP_CHOWN, CAP_FOWNER,
+ * CAP_FSETID). The runtime makes such calls itself only for a process
+ * whose identity is that (RT_CONFIG_FAKE_ROOT_IDS). NULL: the tree's
+ * first identity. */
+bool fakeroot_ids_root(const struct fakeroot *fr, const struct fake_ids *ids);
 /* At exec: the new program's ids and capabilities (prog_fd: its file, to
  * see set-user-ID and set-group-ID bits; -1 if not known). */
 void fakeroot_on_exec(struct facet_task *t, int prog_fd);

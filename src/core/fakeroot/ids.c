@@ -300,9 +300,22 @@ void fakeroot_id_call(struct facet_task *t, const struct call *c, const struct p
 		      struct emu_result *res)
 {
 	bool native = false;
-	int64_t r = id_call(t, fakeroot_ids_of(t), (enum fake_id_call)pc->a1, c->sc.args, &native);
+	enum fake_id_call call = (enum fake_id_call)pc->a1;
+	int64_t r = id_call(t, fakeroot_ids_of(t), call, c->sc.args, &native);
 	res->kind = native ? EMU_NATIVE : EMU_VALUE;
 	res->value = r;
+	/* An identity that may have changed: the runtime makes the writes
+	 * of root's only (RT_CONFIG_FAKE_ROOT_IDS). */
+	if (call >= FID_SETUID && call != FID_CAPGET && !native)
+		view_rt_ids_changed(t);
+}
+
+bool fakeroot_ids_root(const struct fakeroot *fr, const struct fake_ids *ids)
+{
+	const uint64_t files = (1ull << CAP_CHOWN) | (1ull << CAP_FOWNER) | (1ull << CAP_FSETID);
+	if (!ids)
+		return fr->uid == 0; /* the tree's first task, not started yet */
+	return fr->uid == 0 && ids->fsuid == fr->uid && ids->fsgid == fr->gid && (ids->cap_eff & files) == files;
 }
 
 /* The set-user-ID and set-group-ID bits of the program, as the tree sees

@@ -184,6 +184,8 @@ int fakeroot_state_load(struct facet_session *s, struct fakeroot *fr)
 	for (size_t i = 0; i < recs.nx && r >= 0; i++)
 		if ((r = fakeroot_xattr_insert(&recs.x[i])) == -EEXIST)
 			r = 0;
+	if (recs.nx)
+		fakeroot_table_xattrs(fr);
 	state_free(&recs);
 	return r < 0 ? session_fail(s, r, "loading --fakeroot-state %s", fr->state_path) : 0;
 }

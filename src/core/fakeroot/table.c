@@ -53,6 +53,15 @@ static void end(struct fakeroot *fr, const struct owner_rec *r)
 	publish(fr, &h->seq, sizeof(h->seq));
 }
 
+void fakeroot_table_xattrs(struct fakeroot *fr)
+{
+	struct owners_header *h = &fr->table->h;
+	if (h->xattrs)
+		return;
+	h->xattrs = 1;
+	publish(fr, &h->xattrs, sizeof(h->xattrs));
+}
+
 int fakeroot_table_create(struct fakeroot *fr, const char *dir)
 {
 	char path[4096];

@@ -222,6 +222,7 @@ static int64_t fake_xattr(struct facet_task *t, const struct call *c, const stru
 			return r;
 		if (size && facet_mem_read(t, a[pc->a2], buf, size) != (ssize_t)size)
 			return -EFAULT;
+		fakeroot_table_xattrs(t->session->vs->fr); /* before: a removal meanwhile is the supervisor's */
 		return fakeroot_xattr_set(&file, name, buf, size, (int)a[pc->flags]);
 	case PC_REMOVEXATTR:
 		if ((r = fakeroot_xattr_may_change(t, name)) < 0)

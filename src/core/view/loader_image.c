@@ -232,7 +232,7 @@ int view_rt_prepare(struct view_state *vs)
 	 * long for the configuration leaves fake root's calls to the
 	 * supervisor (config.h). */
 	if (vs->fr) {
-		c->flags |= RT_CONFIG_FAKEROOT;
+		c->flags |= RT_CONFIG_FAKEROOT | (fakeroot_ids_root(vs->fr, NULL) ? RT_CONFIG_FAKE_ROOT_IDS : 0);
 		if (strlen(vs->fr->path) < sizeof(c->owners_path))
 			memcpy(c->owners_path, vs->fr->path, strlen(vs->fr->path) + 1);
 	}
@@ -246,11 +246,31 @@ const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_confi
 	const struct view_state *vs = t->session->vs;
 	if (!vs->rt_config)
 		return NULL;
-	if (!t->view || !view_fs_root_changed(view_fs_of(t)))
+	bool root_changed = t->view && view_fs_root_changed(view_fs_of(t));
+	bool not_root = (vs->rt_config->flags & RT_CONFIG_FAKE_ROOT_IDS) && t->view &&
+			!fakeroot_ids_root(vs->fr, t->view->ids);
+	if (!root_changed && !not_root)
 		return vs->rt_config;
 	memcpy(buf, vs->rt_config, sizeof(*buf));
-	buf->flags |= RT_CONFIG_ROOT_CHANGED;
+	if (root_changed)
+		buf->flags |= RT_CONFIG_ROOT_CHANGED;
+	if (not_root)
+		buf->flags &= ~(uint32_t)RT_CONFIG_FAKE_ROOT_IDS;
 	return buf;
+}
+
+void view_rt_ids_changed(struct facet_task *t)
+{
+	const struct view_state *vs = t->session->vs;
+	uint32_t flags;
+	/* Threads and vfork's processes share the memory: one write is theirs
+	 * too, and the bit stays clear until the next exec. */
+	if (!vs->fast || !t->view || t->view->in_loader || fakeroot_ids_root(vs->fr, t->view->ids) ||
+	    facet_mem_read(t, vs->rt_config_addr, &flags, sizeof(flags)) != sizeof(flags) ||
+	    !(flags & RT_CONFIG_FAKE_ROOT_IDS))
+		return;
+	flags &= ~(uint32_t)RT_CONFIG_FAKE_ROOT_IDS;
+	facet_mem_write(t, vs->rt_config_addr, &flags, sizeof(flags));
 }
 
 /* After a chroot in the view: absolute paths of every process whose root

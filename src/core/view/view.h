@@ -288,6 +288,9 @@ int view_rt_prepare(struct view_state *vs);
 const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_config *buf);
 /* A chroot changed the root of fs: the runtimes that share it are told. */
 void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
+/* After a change of t's fake identity: a process whose thread is no
+ * longer -0's root makes no fake root write itself (config.h). */
+void view_rt_ids_changed(struct facet_task *t);
 
 /* patch.c: a call the runtime could have answered came from a call site of
  * the program, stopped in user notification: point the site at the

@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Fake root's writes in fast mode (src/rt/calls.c, rt/fake.c): while a
+# process is -0's root, the runtime makes the writes whose answer and
+# record are the kernel's (creates, unlink, rename, utimensat, chmod
+# that keeps the real user's bits, chown that gives the file to root) and
+# leaves the others to the supervisor, which records them. The same
+# script must leave the same tree, as the tree sees it, in every mode;
+# a process that has changed its identity makes none of them itself.
+# Then the program's O_PATH opens, which the runtime makes too (the
+# supervisor could only make them by ptrace, ADDFD refusing such fds).
+#
+# That fast mode makes these calls in the process, not by a round trip,
+# is read from the program's own voluntary context switches (getrusage):
+# it sleeps once in each call the supervisor answers.
+set -u
+source "$(dirname "$0")/../lib.sh"
+need_facet
+need_cmd python3
+
+cat >"$TEST_TMP/writes.py" <<'PY'
+import errno, os, stat, sys
+
+def e(f, *a, **k):
+    try:
+        r = f(*a, **k)
+        return "ok" if r is None or isinstance(r, int) else str(r)
+    except OSError as x:
+        return errno.errorcode[x.errno]
+
+def show(names):
+    for n in names:
+        try:
+            st = os.lstat(n)
+            print(f"  {n} {st.st_uid}:{st.st_gid} {stat.filemode(st.st_mode)}")
+        except OSError as x:
+            print(f"  {n} {errno.errorcode[x.errno]}")
+
+os.umask(0o022)
+os.mkdir("w")
+os.chdir("w")
+# Files made and given to root, as tar -x and dpkg do: nothing recorded.
+for i in range(3):
+    fd = os.open(f"f{i}", os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.write(fd, b"x")
+    print(f"f{i}", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
+    os.close(fd)
+os.mkdir("d")
+os.symlink("f0", "l")
+print("chown d", e(os.chown, "d", 0, 0), "lchown l", e(os.lchown, "l", 0, 0), "chown l", e(os.chown, "l", -1, 0))
+print("chmod d", e(os.chmod, "d", 0o755), "chmod f1 by name", e(os.chmod, "f1", 0o640))
+# Given away, or a mode without the real user's bits: recorded.
+fd = os.open("f1", os.O_RDONLY)
+print("fchown f1 5:7", e(os.fchown, fd, 5, 7))
+os.close(fd)
+fd = os.open("f2", os.O_RDONLY)
+print("fchmod f2 0444", e(os.fchmod, fd, 0o444))
+os.close(fd)
+# A set-user-ID file: root's chown takes the bit away.
+fd = os.open("s", os.O_CREAT | os.O_WRONLY, 0o644)
+print("s", e(os.fchmod, fd, 0o4755), e(os.fchown, fd, 0, 0))
+os.close(fd)
+# A directory whose group is recorded, set-group-ID: what is made in it
+# takes that group.
+os.mkdir("g")
+print("g", e(os.chown, "g", 0, 7), e(os.chmod, "g", 0o2775))
+fd = os.open("g/new", os.O_CREAT | os.O_WRONLY, 0o644)
+os.close(fd)
+os.mkdir("g/sub")
+# Errors: an O_PATH fd, a missing name, a read-only mount.
+fd = os.open("f0", os.O_PATH)
+print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
+os.close(fd)
+print("missing", e(os.chown, "nope", 0, 0), e(os.chmod, "nope", 0o644), e(os.unlink, "nope"))
+print("ro", e(os.chown, "/mnt/ro/f", 0, 0), e(os.chmod, "/mnt/ro/f", 0o644))
+fd = os.open("/mnt/ro/f", os.O_RDONLY)
+print("ro fd", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644))
+os.close(fd)
+show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "l", "s"])
+# Removals and renames of recorded files: their records go with them, and
+# a file made after shows as root's.
+print("rm f1", e(os.unlink, "f1"), "rename f0 over f2", e(os.rename, "f0", "f2"))
+for i in range(3):
+    os.close(os.open(f"n{i}", os.O_CREAT | os.O_WRONLY, 0o644))
+show(["d", "f1", "f2", "g", "g/new", "g/sub", "l", "n0", "n1", "n2", "s"])
+# Another identity: its files are recorded as its own, and it may not
+# give them away.
+sys.stdout.flush()
+pid = os.fork()
+if pid == 0:
+    os.setgid(5)
+    os.setuid(5)
+    fd = os.open("u", os.O_CREAT | os.O_WRONLY, 0o644)
+    print("as 5: fchown u 0:0", e(os.fchown, fd, 0, 0), "fchown u 5:5", e(os.fchown, fd, 5, 5),
+          "chmod g/new", e(os.chmod, "g/new", 0o600))
+    os.close(fd)
+    sys.stdout.flush()
+    os._exit(0)
+os.waitpid(pid, 0)
+show(["u", "g/new"])
+PY
+
+cat >"$TEST_TMP/expected" <<'EOF'
+f0 ok ok ok
+f1 ok ok ok
+f2 ok ok ok
+chown d ok lchown l ok chown l ok
+chmod d ok chmod f1 by name ok
+fchown f1 5:7 ok
+fchmod f2 0444 ok
+s ok ok
+g ok ok
+O_PATH EBADF EBADF EBADF
+missing ENOENT ENOENT ENOENT
+ro EROFS EROFS
+ro fd EROFS EROFS
+  d 0:0 drwxr-xr-x
+  f0 0:0 -rw-r--r--
+  f1 5:7 -rw-r-----
+  f2 0:0 -r--r--r--
+  g 0:7 drwxrwsr-x
+  g/new 0:7 -rw-r--r--
+  g/sub 0:7 drwxr-sr-x
+  l 0:0 lrwxrwxrwx
+  s 0:0 -rwxr-xr-x
+rm f1 ok rename f0 over f2 ok
+  d 0:0 drwxr-xr-x
+  f1 ENOENT
+  f2 0:0 -rw-r--r--
+  g 0:7 drwxrwsr-x
+  g/new 0:7 -rw-r--r--
+  g/sub 0:7 drwxr-sr-x
+  l 0:0 lrwxrwxrwx
+  n0 0:0 -rw-r--r--
+  n1 0:0 -rw-r--r--
+  n2 0:0 -rw-r--r--
+  s 0:0 -rwxr-xr-x
+as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
+  u 5:5 -rw-r--r--
+  g/new 0:7 -rw-r--r--
+EOF
+
+mkdir -p "$TEST_TMP/ro" && echo keep >"$TEST_TMP/ro/f"
+for mode in --fast --confine --no-fast; do
+	rm -rf "$TEST_TMP/w"
+	run "$TEST_TMP/out$mode" "$TEST_TMP/err$mode" facet_top "$mode" -0 -b "$TEST_TMP/ro:/mnt/ro:ro" -w "$TEST_TMP" \
+		-- python3 "$TEST_TMP/writes.py"
+	if [ "$status" != 0 ] || ! diff -u "$TEST_TMP/expected" "$TEST_TMP/out$mode" >"$TEST_TMP/diff"; then
+		echo "FAIL: $mode: the tree is not as fake root leaves it (exit $status)"
+		show "$TEST_TMP/diff" 60
+		show "$TEST_TMP/err$mode"
+		_checks_failed=$((_checks_failed + 1))
+	fi
+done
+check "the read-only mount's file is untouched" "keep" cat "$TEST_TMP/ro/f"
+
+# The program's O_PATH opens, in a view with mounts: the same answers in
+# every mode (an fd at the lowest free number, close-on-exec as asked,
+# the flags O_PATH drops ignored).
+mkdir -p "$TEST_TMP/a/dir" "$TEST_TMP/b"
+echo x >"$TEST_TMP/a/file"
+ln -sf file "$TEST_TMP/a/link"
+ln -sf /mnt/b "$TEST_TMP/a/tob"
+ln -sf nowhere "$TEST_TMP/a/dangling"
+cat >"$TEST_TMP/opath.py" <<'PY'
+import ctypes, errno, fcntl, os, stat
+libc = ctypes.CDLL(None, use_errno=True)
+libc.openat.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
+def kind(m):
+    return "dir" if stat.S_ISDIR(m) else "lnk" if stat.S_ISLNK(m) else "reg" if stat.S_ISREG(m) else oct(m)
+low = os.open("/", os.O_RDONLY)
+os.close(low)
+d = os.open("/mnt/a", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+cases = [("/mnt/a/file", 0), ("file", 0), ("/mnt/a/link", 0), ("link", os.O_NOFOLLOW), ("tob", 0),
+         ("tob", os.O_NOFOLLOW), ("dangling", 0), ("dangling", os.O_NOFOLLOW), ("dir", os.O_DIRECTORY),
+         ("file", os.O_DIRECTORY), ("link", os.O_NOFOLLOW | os.O_DIRECTORY), ("/mnt", 0), ("/mnt/b", 0),
+         ("nope", 0), ("nope", os.O_CREAT | os.O_WRONLY), ("file/x", 0), ("/proc/self", 0), ("file", os.O_CLOEXEC)]
+for name, flags in cases:
+    # libc's openat: python's os.open adds O_CLOEXEC to every open.
+    fd = libc.openat(d, name.encode(), os.O_PATH | flags, 0o644)
+    if fd < 0:
+        print(name, flags, errno.errorcode[ctypes.get_errno()])
+        continue
+    st = os.fstat(fd)
+    cloexec = fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC
+    print(name, flags, "fd-low" if fd == low + 1 else f"fd {fd - low}", kind(st.st_mode), "cloexec" if cloexec else "inherit")
+    os.close(fd)
+print("created:", os.path.exists("/mnt/a/nope"))
+PY
+expected_opath="/mnt/a/file 0 fd-low reg inherit
+file 0 fd-low reg inherit
+/mnt/a/link 0 fd-low reg inherit
+link 131072 fd-low lnk inherit
+tob 0 fd-low dir inherit
+tob 131072 fd-low lnk inherit
+dangling 0 ENOENT
+dangling 131072 fd-low lnk inherit
+dir 65536 fd-low dir inherit
+file 65536 ENOTDIR
+link 196608 ENOTDIR
+/mnt 0 fd-low dir inherit
+/mnt/b 0 fd-low dir inherit
+nope 0 ENOENT
+nope 65 ENOENT
+file/x 0 ENOTDIR
+/proc/self 0 fd-low dir inherit
+file 524288 fd-low reg cloexec
+created: False"
+for mode in --fast --confine --no-fast; do
+	check "$mode: O_PATH opens" "$expected_opath" \
+		facet_top "$mode" -b "$TEST_TMP/a:/mnt/a" -b "$TEST_TMP/b:/mnt/b" -- python3 "$TEST_TMP/opath.py"
+done
+
+# In the process, not by a round trip: the program's context switches
+# over 300 rounds of each kind of call, once the sites are patched.
+cat >"$TEST_TMP/count.py" <<'PY'
+import os, sys
+import resource
+def switches():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
+what = sys.argv[1]
+os.makedirs("c", exist_ok=True)
+d = os.open("c", os.O_PATH | os.O_DIRECTORY)
+def fake_round(i):
+    fd = os.open(f"c/f{i}", os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.fchown(fd, 0, 0)
+    os.fchmod(fd, 0o644)
+    os.utime(fd)
+    os.close(fd)
+    os.lchown(f"c/f{i}", 0, 0)
+    os.chmod(f"c/f{i}", 0o644)
+    os.rename(f"c/f{i}", f"c/g{i}")
+    os.unlink(f"c/g{i}")
+def opath_round(i):
+    os.close(os.open("c", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC))
+    os.close(os.open(".", os.O_PATH, dir_fd=d))
+round_of = fake_round if what == "fake" else opath_round
+for i in range(20):
+    round_of(i)
+before = switches()
+for i in range(300):
+    round_of(i)
+print(switches() - before)
+PY
+if [ "$FACET_BACKEND" = notify ]; then
+	for what in fake opath; do
+		rm -rf "$TEST_TMP/c"
+		fast=$(cd "$TEST_TMP" && "$FACET" --backend=notify -0 -- python3 "$TEST_TMP/count.py" "$what" 2>&1)
+		rm -rf "$TEST_TMP/c"
+		slow=$(cd "$TEST_TMP" && "$FACET" --backend=notify --no-fast -0 -- python3 "$TEST_TMP/count.py" "$what" 2>&1)
+		case "$fast $slow" in
+		*[!0-9\ ]*) echo "FAIL: $what: the counting script failed: fast '$fast', --no-fast '$slow'"
+			_checks_failed=$((_checks_failed + 1)) ;;
+		*)
+			# The count discriminates: every call of --no-fast's is a round trip.
+			if [ "$slow" -lt 600 ] || [ "$fast" -ge 30 ]; then
+				echo "FAIL: $what: the program slept $fast times in fast mode over 300 rounds ($slow with --no-fast): the runtime does not make these calls"
+				_checks_failed=$((_checks_failed + 1))
+			fi ;;
+		esac
+	done
+fi
+checks_done
