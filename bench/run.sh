@@ -250,8 +250,10 @@ RT=(rtt vstat)
 # lstat of it (rtgo stats), from the site the loader patches.
 VS=(vs-name vs-abs vs-thr vs-sys vs-raw vs-go)
 # Fake root: tar of a big tree (the stat family, fstat and getdents64 on
-# every file), and one stat of a name in the cwd and of an absolute path.
-FR=(fr-tar fr-stat-name fr-stat-abs)
+# every file), tar -x of a package-like archive (every file root's: tar
+# as root makes fchown, fchmod and utimensat on each), and one stat of a
+# name in the cwd and of an absolute path.
+FR=(fr-tar fr-untar fr-stat-name fr-stat-abs)
 MICRO=(getppid stat open "${RT[@]}" "${VS[@]}" fr-stat-name fr-stat-abs)
 MACRO=(find tar python make)
 VIEW=(find-view tar-view untar-view python-root make-view)
@@ -272,6 +274,7 @@ declare -A WLABEL=(
 	[python]="\`python3 -c 'import json,sqlite3,email,http.client'\`"
 	[make]="\`make -j2\` (bench/cproject, 13 files)"
 	[fr-tar]="\`tar -C $FR_TAR_DIR -cf - . \\| wc -c\`"
+	[fr-untar]="\`tar -xf\` of an archive of $TAR_DIR whose files are root's, into a fresh directory (natively: no chown)"
 	[fr-stat-name]="stat of a name in the cwd, \`-w /etc\` \`passwd\` (ns/call)"
 	[fr-stat-abs]="stat of an absolute path, \`/etc/passwd\` (ns/call)"
 )
@@ -282,7 +285,7 @@ declare -A WLABEL=(
 VIEW_USR=/mnt/usr           # where /usr is bound for find-view and tar-view
 VIEW_PROJECT=/mnt/cproject  # where the project copy is bound for make-view
 VIEW_UNTAR=/mnt/untar       # where untar-view's (fresh) directory is bound
-UNTAR_RUNS=0                # untar-view's directories so far (disk: ~35 archives)
+UNTAR_RUNS=0                # untar-view's and fr-untar's directories so far (disk: ~70 archives)
 PY_IMPORT='import json,sqlite3,email,http.client'
 # in_view_usr PATH: PATH under /usr as seen through the bind of /usr.
 in_view_usr() { printf '%s\n' "$VIEW_USR${1#/usr}"; }
@@ -314,7 +317,7 @@ is_micro() {
 	return 1
 }
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
-is_fr() { case $1 in fr-tar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
+is_fr() { case $1 in fr-tar | fr-untar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
 is_vs() { case $1 in vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | untar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
@@ -348,6 +351,7 @@ runners_for() {
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
 [ -d "$FR_TAR_DIR" ] || SKIP[fr-tar]="$FR_TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[fr-tar]="tar not installed"
+[ -d "$TAR_DIR" ] || SKIP[fr-untar]="$TAR_DIR does not exist"
 [ -x "$BIN/statloop" ] || { SKIP[fr-stat-name]="helper not built"; SKIP[fr-stat-abs]="helper not built"; }
 command -v make >/dev/null || SKIP[make]="make not installed"
 command -v cc >/dev/null || SKIP[make]="no C compiler (cc)"
@@ -382,6 +386,15 @@ wcmd() {
 	tar) WCMD=(bash -c 'set -o pipefail; tar -C "$1" -cf - . | cat >/dev/null' bash "$TAR_DIR") ;;
 	python) WCMD=("$PY" -c 'import json,sqlite3,email,http.client') ;;
 	fr-tar) WCMD=(bash -c 'set -o pipefail; tar -C "$1" -cf - . | wc -c >/dev/null' bash "$FR_TAR_DIR") ;;
+	fr-untar)
+		# A package's archive: every file root's. Into a new directory
+		# each run, as untar-view's (view_cmd).
+		[ -f "$WORK/fr-untar.tar" ] ||
+			tar -C "$TAR_DIR" --owner=0 --group=0 --numeric-owner -cf "$WORK/fr-untar.tar" .
+		UNTAR_RUNS=$((UNTAR_RUNS + 1))
+		mkdir -p "$WORK/untar/$UNTAR_RUNS"
+		WCMD=(tar -C "$WORK/untar/$UNTAR_RUNS" -xf "$WORK/fr-untar.tar")
+		;;
 	fr-stat-name) WCMD=(env -C /etc "$BIN/statloop" "$2" passwd) ;;
 	fr-stat-abs) WCMD=("$BIN/statloop" "$2" /etc/passwd) ;;
 	make)
