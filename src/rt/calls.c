@@ -455,11 +455,42 @@ static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX]
 }
 
 /* Under fake root, an open that writes is the kernel's where no record
- * is about the file: none at all for one that may create (its directory
- * is not known here), none of a device node for one that does not. */
+ * is about the file: none at all, or none of a device node for one that
+ * does not create (one that may create, with records, is
+ * fake_create_call's). */
 static bool fake_write_open(long flags)
 {
 	return rt_fake_writes() && (rt_fake_none() || (!(flags & O_CREAT) && !rt_fake_typed()));
+}
+
+static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount);
+
+/* Under fake root with records, an open that may create: made in the
+ * name's directory (name_dir) where that directory has no record (a
+ * recorded set-group-ID one gives the new file its group), the name not
+ * followed: a symlink to follow is the supervisor's. No record may be of
+ * a device node, which an open of the name would reach. */
+static long fake_create_call(const struct call *c, const long a[6], int *mount)
+{
+	char leaf[VFS_NAME_MAX + 1];
+	bool own;
+	long flags = a[2];
+	if (rt_fake_typed() || !readable(a[1]))
+		return RT_FORWARD;
+	long fd = name_dir(a[0], (const char *)a[1], leaf, &own, mount);
+	if (fd < 0)
+		return fd;
+	long r = RT_FORWARD;
+	if (rt_fake_may_create(fd)) {
+		if (own)
+			fd = rt_fd_high(fd); /* the program's fd is the lowest free */
+		r = rt_syscall(__NR_openat, fd, (long)leaf, flags | O_NOFOLLOW, a[3] & 07777, 0, 0);
+		if (r == -ELOOP && !(flags & O_NOFOLLOW))
+			r = RT_FORWARD;
+	}
+	if (own)
+		close_fd(fd);
+	return r;
 }
 
 static long write_open_call(const struct call *c, const long a[6], int *mount)
@@ -467,8 +498,10 @@ static long write_open_call(const struct call *c, const long a[6], int *mount)
 	long flags = a[2];
 	char buf[VFS_PATH_MAX];
 	const char *path;
-	if ((rt_fake() && !fake_write_open(flags)) || (flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
+	if ((flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
 		return RT_FORWARD;
+	if (rt_fake() && !fake_write_open(flags))
+		return rt_fake_writes() && (flags & O_CREAT) ? fake_create_call(c, a, mount) : RT_FORWARD;
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
 	if (!(path = absolute(a[0], (const char *)a[1], buf)))
@@ -666,9 +699,9 @@ static long chmod_call(const struct call *c, long dirfd, const char *path, long 
  * (rt_fake_writes): fchmod where the kernel's chmod is fake root's
  * (rt_fake_chmod_is_real); fchown, and fchownat of the fd itself, where
  * the chown changes nothing (rt_fake_chown_is_noop: a tar or dpkg giving
- * its files to root), made as fchown(fd, -1, -1) for the kernel's errors
- * (EBADF on an O_PATH fd, EROFS) and the change time a chown sets. The
- * fd must lie in writable mounts only. */
+ * its files to root), made as fchown(fd, -1, -1), or fchownat's own
+ * form, for the kernel's errors (EBADF on an O_PATH fd, EROFS) and the
+ * change time a chown sets. The fd must lie in writable mounts only. */
 static long fd_owner_call(const struct call *c, long fd, long uid, long gid, long mode)
 {
 	struct rt_stat st;
@@ -684,6 +717,9 @@ static long fd_owner_call(const struct call *c, long fd, long uid, long gid, lon
 								    : RT_FORWARD;
 	if (!rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid))
 		return RT_FORWARD;
+	/* fchownat's own form: it takes AT_FDCWD and O_PATH fds, fchown not. */
+	if (c->nr == __NR_fchownat)
+		return answer(c, __NR_fchownat, rt_syscall(__NR_fchownat, fd, "", -1, -1, AT_EMPTY_PATH, 0));
 	return answer(c, __NR_fchown, rt_syscall(__NR_fchown, fd, -1, -1, 0, 0, 0));
 }
 

@@ -69,6 +69,12 @@ os.mkdir("g/sub")
 # Errors: an O_PATH fd, a missing name, a read-only mount.
 fd = os.open("f0", os.O_PATH)
 print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
+# fchownat of the fd itself (AT_EMPTY_PATH) takes an O_PATH fd, and the cwd.
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def fchownat_empty(fd):
+    return "ok" if libc.fchownat(fd, b"", 0, 0, 0x1000) == 0 else errno.errorcode[ctypes.get_errno()]
+print("fchownat empty", fchownat_empty(fd), fchownat_empty(-100))
 os.close(fd)
 print("missing", e(os.chown, "nope", 0, 0), e(os.chmod, "nope", 0o644), e(os.unlink, "nope"))
 print("ro", e(os.chown, "/mnt/ro/f", 0, 0), e(os.chmod, "/mnt/ro/f", 0o644))
@@ -81,7 +87,12 @@ show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "l", "s"])
 print("rm f1", e(os.unlink, "f1"), "rename f0 over f2", e(os.rename, "f0", "f2"))
 for i in range(3):
     os.close(os.open(f"n{i}", os.O_CREAT | os.O_WRONLY, 0o644))
-show(["d", "f1", "f2", "g", "g/new", "g/sub", "l", "n0", "n1", "n2", "s"])
+# With records about: an open that creates through a dangling symlink,
+# and O_EXCL on it.
+os.symlink("through", "dl")
+print("create through dl", e(lambda: os.close(os.open("dl", os.O_CREAT | os.O_WRONLY, 0o644))),
+      "excl on dl", e(os.open, "dl", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+show(["d", "f1", "f2", "g", "g/new", "g/sub", "l", "n0", "n1", "n2", "s", "through"])
 # Another identity: its files are recorded as its own, and it may not
 # give them away.
 sys.stdout.flush()
@@ -110,6 +121,7 @@ fchmod f2 0444 ok
 s ok ok
 g ok ok
 O_PATH EBADF EBADF EBADF
+fchownat empty ok ok
 missing ENOENT ENOENT ENOENT
 ro EROFS EROFS
 ro fd EROFS EROFS
@@ -123,6 +135,7 @@ ro fd EROFS EROFS
   l 0:0 lrwxrwxrwx
   s 0:0 -rwxr-xr-x
 rm f1 ok rename f0 over f2 ok
+create through dl ok excl on dl EEXIST
   d 0:0 drwxr-xr-x
   f1 ENOENT
   f2 0:0 -rw-r--r--
@@ -134,6 +147,7 @@ rm f1 ok rename f0 over f2 ok
   n1 0:0 -rw-r--r--
   n2 0:0 -rw-r--r--
   s 0:0 -rwxr-xr-x
+  through 0:0 -rw-r--r--
 as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
   u 5:5 -rw-r--r--
   g/new 0:7 -rw-r--r--
@@ -234,6 +248,10 @@ def opath_round(i):
     os.close(os.open("c", os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC))
     os.close(os.open(".", os.O_PATH, dir_fd=d))
 round_of = fake_round if what == "fake" else opath_round
+# A record about, as after any chown to another: creates must then look
+# at their directory (fake_create_call).
+with open("c/given", "w") as f:
+    os.fchown(f.fileno(), 5, 7)
 for i in range(20):
     round_of(i)
 before = switches()
