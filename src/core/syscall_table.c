@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -74,7 +75,17 @@ static const uint16_t row_by_nr[] = {
 _Static_assert(TABLE_SIZE <= FACET_NR_MAX, "a system-call number is not below FACET_NR_MAX");
 
 static struct facet_syscall_info table[TABLE_SIZE];
+/* The rows with a number, sorted by name, for facet_syscall_by_name():
+ * the view's and the engines' tables name hundreds of calls at start. */
+static const struct facet_syscall_info *by_name[TABLE_SIZE];
+static size_t named;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static int name_order(const void *a, const void *b)
+{
+	return strcmp((*(const struct facet_syscall_info *const *)a)->name,
+		      (*(const struct facet_syscall_info *const *)b)->name);
+}
 
 static void build_table(void)
 {
@@ -83,7 +94,9 @@ static void build_table(void)
 			continue;
 		table[nr] = rows[row_by_nr[nr] - 1];
 		table[nr].nr = (long)nr;
+		by_name[named++] = &table[nr];
 	}
+	qsort(by_name, named, sizeof(by_name[0]), name_order);
 }
 
 /* The table, built on first use. */
@@ -102,11 +115,10 @@ const struct facet_syscall_info *facet_syscall_by_nr(long nr)
 
 const struct facet_syscall_info *facet_syscall_by_name(const char *name)
 {
-	const struct facet_syscall_info *t = get_table();
-	for (size_t i = 0; i < TABLE_SIZE; i++)
-		if (t[i].name && strcmp(t[i].name, name) == 0)
-			return &t[i];
-	return NULL;
+	get_table();
+	const struct facet_syscall_info key = { .name = name }, *k = &key;
+	const struct facet_syscall_info *const *found = bsearch(&k, by_name, named, sizeof(by_name[0]), name_order);
+	return found ? *found : NULL;
 }
 
 const struct facet_syscall_info *facet_syscall_next(size_t *cursor)
