@@ -678,6 +678,21 @@ static long chmod_call(const struct call *c, long dirfd, const char *path, long 
 	int mount = -1;
 	if ((flags & ~(long)AT_SYMLINK_NOFOLLOW) || !readable((long)path))
 		return RT_FORWARD;
+	/* glibc's fchmodat(AT_SYMLINK_NOFOLLOW), which tar makes on each
+	 * directory: an O_PATH fd, then chmod of /proc/self/fd/N. The kernel
+	 * follows that link to the fd's file: the runtime makes it where a
+	 * write on the fd would be made (not in a read-only mount; under
+	 * fake root, where nothing is recorded). */
+	char host[VFS_PATH_MAX];
+	long pfd = flags ? -1 : rt_proc_self_fd(dirfd, path, host);
+	if (pfd >= 0) {
+		struct rt_stat st;
+		if (rt_syscall(__NR_newfstatat, pfd, "", (long)&st, AT_EMPTY_PATH, 0, 0) < 0 || S_ISLNK(st.mode) ||
+		    !rt_fd_writable(pfd, &st) ||
+		    (rt_fake() && !(rt_fake_writes() && rt_fake_chmod_is_real(&st, (uint32_t)mode))))
+			return RT_FORWARD;
+		return answer(c, __NR_fchmodat, rt_syscall(__NR_fchmodat, AT_FDCWD, (long)host, mode, 0, 0, 0));
+	}
 	long fd = name_dir(dirfd, path, leaf, &own, &mount);
 	if (fd < 0)
 		return fd;

@@ -571,6 +571,34 @@ long rt_write_mount_of_fd(long dirfd)
 	return found == -1 && marked ? mark : found;
 }
 
+long rt_proc_self_fd(long dirfd, const char *path, char host[VFS_PATH_MAX])
+{
+	const struct vfs_table *t = table();
+	static const char prefix[] = "/proc/self/fd/";
+	if (!t || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || ((int)dirfd != AT_FDCWD && path[0] != '/'))
+		return -1;
+	size_t i = 0;
+	while (prefix[i] && path[i] == prefix[i])
+		i++;
+	if (prefix[i] || !path[i] || (path[i] == '0' && path[i + 1]))
+		return -1; /* procfs has no "03" */
+	long n = 0;
+	for (; path[i]; i++) {
+		if (path[i] < '0' || path[i] > '9' || n > 0x7fffffff / 10)
+			return -1;
+		n = n * 10 + (path[i] - '0');
+	}
+	/* The view's /proc must be a procfs of the host's, whose "self" is
+	 * this process as it is the program's. */
+	int m = vfs_mount_at(t, "/proc", 5);
+	size_t hl;
+	if (m < 0 || !(t->mounts[m].flags & VFS_MOUNT_PROC) || (hl = t->mounts[m].host_len) + 32 >= VFS_PATH_MAX)
+		return -1;
+	memcpy(host, vfs_mount_host(t, m), hl);
+	memcpy(host + hl, path + 5, loader_strlen(path + 5) + 1); /* "/self/fd/N" */
+	return n;
+}
+
 bool rt_fd_writable(long fd, const struct rt_stat *st)
 {
 	const struct vfs_table *t = table();
