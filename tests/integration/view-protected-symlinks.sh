@@ -61,6 +61,27 @@ for name in sys.argv[1:]:
 EOF
 chmod 644 openat2.py
 
+# Writes below a directory fd through that symlink (other_d/...), each
+# twice (the second from a patched site): the kernel checks a symlink
+# only as a path's last name.
+cat >dirfd.py <<'EOF'
+import os
+d = os.open(".", os.O_RDONLY)
+def t(what, f):
+    try:
+        f()
+        print("dirfd", what, "ok")
+    except OSError as e:
+        print("dirfd", what, e.strerror)
+t("rename", lambda: os.rename("other_d/g", "other_d/g3", src_dir_fd=d, dst_dir_fd=d))
+t("rename back", lambda: os.rename("other_d/g3", "other_d/g", src_dir_fd=d, dst_dir_fd=d))
+for n in ("n1", "n2"):
+    t("create " + n, lambda: os.close(os.open("other_d/" + n, os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=d)))
+for n in ("n1", "n2"):
+    t("unlink " + n, lambda: os.unlink("other_d/" + n, dir_fd=d))
+EOF
+chmod 644 dirfd.py
+
 cat >probe.sh <<EOF
 cd "$ST" || exit 1
 t() { printf '%s: ' "\$*"; "\$@" >/dev/null 2>&1 && echo ok || echo fail; }
@@ -74,6 +95,7 @@ t ls other_d/.; t ls -L other_d; t ls other_d/; t stat -c %s other_d/f
 t sh -c 'echo x >other_d/f'; t sh -c 'exec 3<other_d/f'
 ls -a other_d/. 2>&1
 python3 "$TEST_TMP/openat2.py" other mine rootl
+python3 "$TEST_TMP/dirfd.py"
 EOF
 chmod 644 probe.sh
 
