@@ -5,11 +5,11 @@
  * directory takes one call besides the answer: the call itself, made
  * without following the name (a symlink goes to the supervisor when the
  * call would follow it). Any other path is opened with O_PATH beneath
- * its plain directory and the call made on that fd. Writes (an open that
- * creates or truncates, unlink) are made where the mount is known to be
- * writable. Whatever the runtime cannot decide goes to the supervisor
- * unchanged: other writes, a read-only mount's (EROFS), flags it does not
- * know, chroots, procfs, fake root's creations.
+ * its plain directory and the call made on that fd. Writes are
+ * writes.c's, made where the mount is known to be writable. Whatever the
+ * runtime cannot decide goes to the supervisor unchanged: other writes, a
+ * read-only mount's (EROFS), flags it does not know, chroots, procfs,
+ * fake root's records.
  *
  * The program's path is read in place: a NULL pointer, one into the first
  * page or the kernel's half goes to the supervisor (EFAULT), but a pointer
@@ -23,44 +23,19 @@
 #include <linux/uio.h>
 
 #include "loader/lib.h"
+#include "rt/calls.h"
 #include "rt/fake.h"
 #include "rt/fds.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
 
-#define STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)
-/* The open flags of a read the runtime makes itself. */
-#define READ_FLAGS (O_NOCTTY | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE | O_NOATIME | \
-		    O_DSYNC | __O_SYNC | O_DIRECT | O_APPEND | FASYNC)
-
-/* A call as the program made it: what goes to the supervisor. The
- * handlers get its arguments in the form of the *at call (`at`), so that
- * stat, lstat, open, readlink and access take the same way. */
-struct call {
-	long nr;
-	const long *a;
-};
-
 static long forward(const struct call *c)
 {
 	return rt_forward(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
 }
 
-/* The result of call nr that the runtime made for c. A program may refuse
- * itself calls with its own seccomp filter (EPERM, ENOSYS), which the
- * kernel applies to the runtime's calls too: for the program's own call
- * that is the program's answer, for another one (openat2 for a stat) the
- * supervisor must answer instead. */
-static long answer(const struct call *c, long nr, long r)
-{
-	return nr != c->nr && (r == -EPERM || r == -ENOSYS) ? RT_FORWARD : r;
-}
-
-static void close_fd(long fd)
-{
-	rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
-}
+#define STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)
 
 /* A relative path of one name in a plain directory. */
 static bool one_plain_name(long dirfd, const char *path)
@@ -259,8 +234,6 @@ static long getdents_call(const struct call *c, const long a[6])
 	return n;
 }
 
-static long write_open_call(const struct call *c, const long a[6], int *mount);
-
 /* openat; *mount: the mount the fd lies in, if known (else -1). */
 static long open_call(const struct call *c, const long a[6], int *mount)
 {
@@ -274,7 +247,7 @@ static long open_call(const struct call *c, const long a[6], int *mount)
 		return rt_open_beneath(a[0], path, (uint64_t)(flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) | RT_O_PROGRAM, 0,
 				       mount);
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
-		return write_open_call(c, a, mount);
+		return rt_write_open_call(c, a, mount);
 	if (flags & ~READ_FLAGS)
 		return RT_FORWARD;
 	/* A relative name lies in its directory's mount (".." too, but from
@@ -346,8 +319,6 @@ static long readlinkat_call(const struct call *c, const long a[6])
 	return r == -ENOENT ? -EINVAL : answer(c, __NR_readlinkat, r);
 }
 
-static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX]);
-
 /* faccessat (flags 0) and faccessat2. W_OK is looked up as a write is:
  * a read-only mount's answer (EROFS) is the supervisor's. */
 static long access_call(const struct call *c, const long a[6], long flags)
@@ -361,7 +332,7 @@ static long access_call(const struct call *c, const long a[6], long flags)
 	if (mode & RT_W_OK) {
 		/* As a write's: not in a read-only mount, not with fake root. */
 		char buf[VFS_PATH_MAX];
-		if (rt_fake() || !(path = absolute(a[0], path, buf)))
+		if (rt_fake() || !(path = rt_absolute(a[0], path, buf)))
 			return RT_FORWARD;
 		fd = rt_open_to_write(path, oflags, 0, NULL);
 	} else {
@@ -374,18 +345,7 @@ static long access_call(const struct call *c, const long a[6], long flags)
 	return r == -EINVAL ? RT_FORWARD : answer(c, __NR_faccessat2, r);
 }
 
-/* A path the runtime may read in place: not NULL, not in the first page
- * nor in the kernel's half, where the kernel says EFAULT (the supervisor
- * will). A pointer to an unmapped page elsewhere faults in the runtime. */
-static bool readable(long p)
-{
-	return (unsigned long)p >= 4096 && (unsigned long)p < 0x800000000000ul;
-}
-
-/* The view's name of the cwd, as the supervisor wrote it (rt_cwd), into
- * buf: its length, or RT_FORWARD unless the kernel's name of the cwd is
- * still the one written with it. */
-static long cwd_name(char buf[RT_CWD_MAX])
+long rt_cwd_name(char buf[RT_CWD_MAX])
 {
 	if (rt_config.flags & RT_CONFIG_ROOT_CHANGED)
 		return RT_FORWARD;
@@ -407,7 +367,7 @@ static long cwd_name(char buf[RT_CWD_MAX])
 static long getcwd_call(const long a[6])
 {
 	char buf[RT_CWD_MAX];
-	long gl = cwd_name(buf);
+	long gl = rt_cwd_name(buf);
 	if (gl < 0)
 		return gl;
 	if ((unsigned long)a[1] < gl + 1ul)
@@ -421,389 +381,6 @@ static long getcwd_call(const long a[6])
 	if (w == -EFAULT)
 		return -EFAULT;
 	return w == (long)gl + 1 ? w : RT_FORWARD;
-}
-
-/*
- * Writes: an open that writes or creates, unlink, rmdir, mkdir, symlink,
- * rename, link, utimensat and chmod. The kernel makes
- * them in the program, with its umask and credentials, and the fd is the
- * program's own from the start (its close is the last, as inotify and
- * locks expect), where the view's answer is the kernel's: not with fake
- * root (owners are recorded), and resolved as an absolute path (a relative
- * one from the cwd's name, rt_cwd), or below a directory fd whose host path
- * only writable mounts show, so that the mount is known: a read-only one
- * leaves the call to the supervisor (EROFS; lookup.c).
- */
-#define WRITE_FLAGS (READ_FLAGS | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_TRUNC)
-
-/* path, absolute: itself, or the cwd's name and path in buf. NULL where
- * the runtime cannot tell (a dirfd, the cwd's name unknown). */
-static const char *absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX])
-{
-	if (path[0] == '/')
-		return path;
-	if ((int)dirfd != AT_FDCWD || !path[0]) /* the kernel takes an int */
-		return 0;
-	long gl = cwd_name(buf);
-	size_t n = loader_strlen(path);
-	if (gl < 0 || (size_t)gl + 1 + n >= VFS_PATH_MAX)
-		return 0;
-	size_t at = gl == 1 ? 1 : (size_t)gl + 1; /* "/" + name, or "/dir" + "/" + name */
-	buf[at - 1] = '/';
-	memcpy(buf + at, path, n + 1);
-	return buf;
-}
-
-/* Under fake root, an open that writes is the kernel's where no record
- * is about the file: none at all, or none of a device node for one that
- * does not create (one that may create, with records, is
- * fake_create_call's). */
-static bool fake_write_open(long flags)
-{
-	return rt_fake_writes() && (rt_fake_none() || (!(flags & O_CREAT) && !rt_fake_typed()));
-}
-
-/* A relative name in the cwd is taken below it, as below a directory fd,
- * where one writable mount alone holds the cwd (the answer cached by its
- * identity: no name to read back from /proc/self/cwd at each call);
- * else, and where that gives no answer, by the cwd's name. */
-static bool below_cwd(long dirfd, const char *path)
-{
-	return (int)dirfd == AT_FDCWD && path[0] && path[0] != '/' && rt_write_mount_of_fd(AT_FDCWD) >= 0;
-}
-
-static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount);
-
-/* name_dir()'s directory: an fd, or AT_FDCWD for a name in the cwd (its
- * errors are never -ENETDOWN, AT_FDCWD's value). */
-static bool dir_fd(long fd)
-{
-	return fd >= 0 || fd == AT_FDCWD;
-}
-
-/* Under fake root with records, an open that may create: made in the
- * name's directory (name_dir) where that directory has no record (a
- * recorded set-group-ID one gives the new file its group), the name not
- * followed: a symlink to follow is the supervisor's. No record may be of
- * a device node, which an open of the name would reach. */
-static long fake_create_call(const struct call *c, const long a[6], int *mount)
-{
-	char leaf[VFS_NAME_MAX + 1];
-	bool own;
-	long flags = a[2];
-	if (rt_fake_typed() || !readable(a[1]))
-		return RT_FORWARD;
-	long fd = name_dir(a[0], (const char *)a[1], leaf, &own, mount);
-	if (!dir_fd(fd))
-		return fd;
-	long r = RT_FORWARD;
-	if (rt_fake_may_create(fd)) {
-		if (own)
-			fd = rt_fd_high(fd); /* the program's fd is the lowest free */
-		r = rt_syscall(__NR_openat, fd, (long)leaf, flags | O_NOFOLLOW, a[3] & 07777, 0, 0);
-		if (r == -ELOOP && !(flags & O_NOFOLLOW))
-			r = RT_FORWARD;
-	}
-	if (own)
-		close_fd(fd);
-	return r;
-}
-
-static long write_open_call(const struct call *c, const long a[6], int *mount)
-{
-	long flags = a[2];
-	char buf[VFS_PATH_MAX];
-	const char *path;
-	if ((flags & ~WRITE_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
-		return RT_FORWARD;
-	if (rt_fake() && !fake_write_open(flags))
-		return rt_fake_writes() && (flags & O_CREAT) ? fake_create_call(c, a, mount) : RT_FORWARD;
-	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
-	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
-	if (below_cwd(a[0], (const char *)a[1])) {
-		long r = rt_open_to_write_below(AT_FDCWD, (const char *)a[1], (uint64_t)flags, mode, mount);
-		if (r != RT_FORWARD)
-			return answer(c, __NR_openat, r);
-	}
-	if (!(path = absolute(a[0], (const char *)a[1], buf)))
-		return answer(c, __NR_openat, rt_open_to_write_below(a[0], (const char *)a[1], (uint64_t)flags, mode, mount));
-	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
-}
-
-/* The directory a write of a path's last name acts in (unlink, rmdir,
- * mkdir, symlink, rename, link, utimensat), and that name, in leaf:
- * below the program's directory fd (the
- * fd itself for one name) where no mount point lies below it and only
- * writable mounts show it; else the directory of the absolute path (one
- * relative to the cwd, from its name), opened as a write's, where the
- * name is no name of a mount point's path (EBUSY, EEXIST, ENOTEMPTY:
- * the supervisor's). The fd (*own: the runtime's, to close; *mount: the
- * mount it lies in, -1 if not known), -errno, or RT_FORWARD. */
-static long name_dir_in(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount,
-			bool below);
-
-static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount)
-{
-	if (below_cwd(dirfd, path)) {
-		long r = name_dir_in(dirfd, path, leaf, own, mount, true);
-		if (r != RT_FORWARD)
-			return r;
-	}
-	/* the kernel takes an int */
-	return name_dir_in(dirfd, path, leaf, own, mount, (int)dirfd >= 0 && path[0] && path[0] != '/');
-}
-
-static long name_dir_in(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount,
-			bool below)
-{
-	char buf[VFS_PATH_MAX];
-	const char *p = below ? path : absolute(dirfd, path, buf);
-	if ((rt_fake() && !rt_fake_writes()) || !p)
-		return RT_FORWARD;
-	/* The kernel's PATH_MAX (ENAMETOOLONG): the supervisor's answer. */
-	size_t len = loader_strlen(p), name = len;
-	if (len >= VFS_PATH_MAX)
-		return RT_FORWARD;
-	while (name > 0 && p[name - 1] != '/')
-		name--;
-	const char *last = p + name;
-	size_t ll = len - name;
-	if (!rt_one_name(last) || (last[0] == '.' && !last[1]) || ll > VFS_NAME_MAX)
-		return RT_FORWARD;
-	memcpy(leaf, last, ll + 1);
-	*own = name > 0;
-	if (below && !*own) {
-		long m = rt_write_mount_of_fd(dirfd);
-		if (m == RT_FORWARD || !rt_plain_dir(dirfd))
-			return RT_FORWARD;
-		*mount = (int)m;
-		return dirfd;
-	}
-	if (below) {
-		/* "a/b": a, opened below the fd as "a/." (a name after it, as
-		 * in the kernel's lookup of "b": fs.protected_symlinks checks
-		 * a symlink only as a path's last name), which takes the same
-		 * test. */
-		memcpy(buf, p, name);
-		buf[name] = '.';
-		buf[name + 1] = '\0';
-		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, mount);
-	}
-	if (rt_names_mount(last, true))
-		return RT_FORWARD;
-	/* The directory, in buf: "/a/b/" -> "/a/b" ("/" stays). Opened
-	 * without O_DIRECTORY, which a symlink to follow would fail: a file
-	 * there makes the call say ENOTDIR, as the kernel's lookup. */
-	size_t dl = name;
-	while (dl > 1 && p[dl - 1] == '/')
-		dl--;
-	if (p != buf)
-		memcpy(buf, p, dl);
-	buf[dl] = '\0';
-	long fd = rt_open_to_write(buf, O_PATH, 0, mount);
-	/* That open takes the directory's name for the path's last, which
-	 * fs.protected_symlinks checks and the call's lookup does not: its
-	 * EACCES is the supervisor's to judge. */
-	if (fd == -EACCES && (rt_config.flags & RT_CONFIG_PROTECTED_SYMLINKS))
-		return RT_FORWARD;
-	return fd;
-}
-
-/* unlinkat(dirfd, path, 0 or AT_REMOVEDIR), unlink, rmdir, mkdirat,
- * mkdir, symlinkat and symlink (arg: the target), made on the last name
- * in its directory (name_dir). */
-static long name_call(const struct call *c, long nr, long dirfd, const char *path, long arg)
-{
-	char leaf[VFS_NAME_MAX + 1];
-	bool own;
-	int mount = -1;
-	if (nr == __NR_unlinkat && arg & ~(long)AT_REMOVEDIR)
-		return RT_FORWARD;
-	long fd = name_dir(dirfd, path, leaf, &own, &mount);
-	if (!dir_fd(fd))
-		return fd;
-	long r;
-	if (rt_fake() && !(nr == __NR_unlinkat ? rt_fake_may_remove(fd, leaf) : rt_fake_may_create(fd)))
-		r = RT_FORWARD;
-	else if (nr == __NR_symlinkat)
-		r = rt_syscall(nr, arg, fd, (long)leaf, 0, 0, 0);
-	else
-		r = rt_syscall(nr, fd, (long)leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
-	if (own)
-		close_fd(fd);
-	return r == RT_FORWARD ? r : answer(c, nr, r);
-}
-
-/* renameat2, renameat and rename, and linkat and link of a name not
- * followed (nr: __NR_renameat2 or __NR_linkat): both names in their
- * directories (name_dir), which must lie in one known mount (else EXDEV,
- * or not, is the supervisor's answer); and the kernel's EXDEV too, which
- * Landlock gives a rename or link between directories where it cannot
- * tell the rights (ABI 1): the supervisor, outside Landlock, makes it. */
-static long two_names_call(const struct call *c, long nr, long olddirfd, const char *oldpath, long newdirfd,
-			   const char *newpath, long flags)
-{
-	char oleaf[VFS_NAME_MAX + 1], nleaf[VFS_NAME_MAX + 1];
-	bool oown, nown;
-	int om = -1, nm = -1;
-	if (!readable((long)oldpath) || !readable((long)newpath) || (nr == __NR_linkat && flags))
-		return RT_FORWARD;
-	long ofd = name_dir(olddirfd, oldpath, oleaf, &oown, &om);
-	if (!dir_fd(ofd))
-		return ofd;
-	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm);
-	long r = nfd;
-	if (dir_fd(nfd)) {
-		/* Under fake root, a rename may remove the file at the new name. */
-		if (om < 0 || om != nm || (rt_fake() && nr == __NR_renameat2 && !rt_fake_may_remove(nfd, nleaf)))
-			r = RT_FORWARD;
-		else
-			r = rt_syscall(nr, ofd, (long)oleaf, nfd, (long)nleaf, flags, 0);
-		if (nown)
-			close_fd(nfd);
-	}
-	if (oown)
-		close_fd(ofd);
-	return r == -EXDEV ? RT_FORWARD : answer(c, nr, r);
-}
-
-/* utimensat: on the fd itself (futimens: no name; or "" with
- * AT_EMPTY_PATH), the kernel's answer where every mount holding the fd's
- * host path is writable; on a name, in its directory (name_dir), not
- * following it: a symlink to follow is the supervisor's (the kernel would
- * follow it out of the view), and one put there meanwhile gets the times
- * itself. Else EROFS, and the rest, are the supervisor's. */
-static long times_call(const struct call *c, const long a[6])
-{
-	const char *path = (const char *)a[1];
-	if ((rt_fake() && !rt_fake_writes()) || (a[3] & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
-		return RT_FORWARD;
-	if (!path || ((a[3] & AT_EMPTY_PATH) && readable(a[1]) && !path[0]))
-		return (int)a[0] < 0 || rt_write_mount_of_fd(a[0]) == RT_FORWARD
-			       ? RT_FORWARD
-			       : answer(c, __NR_utimensat, rt_syscall(__NR_utimensat, a[0], a[1], a[2], a[3], 0, 0));
-	char leaf[VFS_NAME_MAX + 1];
-	bool own;
-	int mount = -1;
-	if (!readable(a[1]))
-		return RT_FORWARD;
-	long fd = name_dir(a[0], path, leaf, &own, &mount);
-	if (!dir_fd(fd))
-		return fd;
-	struct rt_stat st;
-	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
-	if (r == 0 && S_ISLNK(st.mode) && !(a[3] & AT_SYMLINK_NOFOLLOW))
-		r = RT_FORWARD;
-	else if (r == 0)
-		r = answer(c, __NR_utimensat,
-			   rt_syscall(__NR_utimensat, fd, (long)leaf, a[2], (a[3] & ~(long)AT_EMPTY_PATH) | AT_SYMLINK_NOFOLLOW, 0, 0));
-	if (own)
-		close_fd(fd);
-	return r;
-}
-
-/* chmod, fchmodat and fchmodat2 of a name: in its directory (name_dir),
- * with fchmodat2's AT_SYMLINK_NOFOLLOW whatever the call asked, so that
- * the kernel never follows the name out of the view: on a symlink that
- * answers EOPNOTSUPP, the call's own answer if it asked not to follow,
- * else the supervisor follows it. A kernel without fchmodat2 (ENOSYS),
- * the fd itself (AT_EMPTY_PATH) and EPERM (answer()) are the
- * supervisor's too. */
-static long chmod_call(const struct call *c, long dirfd, const char *path, long mode, long flags)
-{
-	char leaf[VFS_NAME_MAX + 1];
-	bool own;
-	int mount = -1;
-	if ((flags & ~(long)AT_SYMLINK_NOFOLLOW) || !readable((long)path))
-		return RT_FORWARD;
-	/* glibc's fchmodat(AT_SYMLINK_NOFOLLOW), which tar makes on each
-	 * directory: an O_PATH fd, then chmod of /proc/self/fd/N. The kernel
-	 * follows that link to the fd's file: the runtime makes it where a
-	 * write on the fd would be made (not in a read-only mount; under
-	 * fake root, where nothing is recorded). */
-	char host[VFS_PATH_MAX];
-	long pfd = flags ? -1 : rt_proc_self_fd(dirfd, path, host);
-	if (pfd >= 0) {
-		struct rt_stat st;
-		if (rt_syscall(__NR_newfstatat, pfd, "", (long)&st, AT_EMPTY_PATH, 0, 0) < 0 || S_ISLNK(st.mode) ||
-		    !rt_fd_writable(pfd, &st) ||
-		    (rt_fake() && !(rt_fake_writes() && rt_fake_chmod_is_real(&st, (uint32_t)mode))))
-			return RT_FORWARD;
-		return answer(c, __NR_fchmodat, rt_syscall(__NR_fchmodat, AT_FDCWD, (long)host, mode, 0, 0, 0));
-	}
-	long fd = name_dir(dirfd, path, leaf, &own, &mount);
-	if (!dir_fd(fd))
-		return fd;
-	struct rt_stat st;
-	long r = 0;
-	if (rt_fake() && ((r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0)) < 0 ||
-			  !rt_fake_chmod_is_real(&st, (uint32_t)mode)))
-		r = r == -ENOENT || r == -ENOTDIR ? r : RT_FORWARD;
-	else
-		r = rt_syscall(__NR_fchmodat2, fd, (long)leaf, mode, AT_SYMLINK_NOFOLLOW, 0, 0);
-	if (own)
-		close_fd(fd);
-	if ((r == -EOPNOTSUPP && !(flags & AT_SYMLINK_NOFOLLOW)) || r == -ENOSYS || r == RT_FORWARD)
-		return RT_FORWARD;
-	return answer(c, __NR_fchmodat2, r);
-}
-
-/* Under fake root (the calls no other view traps), with root's identity
- * (rt_fake_writes): fchmod where the kernel's chmod is fake root's
- * (rt_fake_chmod_is_real); fchown, and fchownat of the fd itself, where
- * the chown changes nothing (rt_fake_chown_is_noop: a tar or dpkg giving
- * its files to root), made as fchown(fd, -1, -1), or fchownat's own
- * form, for the kernel's errors (EBADF on an O_PATH fd, EROFS) and the
- * change time a chown sets. The fd must lie in writable mounts only. */
-static long fd_owner_call(const struct call *c, long fd, long uid, long gid, long mode)
-{
-	struct rt_stat st;
-	if (!rt_fake_writes())
-		return RT_FORWARD;
-	long r = rt_syscall(__NR_newfstatat, fd, "", (long)&st, AT_EMPTY_PATH, 0, 0);
-	if (r < 0)
-		return r == -EBADF ? r : RT_FORWARD;
-	if (!rt_fd_writable(fd, &st))
-		return RT_FORWARD;
-	if (c->nr == __NR_fchmod)
-		return rt_fake_chmod_is_real(&st, (uint32_t)mode) ? answer(c, __NR_fchmod, rt_syscall(__NR_fchmod, fd, mode, 0, 0, 0, 0))
-								    : RT_FORWARD;
-	if (!rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid))
-		return RT_FORWARD;
-	/* fchownat's own form: it takes AT_FDCWD and O_PATH fds, fchown not. */
-	if (c->nr == __NR_fchownat)
-		return answer(c, __NR_fchownat, rt_syscall(__NR_fchownat, fd, "", -1, -1, AT_EMPTY_PATH, 0));
-	return answer(c, __NR_fchown, rt_syscall(__NR_fchown, fd, -1, -1, 0, 0, 0));
-}
-
-/* fchownat, chown and lchown of a name, under fake root as above: in its
- * directory (name_dir), the name not followed; a symlink to follow is
- * the supervisor's. */
-static long chown_call(const struct call *c, long dirfd, const char *path, long uid, long gid, long flags)
-{
-	char leaf[VFS_NAME_MAX + 1];
-	bool own;
-	int mount = -1;
-	if (!rt_fake_writes() || (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) || !readable((long)path))
-		return RT_FORWARD;
-	if ((flags & AT_EMPTY_PATH) && !path[0])
-		return fd_owner_call(c, dirfd, uid, gid, 0);
-	long fd = name_dir(dirfd, path, leaf, &own, &mount);
-	if (!dir_fd(fd))
-		return fd;
-	struct rt_stat st;
-	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
-	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
-		r = RT_FORWARD;
-	else if (r == 0 && ((S_ISLNK(st.mode) && !(flags & AT_SYMLINK_NOFOLLOW)) ||
-		       !rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid)))
-		r = RT_FORWARD;
-	else if (r == 0)
-		r = answer(c, __NR_fchownat,
-			   rt_syscall(__NR_fchownat, fd, (long)leaf, -1, -1, AT_SYMLINK_NOFOLLOW, 0));
-	if (own)
-		close_fd(fd);
-	return r;
 }
 
 /* execve: a program the view does not have, or cannot reach, fails here
@@ -855,34 +432,34 @@ static long handle(const struct call *c)
 	if (c->nr == __NR_execve)
 		return execve_call(a);
 	if (c->nr == __NR_utimensat)
-		return times_call(c, a);
+		return rt_times_call(c, a);
 	/* The target is a string, stored as it is. */
 	if (c->nr == __NR_symlinkat)
-		return readable(a[0]) && readable(a[2]) ? name_call(c, __NR_symlinkat, a[1], (const char *)a[2], a[0])
+		return readable(a[0]) && readable(a[2]) ? rt_name_call(c, __NR_symlinkat, a[1], (const char *)a[2], a[0])
 							: RT_FORWARD;
 	if (c->nr == __NR_renameat2 || c->nr == __NR_renameat)
-		return two_names_call(c, __NR_renameat2, a[0], (const char *)a[1], a[2], (const char *)a[3],
+		return rt_two_names_call(c, __NR_renameat2, a[0], (const char *)a[1], a[2], (const char *)a[3],
 				      c->nr == __NR_renameat2 ? a[4] : 0);
 	if (c->nr == __NR_linkat)
-		return two_names_call(c, __NR_linkat, a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
+		return rt_two_names_call(c, __NR_linkat, a[0], (const char *)a[1], a[2], (const char *)a[3], a[4]);
 	if (c->nr == __NR_fchown || c->nr == __NR_fchmod)
-		return fd_owner_call(c, a[0], a[1], a[2], a[1]);
+		return rt_fd_owner_call(c, a[0], a[1], a[2], a[1]);
 	if (c->nr == __NR_fchownat)
-		return chown_call(c, a[0], (const char *)a[1], a[2], a[3], a[4]);
+		return rt_chown_call(c, a[0], (const char *)a[1], a[2], a[3], a[4]);
 	if (c->nr == __NR_fchmodat || c->nr == __NR_fchmodat2)
-		return chmod_call(c, a[0], (const char *)a[1], a[2], c->nr == __NR_fchmodat2 ? a[3] : 0);
+		return rt_chmod_call(c, a[0], (const char *)a[1], a[2], c->nr == __NR_fchmodat2 ? a[3] : 0);
 #ifdef __NR_rename
 	if (c->nr == __NR_rename)
-		return two_names_call(c, __NR_renameat2, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+		return rt_two_names_call(c, __NR_renameat2, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
 	if (c->nr == __NR_link)
-		return two_names_call(c, __NR_linkat, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
+		return rt_two_names_call(c, __NR_linkat, AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1], 0);
 	if (c->nr == __NR_chmod)
-		return chmod_call(c, AT_FDCWD, (const char *)a[0], a[1], 0);
+		return rt_chmod_call(c, AT_FDCWD, (const char *)a[0], a[1], 0);
 	if (c->nr == __NR_chown || c->nr == __NR_lchown)
-		return chown_call(c, AT_FDCWD, (const char *)a[0], a[1], a[2],
+		return rt_chown_call(c, AT_FDCWD, (const char *)a[0], a[1], a[2],
 				  c->nr == __NR_lchown ? AT_SYMLINK_NOFOLLOW : 0);
 	if (c->nr == __NR_symlink)
-		return readable(a[0]) && readable(a[1]) ? name_call(c, __NR_symlinkat, AT_FDCWD, (const char *)a[1], a[0])
+		return readable(a[0]) && readable(a[1]) ? rt_name_call(c, __NR_symlinkat, AT_FDCWD, (const char *)a[1], a[0])
 							: RT_FORWARD;
 #endif
 #ifdef __NR_fstat
@@ -911,9 +488,9 @@ static long handle(const struct call *c)
 	case __NR_faccessat2:
 		return access_call(c, a, a[3]);
 	case __NR_unlinkat:
-		return name_call(c, __NR_unlinkat, a[0], (const char *)a[1], a[2]);
+		return rt_name_call(c, __NR_unlinkat, a[0], (const char *)a[1], a[2]);
 	case __NR_mkdirat:
-		return name_call(c, __NR_mkdirat, a[0], (const char *)a[1], a[2]);
+		return rt_name_call(c, __NR_mkdirat, a[0], (const char *)a[1], a[2]);
 #ifdef __NR_stat /* the calls without a dirfd, where the architecture has them */
 	case __NR_stat:
 		return stat_call(c, (const long[6]){ AT_FDCWD, a[0], a[1], 0 });
@@ -926,11 +503,11 @@ static long handle(const struct call *c)
 	case __NR_access:
 		return access_call(c, (const long[6]){ AT_FDCWD, a[0], a[1] }, 0);
 	case __NR_unlink:
-		return name_call(c, __NR_unlinkat, AT_FDCWD, (const char *)a[0], 0);
+		return rt_name_call(c, __NR_unlinkat, AT_FDCWD, (const char *)a[0], 0);
 	case __NR_rmdir:
-		return name_call(c, __NR_unlinkat, AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
+		return rt_name_call(c, __NR_unlinkat, AT_FDCWD, (const char *)a[0], AT_REMOVEDIR);
 	case __NR_mkdir:
-		return name_call(c, __NR_mkdirat, AT_FDCWD, (const char *)a[0], a[1]);
+		return rt_name_call(c, __NR_mkdirat, AT_FDCWD, (const char *)a[0], a[1]);
 #endif
 	default:
 		return RT_FORWARD;
