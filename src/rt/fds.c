@@ -88,8 +88,6 @@ static long host_link(const char *link, char host[VFS_PATH_MAX])
 
 long rt_fd_host(long fd, char *host)
 {
-	if ((int)fd == AT_FDCWD)
-		return host_link("/proc/self/cwd", host);
 	char proc[40] = "/proc/self/fd/", num[21];
 	const char *d = loader_decimal(num, (unsigned long)fd);
 	memcpy(proc + 14, d, loader_strlen(d) + 1);

@@ -550,109 +550,25 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
 	return path[0] == '/' ? open_path(path, oflags, mode, true, mount ? mount : &m) : RT_FORWARD;
 }
 
-/* write_holders() of the last objects asked about, by identity and birth
- * time (inode numbers are reused): tar -C and rm -r make every write below
- * the same few fds, and reading /proc/self/fd/N costs several times a
- * statx. An object renamed since keeps its first answer, as an fd keeps
- * the mount it was opened through. The process's threads share the
- * slots: `seq` is odd while one of them writes a slot, 0 before the
- * first. */
-#define WRITE_SLOTS 8
-static struct write_slot {
-	uint32_t seq, btime_nsec;
-	uint64_t dev, ino, holders;
-	int64_t btime_sec;
-} write_slots[WRITE_SLOTS];
-static uint32_t write_next;
-
-/* The identity of fd's object with its birth time: false where the file
- * system keeps none. */
-static bool identity(long fd, struct write_slot *id)
-{
-	struct statx sx;
-	if (rt_syscall(__NR_statx, fd, "", AT_EMPTY_PATH, STATX_INO | STATX_BTIME, &sx, 0) < 0 ||
-	    !(sx.stx_mask & STATX_BTIME))
-		return false;
-	id->dev = rt_makedev(sx.stx_dev_major, sx.stx_dev_minor);
-	id->ino = sx.stx_ino;
-	id->btime_sec = sx.stx_btime.tv_sec;
-	id->btime_nsec = sx.stx_btime.tv_nsec;
-	return true;
-}
-
-static uint64_t cached_holders(const struct write_slot *id)
-{
-	for (uint32_t i = 0; i < WRITE_SLOTS; i++) {
-		struct write_slot *w = &write_slots[i];
-		uint32_t seq = __atomic_load_n(&w->seq, __ATOMIC_ACQUIRE);
-		if (!seq || (seq & 1))
-			continue;
-		bool same = w->dev == id->dev && w->ino == id->ino && w->btime_sec == id->btime_sec &&
-			    w->btime_nsec == id->btime_nsec;
-		uint64_t holders = w->holders;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (same && __atomic_load_n(&w->seq, __ATOMIC_RELAXED) == seq)
-			return holders;
-	}
-	return 0;
-}
-
-static void cache_holders(const struct write_slot *id, uint64_t holders)
-{
-	struct write_slot *w = &write_slots[__atomic_fetch_add(&write_next, 1, __ATOMIC_RELAXED) % WRITE_SLOTS];
-	uint32_t seq = __atomic_load_n(&w->seq, __ATOMIC_RELAXED);
-	if ((seq & 1) || !__atomic_compare_exchange_n(&w->seq, &seq, seq + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return; /* another thread writes it */
-	w->dev = id->dev;
-	w->ino = id->ino;
-	w->btime_sec = id->btime_sec;
-	w->btime_nsec = id->btime_nsec;
-	w->holders = holders;
-	__atomic_store_n(&w->seq, seq + 2, __ATOMIC_RELEASE);
-}
-
-static uint64_t write_holders(long dirfd);
-
 long rt_write_mount_of_fd(long dirfd)
-{
-	struct write_slot id;
-	if (!table() || (rt_config.flags & RT_CONFIG_ROOT_CHANGED))
-		return RT_FORWARD;
-	bool known = identity(dirfd, &id);
-	uint64_t holders = known ? cached_holders(&id) : 0;
-	if (!holders) {
-		holders = write_holders(dirfd);
-		if (!holders)
-			return RT_FORWARD;
-		if (known)
-			cache_holders(&id, holders);
-	}
-	/* One mount, or the one the fd (the cwd) was reached through. */
-	if (!(holders & (holders - 1)))
-		return __builtin_ctzll(holders);
-	int mark = rt_dir_mount(dirfd);
-	return mark >= 0 && mark < 64 && (holders >> mark & 1) ? mark : -1;
-}
-
-/* The mounts whose host directories hold fd's host path (its bit each),
- * from /proc/self/fd/N: 0 where one refuses the runtime's writes, or
- * none holds it (an fd from outside the view). */
-static uint64_t write_holders(long dirfd)
 {
 	const struct vfs_table *t = table();
 	char host[VFS_PATH_MAX];
 	long n;
-	if (t->nmounts > 64 || (n = rt_fd_host(dirfd, host)) < 0) /* named from the root: not after a chroot */
-		return 0;
-	uint64_t holders = 0;
+	if (!t || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || /* the link is named from the root */
+	    (n = rt_fd_host(dirfd, host)) < 0)
+		return RT_FORWARD;
+	long found = RT_FORWARD, mark = rt_fd_mount(dirfd);
+	bool marked = false;
 	for (uint32_t i = 0; i < t->nmounts; i++) {
 		if (!vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
 			continue;
 		if (t->mounts[i].flags & (VFS_MOUNT_RO | VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC))
-			return 0;
-		holders |= 1ull << i;
+			return RT_FORWARD;
+		found = found == RT_FORWARD ? (long)i : -1;
+		marked |= (long)i == mark;
 	}
-	return holders;
+	return found == -1 && marked ? mark : found;
 }
 
 long rt_proc_self_fd(long dirfd, const char *path, char host[VFS_PATH_MAX])
@@ -678,6 +594,11 @@ long rt_proc_self_fd(long dirfd, const char *path, char host[VFS_PATH_MAX])
 	size_t hl;
 	if (m < 0 || !(t->mounts[m].flags & VFS_MOUNT_PROC) || (hl = t->mounts[m].host_len) + 32 >= VFS_PATH_MAX)
 		return -1;
+	/* /proc/self/fd is the fd table of the process's leader, which the
+	 * runtime's own look at fd N sees only in the leader itself: another
+	 * thread may have a table of its own (unshare(CLONE_FILES)). */
+	if (rt_syscall(__NR_gettid, 0, 0, 0, 0, 0, 0) != rt_syscall(__NR_getpid, 0, 0, 0, 0, 0, 0))
+		return -1;
 	memcpy(host, vfs_mount_host(t, m), hl);
 	memcpy(host + hl, path + 5, loader_strlen(path + 5) + 1); /* "/self/fd/N" */
 	return n;
@@ -698,7 +619,7 @@ bool rt_fd_writable(long fd, const struct rt_stat *st)
 
 long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)
 {
-	if (((int)dirfd < 0 && (int)dirfd != AT_FDCWD) || !path || !path[0] || path[0] == '/')
+	if ((int)dirfd < 0 || !path || !path[0] || path[0] == '/')
 		return RT_FORWARD;
 	long m = rt_write_mount_of_fd((int)dirfd);
 	if (m == RT_FORWARD || !rt_plain_dir((int)dirfd))

@@ -97,8 +97,9 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
 long rt_write_mount_of_fd(long fd);
 /* path (relative to dirfd) is "/proc/self/fd/N", as glibc names an O_PATH
  * fd to chmod the file through it (fchmodat's AT_SYMLINK_NOFOLLOW), and
- * the view's /proc is a procfs of the host's: N, with the host path of
- * that magic link in host; else -1. */
+ * the view's /proc is a procfs of the host's, and the caller is the
+ * process's leader (whose fd table /proc/self/fd shows): N, with the host
+ * path of that magic link in host; else -1. */
 long rt_proc_self_fd(long dirfd, const char *path, char host[4096]);
 /* Whether a write on the program's fd, st its stat, is the kernel's to
  * make: not in procfs, and in writable mounts only (as above). */

@@ -5,8 +5,8 @@
  * its umask and credentials, and the fd is the program's own from the
  * start (its close is the last, as inotify and locks expect), where the
  * view's answer is the kernel's: resolved as an absolute path (a relative
- * one from the cwd's name, rt_cwd), or below a directory fd (or the cwd)
- * whose host path only writable mounts show, so that the mount is known:
+ * one from the cwd's name, rt_cwd), or below a directory fd whose host
+ * path only writable mounts show, so that the mount is known:
  * a read-only one leaves the call to the supervisor (EROFS; lookup.c).
  * Under fake root, only while the process is root and no record is
  * concerned (rt/fake.c).
@@ -60,23 +60,7 @@ static bool fake_write_open(long flags)
 	return rt_fake_writes() && (rt_fake_none() || (!(flags & O_CREAT) && !rt_fake_typed()));
 }
 
-/* A relative name in the cwd is taken below it, as below a directory fd,
- * where one writable mount alone holds the cwd (the answer cached by its
- * identity: no name to read back from /proc/self/cwd at each call);
- * else, and where that gives no answer, by the cwd's name. */
-static bool below_cwd(long dirfd, const char *path)
-{
-	return (int)dirfd == AT_FDCWD && path[0] && path[0] != '/' && rt_write_mount_of_fd(AT_FDCWD) >= 0;
-}
-
 static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount);
-
-/* name_dir()'s directory: an fd, or AT_FDCWD for a name in the cwd (its
- * errors are never -ENETDOWN, AT_FDCWD's value). */
-static bool dir_fd(long fd)
-{
-	return fd >= 0 || fd == AT_FDCWD;
-}
 
 /* Under fake root with records, an open that may create: made in the
  * name's directory (name_dir) where that directory has no record (a
@@ -91,15 +75,14 @@ static long fake_create_call(const struct call *c, const long a[6], int *mount)
 	if (rt_fake_typed() || !readable(a[1]))
 		return RT_FORWARD;
 	long fd = name_dir(a[0], (const char *)a[1], leaf, &own, mount);
-	if (!dir_fd(fd))
+	if (fd < 0)
 		return fd;
 	long r = RT_FORWARD;
 	if (rt_fake_may_create(fd)) {
 		if (own)
 			fd = rt_fd_high(fd); /* the program's fd is the lowest free */
 		r = rt_syscall(__NR_openat, fd, (long)leaf, flags | O_NOFOLLOW, a[3] & 07777, 0, 0);
-		if (r == -ELOOP && !(flags & O_NOFOLLOW))
-			r = RT_FORWARD;
+		r = r == -ELOOP && !(flags & O_NOFOLLOW) ? RT_FORWARD : answer(c, __NR_openat, r);
 	}
 	if (own)
 		close_fd(fd);
@@ -117,11 +100,6 @@ long rt_write_open_call(const struct call *c, const long a[6], int *mount)
 		return rt_fake_writes() && (flags & O_CREAT) ? fake_create_call(c, a, mount) : RT_FORWARD;
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
-	if (below_cwd(a[0], (const char *)a[1])) {
-		long r = rt_open_to_write_below(AT_FDCWD, (const char *)a[1], (uint64_t)flags, mode, mount);
-		if (r != RT_FORWARD)
-			return answer(c, __NR_openat, r);
-	}
 	if (!(path = rt_absolute(a[0], (const char *)a[1], buf)))
 		return answer(c, __NR_openat, rt_open_to_write_below(a[0], (const char *)a[1], (uint64_t)flags, mode, mount));
 	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
@@ -136,24 +114,10 @@ long rt_write_open_call(const struct call *c, const long a[6], int *mount)
  * name is no name of a mount point's path (EBUSY, EEXIST, ENOTEMPTY:
  * the supervisor's). The fd (*own: the runtime's, to close; *mount: the
  * mount it lies in, -1 if not known), -errno, or RT_FORWARD. */
-static long name_dir_in(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount,
-			bool below);
-
 static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount)
 {
-	if (below_cwd(dirfd, path)) {
-		long r = name_dir_in(dirfd, path, leaf, own, mount, true);
-		if (r != RT_FORWARD)
-			return r;
-	}
-	/* the kernel takes an int */
-	return name_dir_in(dirfd, path, leaf, own, mount, (int)dirfd >= 0 && path[0] && path[0] != '/');
-}
-
-static long name_dir_in(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount,
-			bool below)
-{
 	char buf[VFS_PATH_MAX];
+	bool below = (int)dirfd >= 0 && path[0] && path[0] != '/'; /* the kernel takes an int */
 	const char *p = below ? path : rt_absolute(dirfd, path, buf);
 	if ((rt_fake() && !rt_fake_writes()) || !p)
 		return RT_FORWARD;
@@ -217,7 +181,7 @@ long rt_name_call(const struct call *c, long nr, long dirfd, const char *path, l
 	if (nr == __NR_unlinkat && arg & ~(long)AT_REMOVEDIR)
 		return RT_FORWARD;
 	long fd = name_dir(dirfd, path, leaf, &own, &mount);
-	if (!dir_fd(fd))
+	if (fd < 0)
 		return fd;
 	long r;
 	if (rt_fake() && !(nr == __NR_unlinkat ? rt_fake_may_remove(fd, leaf) : rt_fake_may_create(fd)))
@@ -246,11 +210,11 @@ long rt_two_names_call(const struct call *c, long nr, long olddirfd, const char 
 	if (!readable((long)oldpath) || !readable((long)newpath) || (nr == __NR_linkat && flags))
 		return RT_FORWARD;
 	long ofd = name_dir(olddirfd, oldpath, oleaf, &oown, &om);
-	if (!dir_fd(ofd))
+	if (ofd < 0)
 		return ofd;
 	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm);
 	long r = nfd;
-	if (dir_fd(nfd)) {
+	if (nfd >= 0) {
 		/* Under fake root, a rename may remove the file at the new name. */
 		if (om < 0 || om != nm || (rt_fake() && nr == __NR_renameat2 && !rt_fake_may_remove(nfd, nleaf)))
 			r = RT_FORWARD;
@@ -285,7 +249,7 @@ long rt_times_call(const struct call *c, const long a[6])
 	if (!readable(a[1]))
 		return RT_FORWARD;
 	long fd = name_dir(a[0], path, leaf, &own, &mount);
-	if (!dir_fd(fd))
+	if (fd < 0)
 		return fd;
 	struct rt_stat st;
 	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
@@ -329,7 +293,7 @@ long rt_chmod_call(const struct call *c, long dirfd, const char *path, long mode
 		return answer(c, __NR_fchmodat, rt_syscall(__NR_fchmodat, AT_FDCWD, (long)host, mode, 0, 0, 0));
 	}
 	long fd = name_dir(dirfd, path, leaf, &own, &mount);
-	if (!dir_fd(fd))
+	if (fd < 0)
 		return fd;
 	struct rt_stat st;
 	long r = 0;
@@ -386,7 +350,7 @@ long rt_chown_call(const struct call *c, long dirfd, const char *path, long uid,
 	if ((flags & AT_EMPTY_PATH) && !path[0])
 		return rt_fd_owner_call(c, dirfd, uid, gid, 0);
 	long fd = name_dir(dirfd, path, leaf, &own, &mount);
-	if (!dir_fd(fd))
+	if (fd < 0)
 		return fd;
 	struct rt_stat st;
 	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);

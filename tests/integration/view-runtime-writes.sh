@@ -410,4 +410,48 @@ for _ in range(3):
 print(*fds)'
 done
 
+# One file at two places, writable at one and read-only at the other (a
+# hard link between two bound directories): a write through the
+# read-only place is refused however often the other was written first;
+# and a chmod of /proc/self/fd/N (glibc's lchmod makes one) from a thread
+# whose fd table is its own acts on the object the process's leader has
+# at N, as the kernel's /proc/self does.
+mkdir -p "$TEST_TMP/hl/w" "$TEST_TMP/hl/r"
+echo x >"$TEST_TMP/hl/w/f"
+ln "$TEST_TMP/hl/w/f" "$TEST_TMP/hl/r/f"
+cat >"$TEST_TMP/hl.py" <<'PY'
+import ctypes, errno, os, threading
+libc = ctypes.CDLL(None, use_errno=True)
+def lchmod(path, mode):
+    return "ok" if libc.fchmodat(-100, path.encode(), mode, 0x100) == 0 else errno.errorcode[ctypes.get_errno()]
+def e(f, *a):
+    try:
+        f(*a)
+        return "ok"
+    except OSError as x:
+        return errno.errorcode[x.errno]
+w = os.open("/mnt/w/f", os.O_RDONLY)
+print("writable", [e(os.utime, w, (1, 1)) for _ in range(3)], [lchmod("/mnt/w/f", 0o644) for _ in range(3)])
+r = os.open("/mnt/r/f", os.O_RDONLY)
+print("read-only", [e(os.utime, r, (2, 2)) for _ in range(2)], [lchmod("/mnt/r/f", 0o600) for _ in range(2)])
+def thread():
+    libc.unshare(0x400)  # CLONE_FILES: a table of its own
+    os.dup2(w, r)        # its r now names the writable place
+    print("thread chmod of /proc/self/fd/N", e(os.chmod, "/proc/self/fd/%d" % r, 0o600))
+t = threading.Thread(target=thread)
+t.start()
+t.join()
+st = os.stat("/mnt/w/f")
+print("mode", oct(st.st_mode & 0o777), "mtime", st.st_mtime)
+PY
+for mode in --fast --confine --no-fast; do
+	chmod 644 "$TEST_TMP/hl/w/f"
+	check "$mode: one file writable at one place, read-only at another" \
+"writable ['ok', 'ok', 'ok'] ['ok', 'ok', 'ok']
+read-only ['EROFS', 'EROFS'] ['EROFS', 'EROFS']
+thread chmod of /proc/self/fd/N EROFS
+mode 0o644 mtime 1.0" \
+		facet_top "$mode" -b "$TEST_TMP/hl/w:/mnt/w" -b "$TEST_TMP/hl/r:/mnt/r:ro" -- python3 "$TEST_TMP/hl.py"
+done
+
 checks_done
