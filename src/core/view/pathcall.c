@@ -68,6 +68,15 @@ int view_getdents_from(const struct facet_session *s, long nr)
 	return s->vs && pc && pc->op == PC_GETDENTS && !s->vs->fr ? s->vs->aug_base : 0;
 }
 
+bool view_open_flags_arg(const struct facet_session *s, long nr, unsigned *argi)
+{
+	const struct path_call *pc = path_call_of(nr);
+	if (!view_traps(s, nr) || pc->op != PC_OPEN || pc->kind == PCK_HOW || pc->flags < 0)
+		return false;
+	*argi = (unsigned)pc->flags;
+	return true;
+}
+
 int facet_view_refusal(long nr)
 {
 	const struct path_call *pc = path_call_of(nr);

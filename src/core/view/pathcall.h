@@ -37,6 +37,9 @@ const struct path_call *path_call_of(long nr);
 /* Whether the view traps call nr in session s. */
 struct facet_session;
 bool view_traps(const struct facet_session *s, long nr);
+/* For open and openat in a view: the argument that holds the open flags
+ * (the filter sends O_PATH opens down the ptrace route). */
+bool view_open_flags_arg(const struct facet_session *s, long nr, unsigned *argi);
 /* For getdents64 in a view: the lowest fd it is trapped on, 0 for all. */
 int view_getdents_from(const struct facet_session *s, long nr);
 /* Whether the tracee itself must make call nr (it changes its own state or
