@@ -295,14 +295,13 @@ static int kernel_walk(struct walk *w, size_t from, struct vfs_result *out, int 
  * The kernel applies fs.protected_symlinks to the last name of a path
  * only (pick_link with WALK_TRAILING): with "name/" too, and to the
  * last name of a last name's target, which is again the path's last. */
-static int follow_link(struct walk *w, int linkfd, const char *c, size_t n, bool last)
+static int follow_link(struct walk *w, int linkfd, const char *c, size_t n, bool last, long len)
 {
 	struct vfs_scratch *s = w->s;
 	/* In the kernel's order (pick_link): the count, fs.protected_symlinks,
 	 * then RESOLVE_NO_SYMLINKS. */
 	if (++w->nlinks > VFS_MAX_SYMLINKS)
 		return -VFS_ELOOP;
-	long len;
 	const struct vfs_mount *m = &w->t->mounts[w->mount];
 	if (last && !(m->flags & VFS_MOUNT_PROC) && w->ops->may_follow) {
 		long r = w->ops->may_follow(w->ops->ctx, w->fd, linkfd);
@@ -320,9 +319,9 @@ static int follow_link(struct walk *w, int linkfd, const char *c, size_t n, bool
 			return (w->flags & VFS_NO_MAGICLINKS) ? -VFS_ELOOP : 1; /* an opaque object: opened as it is */
 		if (len > 0 && s->link[0] == '/' && (w->flags & VFS_NO_MAGICLINKS))
 			return -VFS_ELOOP; /* cwd, root, exe, fd/N are magic links */
-	} else {
-		len = w->ops->readlink_fd(w->ops->ctx, linkfd, s->link, sizeof(s->link));
-	}
+	} else if (linkfd >= 0) {
+		len = w->ops->readlinkat(w->ops->ctx, linkfd, "", s->link, sizeof(s->link));
+	} /* else read already, by name (len) */
 	if (len < 0)
 		return (int)len;
 	if ((size_t)len >= sizeof(s->link))
@@ -370,6 +369,18 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 		/* Most likely a directory: then its type needs no call of its
 		 * own. A symlink (or anything else) is ENOTDIR here. */
 		fd = w->ops->openat(w->ops->ctx, w->fd, name, VFS_O_PATH | VFS_O_NOFOLLOW | VFS_O_DIRECTORY | VFS_O_CLOEXEC);
+	if (fd == -VFS_ENOTDIR && !last && !(w->flags & VFS_NO_XDEV) &&
+	    !(w->t->mounts[w->mount].flags & VFS_MOUNT_PROC)) {
+		/* A name on the way that is no directory: a symlink (/bin or /lib
+		 * of a merged /usr), or ENOTDIR. fs.protected_symlinks looks at
+		 * last names only, so its target is all the walk needs: read by
+		 * name, one call where opening it, its type, reading it and
+		 * closing it took four. */
+		long len = w->ops->readlinkat(w->ops->ctx, w->fd, name, s->link, sizeof(s->link));
+		if (len == -VFS_EINVAL)
+			return -VFS_ENOTDIR;
+		return len < 0 ? (int)len : follow_link(w, -1, c, n, false, len);
+	}
 	if (fd == -VFS_ENOTDIR) {
 		fd = (w->flags & VFS_NO_XDEV)
 			     ? w->ops->openat2(w->ops->ctx, w->fd, name, VFS_O_NOFOLLOW, VFS_RESOLVE_NO_XDEV)
@@ -392,7 +403,7 @@ static int step(struct walk *w, struct vfs_result *out, const char *c, size_t n,
 		return (int)type;
 	}
 	if (type == VFS_S_IFLNK && (!last || slash || (w->flags & VFS_FOLLOW))) {
-		r = follow_link(w, (int)fd, c, n, last);
+		r = follow_link(w, (int)fd, c, n, last, 0);
 		if (r == 1) {
 			/* A procfs link to an object without a path: open it as is. */
 			w->ops->close(w->ops->ctx, (int)fd);

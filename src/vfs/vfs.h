@@ -87,8 +87,9 @@ struct vfs_ops {
 	/* openat2 with O_PATH|oflags and the resolve flags; -ENOSYS where the
 	 * kernel has none (the resolver then walks every component itself). */
 	long (*openat2)(void *ctx, int dfd, const char *path, uint64_t oflags, uint64_t resolve);
-	/* readlinkat(fd, "", buf, size) of an O_PATH fd of a symlink */
-	long (*readlink_fd)(void *ctx, int fd, char *buf, size_t size);
+	/* readlinkat(dfd, name, buf, size): name "" for an O_PATH fd of a
+	 * symlink, or a name in directory dfd */
+	long (*readlinkat)(void *ctx, int dfd, const char *name, char *buf, size_t size);
 	/* The S_IFMT bits of what fd refers to. */
 	long (*fd_type)(void *ctx, int fd);
 	/* The host path of fd (readlink of /proc/self/fd/N). */

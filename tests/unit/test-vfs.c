@@ -32,10 +32,12 @@ static struct vfs_table *table;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL: " __VA_ARGS__); putchar('\n'); } } while (0)
 
 static int opens_of_mnt; /* opens of the name "mnt" (the directory above /mnt/usr) */
+static int link_opens;    /* opens of a symlink's name that are not a try as a directory */
 
 static long op_openat(void *c, int dfd, const char *p, int flags)
 {
 	opens_of_mnt += !strcmp(p, "mnt");
+	link_opens += !(flags & O_DIRECTORY) && (!strcmp(p, "lib") || !strcmp(p, "todir") || !strcmp(p, "loop1"));
 	int fd = openat(dfd, p, flags);
 	return fd < 0 ? -errno : fd;
 }
@@ -50,9 +52,9 @@ static long op_openat2(void *c, int dfd, const char *p, uint64_t oflags, uint64_
 	return fd < 0 ? -errno : fd;
 }
 
-static long op_readlink_fd(void *c, int fd, char *buf, size_t size)
+static long op_readlinkat(void *c, int dfd, const char *name, char *buf, size_t size)
 {
-	ssize_t n = readlinkat(fd, "", buf, size);
+	ssize_t n = readlinkat(dfd, name, buf, size);
 	return n < 0 ? -errno : n;
 }
 
@@ -75,7 +77,7 @@ static long op_dup(void *c, int fd) { int r = fcntl(fd, F_DUPFD_CLOEXEC, 0); ret
 static int op_mount_fd(void *c, int i) { return mount_fds[i]; }
 
 static const struct vfs_ops ops = {
-	.openat = op_openat, .openat2 = op_openat2, .readlink_fd = op_readlink_fd,
+	.openat = op_openat, .openat2 = op_openat2, .readlinkat = op_readlinkat,
 	.fd_type = op_fd_type, .fd_path = op_fd_path, .close = op_close, .dup = op_dup,
 	.mount_fd = op_mount_fd,
 };
@@ -282,6 +284,14 @@ static void cases(void)
 	expect("/", "/loop1", F, "ELOOP");
 	expect("/", "/loop1/x", 0, "ELOOP");
 	expect("/", "/loop1", 0, "root/loop1");
+	/* A symlink on the way is read by name, not opened (then typed, read
+	 * and closed). */
+	link_opens = 0;
+	expect("/", "/lib/libc.so", F, "usr/lib/libc.so");
+	expect("/", "/todir/er", F, "root/deep/er");
+	expect("/", "/loop1/x", 0, "ELOOP");
+	expect("/", "/tofile/x", F, "ENOTDIR");
+	CHECK(link_opens == 0, "symlinks on the way were opened %d times", link_opens);
 	/* Errors. */
 	expect("/", "/nope", F, "ENOENT");
 	expect("/", "/nope/x", F, "ENOENT");

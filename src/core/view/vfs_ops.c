@@ -52,9 +52,9 @@ static long op_openat2(void *c, int dfd, const char *p, uint64_t oflags, uint64_
 	return fd < 0 ? -errno : fd;
 }
 
-static long op_readlink_fd(void *c, int fd, char *buf, size_t size)
+static long op_readlinkat(void *c, int dfd, const char *name, char *buf, size_t size)
 {
-	ssize_t n = readlinkat(fd, "", buf, size);
+	ssize_t n = readlinkat(dfd, name, buf, size);
 	return n < 0 ? -errno : n;
 }
 
@@ -101,7 +101,7 @@ static long op_may_follow(void *c, int dirfd, int linkfd)
 }
 
 static const struct vfs_ops supervisor_ops = {
-	.openat = op_openat, .openat2 = op_openat2, .readlink_fd = op_readlink_fd,
+	.openat = op_openat, .openat2 = op_openat2, .readlinkat = op_readlinkat,
 	.fd_type = op_fd_type, .fd_path = op_fd_path, .close = op_close, .dup = op_dup,
 	.mount_fd = op_mount_fd, .proc_link = op_proc_link, .may_follow = op_may_follow,
 };
