@@ -54,9 +54,13 @@ void view_exec_free(struct view_exec *x)
 	free(x);
 }
 
-/* The kernel's checks of a file to execute, and its first bytes. */
-static int64_t read_head(int fd, char *buf, size_t size, size_t *len)
+/* The kernel's checks of a file to execute, and its first bytes; *rd is
+ * then the file open for reading (closed first if open). */
+static int64_t read_head(int fd, char *buf, size_t size, size_t *len, int *rd)
 {
+	if (*rd >= 0)
+		close(*rd);
+	*rd = -1;
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -66,10 +70,10 @@ static int64_t read_head(int fd, char *buf, size_t size, size_t *len)
 	view_magic(magic, sizeof(magic), fd);
 	if (faccessat(AT_FDCWD, magic, X_OK, AT_EACCESS) < 0)
 		return -errno;
-	_cleanup_close_ int rd = open(magic, O_RDONLY | O_CLOEXEC);
-	if (rd < 0)
+	*rd = open(magic, O_RDONLY | O_CLOEXEC);
+	if (*rd < 0)
 		return -errno; /* facet's loader must read what it maps */
-	ssize_t n = pread(rd, buf, size, 0);
+	ssize_t n = pread(*rd, buf, size, 0);
 	if (n < 0)
 		return -errno;
 	*len = (size_t)n;
@@ -110,8 +114,9 @@ static int parse_shebang(char *buf, size_t len, char **interp, char **arg)
 	return 0;
 }
 
-/* The PT_INTERP of an ELF file of this machine; "" for a static one. */
-static int64_t elf_interp(int fd, const char *head, size_t len, char *interp, size_t size)
+/* The PT_INTERP of an ELF file of this machine (rd, open for reading);
+ * "" for a static one. */
+static int64_t elf_interp(int rd, const char *head, size_t len, char *interp, size_t size)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)head;
 	interp[0] = '\0';
@@ -120,11 +125,6 @@ static int64_t elf_interp(int fd, const char *head, size_t len, char *interp, si
 	    (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) || eh->e_phentsize != sizeof(Elf64_Phdr) ||
 	    eh->e_phnum == 0 || eh->e_phnum > 65536 / sizeof(Elf64_Phdr))
 		return -ENOEXEC;
-	char magic[40];
-	view_magic(magic, sizeof(magic), fd);
-	_cleanup_close_ int rd = open(magic, O_RDONLY | O_CLOEXEC);
-	if (rd < 0)
-		return -errno;
 	size_t phsize = (size_t)eh->e_phnum * sizeof(Elf64_Phdr);
 	_cleanup_free_ Elf64_Phdr *ph = malloc(phsize);
 	if (!ph)
@@ -278,6 +278,7 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			    fd_cloexec(t, (int)c->sc.args[pc->dirfd]);
 	size_t len = 0;
 	char *head = NULL; /* the last file's first bytes: the program's, after the loop */
+	_cleanup_close_ int rd = -1; /* and that file, open for reading */
 	for (unsigned depth = 0; r == 0; depth++) {
 		len = 0;
 		head = words[depth < MAX_INTERPRETERS ? depth : MAX_INTERPRETERS];
@@ -286,7 +287,7 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 			r = -ELOOP;
 			break;
 		}
-		if ((r = read_head(n.r.fd, head, BINPRM_BUF_SIZE, &len)) < 0 ||
+		if ((r = read_head(n.r.fd, head, BINPRM_BUF_SIZE, &len, &rd)) < 0 ||
 		    (r = view_confined(t, &n, LANDLOCK_ACCESS_FS_EXECUTE)) < 0)
 			break;
 		if (len < 2 || head[0] != '#' || head[1] != '!')
@@ -317,7 +318,7 @@ void view_exec(struct facet_task *t, const struct call *c, const struct path_cal
 	}
 	if (r == 0) {
 		char interp[PATH_MAX];
-		r = elf_interp(n.r.fd, head, len, interp, sizeof(interp));
+		r = elf_interp(rd, head, len, interp, sizeof(interp));
 		if (r == 0 && n.r.guest_known)
 			snprintf(x->exe, sizeof(x->exe), "%s", n.guest);
 		int fd = pc_name_take_fd(&n);
