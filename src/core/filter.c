@@ -41,8 +41,10 @@ static int add_rules(scmp_filter_ctx ctx, const struct facet_session *s, long nr
 	 * (ADDFD cannot pass such an fd): straight down the ptrace route, a
 	 * seccomp stop and an exit stop, where a notification would be
 	 * deferred (defer.c: two notifications and three stops, ~250 us on
-	 * this VM). openat2's flags are in memory: it stays notified. */
-	if (view_open_flags_arg(s, nr, &argi)) {
+	 * this VM). openat2's flags are in memory: it stays notified. Not
+	 * where an engine wants the call: one may answer it with an fd of
+	 * its own (INJECT_FD), which only a notification can install. */
+	if (!s->want[nr] && view_open_flags_arg(s, nr, &argi)) {
 		int r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, (int)nr, 1,
 					 SCMP_CMP64(argi, SCMP_CMP_MASKED_EQ, O_PATH, 0));
 		return r ? r : seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nr, 1,
