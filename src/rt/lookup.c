@@ -550,13 +550,40 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
 	return path[0] == '/' ? open_path(path, oflags, mode, true, mount ? mount : &m) : RT_FORWARD;
 }
 
-long rt_write_mount_of_fd(long dirfd)
+/* Whether every host path lies in the view (its root shows the host's /)
+ * and no mount refuses a write or stands for a file or a made-up
+ * directory. */
+static bool host_root_all_writable(const struct vfs_table *t)
+{
+	bool root = false;
+	for (uint32_t i = 0; i < t->nmounts; i++) {
+		if (t->mounts[i].flags & (VFS_MOUNT_RO | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC))
+			return false;
+		root |= t->mounts[i].guest_len == 1 && t->mounts[i].host_len == 1;
+	}
+	return root;
+}
+
+long rt_write_mount_of_fd(long dirfd, bool exact)
 {
 	const struct vfs_table *t = table();
 	char host[VFS_PATH_MAX];
 	long n;
-	if (!t || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) || /* the link is named from the root */
-	    (n = rt_fd_host(dirfd, host)) < 0)
+	if (!t || (rt_config.flags & RT_CONFIG_ROOT_CHANGED)) /* the link is named from the root */
+		return RT_FORWARD;
+	if (!exact && host_root_all_writable(t)) {
+		/* Then whether a write may be made there needs no look at the
+		 * fd's host path (a readlink of /proc/self/fd/N: 2.6 us on the
+		 * VM of 1 December, an fstat 0.27), but for procfs, which stays
+		 * the supervisor's. The mount, for the name of what is made below
+		 * the fd, is its mark, which facet believes only where the host
+		 * path lies in that mount (fds.c). */
+		struct rt_stat st;
+		if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || rt_proc_dev(st.dev))
+			return RT_FORWARD;
+		return rt_fd_mount(dirfd);
+	}
+	if ((n = rt_fd_host(dirfd, host)) < 0)
 		return RT_FORWARD;
 	long found = RT_FORWARD, mark = rt_fd_mount(dirfd);
 	bool marked = false;
@@ -614,14 +641,14 @@ bool rt_fd_writable(long fd, const struct rt_stat *st)
 	bool all = (rt_config.flags & RT_CONFIG_HOST_PATHS) != 0;
 	for (uint32_t i = 0; all && i < t->nmounts; i++)
 		all = !(t->mounts[i].flags & (VFS_MOUNT_RO | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC));
-	return all || rt_write_mount_of_fd(fd) != RT_FORWARD;
+	return all || rt_write_mount_of_fd(fd, false) != RT_FORWARD;
 }
 
-long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)
+long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount, bool exact)
 {
 	if ((int)dirfd < 0 || !path || !path[0] || path[0] == '/')
 		return RT_FORWARD;
-	long m = rt_write_mount_of_fd((int)dirfd);
+	long m = rt_write_mount_of_fd((int)dirfd, exact);
 	if (m == RT_FORWARD || !rt_plain_dir((int)dirfd))
 		return RT_FORWARD;
 	*mount = (int)m;

@@ -93,8 +93,12 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
  * runtime's writes (a host directory the view shows at two places may be
  * read-only at one, and a mark can be stale, fds.c), else RT_FORWARD.
  * Where several hold it, the fd's mark if it is one of them, else -1
- * (not known). An fd from outside the view is the supervisor's. */
-long rt_write_mount_of_fd(long fd);
+ * (not known). An fd from outside the view is the supervisor's. Unless
+ * `exact` (a rename or link compares the mounts of its two names): where
+ * every host path lies in the view and no mount refuses a write, the
+ * fd's mark (-1: none), which names what is made below it, without
+ * reading the host path; procfs stays the supervisor's. */
+long rt_write_mount_of_fd(long fd, bool exact);
 /* path (relative to dirfd) is "/proc/self/fd/N", as glibc names an O_PATH
  * fd to chmod the file through it (fchmodat's AT_SYMLINK_NOFOLLOW), and
  * the view's /proc is a procfs of the host's, and the caller is the
@@ -108,7 +112,7 @@ bool rt_fd_writable(long fd, const struct rt_stat *st);
 /* The same for a relative path below the program's directory fd, whose
  * host path lies in no read-only mount (tar -C, and the *at() calls of
  * programs that walk a tree they write). */
-long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount);
+long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount, bool exact);
 
 /* Moves the runtime's own fd above the numbers programs use
  * (F_DUPFD_CLOEXEC, RT_FD_HIGH and up), so that the fd an open then gives

@@ -60,7 +60,7 @@ static bool fake_write_open(long flags)
 	return rt_fake_writes() && (rt_fake_none() || (!(flags & O_CREAT) && !rt_fake_typed()));
 }
 
-static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount);
+static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount, bool exact);
 
 /* Under fake root with records, an open that may create: made in the
  * name's directory (name_dir) where that directory has no record (a
@@ -74,7 +74,7 @@ static long fake_create_call(const struct call *c, const long a[6], int *mount)
 	long flags = a[2];
 	if (rt_fake_typed() || !readable(a[1]))
 		return RT_FORWARD;
-	long fd = name_dir(a[0], (const char *)a[1], leaf, &own, mount);
+	long fd = name_dir(a[0], (const char *)a[1], leaf, &own, mount, false);
 	if (fd < 0)
 		return fd;
 	long r = RT_FORWARD;
@@ -101,7 +101,7 @@ long rt_write_open_call(const struct call *c, const long a[6], int *mount)
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
 	if (!(path = rt_absolute(a[0], (const char *)a[1], buf)))
-		return answer(c, __NR_openat, rt_open_to_write_below(a[0], (const char *)a[1], (uint64_t)flags, mode, mount));
+		return answer(c, __NR_openat, rt_open_to_write_below(a[0], (const char *)a[1], (uint64_t)flags, mode, mount, false));
 	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
 }
 
@@ -113,8 +113,9 @@ long rt_write_open_call(const struct call *c, const long a[6], int *mount)
  * relative to the cwd, from its name), opened as a write's, where the
  * name is no name of a mount point's path (EBUSY, EEXIST, ENOTEMPTY:
  * the supervisor's). The fd (*own: the runtime's, to close; *mount: the
- * mount it lies in, -1 if not known), -errno, or RT_FORWARD. */
-static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount)
+ * mount it lies in, -1 if not known; not `exact`: maybe only the fd's
+ * mark, rt_write_mount_of_fd), -errno, or RT_FORWARD. */
+static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount, bool exact)
 {
 	char buf[VFS_PATH_MAX];
 	bool below = (int)dirfd >= 0 && path[0] && path[0] != '/'; /* the kernel takes an int */
@@ -134,7 +135,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 	memcpy(leaf, last, ll + 1);
 	*own = name > 0;
 	if (below && !*own) {
-		long m = rt_write_mount_of_fd(dirfd);
+		long m = rt_write_mount_of_fd(dirfd, exact);
 		if (m == RT_FORWARD || !rt_plain_dir(dirfd))
 			return RT_FORWARD;
 		*mount = (int)m;
@@ -148,7 +149,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 		memcpy(buf, p, name);
 		buf[name] = '.';
 		buf[name + 1] = '\0';
-		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, mount);
+		return rt_open_to_write_below(dirfd, buf, O_PATH, 0, mount, exact);
 	}
 	if (rt_names_mount(last, true))
 		return RT_FORWARD;
@@ -180,7 +181,7 @@ long rt_name_call(const struct call *c, long nr, long dirfd, const char *path, l
 	int mount = -1;
 	if (nr == __NR_unlinkat && arg & ~(long)AT_REMOVEDIR)
 		return RT_FORWARD;
-	long fd = name_dir(dirfd, path, leaf, &own, &mount);
+	long fd = name_dir(dirfd, path, leaf, &own, &mount, false);
 	if (fd < 0)
 		return fd;
 	long r;
@@ -209,10 +210,10 @@ long rt_two_names_call(const struct call *c, long nr, long olddirfd, const char 
 	int om = -1, nm = -1;
 	if (!readable((long)oldpath) || !readable((long)newpath) || (nr == __NR_linkat && flags))
 		return RT_FORWARD;
-	long ofd = name_dir(olddirfd, oldpath, oleaf, &oown, &om);
+	long ofd = name_dir(olddirfd, oldpath, oleaf, &oown, &om, true);
 	if (ofd < 0)
 		return ofd;
-	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm);
+	long nfd = name_dir(newdirfd, newpath, nleaf, &nown, &nm, true);
 	long r = nfd;
 	if (nfd >= 0) {
 		/* Under fake root, a rename may remove the file at the new name. */
@@ -240,7 +241,7 @@ long rt_times_call(const struct call *c, const long a[6])
 	if ((rt_fake() && !rt_fake_writes()) || (a[3] & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
 		return RT_FORWARD;
 	if (!path || ((a[3] & AT_EMPTY_PATH) && readable(a[1]) && !path[0]))
-		return (int)a[0] < 0 || rt_write_mount_of_fd(a[0]) == RT_FORWARD
+		return (int)a[0] < 0 || rt_write_mount_of_fd(a[0], false) == RT_FORWARD
 			       ? RT_FORWARD
 			       : answer(c, __NR_utimensat, rt_syscall(__NR_utimensat, a[0], a[1], a[2], a[3], 0, 0));
 	char leaf[VFS_NAME_MAX + 1];
@@ -248,7 +249,7 @@ long rt_times_call(const struct call *c, const long a[6])
 	int mount = -1;
 	if (!readable(a[1]))
 		return RT_FORWARD;
-	long fd = name_dir(a[0], path, leaf, &own, &mount);
+	long fd = name_dir(a[0], path, leaf, &own, &mount, false);
 	if (fd < 0)
 		return fd;
 	struct rt_stat st;
@@ -292,7 +293,7 @@ long rt_chmod_call(const struct call *c, long dirfd, const char *path, long mode
 			return RT_FORWARD;
 		return answer(c, __NR_fchmodat, rt_syscall(__NR_fchmodat, AT_FDCWD, (long)host, mode, 0, 0, 0));
 	}
-	long fd = name_dir(dirfd, path, leaf, &own, &mount);
+	long fd = name_dir(dirfd, path, leaf, &own, &mount, false);
 	if (fd < 0)
 		return fd;
 	struct rt_stat st;
@@ -349,7 +350,7 @@ long rt_chown_call(const struct call *c, long dirfd, const char *path, long uid,
 		return RT_FORWARD;
 	if ((flags & AT_EMPTY_PATH) && !path[0])
 		return rt_fd_owner_call(c, dirfd, uid, gid, 0);
-	long fd = name_dir(dirfd, path, leaf, &own, &mount);
+	long fd = name_dir(dirfd, path, leaf, &own, &mount, false);
 	if (fd < 0)
 		return fd;
 	struct rt_stat st;

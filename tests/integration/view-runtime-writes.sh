@@ -454,4 +454,40 @@ mode 0o644 mtime 1.0" \
 		facet_top "$mode" -b "$TEST_TMP/hl/w:/mnt/w" -b "$TEST_TMP/hl/r:/mnt/r:ro" -- python3 "$TEST_TMP/hl.py"
 done
 
+# A view whose root shows the host's / and where no mount refuses a
+# write: the runtime writes below a directory fd without reading the fd's
+# host path (rt_write_mount_of_fd). procfs stays the supervisor's, also
+# under a number that named a writable directory before a dup2; the new
+# file's name is its mount's. The same answers as natively, in every mode.
+mkdir -p "$TEST_TMP/pw"
+cat >"$TEST_TMP/pw.py" <<'PY'
+import errno, os, sys
+def e(f, *a, **k):
+    try:
+        f(*a, **k)
+        return "ok"
+    except OSError as x:
+        return errno.errorcode[x.errno]
+base = sys.argv[1]
+d = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+p = os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
+print("in procfs:", e(os.mkdir, "x", dir_fd=p), e(os.open, "n", os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=p), e(os.utime, p))
+os.dup2(p, d)
+print("after dup2:", e(os.mkdir, "y", dir_fd=d), e(os.open, "n", os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=d),
+      os.path.exists(base + "/y"))
+d = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+print("mkdir:", e(os.mkdir, "z", dir_fd=d), os.path.isdir(base + "/z"))
+fd = os.open("z/f", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=d)
+os.utime(fd, (1, 2))
+print("made:", os.readlink("/proc/self/fd/%d" % fd).replace(base, "BASE"), os.stat("z/f", dir_fd=d).st_mtime)
+os.rename("z/f", "z/g", src_dir_fd=d, dst_dir_fd=d)
+print("renamed:", sorted(os.listdir(base + "/z")))
+PY
+native=$(rm -rf "$TEST_TMP/pw"/*; python3 "$TEST_TMP/pw.py" "$TEST_TMP/pw" 2>&1)
+for mode in --fast --confine --no-fast; do
+	rm -rf "$TEST_TMP/pw"/*
+	check "$mode: writes below directory fds where every mount is writable" "$native" \
+		facet_top "$mode" -b "$TEST_TMP/pw:/mnt/pw" -- python3 "$TEST_TMP/pw.py" /mnt/pw
+done
+
 checks_done
