@@ -105,7 +105,17 @@ bool rt_fake_may_create(long dirfd)
 	if (rt_fake_none())
 		return true;
 	struct rt_stat st;
-	return rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && !recorded(st.dev, st.ino);
+	struct owner_rec r;
+	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) != 0)
+		return false;
+	if (!owners_find(owners, st.dev, st.ino, &r))
+		return true;
+	/* A record of its owner or mode (tar and dpkg chown each directory
+	 * they make): the new file has the tree's ids, the host's with no
+	 * record, unless the directory is set-group-ID as the tree or the
+	 * host sees it. */
+	uint32_t mode = (r.fields & OWNER_MODE) ? r.mode : st.mode;
+	return !(r.fields & OWNER_TYPE) && !(mode & S_ISGID) && !(st.mode & S_ISGID);
 }
 
 /* The file is the real user's, owner and group, with no record: it shows
@@ -125,10 +135,25 @@ bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid)
 	return plain_owned(st);
 }
 
+/* The file is the real user's, owner and group (so the kernel neither
+ * refuses a chmod nor drops S_ISGID), and no record says its mode or
+ * type: a record may give it another owner (tar and dpkg chown each file
+ * to its owner, then chmod it), which a chmod leaves as it is. */
+static bool mode_is_real(const struct rt_stat *st)
+{
+	struct owner_rec r;
+	return st->uid == owners->h.real_uid && st->gid == owners->h.real_gid &&
+	       !(owners_find(owners, st->dev, st->ino, &r) && (r.fields & (OWNER_MODE | OWNER_TYPE)));
+}
+
+/* The supervisor makes fake root's chmod real with the bits the real
+ * user keeps (core/fakeroot/files.c) and records the mode only where the
+ * file's then differs: with those bits asked for, and root's
+ * CAP_FOWNER and CAP_FSETID, the kernel's chmod is that answer. */
 bool rt_fake_chmod_is_real(const struct rt_stat *st, uint32_t mode)
 {
 	uint32_t keep = S_ISDIR(st->mode) ? S_IRWXU : S_IRUSR | S_IWUSR;
-	return !S_ISLNK(st->mode) && (mode & keep) == keep && plain_owned(st);
+	return rt_fake_writes() && !S_ISLNK(st->mode) && (mode & keep) == keep && mode_is_real(st);
 }
 
 /* Where the file of a stat answer is. */

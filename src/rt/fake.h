@@ -39,8 +39,9 @@ bool rt_fake_none(void);
  * extended attribute is recorded, and the file there, if any, has no
  * record to drop. */
 bool rt_fake_may_remove(long dirfd, const char *name);
-/* A file may be made in directory dirfd: it has no record (the group a
- * set-group-ID directory gives is then the kernel's). */
+/* A file may be made in directory dirfd, and then needs no record: the
+ * directory has none, or one that leaves it not set-group-ID (which
+ * would give the new file a recorded group), nor is it so on the host. */
 bool rt_fake_may_create(long dirfd);
 /* chown of the file st to uid, gid (-1: unchanged) changes nothing fake
  * root records or the kernel would change: the file is the real user's,
@@ -48,10 +49,12 @@ bool rt_fake_may_create(long dirfd);
  * has no set-user-ID bit (nor set-group-ID with group execute) that a
  * chown by root takes away. */
 bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid);
-/* chmod of the file st to mode is the kernel's: the file is the real
- * user's, has no record, is no symlink, and mode keeps the bits the real
- * user keeps (core/fakeroot/files.c: read and write, and search for a
- * directory), so that nothing is recorded. */
+/* chmod of the file st to mode is the kernel's: the process has fake
+ * root's identity (rt_fake_writes), the file is the real user's, owner
+ * and group, no record says its mode or type (one may say its owner), it
+ * is no symlink, and mode keeps the bits the real user keeps
+ * (core/fakeroot/files.c: read and write, and search for a directory),
+ * so that nothing is recorded. */
 bool rt_fake_chmod_is_real(const struct rt_stat *st, uint32_t mode);
 
 /* A stat answer as the tree sees it: the file is name in dirfd, not
