@@ -115,8 +115,14 @@ static int64_t do_statx(struct facet_task *t, const struct call *c, const struct
 
 bool view_read_only(struct facet_task *t, struct pc_name *n)
 {
-	unsigned f = pc_mount_flags(t, n);
-	return f & (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC);
+	/* A view with no such mount (facet -0, writable binds) need not
+	 * find the name's: for an fd, that reads the runtime's mark and the
+	 * fd's host path at each fchown and fchmod of fake root. */
+	const struct vfs_table *tb = view_vfs(t)->table;
+	bool any = false;
+	for (uint32_t i = 0; i < tb->nmounts && !any; i++)
+		any = tb->mounts[i].flags & (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC);
+	return any && (pc_mount_flags(t, n) & (VFS_MOUNT_RO | VFS_MOUNT_SYNTHETIC));
 }
 
 static int64_t do_access(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
@@ -431,7 +437,9 @@ static int64_t fd_call_ok(struct facet_task *t, const struct call *c, const stru
 	int fd = (int)c->sc.args[pc->dirfd];
 	if (fd < 0)
 		return -EBADF;
-	if (pc->op == PC_STAT)
+	/* fstat takes O_PATH fds; fchown and fchmod check the fd they are
+	 * given themselves (exec_modify.c, on_object). */
+	if (pc->op == PC_STAT || pc->op == PC_CHOWN || pc->op == PC_CHMOD)
 		return 0;
 	int copy = view_tracee_fd(t, fd);
 	if (copy < 0)

@@ -210,6 +210,13 @@ static int64_t read_times(struct facet_task *t, const struct path_call *pc, uint
 }
 
 /* chmod, chown, truncate, the utime family: on the object. */
+/* The call acts on its fd: one without a name (fchown, fchmod) or with
+ * a NULL one. */
+static bool on_the_fd(const struct path_call *pc, const uint64_t *a)
+{
+	return pc->dirfd >= 0 && (pc->path < 0 || a[pc->path] == 0);
+}
+
 static int64_t on_object(struct facet_task *t, const struct call *c, const struct path_call *pc)
 {
 	const uint64_t *a = c->sc.args;
@@ -221,12 +228,12 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 	if (pc->op == PC_UTIME || pc->op == PC_UTIMES || pc->op == PC_UTIMENSAT) {
 		if ((r = read_times(t, pc, a[pc->a1], ts, &now)) < 0)
 			return r;
-		bool fd_itself = pc->dirfd >= 0 && a[pc->path] == 0 && (int)a[pc->dirfd] != AT_FDCWD;
+		bool fd_itself = on_the_fd(pc, a) && (int)a[pc->dirfd] != AT_FDCWD;
 		/* The kernel's checks, in its order: utimensat on the fd
 		 * itself takes no flags, on a name these two. */
 		if (fd_itself ? flags != 0 : (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0)
 			return -EINVAL;
-		if (pc->dirfd >= 0 && a[pc->path] == 0) {
+		if (on_the_fd(pc, a)) {
 			/* utimensat/futimesat(fd, NULL, ...): the fd itself */
 			if (!fd_itself)
 				return -EFAULT;
@@ -239,7 +246,7 @@ static int64_t on_object(struct facet_task *t, const struct call *c, const struc
 	/* On the fd itself the kernel takes no O_PATH fd (a name's lookup
 	 * from one, with AT_EMPTY_PATH, it does). */
 	int fl;
-	if (pc->dirfd >= 0 && a[pc->path] == 0 && (fl = fcntl(n.r.fd, F_GETFL)) >= 0 && (fl & O_PATH)) {
+	if (on_the_fd(pc, a) && (fl = fcntl(n.r.fd, F_GETFL)) >= 0 && (fl & O_PATH)) {
 		pc_name_release(&n);
 		return -EBADF;
 	}
