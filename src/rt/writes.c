@@ -181,6 +181,10 @@ long rt_name_call(const struct call *c, long nr, long dirfd, const char *path, l
 	int mount = -1;
 	if (nr == __NR_unlinkat && arg & ~(long)AT_REMOVEDIR)
 		return RT_FORWARD;
+	/* A directory without its owner's bits: fake root's is made with
+	 * them and its mode recorded (core/fakeroot/files.c). */
+	if (nr == __NR_mkdirat && rt_fake() && (arg & S_IRWXU) != S_IRWXU)
+		return RT_FORWARD;
 	long fd = name_dir(dirfd, path, leaf, &own, &mount, false);
 	if (fd < 0)
 		return fd;

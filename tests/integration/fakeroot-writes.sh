@@ -75,6 +75,10 @@ fd = os.open("h/new", os.O_CREAT | os.O_WRONLY, 0o600)
 print("h/new", e(os.fchown, fd, 5, 7), e(os.fchmod, fd, 0o640), e(os.chmod, "h/new", 0o604))
 os.close(fd)
 os.mkdir("h/sub")
+# A directory made without its owner's bits (install -d -m 555): root
+# still makes files in it.
+os.mkdir("x", 0o555)
+print("x/f", e(lambda: os.close(os.open("x/f", os.O_CREAT | os.O_WRONLY, 0o644))))
 # Errors: an O_PATH fd, a missing name, a read-only mount.
 fd = os.open("f0", os.O_PATH)
 print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
@@ -90,7 +94,7 @@ print("ro", e(os.chown, "/mnt/ro/f", 0, 0), e(os.chmod, "/mnt/ro/f", 0o644))
 fd = os.open("/mnt/ro/f", os.O_RDONLY)
 print("ro fd", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644))
 os.close(fd)
-show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "h", "h/new", "h/sub", "l", "s"])
+show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "h", "h/new", "h/sub", "l", "s", "x", "x/f"])
 # Removals and renames of recorded files: their records go with them, and
 # a file made after shows as root's.
 print("rm f1", e(os.unlink, "f1"), "rename f0 over f2", e(os.rename, "f0", "f2"))
@@ -118,6 +122,9 @@ if pid == 0:
     print("as 5: fchown u 0:0", e(os.fchown, fd, 0, 0), "fchown u 5:5", e(os.fchown, fd, 5, 5),
           "chmod g/new", e(os.chmod, "g/new", 0o600))
     os.close(fd)
+    # Not root: its own directory without write permission refuses it.
+    os.mkdir("u5", 0o500)
+    print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644))
     sys.stdout.flush()
     os._exit(0)
 os.waitpid(pid, 0)
@@ -136,6 +143,7 @@ s ok ok
 g ok ok
 h ok
 h/new ok ok ok
+x/f ok
 O_PATH EBADF EBADF EBADF
 fchownat empty ok ok
 missing ENOENT ENOENT ENOENT
@@ -153,6 +161,8 @@ ro fd EROFS EROFS
   h/sub 0:0 drwxr-xr-x
   l 0:0 lrwxrwxrwx
   s 0:0 -rwxr-xr-x
+  x 0:0 dr-xr-xr-x
+  x/f 0:0 -rw-r--r--
 rm f1 ok rename f0 over f2 ok
 create through dl ok excl on dl EEXIST
 lchmod ok ok ENOTSUP EROFS
@@ -169,6 +179,7 @@ lchmod ok ok ENOTSUP EROFS
   s 0:0 -rwxr-xr-x
   through 0:0 -rw-r--r--
 as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
+as 5: u5/f EACCES
   u 5:5 -rw-r--r--
   g/new 0:7 -rw-r--r--
 EOF

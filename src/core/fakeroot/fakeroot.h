@@ -120,6 +120,13 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
  * takes the object as an fd the supervisor holds (O_PATH or open). */
 int64_t fakeroot_chown(struct facet_task *t, int fd, uid_t uid, gid_t gid);
 int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode);
+/* A directory the tree makes with mode (umask applied) that lacks some
+ * of the owner's bits, which root (CAP_DAC_OVERRIDE) does not need: it is
+ * made with them (fakeroot_dir_needs_bits), so that the real user can
+ * still write in it as root does, and then its mode is recorded
+ * (fakeroot_made_dir, name in dirfd). */
+bool fakeroot_dir_needs_bits(struct facet_task *t, mode_t mode);
+void fakeroot_made_dir(struct facet_task *t, int dirfd, const char *name, mode_t mode);
 /* mknod of a device node: an empty regular file in its place, recorded. */
 int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev);
 /* Before a call that removes the name `name` in dirfd (unlink, rmdir, a

@@ -126,6 +126,25 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode)
 	return set_mode(t, fd, &v, mode);
 }
 
+bool fakeroot_dir_needs_bits(struct facet_task *t, mode_t mode)
+{
+	/* Another identity than root's is refused as the real user is. */
+	return (mode & S_IRWXU) != S_IRWXU && capable(t, CAP_DAC_OVERRIDE);
+}
+
+void fakeroot_made_dir(struct facet_task *t, int dirfd, const char *name, mode_t mode)
+{
+	int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct owner_view v;
+	if (fd < 0)
+		return;
+	/* The kernel's bits but the owner's, which mkdir was asked for
+	 * (S_ISGID comes from the parent). */
+	if (view_of_fd(fd, "", &v) == 0)
+		set_mode(t, fd, &v, (v.mode & 07777 & ~(mode_t)S_IRWXU) | (mode & S_IRWXU));
+	close(fd);
+}
+
 int64_t fakeroot_chown(struct facet_task *t, int fd, uid_t uid, gid_t gid)
 {
 	struct fakeroot *fr = fr_of(t);

@@ -68,13 +68,18 @@ static int64_t do_create(struct facet_task *t, const struct call *c, const struc
 		return r;
 	mode_t old = umask(tracee_umask(t)), mode = (mode_t)a[pc->a1];
 	bool fake = t->session->vs->fr != NULL;
+	/* Fake root writes in a directory it made without the owner's bits
+	 * (mkdir -m 500, install -d -m 555) as root does. */
+	bool add_bits = pc->op == PC_MKDIR && fake && fakeroot_dir_needs_bits(t, mode & ~tracee_umask(t));
 	if (pc->op == PC_MKDIR)
-		r = mkdirat(n->r.fd, n->r.name, mode) < 0 ? -errno : 0;
+		r = mkdirat(n->r.fd, n->r.name, add_bits ? mode | S_IRWXU : mode) < 0 ? -errno : 0;
 	else if (fake && (S_ISCHR(mode) || S_ISBLK(mode)))
 		r = fakeroot_mknod(t, n->r.fd, n->r.name, mode, (dev_t)(uint32_t)a[pc->a2]); /* the kernel's u32 */
 	else
 		r = mknodat(n->r.fd, n->r.name, mode, (dev_t)(uint32_t)a[pc->a2]) < 0 ? -errno : 0;
 	umask(old);
+	if (r == 0 && add_bits)
+		fakeroot_made_dir(t, n->r.fd, n->r.name, mode & ~tracee_umask(t));
 	if (r == 0 && fake)
 		fakeroot_created(t, n->r.fd, n->r.name, fakeroot_new_gid(t, n->r.fd));
 	return r;
