@@ -252,9 +252,11 @@ RT=(rtt vstat)
 VS=(vs-name vs-abs vs-thr vs-sys vs-raw vs-go)
 # Fake root: tar of a big tree (the stat family, fstat and getdents64 on
 # every file), tar -x of a package-like archive (every file root's: tar
-# as root makes fchown, fchmod and utimensat on each), and one stat of a
-# name in the cwd and of an absolute path.
-FR=(fr-tar fr-untar fr-stat-name fr-stat-abs)
+# as root makes fchown, fchmod and utimensat on each), the same archive
+# with every file another user's (an upstream tarball: each chown is a
+# record of fake root's), and one stat of a name in the cwd and of an
+# absolute path.
+FR=(fr-tar fr-untar fr-untar-owned fr-stat-name fr-stat-abs)
 MICRO=(getppid stat open "${RT[@]}" "${VS[@]}" fr-stat-name fr-stat-abs)
 MACRO=(find tar python make)
 VIEW=(find-view tar-view untar-view python-root make-view)
@@ -276,6 +278,7 @@ declare -A WLABEL=(
 	[make]="\`make -j2\` (bench/cproject, 13 files)"
 	[fr-tar]="\`tar -C $FR_TAR_DIR -cf - . \\| wc -c\`"
 	[fr-untar]="\`tar -xf\` of an archive of $TAR_DIR whose files are root's, into a fresh directory (natively: no chown)"
+	[fr-untar-owned]="the same archive, its files owned by 1000:1000 (natively: no chown)"
 	[fr-stat-name]="stat of a name in the cwd, \`-w /etc\` \`passwd\` (ns/call)"
 	[fr-stat-abs]="stat of an absolute path, \`/etc/passwd\` (ns/call)"
 )
@@ -337,7 +340,7 @@ is_micro() {
 	return 1
 }
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
-is_fr() { case $1 in fr-tar | fr-untar | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
+is_fr() { case $1 in fr-tar | fr-untar | fr-untar-owned | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
 is_vs() { case $1 in vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
 is_view() { case $1 in find-view | tar-view | untar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
@@ -372,6 +375,7 @@ command -v tar >/dev/null || SKIP[tar]="tar not installed"
 [ -d "$FR_TAR_DIR" ] || SKIP[fr-tar]="$FR_TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[fr-tar]="tar not installed"
 [ -d "$TAR_DIR" ] || SKIP[fr-untar]="$TAR_DIR does not exist"
+[ -d "$TAR_DIR" ] || SKIP[fr-untar-owned]="$TAR_DIR does not exist"
 [ -x "$BIN/statloop" ] || { SKIP[fr-stat-name]="helper not built"; SKIP[fr-stat-abs]="helper not built"; }
 command -v make >/dev/null || SKIP[make]="make not installed"
 command -v cc >/dev/null || SKIP[make]="no C compiler (cc)"
@@ -413,6 +417,12 @@ wcmd() {
 			tar -C "$TAR_DIR" --owner=0 --group=0 --numeric-owner -cf "$WORK/fr-untar.tar" .
 		untar_dir
 		WCMD=(tar -C "$UNTAR_DIR" -xf "$WORK/fr-untar.tar")
+		;;
+	fr-untar-owned)
+		[ -f "$WORK/fr-untar-owned.tar" ] ||
+			tar -C "$TAR_DIR" --owner=1000 --group=1000 --numeric-owner -cf "$WORK/fr-untar-owned.tar" .
+		untar_dir
+		WCMD=(tar -C "$UNTAR_DIR" -xf "$WORK/fr-untar-owned.tar")
 		;;
 	fr-stat-name) WCMD=(env -C /etc "$BIN/statloop" "$2" passwd) ;;
 	fr-stat-abs) WCMD=("$BIN/statloop" "$2" /etc/passwd) ;;
@@ -943,7 +953,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- kernel: $(uname -srm)"
 	echo "- CPUs: $(nproc)${cpu:+ ($cpu)}"
-	echo "- untar-view and fr-untar extract $(case $UNTAR_BASE in /dev/shm/*) echo "in memory (a tmpfs, /dev/shm)" ;; *) echo "on disk ($WORK/untar)" ;; esac)"
+	echo "- untar-view, fr-untar and fr-untar-owned extract $(case $UNTAR_BASE in /dev/shm/*) echo "in memory (a tmpfs, /dev/shm)" ;; *) echo "on disk ($WORK/untar)" ;; esac)"
 	echo "- BENCH_RUNS: $RUNS (median of $RUNS run$([ "$RUNS" = 1 ] || echo s) after a warm-up run$([ $quick = 1 ] && echo ', --quick'))"
 	echo "- user: $(id -un) (uid $(id -u))"
 	local tools=() t v
