@@ -37,9 +37,9 @@ int fakeroot_start(struct facet_session *s)
 	fr->real_gid = getgid();
 	fr->cap_all = cap_all();
 	vs->fr = fr;
-	int r = fakeroot_table_create(fr, vs->scratch);
+	int r = fakeroot_table_create(fr);
 	if (r < 0)
-		return session_fail(s, r, "creating fake root's record in %s", vs->scratch);
+		return session_fail(s, r, "creating fake root's record (a memfd)");
 	if (s->view->owner_state) {
 		if (!(fr->state_path = strdup(s->view->owner_state)))
 			return -ENOMEM;

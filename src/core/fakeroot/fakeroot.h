@@ -61,10 +61,12 @@ struct fakeroot {
 	uid_t real_uid;                    /* the supervisor's */
 	gid_t real_gid;
 	uint64_t cap_all;                  /* the kernel's capabilities (cap_last_cap) */
-	/* table.c: the record (private), and the file at `path` it is copied to */
+	/* table.c: the record (private), and its published copy: a sealed
+	 * memfd (fd), mapped shared (shown), which the runtimes map
+	 * read-only through /proc/PID/fd/<fd> */
 	struct owners_table *table;
+	struct owners_table *shown;
 	uint64_t size;
-	char *path;
 	int fd;
 	/* state.c: --fakeroot-state, as given (for messages) and resolved:
 	 * absolute, its symbolic links followed (a save replaces the file
@@ -97,7 +99,7 @@ void fakeroot_stop(struct facet_session *s);
 #define FAKEROOT_TABLE_MAX(nslots) ((nslots) / 4 * 3)
 /* A tombstone's ino; it keeps the removed file's in rdev. */
 #define FAKEROOT_TOMBSTONE (~0ull)
-int fakeroot_table_create(struct fakeroot *fr, const char *dir);
+int fakeroot_table_create(struct fakeroot *fr);
 void fakeroot_table_destroy(struct fakeroot *fr);
 /* The identity of the file st (and its birth time, if the file system has
  * one) as a record keys it. */

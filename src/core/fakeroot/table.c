@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Fake root's record (src/rt/owners.h), the supervisor's side: the one
- * writer. It keeps its own copy (private memory) and writes each change
- * into a sparse file in the view's scratch directory, which the runtime
- * in every traced process maps read-only; only the pages records land on
- * take memory. The tree may write that file where the view shows it
- * writable: it changes what its own runtimes see, never the supervisor.
+ * writer. It keeps its own copy (private memory) and copies each change
+ * into a memfd mapped shared, which the runtime in every traced process
+ * maps read-only through /proc/PID/fd/N (view_rt_config_for: the holder's
+ * under Landlock); only the pages records
+ * land on take memory. The memfd is sealed against shrinking, so that
+ * nothing the tree does to it (it may open it writable: it is the same
+ * user's) can make the supervisor's stores fault; what it writes changes
+ * what its own runtimes see, never the supervisor's copy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,24 +25,22 @@
 
 #define TOMBSTONE FAKEROOT_TOMBSTONE
 
-/* Copies part of the supervisor's table into the file the runtimes map
- * (pwrite: a file the tree truncated does not fault the supervisor). */
+/* Copies part of the supervisor's table into the published copy. */
 static void publish(struct fakeroot *fr, const void *part, size_t len)
 {
-	off_t off = (off_t)((const char *)part - (const char *)fr->table);
-	if (pwrite(fr->fd, part, len, off) != (ssize_t)len) {
-		/* The tree's own doing (a full disk, a file it changed): its
-		 * runtimes see less, the supervisor's answers stay right. */
-	}
+	size_t off = (size_t)((const char *)part - (const char *)fr->table);
+	memcpy((char *)fr->shown + off, part, len);
 }
 
-/* A change readers must not see half made: the counter is odd meanwhile.
- * The supervisor, the one writer, reads its own copy without it. */
+/* A change readers must not see half made: the counter is odd meanwhile
+ * (a seqlock; owners_find() is the reader). The supervisor, the one
+ * writer, reads its own copy without it. */
 static void begin(struct fakeroot *fr)
 {
 	struct owners_header *h = &fr->table->h;
 	h->seq++;
-	publish(fr, &h->seq, sizeof(h->seq));
+	__atomic_store_n(&fr->shown->h.seq, h->seq, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* odd before the change */
 }
 
 /* The change's slot r and the counts, then the counter even again. */
@@ -50,7 +51,7 @@ static void end(struct fakeroot *fr, const struct owner_rec *r)
 	size_t counts = offsetof(struct owners_header, used);
 	publish(fr, (const char *)h + counts, sizeof(*h) - counts);
 	h->seq++;
-	publish(fr, &h->seq, sizeof(h->seq));
+	__atomic_store_n(&fr->shown->h.seq, h->seq, __ATOMIC_RELEASE); /* the change before even */
 }
 
 void fakeroot_table_xattrs(struct fakeroot *fr)
@@ -59,33 +60,35 @@ void fakeroot_table_xattrs(struct fakeroot *fr)
 	if (h->xattrs)
 		return;
 	h->xattrs = 1;
-	publish(fr, &h->xattrs, sizeof(h->xattrs));
+	__atomic_store_n(&fr->shown->h.xattrs, 1, __ATOMIC_RELAXED);
 }
 
-int fakeroot_table_create(struct fakeroot *fr, const char *dir)
+int fakeroot_table_create(struct fakeroot *fr)
 {
-	char path[4096];
-	if (snprintf(path, sizeof(path), "%s/owners", dir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
 	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);
 	/* The supervisor's own copy: private, so that nothing the tree does
-	 * to the file (truncate it, write it) reaches the supervisor. */
+	 * to the published one reaches the supervisor. */
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || ftruncate(fd, (off_t)size) < 0 || !(fr->path = strdup(path))) {
-		int err = fd < 0 || errno != ENOMEM ? -errno : -ENOMEM;
-		if (fd >= 0) {
+	void *shown = MAP_FAILED;
+	int fd = memfd_create("facet-owners", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	int r = fd < 0 || ftruncate(fd, (off_t)size) < 0 ||
+			fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0 ||
+			(shown = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED
+		? -errno : 0;
+	if (r < 0) {
+		if (shown != MAP_FAILED)
+			munmap(shown, size);
+		if (fd >= 0)
 			close(fd);
-			unlink(path);
-		}
 		munmap(p, size);
-		return err;
+		return r;
 	}
 	fr->fd = fd;
 	fr->size = size;
 	fr->table = p;
+	fr->shown = shown;
 	struct owners_header *h = &fr->table->h;
 	h->magic = OWNERS_MAGIC;
 	h->version = OWNERS_VERSION;
@@ -105,14 +108,13 @@ void fakeroot_table_destroy(struct fakeroot *fr)
 	fr->graves = NULL;
 	if (fr->table)
 		munmap(fr->table, fr->size);
+	if (fr->shown)
+		munmap(fr->shown, fr->size);
 	if (fr->fd >= 0)
 		close(fr->fd);
-	if (fr->path)
-		unlink(fr->path);
-	free(fr->path);
 	fr->table = NULL;
+	fr->shown = NULL;
 	fr->fd = -1;
-	fr->path = NULL;
 }
 
 void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct statx *stx)

@@ -228,14 +228,10 @@ int view_rt_prepare(struct view_state *vs)
 		memcpy((char *)c->table + offsetof(struct vfs_table, size), &used, sizeof(used));
 		c->table_size = vs->table->used;
 	}
-	/* Fake root's record, which the runtime maps and applies; a path too
-	 * long for the configuration leaves fake root's calls to the
-	 * supervisor (config.h). */
-	if (vs->fr) {
+	/* Fake root's record, which the runtime maps and applies: its name
+	 * is given at each exec (view_rt_config_for). */
+	if (vs->fr)
 		c->flags |= RT_CONFIG_FAKEROOT | (fakeroot_ids_root(vs->fr, NULL) ? RT_CONFIG_FAKE_ROOT_IDS : 0);
-		if (strlen(vs->fr->path) < sizeof(c->owners_path))
-			memcpy(c->owners_path, vs->fr->path, strlen(vs->fr->path) + 1);
-	}
 	vs->rt_config = c;
 	return 0;
 }
@@ -243,9 +239,15 @@ int view_rt_prepare(struct view_state *vs)
 /* The configuration for a process whose root is `fs`'s. */
 const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_config *buf)
 {
-	const struct view_state *vs = t->session->vs;
+	struct view_state *vs = t->session->vs;
 	if (!vs->rt_config)
 		return NULL;
+	/* Fake root's record (a memfd of the supervisor's) by a name the
+	 * tree's kernel lets the runtime open: the holder's under Landlock
+	 * (holder.c). None: fake root's calls are the supervisor's. */
+	if (vs->fr && view_fd_name(t, vs->rt_config->owners_path, sizeof(vs->rt_config->owners_path), vs->fr->fd,
+				   NULL) < 0)
+		vs->rt_config->owners_path[0] = '\0';
 	bool root_changed = t->view && view_fs_root_changed(view_fs_of(t));
 	bool not_root = (vs->rt_config->flags & RT_CONFIG_FAKE_ROOT_IDS) && t->view &&
 			!fakeroot_ids_root(vs->fr, t->view->ids);
