@@ -125,9 +125,14 @@ static bool plain_owned(const struct rt_stat *st)
 	return st->uid == owners->h.real_uid && st->gid == owners->h.real_gid && !recorded(st->dev, st->ino);
 }
 
+bool rt_fake_chown_to_root(uint32_t uid, uint32_t gid)
+{
+	return (uid == (uint32_t)-1 || uid == owners->h.fake_uid) && (gid == (uint32_t)-1 || gid == owners->h.fake_gid);
+}
+
 bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid)
 {
-	if ((uid != (uint32_t)-1 && uid != owners->h.fake_uid) || (gid != (uint32_t)-1 && gid != owners->h.fake_gid))
+	if (!rt_fake_chown_to_root(uid, gid))
 		return false;
 	if (!S_ISDIR(st->mode) && !S_ISLNK(st->mode) &&
 	    ((st->mode & S_ISUID) || (st->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)))

@@ -49,6 +49,9 @@ bool rt_fake_may_create(long dirfd);
  * has no set-user-ID bit (nor set-group-ID with group execute) that a
  * chown by root takes away. */
 bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid);
+/* The ids a chown asks for (-1: unchanged) are the tree's root's: else
+ * the chown is a record, the supervisor's, whatever the file. */
+bool rt_fake_chown_to_root(uint32_t uid, uint32_t gid);
 /* chmod of the file st to mode is the kernel's: the process has fake
  * root's identity (rt_fake_writes), the file is the real user's, owner
  * and group, no record says its mode or type (one may say its owner), it

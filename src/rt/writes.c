@@ -324,7 +324,7 @@ long rt_chmod_call(const struct call *c, long dirfd, const char *path, long mode
 long rt_fd_owner_call(const struct call *c, long fd, long uid, long gid, long mode)
 {
 	struct rt_stat st;
-	if (!rt_fake_writes())
+	if (!rt_fake_writes() || (c->nr != __NR_fchmod && !rt_fake_chown_to_root((uint32_t)uid, (uint32_t)gid)))
 		return RT_FORWARD;
 	long r = rt_syscall(__NR_newfstatat, fd, "", (long)&st, AT_EMPTY_PATH, 0, 0);
 	if (r < 0)
@@ -350,7 +350,8 @@ long rt_chown_call(const struct call *c, long dirfd, const char *path, long uid,
 	char leaf[VFS_NAME_MAX + 1];
 	bool own;
 	int mount = -1;
-	if (!rt_fake_writes() || (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) || !readable((long)path))
+	if (!rt_fake_writes() || !rt_fake_chown_to_root((uint32_t)uid, (uint32_t)gid) ||
+	    (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) || !readable((long)path))
 		return RT_FORWARD;
 	if ((flags & AT_EMPTY_PATH) && !path[0])
 		return rt_fd_owner_call(c, dirfd, uid, gid, 0);
