@@ -79,6 +79,14 @@ os.mkdir("h/sub")
 # still makes files in it.
 os.mkdir("x", 0o555)
 print("x/f", e(lambda: os.close(os.open("x/f", os.O_CREAT | os.O_WRONLY, 0o644))))
+# A file whose owner's bits refuse what root may do (made under umask
+# 777, as git's 0444 objects are to a write): root opens it all the same,
+# and its host mode stays (checked below).
+os.umask(0o777)
+os.close(os.open("locked", os.O_CREAT | os.O_WRONLY, 0o644))
+os.umask(0o022)
+print("locked", e(lambda: os.close(os.open("locked", os.O_RDONLY))),
+      e(lambda: os.close(os.open("locked", os.O_WRONLY | os.O_APPEND))))
 # Errors: an O_PATH fd, a missing name, a read-only mount.
 fd = os.open("f0", os.O_PATH)
 print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
@@ -94,7 +102,7 @@ print("ro", e(os.chown, "/mnt/ro/f", 0, 0), e(os.chmod, "/mnt/ro/f", 0o644))
 fd = os.open("/mnt/ro/f", os.O_RDONLY)
 print("ro fd", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644))
 os.close(fd)
-show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "h", "h/new", "h/sub", "l", "s", "x", "x/f"])
+show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "h", "h/new", "h/sub", "l", "locked", "s", "x", "x/f"])
 # Removals and renames of recorded files: their records go with them, and
 # a file made after shows as root's.
 print("rm f1", e(os.unlink, "f1"), "rename f0 over f2", e(os.rename, "f0", "f2"))
@@ -124,7 +132,7 @@ if pid == 0:
     os.close(fd)
     # Not root: its own directory without write permission refuses it.
     os.mkdir("u5", 0o500)
-    print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644))
+    print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644), "locked", e(os.open, "locked", os.O_RDONLY))
     sys.stdout.flush()
     os._exit(0)
 os.waitpid(pid, 0)
@@ -144,6 +152,7 @@ g ok ok
 h ok
 h/new ok ok ok
 x/f ok
+locked ok ok
 O_PATH EBADF EBADF EBADF
 fchownat empty ok ok
 missing ENOENT ENOENT ENOENT
@@ -160,6 +169,7 @@ ro fd EROFS EROFS
   h/new 5:7 -rw----r--
   h/sub 0:0 drwxr-xr-x
   l 0:0 lrwxrwxrwx
+  locked 0:0 ----------
   s 0:0 -rwxr-xr-x
   x 0:0 dr-xr-xr-x
   x/f 0:0 -rw-r--r--
@@ -179,7 +189,7 @@ lchmod ok ok ENOTSUP EROFS
   s 0:0 -rwxr-xr-x
   through 0:0 -rw-r--r--
 as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
-as 5: u5/f EACCES
+as 5: u5/f EACCES locked EACCES
   u 5:5 -rw-r--r--
   g/new 0:7 -rw-r--r--
 EOF
@@ -189,6 +199,10 @@ for mode in --fast --confine --no-fast; do
 	rm -rf "$TEST_TMP/w"
 	run "$TEST_TMP/out$mode" "$TEST_TMP/err$mode" facet_top "$mode" -0 -b "$TEST_TMP/ro:/mnt/ro:ro" -w "$TEST_TMP" \
 		-- python3 "$TEST_TMP/writes.py"
+	if [ "$(stat -c %a "$TEST_TMP/w/locked" 2>&1)" != 0 ]; then
+		echo "FAIL: $mode: the host's mode of a file fake root opened past its owner's bits changed"
+		_checks_failed=$((_checks_failed + 1))
+	fi
 	if [ "$status" != 0 ] || ! diff -u "$TEST_TMP/expected" "$TEST_TMP/out$mode" >"$TEST_TMP/diff"; then
 		echo "FAIL: $mode: the tree is not as fake root leaves it (exit $status)"
 		show "$TEST_TMP/diff" 60

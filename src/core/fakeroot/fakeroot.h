@@ -129,6 +129,15 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode);
  * (fakeroot_made_dir, name in dirfd). */
 bool fakeroot_dir_needs_bits(struct facet_task *t, mode_t mode);
 void fakeroot_made_dir(struct facet_task *t, int dirfd, const char *name, mode_t mode);
+/* An open by the tree of the file st (regular or directory, the real
+ * user's) that the owner's bits of its host mode refuse but root's
+ * capabilities allow (a file made under umask 777, git's 0444 objects
+ * written as root): the bits the open needs, which fakeroot_relock()
+ * adds to the file (an O_PATH fd of it, st its mode) for the moment of
+ * the open and takes away again; the fd keeps its access, the host file
+ * its mode. 0: the real user's refusal is the tree's too. */
+mode_t fakeroot_open_needs(struct facet_task *t, const struct stat *st, int flags);
+int fakeroot_relock(int fd, mode_t mode);
 /* mknod of a device node: an empty regular file in its place, recorded. */
 int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev);
 /* Before a call that removes the name `name` in dirfd (unlink, rmdir, a

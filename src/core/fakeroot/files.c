@@ -126,6 +126,25 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode)
 	return set_mode(t, fd, &v, mode);
 }
 
+mode_t fakeroot_open_needs(struct facet_task *t, const struct stat *st, int flags)
+{
+	int acc = flags & O_ACCMODE;
+	mode_t need = (acc != O_WRONLY ? S_IRUSR : 0) | (acc != O_RDONLY || (flags & O_TRUNC) ? S_IWUSR : 0);
+	need &= ~st->st_mode;
+	if (!need || (flags & O_PATH) || st->st_uid != fr_of(t)->real_uid ||
+	    !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))
+		return 0;
+	/* Reading needs CAP_DAC_READ_SEARCH, writing CAP_DAC_OVERRIDE. */
+	return capable(t, CAP_DAC_OVERRIDE) || (!(need & S_IWUSR) && capable(t, CAP_DAC_READ_SEARCH)) ? need : 0;
+}
+
+int fakeroot_relock(int fd, mode_t mode)
+{
+	char magic[40];
+	view_magic_name(magic, sizeof(magic), fd);
+	return fchmodat(AT_FDCWD, magic, mode & 07777, 0) < 0 ? -errno : 0;
+}
+
 bool fakeroot_dir_needs_bits(struct facet_task *t, mode_t mode)
 {
 	/* Another identity than root's is refused as the real user is. */

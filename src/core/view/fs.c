@@ -77,6 +77,7 @@ struct view_task *view_task(struct facet_task *t)
 			abort();
 		t->view->held[0] = t->view->held[1] = -1;
 		t->view->pending_fd = -1;
+		t->view->relock_fd = -1;
 		t->view->open_mount = -1;
 		t->view->scratch = -1;
 		/* Under fake root, the identity the tree starts with; a clone
@@ -225,6 +226,7 @@ void view_task_free(struct facet_task *t)
 	for (int i = 0; i < 2; i++)
 		if (vt->held[i] >= 0)
 			close(vt->held[i]);
+	view_relock(vt);
 	if (vt->pending_fd >= 0)
 		close(vt->pending_fd);
 	free(vt->pending_path);

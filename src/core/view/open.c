@@ -176,6 +176,44 @@ static bool fake_status(struct facet_task *t, const struct call *c, const struct
 	return true;
 }
 
+/* Fake root's open of a file the real user owns whose host mode lacks an
+ * owner's bit the open needs, which root's capabilities allow: the bits
+ * added to the file (p, an O_PATH fd of it; st, its stat) for the open
+ * (fakeroot_open_needs), 0 and in *mode the mode to give back after; or
+ * -EACCES, the real user's refusal being the tree's too. */
+static int unlock(struct facet_task *t, int p, const struct stat *st, int flags, mode_t *mode)
+{
+	mode_t add = t->session->vs->fr ? fakeroot_open_needs(t, st, flags) : 0;
+	if (!add || fakeroot_relock(p, st->st_mode | add) < 0)
+		return -EACCES;
+	*mode = st->st_mode;
+	return 0;
+}
+
+/* The same on the ptrace route, where the tracee's kernel opens the file:
+ * it stays unlocked until the call's exit (view_relock). */
+static void unlock_for_tracee(struct facet_task *t, int p, const struct stat *st, int flags)
+{
+	struct view_task *vt = view_task(t);
+	view_relock(vt);
+	mode_t was;
+	if (t->session->vs->fr && unlock(t, p, st, flags, &was) == 0) {
+		vt->relock_fd = fcntl(p, F_DUPFD_CLOEXEC, 0);
+		vt->relock_mode = was;
+		if (vt->relock_fd < 0)
+			fakeroot_relock(p, was);
+	}
+}
+
+void view_relock(struct view_task *vt)
+{
+	if (vt->relock_fd < 0)
+		return;
+	fakeroot_relock(vt->relock_fd, vt->relock_mode);
+	close(vt->relock_fd);
+	vt->relock_fd = -1;
+}
+
 /* An object that exists: opened again through its fd by the supervisor,
  * or by the tracee through the rewritten call. */
 static void open_object(struct facet_task *t, const struct call *c, const struct path_call *pc,
@@ -218,6 +256,7 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 			res->value = fd;
 			return;
 		}
+		unlock_for_tracee(t, fd, &st, o->flags);
 		rewrite_open(t, c, pc, fd, NULL, o->flags, res);
 		return;
 	}
@@ -233,6 +272,13 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 	/* O_EXCL stays with O_TMPFILE, where it means "never to be linked". */
 	int drop = O_NOFOLLOW | O_CREAT | (tmpfile ? 0 : O_EXCL);
 	int fd = open(magic, (o->flags & ~drop) | O_CLOEXEC | O_NOCTTY, o->mode);
+	mode_t was;
+	if (fd < 0 && errno == EACCES && !tmpfile && unlock(t, n->r.fd, &st, o->flags, &was) == 0) {
+		fd = open(magic, (o->flags & ~drop) | O_CLOEXEC | O_NOCTTY, o->mode);
+		int err = errno;
+		fakeroot_relock(n->r.fd, was);
+		errno = err;
+	}
 	if (tmpfile)
 		umask(old);
 	answer_fd(res, fd, o->flags);
@@ -272,6 +318,12 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
 		if (view_task(t)->open_creates && t->session->vs->fr)
 			view_task(t)->open_gid = fakeroot_new_gid(t, fd);
+		int p = exists && t->session->vs->fr ? openat(fd, n->r.name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
+		struct stat now;
+		if (p >= 0 && fstat(p, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+			unlock_for_tracee(t, p, &now, o->flags);
+		if (p >= 0)
+			close(p);
 		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
 		return;
 	}
@@ -289,6 +341,24 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		res->kind = EMU_DEFER; /* lost a race: let the kernel decide, in the tracee */
 		return;
 	}
+	int p = fd < 0 && errno == EACCES && exists && t->session->vs->fr
+			? openat(n->r.fd, n->r.name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
+	struct stat now;
+	mode_t was;
+	if (p >= 0 && fstat(p, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino &&
+	    unlock(t, p, &now, o->flags, &was) == 0) {
+		char magic[40];
+		view_magic_name(magic, sizeof(magic), p);
+		/* The very file unlocked: O_NOFOLLOW would refuse the link. */
+		fd = openat(AT_FDCWD, magic, (o->flags | O_CLOEXEC | O_NOCTTY) & ~O_NOFOLLOW, o->mode);
+		int err = errno;
+		fakeroot_relock(p, was);
+		errno = err;
+	} else if (p >= 0) {
+		errno = EACCES;
+	}
+	if (p >= 0)
+		close(p);
 	if (fd >= 0 && !exists && t->session->vs->fr)
 		fakeroot_created(t, n->r.fd, n->r.name, fakeroot_new_gid(t, n->r.fd));
 	answer_fd(res, fd, o->flags);

@@ -459,6 +459,7 @@ void view_call_exit(struct facet_task *t, const struct call *c, int64_t retval)
 			close(vt->held[i]);
 			vt->held[i] = -1;
 		}
+	view_relock(vt);
 	/* A call a signal interrupted comes again with its rewritten
 	 * arguments: keep them (and their scratch) to recognise it. */
 	if (retval >= -516 && retval <= -512)

@@ -177,6 +177,8 @@ struct view_task {
 	ino_t open_ino;
 	bool open_creates;                     /* ... and that it makes a new file (fake root), */
 	gid_t open_gid;                        /* with this group */
+	int relock_fd;                         /* fake root: a file opened with owner's bits */
+	mode_t relock_mode;                    /* added, and its host mode to give back */
 	uint32_t pending_len;                  /* ... and the room the caller gave */
 	char *pending_path;                /* the guest cwd a chdir sets; the name a bind gives */
 	char *pending_host;                /* the name the kernel gets for that bind */
@@ -225,6 +227,9 @@ int view_tracee_fd(struct facet_task *t, int fd);
 
 /* fs.c */
 struct view_task *view_task(struct facet_task *t);
+/* The host mode of a file an open on the ptrace route needed owner's bits
+ * of (fake root), given back: at the open's exit, or the task's end. */
+void view_relock(struct view_task *vt);
 /* The task's fs state, made at the view's root if it has none. */
 struct view_fs *view_fs_of(struct facet_task *t);
 /* rt_cwd.c: writes the cwd's names into t's runtime, or clears them where
