@@ -4,8 +4,8 @@
  * writer. It keeps its own copy (private memory) and copies each change
  * into a memfd mapped shared, which the runtime in every traced process
  * maps read-only through /proc/PID/fd/N (view_rt_config_for: the holder's
- * under Landlock); only the pages records
- * land on take memory. The memfd is sealed against shrinking, so that
+ * under Landlock); only the pages records land on take memory. The memfd
+ * is sealed against shrinking, so that
  * nothing the tree does to it (it may open it writable: it is the same
  * user's) can make the supervisor's stores fault; what it writes changes
  * what its own runtimes see, never the supervisor's copy.

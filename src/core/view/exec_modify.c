@@ -214,7 +214,6 @@ static int64_t read_times(struct facet_task *t, const struct path_call *pc, uint
 	return 0;
 }
 
-/* chmod, chown, truncate, the utime family: on the object. */
 /* The call acts on its fd: one without a name (fchown, fchmod) or with
  * a NULL one. */
 static bool on_the_fd(const struct path_call *pc, const uint64_t *a)
@@ -222,6 +221,7 @@ static bool on_the_fd(const struct path_call *pc, const uint64_t *a)
 	return pc->dirfd >= 0 && (pc->path < 0 || a[pc->path] == 0);
 }
 
+/* chmod, chown, truncate, the utime family: on the object. */
 static int64_t on_object(struct facet_task *t, const struct call *c, const struct path_call *pc)
 {
 	const uint64_t *a = c->sc.args;

@@ -205,6 +205,19 @@ static void unlock_for_tracee(struct facet_task *t, int p, const struct stat *st
 	}
 }
 
+/* An O_PATH fd of name in dirfd, not followed, while it is the file st;
+ * else -1. */
+static int same_file(int dirfd, const char *name, const struct stat *st)
+{
+	int p = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat now;
+	if (p >= 0 && (fstat(p, &now) < 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino)) {
+		close(p);
+		p = -1;
+	}
+	return p;
+}
+
 void view_relock(struct view_task *vt)
 {
 	if (vt->relock_fd < 0)
@@ -318,12 +331,11 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
 		if (view_task(t)->open_creates && t->session->vs->fr)
 			view_task(t)->open_gid = fakeroot_new_gid(t, fd);
-		int p = exists && t->session->vs->fr ? openat(fd, n->r.name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
-		struct stat now;
-		if (p >= 0 && fstat(p, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino)
-			unlock_for_tracee(t, p, &now, o->flags);
-		if (p >= 0)
+		int p = exists && t->session->vs->fr ? same_file(fd, n->r.name, &st) : -1;
+		if (p >= 0) {
+			unlock_for_tracee(t, p, &st, o->flags);
 			close(p);
+		}
 		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
 		return;
 	}
@@ -341,12 +353,9 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		res->kind = EMU_DEFER; /* lost a race: let the kernel decide, in the tracee */
 		return;
 	}
-	int p = fd < 0 && errno == EACCES && exists && t->session->vs->fr
-			? openat(n->r.fd, n->r.name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
-	struct stat now;
+	int p = fd < 0 && errno == EACCES && exists && t->session->vs->fr ? same_file(n->r.fd, n->r.name, &st) : -1;
 	mode_t was;
-	if (p >= 0 && fstat(p, &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino &&
-	    unlock(t, p, &now, o->flags, &was) == 0) {
+	if (p >= 0 && unlock(t, p, &st, o->flags, &was) == 0) {
 		char magic[40];
 		view_magic_name(magic, sizeof(magic), p);
 		/* The very file unlocked: O_NOFOLLOW would refuse the link. */
