@@ -87,6 +87,12 @@ os.close(os.open("locked", os.O_CREAT | os.O_WRONLY, 0o644))
 os.umask(0o022)
 print("locked", e(lambda: os.close(os.open("locked", os.O_RDONLY))),
       e(lambda: os.close(os.open("locked", os.O_WRONLY | os.O_APPEND))))
+# A directory of the real user's made outside facet without its owner's
+# write bit (a 0555 tree): root makes and removes names in it all the
+# same, and its host mode stays (checked below).
+print("pre", e(lambda: os.close(os.open("../pre/new", os.O_CREAT | os.O_WRONLY, 0o644))), e(os.mkdir, "../pre/d"),
+      e(os.rename, "../pre/f", "../pre/g"), e(os.symlink, "g", "../pre/l"), e(os.unlink, "../pre/l"),
+      e(os.rmdir, "../pre/d"))
 # Errors: an O_PATH fd, a missing name, a read-only mount.
 fd = os.open("f0", os.O_PATH)
 print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
@@ -102,7 +108,8 @@ print("ro", e(os.chown, "/mnt/ro/f", 0, 0), e(os.chmod, "/mnt/ro/f", 0o644))
 fd = os.open("/mnt/ro/f", os.O_RDONLY)
 print("ro fd", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644))
 os.close(fd)
-show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "h", "h/new", "h/sub", "l", "locked", "s", "x", "x/f"])
+show(["d", "f0", "f1", "f2", "g", "g/new", "g/sub", "h", "h/new", "h/sub", "l", "locked", "s", "x", "x/f", "../pre",
+      "../pre/g"])
 # Removals and renames of recorded files: their records go with them, and
 # a file made after shows as root's.
 print("rm f1", e(os.unlink, "f1"), "rename f0 over f2", e(os.rename, "f0", "f2"))
@@ -132,7 +139,8 @@ if pid == 0:
     os.close(fd)
     # Not root: its own directory without write permission refuses it.
     os.mkdir("u5", 0o500)
-    print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644), "locked", e(os.open, "locked", os.O_RDONLY))
+    print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644), "locked", e(os.open, "locked", os.O_RDONLY),
+          "pre/g", e(os.unlink, "../pre/g"))
     sys.stdout.flush()
     os._exit(0)
 os.waitpid(pid, 0)
@@ -153,6 +161,7 @@ h ok
 h/new ok ok ok
 x/f ok
 locked ok ok
+pre ok ok ok ok ok ok
 O_PATH EBADF EBADF EBADF
 fchownat empty ok ok
 missing ENOENT ENOENT ENOENT
@@ -173,6 +182,8 @@ ro fd EROFS EROFS
   s 0:0 -rwxr-xr-x
   x 0:0 dr-xr-xr-x
   x/f 0:0 -rw-r--r--
+  ../pre 0:0 dr-xr-xr-x
+  ../pre/g 0:0 -rw-r--r--
 rm f1 ok rename f0 over f2 ok
 create through dl ok excl on dl EEXIST
 lchmod ok ok ENOTSUP EROFS
@@ -189,7 +200,7 @@ lchmod ok ok ENOTSUP EROFS
   s 0:0 -rwxr-xr-x
   through 0:0 -rw-r--r--
 as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
-as 5: u5/f EACCES locked EACCES
+as 5: u5/f EACCES locked EACCES pre/g EACCES
   u 5:5 -rw-r--r--
   g/new 0:7 -rw-r--r--
 EOF
@@ -197,10 +208,12 @@ EOF
 mkdir -p "$TEST_TMP/ro" && echo keep >"$TEST_TMP/ro/f"
 for mode in --fast --confine --no-fast; do
 	rm -rf "$TEST_TMP/w"
+	[ -d "$TEST_TMP/pre" ] && chmod u+w "$TEST_TMP/pre"
+	rm -rf "$TEST_TMP/pre" && mkdir "$TEST_TMP/pre" && touch "$TEST_TMP/pre/f" && chmod 555 "$TEST_TMP/pre"
 	run "$TEST_TMP/out$mode" "$TEST_TMP/err$mode" facet_top "$mode" -0 -b "$TEST_TMP/ro:/mnt/ro:ro" -w "$TEST_TMP" \
 		-- python3 "$TEST_TMP/writes.py"
-	if [ "$(stat -c %a "$TEST_TMP/w/locked" 2>&1)" != 0 ]; then
-		echo "FAIL: $mode: the host's mode of a file fake root opened past its owner's bits changed"
+	if [ "$(stat -c %a "$TEST_TMP/w/locked" "$TEST_TMP/pre" 2>&1 | tr '\n' ' ')" != "0 555 " ]; then
+		echo "FAIL: $mode: the host's mode of a file or directory fake root got past its owner's bits changed"
 		_checks_failed=$((_checks_failed + 1))
 	fi
 	if [ "$status" != 0 ] || ! diff -u "$TEST_TMP/expected" "$TEST_TMP/out$mode" >"$TEST_TMP/diff"; then
@@ -210,6 +223,7 @@ for mode in --fast --confine --no-fast; do
 		_checks_failed=$((_checks_failed + 1))
 	fi
 done
+chmod u+w "$TEST_TMP/pre" # for the test's clean-up
 check "the read-only mount's file is untouched" "keep" cat "$TEST_TMP/ro/f"
 
 # The record the runtimes map is the supervisor's memfd, which the tree

@@ -138,6 +138,13 @@ void fakeroot_made_dir(struct facet_task *t, int dirfd, const char *name, mode_t
  * its mode. 0: the real user's refusal is the tree's too. */
 mode_t fakeroot_open_needs(struct facet_task *t, const struct stat *st, int flags);
 int fakeroot_relock(int fd, mode_t mode);
+/* The same for a call that makes or removes a name in directory dirfd
+ * (an fd of it): where it is the real user's and its owner's write or
+ * search bit is off, which root's CAP_DAC_OVERRIDE would not need, the
+ * bits are added for the call: the mode to give back after
+ * (fakeroot_relock), or FAKEROOT_UNCHANGED. */
+#define FAKEROOT_UNCHANGED ((mode_t)-1)
+mode_t fakeroot_dir_unlock(struct facet_task *t, int dirfd);
 /* mknod of a device node: an empty regular file in its place, recorded. */
 int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev);
 /* Before a call that removes the name `name` in dirfd (unlink, rmdir, a

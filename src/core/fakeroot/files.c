@@ -145,6 +145,17 @@ int fakeroot_relock(int fd, mode_t mode)
 	return fchmodat(AT_FDCWD, magic, mode & 07777, 0) < 0 ? -errno : 0;
 }
 
+mode_t fakeroot_dir_unlock(struct facet_task *t, int dirfd)
+{
+	struct stat st;
+	if (fstat(dirfd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != fr_of(t)->real_uid)
+		return FAKEROOT_UNCHANGED;
+	mode_t need = (S_IWUSR | S_IXUSR) & ~st.st_mode;
+	if (!need || !capable(t, CAP_DAC_OVERRIDE) || fakeroot_relock(dirfd, st.st_mode | need) < 0)
+		return FAKEROOT_UNCHANGED;
+	return st.st_mode;
+}
+
 bool fakeroot_dir_needs_bits(struct facet_task *t, mode_t mode)
 {
 	/* Another identity than root's is refused as the real user is. */

@@ -60,6 +60,19 @@ static mode_t tracee_umask(struct facet_task *t)
 	return view_fs_of(t)->umask;
 }
 
+/* Fake root makes and removes names in a directory of the real user's
+ * whose owner's bits refuse it, as root does: unlocked for the call. */
+static mode_t unlock_dir(struct facet_task *t, int dirfd)
+{
+	return t->session->vs->fr ? fakeroot_dir_unlock(t, dirfd) : FAKEROOT_UNCHANGED;
+}
+
+static void relock_dir(int dirfd, mode_t mode)
+{
+	if (mode != FAKEROOT_UNCHANGED)
+		fakeroot_relock(dirfd, mode);
+}
+
 static int64_t do_create(struct facet_task *t, const struct call *c, const struct path_call *pc, struct pc_name *n)
 {
 	const uint64_t *a = c->sc.args;
@@ -71,6 +84,7 @@ static int64_t do_create(struct facet_task *t, const struct call *c, const struc
 	/* Fake root writes in a directory it made without the owner's bits
 	 * (mkdir -m 500, install -d -m 555) as root does. */
 	bool add_bits = pc->op == PC_MKDIR && fake && fakeroot_dir_needs_bits(t, mode & ~tracee_umask(t));
+	mode_t dir = unlock_dir(t, n->r.fd);
 	if (pc->op == PC_MKDIR)
 		r = mkdirat(n->r.fd, n->r.name, add_bits ? mode | S_IRWXU : mode) < 0 ? -errno : 0;
 	else if (fake && (S_ISCHR(mode) || S_ISBLK(mode)))
@@ -78,6 +92,7 @@ static int64_t do_create(struct facet_task *t, const struct call *c, const struc
 	else
 		r = mknodat(n->r.fd, n->r.name, mode, (dev_t)(uint32_t)a[pc->a2]) < 0 ? -errno : 0;
 	umask(old);
+	relock_dir(n->r.fd, dir);
 	if (r == 0 && add_bits)
 		fakeroot_made_dir(t, n->r.fd, n->r.name, mode & ~tracee_umask(t));
 	if (r == 0 && fake)
@@ -97,8 +112,11 @@ static int64_t do_unlink(struct facet_task *t, const struct call *c, const struc
 	struct fake_gone gone = { 0 };
 	if (t->session->vs->fr)
 		fakeroot_removing(t, n->r.fd, n->r.name, &gone);
-	if (unlinkat(n->r.fd, n->r.name, flags) < 0)
-		return -errno;
+	mode_t dir = unlock_dir(t, n->r.fd);
+	r = unlinkat(n->r.fd, n->r.name, flags) < 0 ? -errno : 0;
+	relock_dir(n->r.fd, dir);
+	if (r < 0)
+		return r;
 	if (t->session->vs->fr)
 		fakeroot_removed(t, &gone);
 	return 0;
@@ -115,8 +133,11 @@ static int64_t do_symlink(struct facet_task *t, const struct call *c, const stru
 	int64_t r = may_create(t, n, LANDLOCK_ACCESS_FS_MAKE_SYM);
 	if (r < 0)
 		return r;
-	if (symlinkat(target, n->r.fd, n->r.name) < 0)
-		return -errno;
+	mode_t dir = unlock_dir(t, n->r.fd);
+	r = symlinkat(target, n->r.fd, n->r.name) < 0 ? -errno : 0;
+	relock_dir(n->r.fd, dir);
+	if (r < 0)
+		return r;
 	if (t->session->vs->fr)
 		fakeroot_created(t, n->r.fd, n->r.name, fakeroot_new_gid(t, n->r.fd));
 	return 0;
@@ -155,6 +176,9 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 		    : view_confined(t, &new, LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER);
 	else
 		r = may_create(t, &new, LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REFER);
+	/* The new name's directory, then the old one's if it is another. */
+	mode_t new_dir = r == 0 ? unlock_dir(t, new.r.fd) : FAKEROOT_UNCHANGED;
+	mode_t old_dir = r == 0 && pc->op == PC_RENAME ? unlock_dir(t, old.r.fd) : FAKEROOT_UNCHANGED;
 	if (r == 0 && pc->op == PC_RENAME) {
 		/* A file renamed over loses that name: perhaps its last link. */
 		struct fake_gone gone = { 0 };
@@ -180,6 +204,8 @@ static int64_t two_names(struct facet_task *t, const struct call *c, const struc
 		r = old.r.mount_point ? -EPERM /* a directory mount point */
 		    : linkat(old.r.fd, old.r.name, new.r.fd, new.r.name, 0) < 0 ? -errno : 0;
 	}
+	relock_dir(old.r.fd, old_dir);
+	relock_dir(new.r.fd, new_dir);
 	pc_name_release(&old);
 	pc_name_release(&new);
 	return r;

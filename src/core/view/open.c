@@ -190,19 +190,22 @@ static int unlock(struct facet_task *t, int p, const struct stat *st, int flags,
 	return 0;
 }
 
-/* The same on the ptrace route, where the tracee's kernel opens the file:
- * it stays unlocked until the call's exit (view_relock). */
+/* The same on the ptrace route, where the tracee's kernel opens the file
+ * (p; st: its stat), or makes it in the directory p (st NULL): unlocked
+ * until the call's exit (view_relock). */
 static void unlock_for_tracee(struct facet_task *t, int p, const struct stat *st, int flags)
 {
 	struct view_task *vt = view_task(t);
 	view_relock(vt);
-	mode_t was;
-	if (t->session->vs->fr && unlock(t, p, st, flags, &was) == 0) {
-		vt->relock_fd = fcntl(p, F_DUPFD_CLOEXEC, 0);
-		vt->relock_mode = was;
-		if (vt->relock_fd < 0)
-			fakeroot_relock(p, was);
-	}
+	mode_t was = FAKEROOT_UNCHANGED;
+	if (!t->session->vs->fr)
+		return;
+	if (st ? unlock(t, p, st, flags, &was) < 0 : (was = fakeroot_dir_unlock(t, p)) == FAKEROOT_UNCHANGED)
+		return;
+	vt->relock_fd = fcntl(p, F_DUPFD_CLOEXEC, 0);
+	vt->relock_mode = was;
+	if (vt->relock_fd < 0)
+		fakeroot_relock(p, was);
 }
 
 /* An O_PATH fd of name in dirfd, not followed, while it is the file st;
@@ -335,6 +338,8 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		if (p >= 0) {
 			unlock_for_tracee(t, p, &st, o->flags);
 			close(p);
+		} else if (!exists && (o->flags & O_CREAT)) {
+			unlock_for_tracee(t, fd, NULL, o->flags);
 		}
 		rewrite_open(t, c, pc, fd, n->r.name, o->flags, res);
 		return;
@@ -347,7 +352,13 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 	 * followed out of the view; the caller resolves again on EEXIST. */
 	int extra = exists ? 0 : O_EXCL;
 	mode_t old = umask(view_fs_of(t)->umask);
+	mode_t dir = !exists && t->session->vs->fr ? fakeroot_dir_unlock(t, n->r.fd) : FAKEROOT_UNCHANGED;
 	int fd = openat(n->r.fd, n->r.name, o->flags | extra | O_CLOEXEC | O_NOCTTY, o->mode);
+	if (dir != FAKEROOT_UNCHANGED) {
+		int err = errno;
+		fakeroot_relock(n->r.fd, dir);
+		errno = err;
+	}
 	umask(old);
 	if (fd < 0 && errno == EEXIST && extra) {
 		res->kind = EMU_DEFER; /* lost a race: let the kernel decide, in the tracee */
