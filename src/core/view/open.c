@@ -210,7 +210,7 @@ static void unlock_for_tracee(struct facet_task *t, int p, const struct stat *st
 
 /* An O_PATH fd of name in dirfd, not followed, while it is the file st;
  * else -1. */
-static int same_file(int dirfd, const char *name, const struct stat *st)
+static int still_file(int dirfd, const char *name, const struct stat *st)
 {
 	int p = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	struct stat now;
@@ -334,7 +334,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		view_task(t)->open_creates = !exists && (o->flags & O_CREAT);
 		if (view_task(t)->open_creates && t->session->vs->fr)
 			view_task(t)->open_gid = fakeroot_new_gid(t, fd);
-		int p = exists && t->session->vs->fr ? same_file(fd, n->r.name, &st) : -1;
+		int p = exists && t->session->vs->fr ? still_file(fd, n->r.name, &st) : -1;
 		if (p >= 0) {
 			unlock_for_tracee(t, p, &st, o->flags);
 			close(p);
@@ -364,7 +364,7 @@ static void open_name(struct facet_task *t, const struct call *c, const struct p
 		res->kind = EMU_DEFER; /* lost a race: let the kernel decide, in the tracee */
 		return;
 	}
-	int p = fd < 0 && errno == EACCES && exists && t->session->vs->fr ? same_file(n->r.fd, n->r.name, &st) : -1;
+	int p = fd < 0 && errno == EACCES && exists && t->session->vs->fr ? still_file(n->r.fd, n->r.name, &st) : -1;
 	mode_t was;
 	if (p >= 0 && unlock(t, p, &st, o->flags, &was) == 0) {
 		char magic[40];
