@@ -299,10 +299,6 @@ static long openat_call(const struct call *c, const long a[6])
 {
 	int mount = -1;
 	long r = open_call(c, a, &mount);
-	/* Root may open a file its owner's bits refuse: fake root's
-	 * supervisor opens it so (core/view/open.c). */
-	if (r == -EACCES && rt_fake_writes())
-		return RT_FORWARD;
 	rt_fd_note(r, mount);
 	return r;
 }
@@ -522,6 +518,13 @@ long rt_call(long nr, const long a[6])
 {
 	const struct call c = { nr, a };
 	long r = handle(&c);
+	/* Fake root may do what the real user's bits refuse: open a file
+	 * or search a directory its owner's bits refuse, write in a
+	 * directory without the owner's write bit. The supervisor makes
+	 * such calls as root would (core/view/open.c, vfs_ops.c,
+	 * exec_modify.c). */
+	if (r == -EACCES && rt_fake_writes())
+		r = RT_FORWARD;
 	if (r != RT_FORWARD)
 		return r; /* RT_PASS: the trampoline makes it */
 	r = forward(&c);

@@ -197,10 +197,7 @@ long rt_name_call(const struct call *c, long nr, long dirfd, const char *path, l
 		r = rt_syscall(nr, fd, (long)leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
 	if (own)
 		close_fd(fd);
-	/* A directory whose owner's bits refuse root's write: the
-	 * supervisor's (core/view/exec_modify.c). */
-	if (r == -EACCES && rt_fake_writes())
-		return RT_FORWARD;
+	/* EACCES under fake root: rt_call() forwards it. */
 	return r == RT_FORWARD ? r : answer(c, nr, r);
 }
 
@@ -234,8 +231,8 @@ long rt_two_names_call(const struct call *c, long nr, long olddirfd, const char 
 	}
 	if (oown)
 		close_fd(ofd);
-	/* EXDEV: across mounts; EACCES: see rt_name_call. */
-	return r == -EXDEV || (r == -EACCES && rt_fake_writes()) ? RT_FORWARD : answer(c, nr, r);
+	/* EXDEV: across mounts (EACCES under fake root: rt_call). */
+	return r == -EXDEV ? RT_FORWARD : answer(c, nr, r);
 }
 
 /* utimensat: on the fd itself (futimens: no name; or "" with

@@ -93,6 +93,15 @@ print("locked", e(lambda: os.close(os.open("locked", os.O_RDONLY))),
 print("pre", e(lambda: os.close(os.open("../pre/new", os.O_CREAT | os.O_WRONLY, 0o644))), e(os.mkdir, "../pre/d"),
       e(os.rename, "../pre/f", "../pre/g"), e(os.symlink, "g", "../pre/l"), e(os.unlink, "../pre/l"),
       e(os.rmdir, "../pre/d"))
+# And one without its owner's search bit (0600, as tar leaves a directory
+# until it sets its mode, or 0000): root looks names up in it all the
+# same, as CAP_DAC_READ_SEARCH lets it; the host modes stay (below).
+def read(n):
+    with open(n) as f:
+        return f.read().strip()
+for d in ("../pre/s", "../pre/z"):
+    print(d, e(lambda: os.stat(d + "/f").st_size), e(read, d + "/f"), e(os.listdir, d),
+          e(lambda: "ok" if os.access(d + "/f", os.R_OK) else "no"), e(lambda: os.open(d + "/f", os.O_PATH)))
 # Errors: an O_PATH fd, a missing name, a read-only mount.
 fd = os.open("f0", os.O_PATH)
 print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
@@ -140,7 +149,7 @@ if pid == 0:
     # Not root: its own directory without write permission refuses it.
     os.mkdir("u5", 0o500)
     print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644), "locked", e(os.open, "locked", os.O_RDONLY),
-          "pre/g", e(os.unlink, "../pre/g"))
+          "pre/g", e(os.unlink, "../pre/g"), "pre/s/f", e(os.stat, "../pre/s/f"))
     sys.stdout.flush()
     os._exit(0)
 os.waitpid(pid, 0)
@@ -162,6 +171,8 @@ h/new ok ok ok
 x/f ok
 locked ok ok
 pre ok ok ok ok ok ok
+../pre/s ok hi ['f'] ok ok
+../pre/z ok hi ['f'] ok ok
 O_PATH EBADF EBADF EBADF
 fchownat empty ok ok
 missing ENOENT ENOENT ENOENT
@@ -200,7 +211,7 @@ lchmod ok ok ENOTSUP EROFS
   s 0:0 -rwxr-xr-x
   through 0:0 -rw-r--r--
 as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
-as 5: u5/f EACCES locked EACCES pre/g EACCES
+as 5: u5/f EACCES locked EACCES pre/g EACCES pre/s/f EACCES
   u 5:5 -rw-r--r--
   g/new 0:7 -rw-r--r--
 EOF
@@ -208,11 +219,14 @@ EOF
 mkdir -p "$TEST_TMP/ro" && echo keep >"$TEST_TMP/ro/f"
 for mode in --fast --confine --no-fast; do
 	rm -rf "$TEST_TMP/w"
-	[ -d "$TEST_TMP/pre" ] && chmod u+w "$TEST_TMP/pre"
-	rm -rf "$TEST_TMP/pre" && mkdir "$TEST_TMP/pre" && touch "$TEST_TMP/pre/f" && chmod 555 "$TEST_TMP/pre"
+	[ -d "$TEST_TMP/pre" ] && chmod -R u+rwx "$TEST_TMP/pre"
+	rm -rf "$TEST_TMP/pre" && mkdir -p "$TEST_TMP/pre/s" "$TEST_TMP/pre/z" && touch "$TEST_TMP/pre/f" &&
+		echo hi >"$TEST_TMP/pre/s/f" && echo hi >"$TEST_TMP/pre/z/f" &&
+		chmod 600 "$TEST_TMP/pre/s" && chmod 000 "$TEST_TMP/pre/z" && chmod 555 "$TEST_TMP/pre"
 	run "$TEST_TMP/out$mode" "$TEST_TMP/err$mode" facet_top "$mode" -0 -b "$TEST_TMP/ro:/mnt/ro:ro" -w "$TEST_TMP" \
 		-- python3 "$TEST_TMP/writes.py"
-	if [ "$(stat -c %a "$TEST_TMP/w/locked" "$TEST_TMP/pre" 2>&1 | tr '\n' ' ')" != "0 555 " ]; then
+	if [ "$(stat -c %a "$TEST_TMP/w/locked" "$TEST_TMP/pre" "$TEST_TMP/pre/s" "$TEST_TMP/pre/z" 2>&1 |
+		tr '\n' ' ')" != "0 555 600 0 " ]; then
 		echo "FAIL: $mode: the host's mode of a file or directory fake root got past its owner's bits changed"
 		_checks_failed=$((_checks_failed + 1))
 	fi
@@ -223,7 +237,7 @@ for mode in --fast --confine --no-fast; do
 		_checks_failed=$((_checks_failed + 1))
 	fi
 done
-chmod u+w "$TEST_TMP/pre" # for the test's clean-up
+chmod -R u+rwx "$TEST_TMP/pre" # for the test's clean-up
 check "the read-only mount's file is untouched" "keep" cat "$TEST_TMP/ro/f"
 
 # The record the runtimes map is the supervisor's memfd, which the tree

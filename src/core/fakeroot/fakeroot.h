@@ -145,6 +145,14 @@ int fakeroot_relock(int fd, mode_t mode);
  * (fakeroot_relock), or FAKEROOT_UNCHANGED. */
 #define FAKEROOT_UNCHANGED ((mode_t)-1)
 mode_t fakeroot_dir_unlock(struct facet_task *t, int dirfd);
+/* A lookup in directory dirfd (an fd of it) that failed with EACCES: where
+ * the directory is the real user's and its owner's search bit is off
+ * (tar's 0600 directory, a tree made under umask 177), which root's
+ * CAP_DAC_READ_SEARCH would not need, the bit is added for the lookup: the
+ * mode to give back after (fakeroot_relock), or FAKEROOT_UNCHANGED.
+ * fakeroot_searches() says whether the task has that capability at all. */
+bool fakeroot_searches(struct facet_task *t);
+mode_t fakeroot_dir_search(struct facet_task *t, int dirfd);
 /* mknod of a device node: an empty regular file in its place, recorded. */
 int64_t fakeroot_mknod(struct facet_task *t, int dirfd, const char *name, mode_t mode, dev_t rdev);
 /* Before a call that removes the name `name` in dirfd (unlink, rmdir, a

@@ -156,6 +156,20 @@ mode_t fakeroot_dir_unlock(struct facet_task *t, int dirfd)
 	return st.st_mode;
 }
 
+bool fakeroot_searches(struct facet_task *t)
+{
+	return capable(t, CAP_DAC_READ_SEARCH) || capable(t, CAP_DAC_OVERRIDE);
+}
+
+mode_t fakeroot_dir_search(struct facet_task *t, int dirfd)
+{
+	struct stat st;
+	if (fstat(dirfd, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != fr_of(t)->real_uid ||
+	    (st.st_mode & S_IXUSR) || !fakeroot_searches(t) || fakeroot_relock(dirfd, st.st_mode | S_IXUSR) < 0)
+		return FAKEROOT_UNCHANGED;
+	return st.st_mode;
+}
+
 bool fakeroot_dir_needs_bits(struct facet_task *t, mode_t mode)
 {
 	/* Another identity than root's is refused as the real user is. */

@@ -391,6 +391,10 @@ static int64_t stat_in_parent(struct facet_task *t, const struct call *c, const 
 			r = write_statx(t, c, pc, &stx);
 	}
 	pc_name_release(&n);
+	/* A directory fake root searches as root does: the whole
+	 * resolution's walk looks the name up (vfs_ops.c). */
+	if (r == -EACCES && t->session->vs->fr && fakeroot_searches(t))
+		return 1;
 	return r == 0 && link && (vflags & VFS_FOLLOW) ? 1 : r;
 }
 

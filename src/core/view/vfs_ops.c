@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/fakeroot/fakeroot.h"
 #include "core/view/view.h"
 
 /* fs.protected_symlinks: taken as on where it cannot be read, as every
@@ -35,9 +37,32 @@ static struct {
 	bool no_openat2;
 } ops_ctx;
 
+/* Fake root walks through a directory of the real user's that its
+ * owner's search bit refuses, as root's CAP_DAC_READ_SEARCH does: the
+ * bit is added for the lookup of one name in it and given back at once
+ * (the fd the lookup gives needs no search right in its directory). */
+static bool searches_for_root(void)
+{
+	return ops_ctx.t && ops_ctx.s->vs->fr && fakeroot_searches(ops_ctx.t);
+}
+
+static bool lone(const char *p)
+{
+	return p[0] && !strchr(p, '/');
+}
+
 static long op_openat(void *c, int dfd, const char *p, int flags)
 {
 	int fd = openat(dfd, p, flags | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && lone(p) && searches_for_root()) {
+		mode_t was = fakeroot_dir_search(ops_ctx.t, dfd);
+		if (was != FAKEROOT_UNCHANGED) {
+			fd = openat(dfd, p, flags | O_CLOEXEC);
+			int e = errno;
+			fakeroot_relock(dfd, was);
+			errno = e;
+		}
+	}
 	return fd < 0 ? -errno : fd;
 }
 
@@ -49,12 +74,24 @@ static long op_openat2(void *c, int dfd, const char *p, uint64_t oflags, uint64_
 	long fd = syscall(SYS_openat2, dfd, p, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS)
 		ops_ctx.no_openat2 = true;
+	/* Which directory refused is the walk's to find, name by name. */
+	if (fd < 0 && errno == EACCES && searches_for_root())
+		return -ENOSYS;
 	return fd < 0 ? -errno : fd;
 }
 
 static long op_readlinkat(void *c, int dfd, const char *name, char *buf, size_t size)
 {
 	ssize_t n = readlinkat(dfd, name, buf, size);
+	if (n < 0 && errno == EACCES && lone(name) && searches_for_root()) {
+		mode_t was = fakeroot_dir_search(ops_ctx.t, dfd);
+		if (was != FAKEROOT_UNCHANGED) {
+			n = readlinkat(dfd, name, buf, size);
+			int e = errno;
+			fakeroot_relock(dfd, was);
+			errno = e;
+		}
+	}
 	return n < 0 ? -errno : n;
 }
 
