@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "core/regs.h"
 #include "core/seccomp_compat.h"
 #include "core/view/exec.h"
 
@@ -186,6 +187,7 @@ int notify_receive(int fd, struct seccomp_notif *req)
 
 void notify_handle(struct facet_session *s, const struct seccomp_notif *req)
 {
+	regs_forget(); /* no task is in a ptrace stop for this call */
 	struct facet_task *t = task_find(s, (pid_t)req->pid);
 	if (!t) {
 		/* Every task of the tree is attached before it can make a call;

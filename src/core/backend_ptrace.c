@@ -23,6 +23,7 @@
 static void resume(struct facet_task *t, int sig)
 {
 	mem_cache_reset(t); /* the tracee may change its memory from now on */
+	regs_forget();      /* and its registers */
 	/* ESRCH: the task was killed meanwhile; its death is reported next. */
 	ptrace(t->in_syscall ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, sig);
 }
@@ -302,6 +303,7 @@ static void release_orphans(struct facet_session *s)
 
 int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 {
+	regs_forget(); /* another stop, of this task or another */
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		struct facet_task *t = task_find(s, tid);
 		if (t) {
@@ -354,10 +356,12 @@ int ptrace_handle_stop(struct facet_session *s, pid_t tid, int status)
 			break;
 		}
 		/* Group stop (job control): stay stopped but keep reporting. */
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			regs_forget();
 			ptrace(PTRACE_LISTEN, tid, 0, 0);
-		else
+		} else {
 			resume(t, 0);
+		}
 		break;
 	case 0:
 		if (sig == (SIGTRAP | 0x80))

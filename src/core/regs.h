@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The registers are read once per stop and kept until the task runs
+ * again: every resume, and every new stop or notification, forgets them. */
+void regs_forget(void);
+
 /* Make the call at this seccomp stop not run, and return `retval` instead. */
 int regs_skip_syscall(pid_t tid, int64_t retval);
 /* Replace the six argument registers of the call at this stop. */

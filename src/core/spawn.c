@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "core/regs.h"
 #include "core/seccomp_compat.h"
 #include "core/view/view.h"
 #include "machine.h" /* src/core/arch/<arch>/: arch_trap() */
@@ -136,6 +137,7 @@ static int wait_stub_trap(struct facet_session *s, pid_t pid)
 		/* Any other stop before the exec (a signal sent to us, for
 		 * instance): let it through and keep waiting. */
 		int sig = (status >> 16) ? 0 : WSTOPSIG(status);
+		regs_forget();
 		ptrace(PTRACE_CONT, pid, 0, sig);
 	}
 }
@@ -248,6 +250,7 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 		waitpid(pid, NULL, __WALL);
 		return session_fail(s, r, "the starting directory");
 	}
+	regs_forget();
 	ptrace(PTRACE_CONT, pid, 0, 0);
 	return 0;
 }

@@ -149,15 +149,7 @@ static int64_t elf_interp(int rd, const char *head, size_t len, char *interp, si
  * kernel opens it: from the process's root or cwd, following links. */
 static int resolve_written(struct facet_task *t, const char *path, struct pc_name *n)
 {
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	uint64_t addr = view_push(t, 3, buf, strlen(buf) + 1);
-	if (!addr)
-		return -ENOMEM;
-	struct call c;
-	memset(&c, 0, sizeof(c));
-	c.sc.args[0] = addr;
-	return pc_resolve(t, &c, -1, 0, VFS_FOLLOW | VFS_WANT_GUEST, n);
+	return pc_resolve_name(t, AT_FDCWD, path, VFS_FOLLOW | VFS_WANT_GUEST, n);
 }
 
 /* The filename of an exec as the kernel names it (AT_EXECFN, comm, a

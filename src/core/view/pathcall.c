@@ -193,15 +193,20 @@ static bool lone_name(const char *path)
 	return path[0] && !strchr(path, '/') && strcmp(path, ".") != 0 && strcmp(path, "..") != 0;
 }
 
-int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsigned vflags, struct pc_name *out)
+static void name_init(struct pc_name *out)
 {
-	char path[VFS_PATH_MAX];
 	memset(&out->r, 0, sizeof(out->r));
 	out->r.fd = -1;
 	out->r.mount = -1;
 	out->r.guest = out->guest;
 	out->empty = false;
 	out->tracee_fd = -1;
+}
+
+int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsigned vflags, struct pc_name *out)
+{
+	char path[VFS_PATH_MAX];
+	name_init(out);
 	uint64_t addr = arg(c, pi);
 	if (addr == 0 && (vflags & VFS_EMPTY_PATH)) {
 		path[0] = '\0'; /* NULL with AT_EMPTY_PATH means "" (Linux 6.11) */
@@ -210,9 +215,14 @@ int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsig
 		if (n < 0)
 			return (int)n;
 	}
+	return pc_resolve_name(t, di >= 0 ? (int)arg(c, di) : AT_FDCWD, path, vflags, out);
+}
+
+int pc_resolve_name(struct facet_task *t, int dirfd, const char *path, unsigned vflags, struct pc_name *out)
+{
+	name_init(out);
 	struct view_fs *fs = view_fs_of(t);
 	struct vfs_dir root = { .guest = fs->root, .guest_len = fs->root_len, .fd = fs->root_fd }, start;
-	int dirfd = di >= 0 ? (int)arg(c, di) : AT_FDCWD;
 	if (path[0] == '\0' && (vflags & VFS_EMPTY_PATH)) {
 		/* The dirfd itself: an fd-based call, performed on a copy. Its
 		 * mount is found by pc_mount() if the call needs it. */

@@ -58,6 +58,9 @@ struct pc_name {
  * `how` and the call's flags say (VFS_* flags in `extra` are added). */
 int pc_resolve(struct facet_task *t, const struct call *c, int di, int pi, unsigned vflags,
 	       struct pc_name *out);
+/* The same for a name the supervisor holds (a #! line's, a PT_INTERP),
+ * from the tracee's fd dirfd (or AT_FDCWD). */
+int pc_resolve_name(struct facet_task *t, int dirfd, const char *path, unsigned vflags, struct pc_name *out);
 /* The VFS_* flags for the first name of c, from its row and flags. */
 unsigned pc_vfs_flags(const struct path_call *pc, const struct call *c);
 void pc_name_release(struct pc_name *n);

@@ -15,20 +15,49 @@
 
 #include "core/regs.h"
 
+/* The registers of the task last read or written at its current stop:
+ * handling one stop reads them several times (an exec's call reads the
+ * stack pointer for each string it writes, then sets the arguments; the
+ * exec event reads the entry, then sets the plan's register), and a
+ * stopped task's registers change only through these functions. */
+static struct {
+	pid_t tid; /* 0: none */
+	struct user_regs_struct r;
+} cached;
+
+void regs_forget(void)
+{
+	cached.tid = 0;
+}
+
 static int get_regs(pid_t tid, struct user_regs_struct *r)
 {
+	if (tid > 0 && cached.tid == tid) {
+		*r = cached.r;
+		return 0;
+	}
 	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
 	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0)
 		return -errno;
 	/* The kernel shortens iov_len to what it wrote: a 32-bit tracee's set
 	 * would not be this struct. */
-	return iov.iov_len == sizeof(*r) ? 0 : -EIO;
+	if (iov.iov_len != sizeof(*r))
+		return -EIO;
+	cached.tid = tid;
+	cached.r = *r;
+	return 0;
 }
 
 static int set_regs(pid_t tid, struct user_regs_struct *r)
 {
 	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0 ? -errno : 0;
+	if (ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) < 0) {
+		cached.tid = 0; /* whatever the kernel kept */
+		return -errno;
+	}
+	cached.tid = tid;
+	cached.r = *r;
+	return 0;
 }
 
 int regs_skip_syscall(pid_t tid, int64_t retval)
