@@ -354,9 +354,9 @@ long rt_cwd_name(char buf[RT_CWD_MAX])
 	if ((seq & 1) || !hl || hl >= RT_CWD_MAX || !gl || gl >= RT_CWD_MAX)
 		return RT_FORWARD;
 	long n = rt_syscall(__NR_readlinkat, AT_FDCWD, "/proc/self/cwd", buf, RT_CWD_MAX, 0, 0);
-	if (n != (long)hl || memcmp(buf, rt_cwd.host, hl))
+	if (n != (long)hl || memcmp(buf, rt_cwd.names, hl))
 		return RT_FORWARD;
-	memcpy(buf, rt_cwd.guest, gl);
+	memcpy(buf, rt_cwd.names + hl, gl);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
 		return RT_FORWARD; /* written meanwhile */

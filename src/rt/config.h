@@ -74,8 +74,9 @@ struct rt_cwd {
 	uint32_t seq;
 	uint32_t host_len, guest_len;
 	uint32_t reserved;
-	char host[RT_CWD_MAX];
-	char guest[RT_CWD_MAX];
+	/* The host name, and the guest name right after it: a fresh
+	 * process's names lie in one page, written at its exec. */
+	char names[2 * RT_CWD_MAX];
 };
 
 /* A host directory, as stat identifies it. */

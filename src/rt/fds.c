@@ -64,10 +64,10 @@ static int cwd_mount(void)
 	uint64_t c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
 	if (c >> 32 == seq && (uint32_t)c)
 		return (int)(uint32_t)c - 1;
-	uint32_t gl = rt_cwd.guest_len;
-	if (!t || (seq & 1) || !rt_cwd.host_len || !gl || gl >= RT_CWD_MAX)
+	uint32_t hl = rt_cwd.host_len, gl = rt_cwd.guest_len;
+	if (!t || (seq & 1) || !hl || hl >= RT_CWD_MAX || !gl || gl >= RT_CWD_MAX)
 		return -1;
-	int m = vfs_mount_of(t, rt_cwd.guest, gl);
+	int m = vfs_mount_of(t, rt_cwd.names + hl, gl);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (m < 0 || __atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
 		return -1;

@@ -27,24 +27,26 @@
  * process that reads them meanwhile sees `seq` odd first and even last. */
 static void write_names(struct facet_task *t, uint64_t at, const struct rt_cwd *h)
 {
+	uint64_t names = at + offsetof(struct rt_cwd, names);
 	uint32_t seq;
 	if (facet_mem_read(t, at + offsetof(struct rt_cwd, seq), &seq, sizeof(seq)) != sizeof(seq))
 		return;
 	uint32_t odd = seq | 1, even = odd + 1, none = 0;
 	struct iovec l[7], r[7];
 	size_t n = 0, total = 0;
-#define PIECE(local, size, field) \
-	(l[n] = (struct iovec){ (void *)(local), (size) }, \
-	 r[n++] = (struct iovec){ (void *)(uintptr_t)(at + offsetof(struct rt_cwd, field)), (size) }, total += (size))
-	PIECE(&odd, 4, seq);
-	PIECE(&none, 4, host_len);
+#define PIECE(local, size, addr) \
+	(l[n] = (struct iovec){ (void *)(local), (size) }, r[n++] = (struct iovec){ (void *)(uintptr_t)(addr), (size) }, \
+	 total += (size))
+#define FIELD(f) (at + offsetof(struct rt_cwd, f))
+	PIECE(&odd, 4, FIELD(seq));
+	PIECE(&none, 4, FIELD(host_len));
 	if (h) {
-		PIECE(h->host, h->host_len, host);
-		PIECE(h->guest, h->guest_len, guest);
-		PIECE(&h->guest_len, 4, guest_len);
-		PIECE(&h->host_len, 4, host_len);
+		PIECE(h->names, h->host_len + h->guest_len, names);
+		PIECE(&h->guest_len, 4, FIELD(guest_len));
+		PIECE(&h->host_len, 4, FIELD(host_len));
 	}
-	PIECE(&even, 4, seq);
+	PIECE(&even, 4, FIELD(seq));
+#undef FIELD
 #undef PIECE
 	/* Cut short, `seq` is left odd or host_len 0: the runtime asks. */
 	mem_writev(t, l, r, n, total);
@@ -59,11 +61,11 @@ void view_rt_cwd_note(struct facet_task *t)
 	static struct rt_cwd h; /* 8 KiB; the supervisor has one thread */
 	bool own = fs->refs == 1 && t->proc->nthreads == 1 && !t->proc->vm_parent && !t->proc->vm_children &&
 		   fs->root_len <= 1 && fs->cwd_len > 0 && fs->cwd_len < RT_CWD_MAX;
-	long hl = own ? vfs_guest_to_host(vs->table, fs->cwd, fs->cwd_len, h.host) : -1;
+	long hl = own ? vfs_guest_to_host(vs->table, fs->cwd, fs->cwd_len, h.names) : -1;
 	if (hl > 0 && (size_t)hl < RT_CWD_MAX) {
 		h.host_len = (uint32_t)hl;
 		h.guest_len = (uint32_t)fs->cwd_len;
-		memcpy(h.guest, fs->cwd, fs->cwd_len);
+		memcpy(h.names + hl, fs->cwd, fs->cwd_len);
 		write_names(t, vs->rt_cwd, &h);
 	} else {
 		write_names(t, vs->rt_cwd, NULL);
