@@ -191,7 +191,7 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	if ((r = sys_prctl(PR_SET_NAME, (unsigned long)comm_copy, 0, 0, 0)) < 0)
 		loader_fail("program", name, "cannot set the process name", r);
 	/* Last: from here on the filter hands the runtime calls. */
-	if (loader_plan_runtime(plan) && !prog.over_runtime && (r = rt_start(loader_plan_runtime(plan))) < 0)
+	if ((plan->flags & LOADER_PLAN_RUNTIME) && !prog.over_runtime && (r = rt_start()) < 0)
 		loader_fail("program", name, "cannot start facet's runtime", r);
 	return entry;
 }

@@ -32,10 +32,13 @@
  * optional behaviour may instead take a bit in `flags` (unknown bits are
  * refused, so an old loader never silently ignores a request).
  *
- * The runtime. With `runtime` set, the loader starts the in-process
- * runtime (src/rt/), which lives in the loader's own image, with that
- * configuration, just before it jumps to the program. With `sites` set
- * too, it first patches those call sites of the interpreter (the ones the
+ * The runtime. With LOADER_PLAN_RUNTIME, the loader starts the in-process
+ * runtime (src/rt/), which lives in the loader's own image, just before it
+ * jumps to the program. Its configuration is not in the plan: the
+ * supervisor writes it into the runtime's own `rt_config` at the same
+ * stop, the parts in use only (a fresh process then has one page of it,
+ * not the 10 KiB of the whole, twice: in the plan and in the copy), and
+ * rt_start() checks it (rt_config_valid). With `sites` set too, it first patches those call sites of the interpreter (the ones the
  * supervisor patched in earlier processes, core/view/sites.c), as the
  * supervisor would at their first call: all of them, only if every one
  * holds the bytes the plan gives.
@@ -50,7 +53,7 @@
 #include "rt/config.h"
 
 #define LOADER_PLAN_MAGIC 0x504c4346u	/* "FCLP" in memory on a little-endian machine */
-#define LOADER_PLAN_VERSION 5u
+#define LOADER_PLAN_VERSION 6u
 
 /* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
  * below the stack pointer the supervisor writes (see loader_plan_place()). */
@@ -81,7 +84,8 @@
  * honours the process's ADDR_NO_RANDOMIZE personality (setarch -R, gdb). */
 #define LOADER_PLAN_RANDOMIZE 0x1u	/* randomize_va_space >= 1: PIE base */
 #define LOADER_PLAN_RANDOMIZE_BRK 0x2u	/* randomize_va_space >= 2: the brk too */
-#define LOADER_PLAN_FLAGS_KNOWN (LOADER_PLAN_RANDOMIZE | LOADER_PLAN_RANDOMIZE_BRK)
+#define LOADER_PLAN_RUNTIME 0x4u	/* start the runtime, whose rt_config the supervisor wrote */
+#define LOADER_PLAN_FLAGS_KNOWN (LOADER_PLAN_RANDOMIZE | LOADER_PLAN_RANDOMIZE_BRK | LOADER_PLAN_RUNTIME)
 
 struct loader_plan {
 	uint32_t magic;		/* LOADER_PLAN_MAGIC */
@@ -104,10 +108,9 @@ struct loader_plan {
 	uint32_t extras;	/* offset of struct loader_plan_image[extra_count], 8-byte
 				   aligned; 0 when extra_count is 0 */
 	uint32_t extra_count;	/* at most LOADER_PLAN_MAX_EXTRAS */
-	uint32_t runtime;	/* offset of a struct rt_config (rt/config.h), 8-byte aligned;
-				   0: no runtime in this process */
+	uint32_t reserved;	/* 0 */
 	uint32_t sites;		/* offset of a struct loader_plan_sites, 8-byte aligned; 0: none.
-				   Only with `runtime` (and `interp` for its sites) */
+				   Only with LOADER_PLAN_RUNTIME (and `interp` for its sites) */
 };
 
 /* An ELF image mapped at a fixed address before the program. Its PT_LOAD segments are mapped as the kernel maps an ET_DYN
@@ -157,12 +160,6 @@ int loader_plan_check(const struct loader_plan *plan, uint32_t avail, const char
 static inline const char *loader_plan_str(const struct loader_plan *plan, uint32_t offset)
 {
 	return (const char *)plan + offset;
-}
-
-/* The runtime's configuration in a checked plan, or NULL. */
-static inline const struct rt_config *loader_plan_runtime(const struct loader_plan *plan)
-{
-	return plan->runtime ? (const struct rt_config *)((const char *)plan + plan->runtime) : 0;
 }
 
 /* The sites to patch in a checked plan, or NULL. */

@@ -64,12 +64,8 @@ static ssize_t lay_out(char *buf, const struct loader_plan_spec *spec)
 		img = buf ? (struct loader_plan_image *)(buf + pos) : NULL;
 		pos += (uint32_t)(spec->extra_count * sizeof(*img));
 	}
-	if (spec->runtime) {
-		h.runtime = pos;
-		if (buf)
-			memcpy(buf + pos, spec->runtime, sizeof(*spec->runtime));
-		pos += (uint32_t)sizeof(*spec->runtime);
-	}
+	if (spec->runtime)
+		h.flags |= LOADER_PLAN_RUNTIME;
 	if (spec->site_count) {
 		pos = (pos + 7u) & ~7u;
 		h.sites = pos;

@@ -5,6 +5,7 @@
 #ifndef FACET_LOADER_PLAN_BUILD_H
 #define FACET_LOADER_PLAN_BUILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -24,7 +25,7 @@ struct loader_plan_spec {
 	uint32_t flags;		/* LOADER_PLAN_*: loader_plan_aslr_flags(), normally */
 	const struct loader_plan_image_spec *extras;
 	size_t extra_count;
-	const struct rt_config *runtime; /* NULL: no runtime */
+	bool runtime;		/* start the runtime (its rt_config the supervisor writes) */
 	/* The call sites for the loader to patch (with a runtime only; the
 	 * interpreter's with an interpreter), at most LOADER_PLAN_MAX_SITES. */
 	const struct loader_plan_site *sites;

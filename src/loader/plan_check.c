@@ -18,14 +18,6 @@ static int check_str(const struct loader_plan *p, uint32_t off, uint32_t max_len
 	return -EINVAL;
 }
 
-static int terminated(const char *s, uint32_t size)
-{
-	for (uint32_t i = 0; i < size; i++)
-		if (s[i] == '\0')
-			return 1;
-	return 0;
-}
-
 static int fail(const char **why, const char *what, int err)
 {
 	if (why)
@@ -68,7 +60,7 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 	if (p->flags & ~LOADER_PLAN_FLAGS_KNOWN)
 		return fail(why, "unknown flags", -EINVAL);
 	if (p->sites != 0 && (p->sites < sizeof(*p) || p->sites % 8 != 0 || p->sites > p->size ||
-			      p->size - p->sites < sizeof(struct loader_plan_sites) || !p->runtime))
+			      p->size - p->sites < sizeof(struct loader_plan_sites) || !(p->flags & LOADER_PLAN_RUNTIME)))
 		return fail(why, "call sites outside the plan, or without runtime", -EINVAL);
 	if (p->sites != 0) {
 		const struct loader_plan_sites *ps = loader_plan_sites(p);
@@ -86,15 +78,8 @@ int loader_plan_check(const struct loader_plan *p, uint32_t avail, const char **
 				return fail(why, "bad call site", -EINVAL);
 		}
 	}
-	if (p->runtime != 0 && (p->runtime < sizeof(*p) || p->runtime % 8 != 0 || p->runtime > p->size ||
-				p->size - p->runtime < sizeof(struct rt_config)))
-		return fail(why, "runtime configuration outside the plan", -EINVAL);
-	if (p->runtime != 0 && (loader_plan_runtime(p)->flags & ~RT_CONFIG_FLAGS_KNOWN))
-		return fail(why, "unknown runtime flags", -EINVAL);
-	if (p->runtime != 0 && loader_plan_runtime(p)->table_size > RT_TABLE_MAX)
-		return fail(why, "runtime mount table too large", -EINVAL);
-	if (p->runtime != 0 && !terminated(loader_plan_runtime(p)->owners_path, RT_OWNERS_PATH_MAX))
-		return fail(why, "runtime's path of fake root's record unterminated", -EINVAL);
+	if (p->reserved != 0)
+		return fail(why, "a reserved field set", -EINVAL);
 	if (check_str(p, p->program, LOADER_EXECFN_MAX) < 0)
 		return fail(why, "bad program path", -EINVAL);
 	if (p->interp != 0 && check_str(p, p->interp, LOADER_EXECFN_MAX) < 0)

@@ -145,6 +145,48 @@ struct rt_config {
 	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS |        \
 	 RT_CONFIG_PROTECTED_SYMLINKS | RT_CONFIG_ROOTS_UNKNOWN | RT_CONFIG_FAKE_ROOT_IDS)
 
+/* Whether c is a configuration the runtime can use: known flags, counts
+ * within the arrays, fake root's path ending inside its field. The
+ * supervisor writes only the parts in use (rt_config_ranges): the rest
+ * is the zero of a fresh image. */
+static inline int rt_config_valid(const struct rt_config *c)
+{
+	int terminated = 0;
+	for (unsigned i = 0; i < RT_OWNERS_PATH_MAX && !terminated; i++)
+		terminated = c->owners_path[i] == '\0';
+	return terminated && !(c->flags & ~RT_CONFIG_FLAGS_KNOWN) && c->nfences <= RT_MAX_FENCES &&
+	       c->nproc_devs <= RT_MAX_PROC_DEVS && c->nroots <= RT_MAX_ROOTS && c->table_size <= RT_TABLE_MAX;
+}
+
+/* The parts of c in use, as (offset, length) pairs into struct rt_config,
+ * in out[0..return): what the supervisor writes into a new image. */
+struct rt_config_range {
+	uint32_t off, len;
+};
+#define RT_CONFIG_RANGES 8u
+static inline unsigned rt_config_ranges(const struct rt_config *c, struct rt_config_range out[RT_CONFIG_RANGES])
+{
+	unsigned n = 0, path = 0;
+	while (path < RT_OWNERS_PATH_MAX - 1 && c->owners_path[path])
+		path++;
+#define RT_RANGE(field, size)                                                                         \
+	do {                                                                                          \
+		uint32_t len_ = (uint32_t)(size);                                                     \
+		if (len_)                                                                             \
+			out[n++] = (struct rt_config_range){ (uint32_t)__builtin_offsetof(struct rt_config, field), len_ }; \
+	} while (0)
+	RT_RANGE(flags, __builtin_offsetof(struct rt_config, fences));
+	RT_RANGE(fences, c->nfences * sizeof(c->fences[0]));
+	RT_RANGE(fence_links, c->nfences * sizeof(c->fence_links[0]));
+	RT_RANGE(proc_devs, c->nproc_devs * sizeof(c->proc_devs[0]));
+	RT_RANGE(roots, c->nroots * sizeof(c->roots[0]));
+	RT_RANGE(name_bits, sizeof(c->name_bits));
+	RT_RANGE(owners_path, path + 1);
+	RT_RANGE(table, c->table_size);
+#undef RT_RANGE
+	return n;
+}
+
 _Static_assert(sizeof(struct rt_config) ==
 		       24 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + 16 * RT_MAX_ROOTS + RT_NAME_BITS / 8 +
 			       RT_OWNERS_PATH_MAX +

@@ -39,7 +39,7 @@
 
 /* Installs the runtime in the process that is about to run the program.
  * Returns 0 or -errno. */
-long rt_start(const struct rt_config *config);
+long rt_start(void);
 
 /* A call as the supervisor would have seen it, made through the
  * forwarding instruction (arch/<cpu>/gate.S). */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The runtime's state in a process, and its start. */
+#include <linux/errno.h>
+
 #include "loader/lib.h"
 #include "rt/fake.h"
 #include "rt/lookup.h"
@@ -17,9 +19,10 @@ uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];
 /* The supervisor's (config.h); the runtime never touches it. */
 char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));
 
-long rt_start(const struct rt_config *config)
+long rt_start(void)
 {
-	memcpy(&rt_config, config, sizeof(rt_config));
+	if (!rt_config_valid(&rt_config))
+		return -EINVAL;
 	for (long nr = 0; nr < RT_ANSWER_NRS; nr++)
 		if (rt_answers(nr, rt_config.flags))
 			rt_answer_bits[nr / 64] |= 1ull << (nr % 64);

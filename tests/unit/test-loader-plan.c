@@ -113,8 +113,7 @@ static void size_beyond(struct loader_plan *p) { p->size += 1; }
 static void size_small(struct loader_plan *p) { p->size = sizeof(*p) - 1; }
 static void unknown_flag(struct loader_plan *p) { p->flags |= 0x80000000u; }
 static void sites_alone(struct loader_plan *p) { p->sites = sizeof(*p); }
-static void runtime_outside(struct loader_plan *p) { p->runtime = p->size; }
-static void runtime_unaligned(struct loader_plan *p) { p->runtime = sizeof(*p) + 4; }
+static void reserved_set(struct loader_plan *p) { p->reserved = 8; }
 static void program_in_header(struct loader_plan *p) { p->program = 4; }
 static void program_zero(struct loader_plan *p) { p->program = 0; }
 static void execfn_outside(struct loader_plan *p) { p->execfn = p->size; }
@@ -134,8 +133,7 @@ static void test_check(void)
 	refused("a size smaller than the header", size_small, -EINVAL);
 	refused("an unknown flag", unknown_flag, -EINVAL);
 	refused("call sites without a runtime", sites_alone, -EINVAL);
-	refused("runtime configuration past the end", runtime_outside, -EINVAL);
-	refused("runtime configuration unaligned", runtime_unaligned, -EINVAL);
+	refused("a reserved field set", reserved_set, -EINVAL);
 	refused("a string in the header", program_in_header, -EINVAL);
 	refused("no program", program_zero, -EINVAL);
 	refused("a string at the end", execfn_outside, -EINVAL);
@@ -150,21 +148,39 @@ static void test_check(void)
 	CHECK(loader_plan_check(plan(), sizeof(struct loader_plan) - 1, &why) == -EINVAL, "a truncated header");
 }
 
-/* A runtime's configuration: fake root's path must end inside its field. */
+/* A runtime: a flag of the plan; its configuration, which the supervisor
+ * writes into the image, must have fake root's path end inside its field,
+ * known flags and counts within the arrays, and is written in the parts
+ * in use only. */
 static void test_runtime(void)
 {
-	static struct rt_config rc = { .flags = RT_CONFIG_FAKEROOT, .owners_path = "/tmp/facet-view.x/owners" };
 	struct loader_plan_spec s = full;
-	s.runtime = &rc;
+	s.runtime = true;
 	ssize_t n = loader_plan_build(buf, sizeof(buf), &s);
-	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, NULL) == 0, "a plan with fake root's runtime");
-	struct rt_config *in = (struct rt_config *)(buf + plan()->runtime);
-	memset(in->owners_path, 'a', sizeof(in->owners_path));
-	const char *why = NULL;
-	CHECK(loader_plan_check(plan(), (uint32_t)n, &why) == -EINVAL && why, "an unterminated owners path");
-	in->owners_path[0] = '\0';
-	in->flags = 1u << 31;
-	CHECK(loader_plan_check(plan(), (uint32_t)n, NULL) == -EINVAL, "an unknown runtime flag");
+	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, NULL) == 0 && (plan()->flags & LOADER_PLAN_RUNTIME),
+	      "a plan with a runtime");
+	static struct rt_config rc = { .flags = RT_CONFIG_FAKEROOT, .owners_path = "/tmp/facet-view.x/owners" };
+	CHECK(rt_config_valid(&rc), "fake root's configuration");
+	rc.nfences = 2;
+	rc.nroots = 1;
+	rc.table_size = 40;
+	struct rt_config_range r[RT_CONFIG_RANGES];
+	unsigned k = rt_config_ranges(&rc, r);
+	uint32_t total = 0;
+	for (unsigned i = 0; i < k; i++)
+		total += r[i].len;
+	CHECK(k == 7 && r[0].off == 0 && r[1].off == offsetof(struct rt_config, fences) &&
+	      total == offsetof(struct rt_config, fences) + 2 * 16 + 2 * 4 + 16 + RT_NAME_BITS / 8 +
+			       sizeof("/tmp/facet-view.x/owners") + 40,
+	      "the parts in use: %u ranges, %u bytes", k, total);
+	memset(rc.owners_path, 'a', sizeof(rc.owners_path));
+	CHECK(!rt_config_valid(&rc), "an unterminated owners path");
+	rc.owners_path[0] = '\0';
+	rc.flags = 1u << 31;
+	CHECK(!rt_config_valid(&rc), "an unknown runtime flag");
+	rc.flags = 0;
+	rc.nroots = RT_MAX_ROOTS + 1;
+	CHECK(!rt_config_valid(&rc), "more roots than the array holds");
 }
 
 /* Call sites: with a runtime only (the interpreter's with an interpreter
@@ -172,13 +188,12 @@ static void test_runtime(void)
  * bytes long. */
 static void test_sites(void)
 {
-	static struct rt_config rc;
 	static const struct loader_plan_site sites[2] = {
 		{ .off = 0x1234, .how = 21, .imm = 21, .orig = { 0xb8, 21, 0, 0, 0, 0x0f, 0x05 }, .len = 7 },
 		{ .off = 0x2345, .how = 257, .imm = 257, .orig = { 0xb8, 1, 1, 0, 0, 0x0f, 0x05 }, .len = 7 },
 	};
 	struct loader_plan_spec s = full;
-	s.runtime = &rc;
+	s.runtime = true;
 	s.sites = sites;
 	s.site_count = 2;
 	ssize_t n = loader_plan_build(buf, sizeof(buf), &s);

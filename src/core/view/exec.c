@@ -381,8 +381,9 @@ void view_on_exec(struct facet_task *t)
 	};
 	static struct rt_config variant;
 	struct loader_plan_site sites[LOADER_PLAN_MAX_SITES];
-	if (vs->fast) {
-		spec.runtime = view_rt_config_for(t, &variant);
+	const struct rt_config *config = vs->fast ? view_rt_config_for(t, &variant) : NULL;
+	if (config && view_rt_config_write(t, config) == 0) {
+		spec.runtime = true;
 		/* Go's Syscall6, which only the loader can patch: first. */
 		if (view_patch_serve_all(t->session))
 			spec.site_count = view_go_sites(vs, x->prog_fd, sites, LOADER_PLAN_MAX_SITES);

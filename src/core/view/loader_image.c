@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/fakeroot/fakeroot.h"
@@ -259,6 +260,22 @@ const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_confi
 	if (not_root)
 		buf->flags &= ~(uint32_t)RT_CONFIG_FAKE_ROOT_IDS;
 	return buf;
+}
+
+int view_rt_config_write(struct facet_task *t, const struct rt_config *c)
+{
+	const struct view_state *vs = t->session->vs;
+	struct rt_config_range ranges[RT_CONFIG_RANGES];
+	struct iovec local[RT_CONFIG_RANGES], remote[RT_CONFIG_RANGES];
+	unsigned n = rt_config_ranges(c, ranges);
+	size_t total = 0;
+	for (unsigned i = 0; i < n; i++) {
+		local[i] = (struct iovec){ (char *)c + ranges[i].off, ranges[i].len };
+		remote[i] = (struct iovec){ (void *)(uintptr_t)(vs->rt_config_addr + ranges[i].off), ranges[i].len };
+		total += ranges[i].len;
+	}
+	ssize_t w = mem_writev(t, local, remote, n, total);
+	return w < 0 ? (int)w : 0;
 }
 
 void view_rt_ids_changed(struct facet_task *t)
