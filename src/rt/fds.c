@@ -58,10 +58,9 @@ int rt_fd_mount(long dirfd)
  * (config.h, struct rt_cwd), lies. Kept for the names' `seq`. */
 static int cwd_mount(void)
 {
-	static uint64_t cached; /* seq << 32 | 1 + mount; one store, for threads */
 	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
 	uint32_t seq = __atomic_load_n(&rt_cwd.seq, __ATOMIC_ACQUIRE);
-	uint64_t c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+	uint64_t c = __atomic_load_n(&rt_cwd_mount, __ATOMIC_RELAXED);
 	if (c >> 32 == seq && (uint32_t)c)
 		return (int)(uint32_t)c - 1;
 	uint32_t hl = rt_cwd.host_len, gl = rt_cwd.guest_len;
@@ -71,7 +70,7 @@ static int cwd_mount(void)
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (m < 0 || __atomic_load_n(&rt_cwd.seq, __ATOMIC_RELAXED) != seq)
 		return -1;
-	__atomic_store_n(&cached, (uint64_t)seq << 32 | (uint32_t)(m + 1), __ATOMIC_RELAXED);
+	__atomic_store_n(&rt_cwd_mount, (uint64_t)seq << 32 | (uint32_t)(m + 1), __ATOMIC_RELAXED);
 	return m;
 }
 

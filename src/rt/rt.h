@@ -71,5 +71,8 @@ extern uint32_t rt_site_next;
 extern struct rt_config rt_config;
 /* Written by the supervisor at exec and chdir (config.h). */
 extern struct rt_cwd rt_cwd;
+/* The cwd's mount as cwd_mount() found it (fds.c): seq << 32 | 1 + mount,
+ * one store, for threads. */
+extern uint64_t rt_cwd_mount;
 
 #endif

@@ -16,6 +16,12 @@ uint32_t rt_site_imm[RT_MAX_SITES];
 uint32_t rt_site_next;
 struct rt_cwd rt_cwd;
 uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];
+/* Small state of other files, defined here so that it lies next to
+ * rt_answer_bits and rt_cwd's head: a fresh process touches one page of
+ * it, not a page each (each page of the image a process touches is one
+ * to allocate and clear). */
+uint64_t rt_stack_bits;   /* the stacks in use (arch/<cpu>/sites.S) */
+uint64_t rt_cwd_mount;    /* the cwd's mount, for its names' seq (fds.c) */
 /* The supervisor's (config.h); the runtime never touches it. */
 char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));
 

@@ -168,9 +168,6 @@ rt_site_entry:
 	.size	rt_site_entry, . - rt_site_entry
 
 	.bss
-	.balign	8
-rt_stack_bits:
-	.zero	8
 	.balign	4096
 rt_stacks:
 	.zero	STACKS << STACK_SHIFT
