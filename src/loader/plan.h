@@ -125,7 +125,7 @@ struct loader_plan_image {
 
 /* A call site of the interpreter or the program for the runtime: where
  * it lies in the file, the bytes it must hold there, and what the
- * runtime's tables say of it (rt_site_nr, rt_site_imm: rt/config.h). */
+ * runtime's table says of it (struct rt_site's nr and imm: rt/config.h). */
 struct loader_plan_site {
 	uint64_t off;		/* file offset of the site's first byte */
 	uint32_t how, imm;

@@ -50,11 +50,8 @@ void loader_prepatch(const struct loader_plan_sites *ps, unsigned image, const l
 	long mem = sys_openat(AT_FDCWD, "/proc/self/mem", O_RDWR | O_CLOEXEC);
 	if (mem < 0)
 		return;
-	for (uint32_t i = 0; i < n; i++) {
-		rt_site_ret[k + i] = at[i] + site[i]->len;
-		rt_site_nr[k + i] = site[i]->how;
-		rt_site_imm[k + i] = site[i]->imm;
-	}
+	for (uint32_t i = 0; i < n; i++)
+		rt_sites[k + i] = (struct rt_site){ at[i] + site[i]->len, site[i]->how, site[i]->imm };
 	rt_site_next = k + n;
 	for (uint32_t i = 0; i < n; i++) {
 		/* jmp *slot: ff 24 25, then the slot's address (patch.c);

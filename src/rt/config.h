@@ -19,22 +19,32 @@
 #define RT_MAX_SITES 4096u
 #define RT_SITE_TABLE 0x050f0000u
 
-/* rt_site_nr[k] with this bit: the site loaded %rax from the stack
+/* What the runtime's table says of patched site k (rt_sites[k]): where
+ * its trampoline returns to, its number (or one of the bits below), and
+ * an immediate. One entry of 16 bytes, not three arrays: a process's
+ * first sites lie in one page of the table, not in three. */
+struct rt_site {
+	uint64_t ret;
+	uint32_t nr, imm;
+};
+_Static_assert(sizeof(struct rt_site) == 16, "arch/<cpu>/sites.S indexes rt_sites by 16 bytes");
+
+/* rt_sites[k].nr with this bit: the site loaded %rax from the stack
  * pointer plus the low byte (glibc's cancellable-call site), so it serves
  * every call. */
 #define RT_SITE_FROM_STACK 0x80000000u
-/* rt_site_nr[k] with this bit: the site was `mov $imm32,%reg; syscall`
+/* rt_sites[k].nr with this bit: the site was `mov $imm32,%reg; syscall`
  * (ld.so's and libc's open sites: %eax was set before), so it serves
  * every call, %rax holds the number, and the trampoline first does the
  * mov: the low 3 bits are the register's number in the instruction
- * (2 %edx, 6 %esi, 7 %edi), rt_site_imm[k] the value. */
+ * (2 %edx, 6 %esi, 7 %edi), rt_sites[k].imm the value. */
 #define RT_SITE_NR_IN_RAX 0x40000000u
-/* rt_site_nr[k] with this bit: the site was glibc's syscall(2), `mov
+/* rt_sites[k].nr with this bit: the site was glibc's syscall(2), `mov
  * disp8(%rsp),%r9; syscall` (%rax set before, from its first argument),
  * so it serves every call, and the trampoline first loads %r9 from the
  * stack pointer plus the low byte. */
 #define RT_SITE_R9_FROM_STACK 0x20000000u
-/* rt_site_nr[k] with this bit: the site was Go's Syscall6, `mov %rcx,%rsi;
+/* rt_sites[k].nr with this bit: the site was Go's Syscall6, `mov %rcx,%rsi;
  * mov %rbx,%rdi; syscall` (8 bytes; %rax set before), so it serves every
  * call, and the trampoline first makes the two movs. Patched by the
  * loader only, before the program runs a thread (core/view/go_sites.c). */

@@ -18,7 +18,7 @@
  * into `jmp *RT_SITE_TABLE+8*k` (its bytes 5 and 6 are 0f 05, the
  * syscall instruction, so that a call restarted there, or a thread that
  * had run the mov, still makes the call), and notes the site's number and
- * return address in rt_site_nr[k] and rt_site_ret[k]. From then on that
+ * return address in rt_sites[k]. From then on that
  * site jumps to trampoline k (arch/<cpu>/sites.S), which moves to a stack
  * of the runtime's own and calls rt_site_call(nr, args): the runtime
  * answers the call itself where the kernel would give the view's answer
@@ -63,9 +63,7 @@ long rt_call(long nr, const long a[6]);
 
 /* Written by the supervisor when it patches a site, before the site's
  * first byte changes (core/view/patch.c); read by the trampolines. */
-extern uint64_t rt_site_ret[RT_MAX_SITES];
-extern uint32_t rt_site_nr[RT_MAX_SITES];
-extern uint32_t rt_site_imm[RT_MAX_SITES];
+extern struct rt_site rt_sites[RT_MAX_SITES];
 extern uint32_t rt_site_next;
 
 extern struct rt_config rt_config;

@@ -10,9 +10,7 @@
 struct rt_config rt_config;
 
 /* Not static: the supervisor finds them by name (core/view/loader_image.c). */
-uint64_t rt_site_ret[RT_MAX_SITES];
-uint32_t rt_site_nr[RT_MAX_SITES];
-uint32_t rt_site_imm[RT_MAX_SITES];
+struct rt_site rt_sites[RT_MAX_SITES];
 uint32_t rt_site_next;
 struct rt_cwd rt_cwd;
 uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];

@@ -123,9 +123,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 			vs->rt_gate = 0;
 		vs->rt_pass = find_symbol(&syms, "rt_gate_pass");
 		vs->native_gate = find_symbol(&syms, "loader_gate");
-		vs->rt_site_ret = find_symbol(&syms, "rt_site_ret");
-		vs->rt_site_nr = find_symbol(&syms, "rt_site_nr");
-		vs->rt_site_imm = find_symbol(&syms, "rt_site_imm");
+		vs->rt_sites = find_symbol(&syms, "rt_sites");
 		vs->rt_cwd = find_symbol(&syms, "rt_cwd");
 		vs->rt_site_next = find_symbol(&syms, "rt_site_next");
 		vs->rt_config_addr = find_symbol(&syms, "rt_config");
@@ -133,7 +131,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_scratch = find_symbol(&syms, "rt_scratch");
 		vs->rt_trampolines = find_symbol(&syms, "rt_trampolines");
 		if (find_symbol(&syms, "rt_site_table") != RT_SITE_TABLE || !vs->rt_trampolines)
-			vs->rt_site_ret = 0;
+			vs->rt_sites = 0;
 		if (map != MAP_FAILED)
 			munmap(map, (size_t)st.st_size);
 		return vs->loader_path ? 0 : -ENOMEM;
@@ -172,7 +170,7 @@ static bool host_paths(const struct vfs_table *t)
 
 int view_rt_prepare(struct view_state *vs)
 {
-	if (!vs->rt_site_ret || !vs->rt_site_nr || !vs->rt_site_imm || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
+	if (!vs->rt_sites || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
 	    vs->native_gate < vs->loader_lo || vs->native_gate >= vs->loader_hi)
 		vs->fast = false; /* an image without the runtime's sites */
 	if (!vs->fast)

@@ -156,22 +156,14 @@ static void patch(struct facet_task *t, const struct view_site_at *site, unsigne
 		return;
 	if (n > RT_MAX_SITES - k)
 		n = RT_MAX_SITES - k;
-	uint64_t ret[MAX_AT_ONCE];
+	struct rt_site entry[MAX_AT_ONCE];
 	uint32_t next = k + n;
-	struct iovec l[3 * MAX_AT_ONCE + 1], r[3 * MAX_AT_ONCE + 1];
-	size_t m = 0, total = 0;
-#define PIECE(local, size, remote) \
-	(l[m] = (struct iovec){ (void *)(local), (size) }, r[m++] = (struct iovec){ (void *)(uintptr_t)(remote), (size) }, \
-	 total += (size))
-	for (unsigned i = 0; i < n; i++) {
-		ret[i] = site[i].at + SITE_LEN;
-		PIECE(&ret[i], 8, vs->rt_site_ret + 8ull * (k + i));
-		PIECE(&site[i].how, 4, vs->rt_site_nr + 4ull * (k + i));
-		PIECE(&site[i].imm, 4, vs->rt_site_imm + 4ull * (k + i));
-	}
-	PIECE(&next, 4, vs->rt_site_next);
-#undef PIECE
-	if (process_vm_writev(t->tid, l, m, r, m, 0) != (ssize_t)total)
+	for (unsigned i = 0; i < n; i++)
+		entry[i] = (struct rt_site){ site[i].at + SITE_LEN, site[i].how, site[i].imm };
+	struct iovec l[2] = { { entry, n * sizeof(entry[0]) }, { &next, sizeof(next) } };
+	struct iovec r[2] = { { (void *)(uintptr_t)(vs->rt_sites + k * sizeof(entry[0])), n * sizeof(entry[0]) },
+			      { (void *)(uintptr_t)vs->rt_site_next, sizeof(next) } };
+	if (process_vm_writev(t->tid, l, 2, r, 2, 0) != (ssize_t)(n * sizeof(entry[0]) + sizeof(next)))
 		return;
 	_cleanup_close_ int mem = open_mem(t->tid);
 	if (mem < 0)
@@ -313,9 +305,10 @@ static uint64_t finish_site(struct facet_task *t, uint64_t ip)
 		return ip - 1; /* finished since the trap */
 	if (b[0] != INT3 || b[5] != 0x0f || b[6] != 0x05)
 		return 0;
-	static uint64_t ret[RT_MAX_SITES];
-	struct iovec lr = { ret, 8ull * next }, rr = { (void *)(uintptr_t)vs->rt_site_ret, 8ull * next };
-	if (process_vm_readv(t->tid, &lr, 1, &rr, 1, 0) != (ssize_t)(8ull * next))
+	static struct rt_site table[RT_MAX_SITES];
+	struct iovec lr = { table, next * sizeof(table[0]) },
+		     rr = { (void *)(uintptr_t)vs->rt_sites, next * sizeof(table[0]) };
+	if (process_vm_readv(t->tid, &lr, 1, &rr, 1, 0) != (ssize_t)(next * sizeof(table[0])))
 		return 0;
 	const uint64_t end = ip - 1 + SITE_LEN;
 	uint32_t slot, k;
@@ -324,10 +317,10 @@ static uint64_t finish_site(struct facet_task *t, uint64_t ip)
 	bool operand = view_site_patched(b);
 	if (operand) {
 		k = (slot - RT_SITE_TABLE) / 8;
-		if (k >= next || ret[k] != end)
+		if (k >= next || table[k].ret != end)
 			return 0;
 	} else {
-		for (k = next; k > 0 && ret[k - 1] != end; k--)
+		for (k = next; k > 0 && table[k - 1].ret != end; k--)
 			;
 		if (k-- == 0)
 			return 0;

@@ -113,7 +113,7 @@ struct view_state {
 	struct rt_config *rt_config;       /* what the runtime is told at each exec */
 	/* Where the supervisor writes in a process's runtime when it patches
 	 * a call site there (patch.c): symbols of the image. */
-	uint64_t rt_site_ret, rt_site_nr, rt_site_imm, rt_site_next, rt_cwd;
+	uint64_t rt_sites, rt_site_next, rt_cwd;
 	uint64_t rt_trampolines;           /* trampoline 0, where the table's slot 0 points */
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
 	uint64_t rt_fd_marks;              /* the runtime's marks of its fds (rt/fds.h), 0: none */
@@ -315,7 +315,7 @@ bool view_site_patched(const uint8_t b[7]);
 /* sites.c: the sites patched so far, by file. A site to patch: */
 struct view_site_at {
 	uint64_t at;                       /* its first byte */
-	uint32_t how, imm;                 /* rt_site_nr[k], rt_site_imm[k] */
+	uint32_t how, imm;                 /* rt_sites[k].nr and .imm */
 };
 /* The other sites known of the file whose site at `at` (bytes orig, how)
  * is, if all of them are in place in t's process: into out (at most max)

@@ -6,9 +6,9 @@
  * A patched site is `ff 24 25 <RT_SITE_TABLE + 8k>`: jmp *table[k]. It
  * arrives at trampoline k with the program's registers as they were at
  * its syscall instruction, except %rax: the instruction that set it is
- * gone, and rt_site_nr[k] says what it was (RT_SITE_FROM_STACK: a load
+ * gone, and rt_sites[k].nr says what it was (RT_SITE_FROM_STACK: a load
  * from the stack pointer plus the low byte; RT_SITE_NR_IN_RAX: %rax holds
- * the number, and the gone instruction was a mov of rt_site_imm[k] into
+ * the number, and the gone instruction was a mov of rt_sites[k].imm into
  * the register the low 3 bits name, which the trampoline makes;
  * RT_SITE_R9_FROM_STACK: %rax holds the number, and the gone instruction
  * loaded %r9 from the stack pointer plus the low byte;
@@ -49,18 +49,19 @@ rt_trampolines:
 	.endr
 
 /* %r11 = k. Loads the call's number into %rax, takes a free stack (a
- * bit of rt_stack_bits), saves the program's %rsp, k, the number and the
+ * bit of rt_stack_bits), saves the program's %rsp, 2k, the number and the
  * argument registers there, calls rt_site_call(nr, args), restores, and
- * returns to rt_site_ret[k]. A call the runtime passes on (RT_PASS) is
+ * returns to rt_sites[k].ret. A call the runtime passes on (RT_PASS) is
  * made after the stack is given back, from the program's own stack, as
  * the program would: an exec that succeeds never returns to give it back
  * (from a vfork's child, the parent's), and a signal that comes meanwhile
  * finds the program's stack. */
 	.type	rt_site_entry, @function
 rt_site_entry:
-	testb	$0x10, rt_site_nr + 3(,%r11,4)	/* RT_SITE_GO_SYSCALL6 */
+	add	%r11, %r11		/* 2k: rt_sites[k] is at rt_sites + 8 * %r11 (16 bytes) */
+	testb	$0x10, rt_sites + 11(,%r11,8)	/* .nr's RT_SITE_GO_SYSCALL6 */
 	jnz	.Lgo_syscall6
-	mov	rt_site_nr(,%r11,4), %ecx
+	mov	rt_sites + 8(,%r11,8), %ecx	/* .nr */
 	bt	$30, %ecx		/* RT_SITE_NR_IN_RAX */
 	jc	.Lmov_imm
 	bt	$31, %ecx		/* RT_SITE_FROM_STACK */
@@ -84,7 +85,7 @@ rt_site_entry:
 .Lmov_imm:				/* mov $imm32,%reg zero-extends, as this does */
 	and	$7, %ecx
 	cmp	$6, %ecx		/* the movs below keep the flags */
-	mov	rt_site_imm(,%r11,4), %ecx
+	mov	rt_sites + 12(,%r11,8), %ecx	/* .imm */
 	je	2f
 	jb	3f
 	mov	%ecx, %edi		/* 7 */
@@ -132,8 +133,8 @@ rt_site_entry:
 	cmp	$RT_PASS, %rax
 	je	.Lpass
 	add	$8, %rsp		/* the number */
-	pop	%r11			/* k */
-	mov	rt_site_ret(,%r11,8), %rcx
+	pop	%r11			/* 2k */
+	mov	rt_sites(,%r11,8), %rcx	/* .ret */
 	lea	8(%rsp), %r11		/* the top of this stack gives its bit */
 	sub	$rt_stacks, %r11
 	shr	$STACK_SHIFT, %r11
@@ -144,8 +145,8 @@ rt_site_entry:
 
 .Lpass:
 	pop	%rax			/* the number */
-	pop	%r11			/* k */
-	mov	rt_site_ret(,%r11,8), %rcx
+	pop	%r11			/* 2k */
+	mov	rt_sites(,%r11,8), %rcx	/* .ret */
 	lea	8(%rsp), %r11
 	sub	$rt_stacks, %r11
 	shr	$STACK_SHIFT, %r11
@@ -162,7 +163,7 @@ rt_site_entry:
  * the site's return address, then the gate's. */
 .Lno_stack:
 	lea	-128(%rsp), %rsp
-	pushq	rt_site_ret(,%r11,8)
+	pushq	rt_sites(,%r11,8)
 	call	rt_gate_pass		/* syscall; ret */
 	ret	$128
 	.size	rt_site_entry, . - rt_site_entry
