@@ -8,20 +8,24 @@
 
 #include "arch.h"
 
+/* The kernel's limit on the program header table (load_elf_phdrs()). */
+#define ELF_PHDRS_MAX 65536
+
 struct elf_file {
 	int fd;
 	loader_ehdr eh;
-	/* e_phnum headers, in a buffer of the loader's that the next
+	/* e_phnum headers, in the caller's buffer, which the next
 	 * elf_read() reuses: map one file before reading the next. */
 	const loader_phdr *ph;
 	int has_interp;		/* a PT_INTERP */
 	int exec_stack;		/* the first PT_GNU_STACK has PF_X */
 };
 
-/* Reads and checks the headers of the file open on fd. 0, or a negative
+/* Reads and checks the headers of the file open on fd, the program
+ * headers into buf (ELF_PHDRS_MAX bytes). 0, or a negative
  * errno with *why saying what is wrong (-ENOEXEC: not an ELF executable
  * for this machine, as the kernel says it). */
-int elf_read(int fd, struct elf_file *f, const char **why);
+int elf_read(int fd, struct elf_file *f, loader_phdr buf[ELF_PHDRS_MAX / sizeof(loader_phdr)], const char **why);
 
 enum elf_place_how {
 	ELF_PLACE_ANY,		/* ET_DYN: wherever mmap puts it (interpreter, static PIE) */

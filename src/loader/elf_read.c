@@ -6,11 +6,6 @@
 #include "loader/lib.h"
 #include "sys.h"
 
-/* The kernel's limit on the program header table (load_elf_phdrs()). In
- * .bss: only the pages actually read are ever allocated. */
-#define PHDRS_MAX 65536
-static loader_phdr phdrs[PHDRS_MAX / sizeof(loader_phdr)];
-
 static int bad(const char **why, const char *what, int err)
 {
 	*why = what;
@@ -36,12 +31,12 @@ static int check_header(const loader_ehdr *eh, const char **why)
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
 		return bad(why, "an ELF file that is not an executable", -ENOEXEC);
 	if (eh->e_phentsize != sizeof(loader_phdr) || eh->e_phnum == 0 ||
-	    eh->e_phnum > PHDRS_MAX / sizeof(loader_phdr))
+	    eh->e_phnum > ELF_PHDRS_MAX / sizeof(loader_phdr))
 		return bad(why, "bad ELF program headers", -ENOEXEC);
 	return 0;
 }
 
-int elf_read(int fd, struct elf_file *f, const char **why)
+int elf_read(int fd, struct elf_file *f, loader_phdr phdrs[ELF_PHDRS_MAX / sizeof(loader_phdr)], const char **why)
 {
 	f->fd = fd;
 	long r = sys_pread(fd, &f->eh, sizeof(f->eh), 0);

@@ -21,9 +21,15 @@
 #include "rt/rt.h"
 #include "sys.h"
 
-/* What must outlive the plan, which the program's stack will overwrite. */
-static char execfn_copy[LOADER_EXECFN_MAX];
-static char comm_copy[LOADER_COMM_LEN];
+/* What must outlive the plan, which the program's stack will overwrite
+ * (the name, AT_EXECFN's string), and after it, wherever it ends, the
+ * program headers of the file being loaded: in .bss, where only the
+ * pages touched are allocated, a fresh process touches one page of it,
+ * not one for the strings and one for the headers. */
+static char area[LOADER_COMM_LEN + LOADER_EXECFN_MAX + ELF_PHDRS_MAX] __attribute__((aligned(8)));
+#define comm_copy area
+#define execfn_copy (area + LOADER_COMM_LEN)
+static loader_phdr *phdr_buf;
 
 /* The plan lies below the stack the loader uses (LOADER_STACK_RESERVE)
  * and within LOADER_PLAN_MAX of it: anything else is not the supervisor's
@@ -97,7 +103,7 @@ static void load(const char *what, const char *name, const char *path, struct el
 		loader_fail(what, name, "cannot open", fd);
 	struct elf_file f;
 	const char *why = NULL;
-	int err = elf_read(fd, &f, &why);
+	int err = elf_read(fd, &f, phdr_buf, &why);
 	/* Only the program is "not executable"; the kernel says ELIBBAD for
 	 * an interpreter it cannot use, and so for the other images. */
 	if (err == -ENOEXEC && place.how != ELF_PLACE_NEAR)
@@ -154,9 +160,10 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	stack_read(sp, &st);
 	const struct loader_plan *plan = get_plan(plan_addr, (uint64_t)sp);
 	const char *name = loader_plan_str(plan, plan->execfn);
-	copy_str(execfn_copy, name, sizeof(execfn_copy));
-	copy_str(comm_copy, loader_plan_str(plan, plan->comm), sizeof(comm_copy));
+	copy_str(execfn_copy, name, LOADER_EXECFN_MAX);
+	copy_str(comm_copy, loader_plan_str(plan, plan->comm), LOADER_COMM_LEN);
 	name = execfn_copy;
+	phdr_buf = (loader_phdr *)(area + ((LOADER_COMM_LEN + loader_strlen(execfn_copy) + 1 + 7) & ~7ul));
 
 	uint64_t page = auxv_get(&st, AT_PAGESZ, LOADER_PAGE_SIZE);
 	uint32_t randomize = layout_randomize(plan->flags);
