@@ -116,6 +116,27 @@ static long statx_done(const struct call *c, long r, struct statx *sx)
 	return r;
 }
 
+/* A handler's own code, for the call's way on: the walk (rt_open_beneath). */
+#define RT_WALK (RT_FORWARD - 20) /* past lookup.h's and lookup.c's codes */
+
+/* The helpers with a path buffer of their own are not inlined: the
+ * buffer is off the runtime's stack before rt_open_beneath() puts its
+ * own there (each page of that stack a process touches is one more to
+ * allocate and clear). */
+
+/* stat of an absolute path that rt_host_path() takes, on its host path:
+ * the answer, or RT_WALK (not such a path, or a symlink to follow). */
+__attribute__((noinline)) static long stat_host(const struct call *c, const char *path, struct rt_stat *st, long flags)
+{
+	char host[VFS_PATH_MAX];
+	if (rt_host_path(path, host, NULL) < 0)
+		return RT_WALK;
+	long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
+	if (r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode))
+		return RT_WALK;
+	return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, host);
+}
+
 /* Each handler returns the call's result, or RT_FORWARD. */
 static long stat_call(const struct call *c, const long a[6])
 {
@@ -151,11 +172,10 @@ static long stat_call(const struct call *c, const long a[6])
 		if (!link)
 			return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, path);
 	}
-	char host[4096];
-	if (!link && path && path[0] == '/' && rt_host_path(path, host, NULL) == 0) {
-		long r = rt_syscall(__NR_newfstatat, AT_FDCWD, host, st, flags | AT_SYMLINK_NOFOLLOW, 0, 0);
-		if (!(r == 0 && !(flags & AT_SYMLINK_NOFOLLOW) && S_ISLNK(st->mode)))
-			return stat_done(c, __NR_newfstatat, r, st, AT_FDCWD, host);
+	if (!link && path && path[0] == '/') {
+		long r = stat_host(c, path, st, flags);
+		if (r != RT_WALK)
+			return r;
 	}
 	long fd = rt_open_beneath(a[0], path, O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0), 0, NULL);
 	if (fd < 0)
@@ -234,6 +254,17 @@ static long getdents_call(const struct call *c, const long a[6])
 	return n;
 }
 
+/* open of an absolute path that rt_host_path() takes, on its host path:
+ * the answer, or RT_WALK (not such a path, or a symlink, maybe). */
+__attribute__((noinline)) static long open_host(const struct call *c, const char *path, long flags, int *mount)
+{
+	char host[VFS_PATH_MAX];
+	if (rt_host_path(path, host, mount) < 0 || rt_above_mounts(path))
+		return RT_WALK;
+	long r = rt_syscall(__NR_openat, AT_FDCWD, host, flags | O_NOFOLLOW, 0, 0, 0);
+	return (r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW) ? RT_WALK : answer(c, __NR_openat, r);
+}
+
 /* openat; *mount: the mount the fd lies in, if known (else -1). */
 static long open_call(const struct call *c, const long a[6], int *mount)
 {
@@ -283,12 +314,10 @@ static long open_call(const struct call *c, const long a[6], int *mount)
 			return RT_FORWARD;
 		return answer(c, __NR_openat, r);
 	}
-	char host[4096];
-	if (path && path[0] == '/' && rt_host_path(path, host, mount) == 0 && !rt_above_mounts(path)) {
-		long r = rt_syscall(__NR_openat, AT_FDCWD, host, flags | O_NOFOLLOW, 0, 0, 0);
-		/* A symlink, maybe: rt_open_beneath follows it. */
-		if (!((r == -ELOOP || r == -ENOTDIR) && !(flags & O_NOFOLLOW)))
-			return answer(c, __NR_openat, r);
+	if (path && path[0] == '/') {
+		long r = open_host(c, path, flags, mount);
+		if (r != RT_WALK)
+			return r;
 	}
 	return rt_open_beneath(a[0], path, (uint64_t)flags, 0, mount);
 }
@@ -321,6 +350,15 @@ static long readlinkat_call(const struct call *c, const long a[6])
 
 /* faccessat (flags 0) and faccessat2. W_OK is looked up as a write is:
  * a read-only mount's answer (EROFS) is the supervisor's. */
+/* access(W_OK): the name opened as for a write (not in a read-only mount). */
+__attribute__((noinline)) static long open_to_write(long dirfd, const char *path, uint64_t oflags)
+{
+	char buf[VFS_PATH_MAX];
+	if (!(path = rt_absolute(dirfd, path, buf)))
+		return RT_FORWARD;
+	return rt_open_to_write(path, oflags, 0, NULL);
+}
+
 static long access_call(const struct call *c, const long a[6], long flags)
 {
 	const char *path = (const char *)a[1];
@@ -329,15 +367,10 @@ static long access_call(const struct call *c, const long a[6], long flags)
 		return RT_FORWARD;
 	uint64_t oflags = O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
 	long fd;
-	if (mode & RT_W_OK) {
-		/* As a write's: not in a read-only mount, not with fake root. */
-		char buf[VFS_PATH_MAX];
-		if (rt_fake() || !(path = rt_absolute(a[0], path, buf)))
-			return RT_FORWARD;
-		fd = rt_open_to_write(path, oflags, 0, NULL);
-	} else {
+	if (mode & RT_W_OK)
+		fd = rt_fake() ? RT_FORWARD : open_to_write(a[0], path, oflags);
+	else
 		fd = rt_open_beneath(a[0], path, oflags, 0, NULL);
-	}
 	if (fd < 0)
 		return fd;
 	long r = rt_syscall(__NR_faccessat2, fd, "", mode, (flags & AT_EACCESS) | AT_EMPTY_PATH, 0, 0);
