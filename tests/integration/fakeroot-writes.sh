@@ -102,6 +102,18 @@ def read(n):
 for d in ("../pre/s", "../pre/z"):
     print(d, e(lambda: os.stat(d + "/f").st_size), e(read, d + "/f"), e(os.listdir, d),
           e(lambda: "ok" if os.access(d + "/f", os.R_OK) else "no"), e(lambda: os.open(d + "/f", os.O_PATH)))
+# Root enters such a directory too (chdir, fchdir), and works from there.
+here = os.getcwd()
+def inside(enter):
+    enter()
+    return " ".join([os.getcwd().rsplit("/", 2)[-2] + "/" + os.getcwd().rsplit("/", 1)[-1], read("f"),
+                     str(os.listdir(".")), str(os.stat("f").st_size)])
+print("cd", e(inside, lambda: os.chdir("../pre/s")))
+os.chdir(here)
+zfd = os.open("../pre/z", os.O_RDONLY | os.O_DIRECTORY)
+print("fchdir", e(inside, lambda: os.fchdir(zfd)))
+os.chdir(here)
+os.close(zfd)
 # Errors: an O_PATH fd, a missing name, a read-only mount.
 fd = os.open("f0", os.O_PATH)
 print("O_PATH", e(os.fchown, fd, 0, 0), e(os.fchmod, fd, 0o644), e(os.utime, fd, (1, 2)))
@@ -149,7 +161,7 @@ if pid == 0:
     # Not root: its own directory without write permission refuses it.
     os.mkdir("u5", 0o500)
     print("as 5: u5/f", e(os.open, "u5/f", os.O_CREAT | os.O_WRONLY, 0o644), "locked", e(os.open, "locked", os.O_RDONLY),
-          "pre/g", e(os.unlink, "../pre/g"), "pre/s/f", e(os.stat, "../pre/s/f"))
+          "pre/g", e(os.unlink, "../pre/g"), "pre/s/f", e(os.stat, "../pre/s/f"), "cd pre/s", e(os.chdir, "../pre/s"))
     sys.stdout.flush()
     os._exit(0)
 os.waitpid(pid, 0)
@@ -173,6 +185,8 @@ locked ok ok
 pre ok ok ok ok ok ok
 ../pre/s ok hi ['f'] ok ok
 ../pre/z ok hi ['f'] ok ok
+cd pre/s hi ['f'] 3
+fchdir pre/z hi ['f'] 3
 O_PATH EBADF EBADF EBADF
 fchownat empty ok ok
 missing ENOENT ENOENT ENOENT
@@ -211,7 +225,7 @@ lchmod ok ok ENOTSUP EROFS
   s 0:0 -rwxr-xr-x
   through 0:0 -rw-r--r--
 as 5: fchown u 0:0 EPERM fchown u 5:5 ok chmod g/new EPERM
-as 5: u5/f EACCES locked EACCES pre/g EACCES pre/s/f EACCES
+as 5: u5/f EACCES locked EACCES pre/g EACCES pre/s/f EACCES cd pre/s EACCES
   u 5:5 -rw-r--r--
   g/new 0:7 -rw-r--r--
 EOF

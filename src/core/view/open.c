@@ -202,6 +202,12 @@ static void unlock_for_tracee(struct facet_task *t, int p, const struct stat *st
 		return;
 	if (st ? unlock(t, p, st, flags, &was) < 0 : (was = fakeroot_dir_unlock(t, p)) == FAKEROOT_UNCHANGED)
 		return;
+	view_relock_at_exit(t, p, was);
+}
+
+void view_relock_at_exit(struct facet_task *t, int p, mode_t was)
+{
+	struct view_task *vt = view_task(t);
 	vt->relock_fd = fcntl(p, F_DUPFD_CLOEXEC, 0);
 	vt->relock_mode = was;
 	if (vt->relock_fd < 0)

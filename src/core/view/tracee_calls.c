@@ -125,6 +125,21 @@ static void set_pending(struct view_task *vt, int kind, const char *guest, int f
 	vt->pending = kind;
 }
 
+/* Fake root enters a directory of the real user's that its owner's search
+ * bit refuses, as root does (CAP_DAC_READ_SEARCH): the bit is added until
+ * the call's exit. The kernel then refuses the process's own lookups from
+ * that cwd, which the runtime and the supervisor make as root's
+ * (vfs_ops.c). */
+static void enter_as_root(struct facet_task *t, int fd)
+{
+	if (!t->session->vs->fr)
+		return;
+	view_relock(view_task(t));
+	mode_t was = fakeroot_dir_search(t, fd);
+	if (was != FAKEROOT_UNCHANGED)
+		view_relock_at_exit(t, fd, was);
+}
+
 static void do_chdir(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
 {
 	struct pc_name n;
@@ -151,6 +166,7 @@ static void do_chdir(struct facet_task *t, const struct call *c, const struct pa
 	uint64_t args[6];
 	memcpy(args, c->sc.args, sizeof(args));
 	args[pc->path] = addr;
+	enter_as_root(t, n.r.fd);
 	hold(vt, pc_name_take_fd(&n));
 	view_rewrite(t, c, args);
 	res->kind = EMU_REWRITTEN;
@@ -178,6 +194,7 @@ static void do_fchdir(struct facet_task *t, const struct call *c, const struct p
 		close(fd);
 		return value(res, -EACCES); /* a directory outside the view */
 	}
+	enter_as_root(t, fd);
 	set_pending(view_task(t), PENDING_FCHDIR, guest, fd);
 	res->kind = EMU_REWRITTEN; /* unchanged, but its exit stop commits the cwd */
 }

@@ -230,6 +230,9 @@ struct view_task *view_task(struct facet_task *t);
 /* The host mode of a file an open on the ptrace route needed owner's bits
  * of (fake root), given back: at the open's exit, or the task's end. */
 void view_relock(struct view_task *vt);
+/* The mode `was` goes back to the file p (an fd of it) at the call's exit
+ * (view_relock), or at once if p cannot be kept. */
+void view_relock_at_exit(struct facet_task *t, int p, mode_t was);
 /* The task's fs state, made at the view's root if it has none. */
 struct view_fs *view_fs_of(struct facet_task *t);
 /* rt_cwd.c: writes the cwd's names into t's runtime, or clears them where
