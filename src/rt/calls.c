@@ -348,8 +348,6 @@ static long readlinkat_call(const struct call *c, const long a[6])
 	return r == -ENOENT ? -EINVAL : answer(c, __NR_readlinkat, r);
 }
 
-/* faccessat (flags 0) and faccessat2. W_OK is looked up as a write is:
- * a read-only mount's answer (EROFS) is the supervisor's. */
 /* access(W_OK): the name opened as for a write (not in a read-only mount). */
 __attribute__((noinline)) static long open_to_write(long dirfd, const char *path, uint64_t oflags)
 {
@@ -359,6 +357,9 @@ __attribute__((noinline)) static long open_to_write(long dirfd, const char *path
 	return rt_open_to_write(path, oflags, 0, NULL);
 }
 
+/* faccessat (flags 0) and faccessat2. W_OK is looked up as a write is:
+ * a read-only mount's answer (EROFS) is the supervisor's, and fake
+ * root's. */
 static long access_call(const struct call *c, const long a[6], long flags)
 {
 	const char *path = (const char *)a[1];

@@ -46,22 +46,29 @@ static bool searches_for_root(void)
 	return ops_ctx.t && ops_ctx.s->vs->fr && fakeroot_searches(ops_ctx.t);
 }
 
-static bool lone(const char *p)
+/* After a lookup of name in dfd failed (errno): the mode to give dfd
+ * back once the bit is added for a second try, or FAKEROOT_UNCHANGED. */
+static mode_t search_as_root(int dfd, const char *name)
 {
-	return p[0] && !strchr(p, '/');
+	if (errno != EACCES || !name[0] || strchr(name, '/') || !searches_for_root())
+		return FAKEROOT_UNCHANGED;
+	return fakeroot_dir_search(ops_ctx.t, dfd);
+}
+
+static void relock(int dfd, mode_t was)
+{
+	int e = errno; /* the second try's */
+	fakeroot_relock(dfd, was);
+	errno = e;
 }
 
 static long op_openat(void *c, int dfd, const char *p, int flags)
 {
 	int fd = openat(dfd, p, flags | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES && lone(p) && searches_for_root()) {
-		mode_t was = fakeroot_dir_search(ops_ctx.t, dfd);
-		if (was != FAKEROOT_UNCHANGED) {
-			fd = openat(dfd, p, flags | O_CLOEXEC);
-			int e = errno;
-			fakeroot_relock(dfd, was);
-			errno = e;
-		}
+	mode_t was;
+	if (fd < 0 && (was = search_as_root(dfd, p)) != FAKEROOT_UNCHANGED) {
+		fd = openat(dfd, p, flags | O_CLOEXEC);
+		relock(dfd, was);
 	}
 	return fd < 0 ? -errno : fd;
 }
@@ -83,14 +90,10 @@ static long op_openat2(void *c, int dfd, const char *p, uint64_t oflags, uint64_
 static long op_readlinkat(void *c, int dfd, const char *name, char *buf, size_t size)
 {
 	ssize_t n = readlinkat(dfd, name, buf, size);
-	if (n < 0 && errno == EACCES && lone(name) && searches_for_root()) {
-		mode_t was = fakeroot_dir_search(ops_ctx.t, dfd);
-		if (was != FAKEROOT_UNCHANGED) {
-			n = readlinkat(dfd, name, buf, size);
-			int e = errno;
-			fakeroot_relock(dfd, was);
-			errno = e;
-		}
+	mode_t was;
+	if (n < 0 && (was = search_as_root(dfd, name)) != FAKEROOT_UNCHANGED) {
+		n = readlinkat(dfd, name, buf, size);
+		relock(dfd, was);
 	}
 	return n < 0 ? -errno : n;
 }
