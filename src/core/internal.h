@@ -281,6 +281,9 @@ int keep_traced_adopt(struct facet_session *s, pid_t tid);
 
 /* probe.c */
 int probe_features(struct facet_features *f);
+/* The same, always by a probe child: what probe_features() answers
+ * without one must agree with it (tests/unit/test-probe.c). */
+int probe_features_by_child(struct facet_features *f);
 
 /* spawn.c */
 int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog);
