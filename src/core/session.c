@@ -32,6 +32,8 @@ void facet_session_free(struct facet_session *s)
 	free(s->engines);
 	if (s->notify_fd >= 0)
 		close(s->notify_fd);
+	if (s->stub_area)
+		spawn_free(s);
 	free(s);
 }
 

@@ -2,8 +2,8 @@
 /*
  * Starting the command under supervision.
  *
- *   supervisor                         child (a copy of the supervisor)
- *   fork ─────────────────────────────► waits on the sync pipe
+ *   supervisor                         stub (in the supervisor's memory)
+ *   clone(CLONE_VM) ──────────────────► waits on the sync pipe
  *   PTRACE_SEIZE (EXITKILL, events)
  *   write sync pipe ──────────────────► no_new_privs; under Landlock, the
  *                                       ruleset and the holder (holder.c);
@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -35,16 +37,32 @@
 #include "core/regs.h"
 #include "core/seccomp_compat.h"
 #include "core/view/view.h"
-#include "machine.h" /* src/core/arch/<arch>/: arch_trap() */
+#include "machine.h" /* src/core/arch/<arch>/: arch_trap(), arch_syscall6() */
 #include "util/cleanup.h"
 
-/* Written by the child before each arch_trap(); the supervisor reads them
- * at the same addresses in the child (it is a copy of our own memory). */
+/* Written by the stub before each arch_trap(); the supervisor reads them
+ * at the same addresses in the stub (whose memory is its own). */
 static volatile int stub_listener = -1;
 static volatile int stub_errno;
 static volatile pid_t stub_holder;
 enum stub_step { STUB_FILTER, STUB_CONFINE, STUB_EXEC };
 static volatile int stub_step;
+
+/* The stub's own memory, mapped for the session (s->stub_area): its stack
+ * at the top and, at the bottom, what it reads after spawn_tree() has
+ * returned (it execs when the supervisor resumes it). */
+#define STUB_AREA_SIZE (64 * 1024)
+struct stub_args {
+	char path[PATH_MAX];
+	char *const *argv;
+	const struct sock_fprog *prog;
+	const struct view_state *confine;
+	sigset_t mask;
+	unsigned flags;
+	int sync_fd, cwd_fd;
+};
+
+#define stub_sys(nr, a, b, c) arch_syscall6((nr), (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
 static void stub_trap(int step, int err)
 {
@@ -53,40 +71,45 @@ static void stub_trap(int step, int err)
 	arch_trap();
 }
 
-static __attribute__((noreturn)) void child_main(int sync_fd, const sigset_t *orig_mask,
-						  const char *path, char *const argv[],
-						  const struct sock_fprog *prog, unsigned flags, int cwd_fd,
-						  const struct view_state *confine)
+/* The stub shares the supervisor's memory (CLONE_VM: a fork copied its page
+ * tables and left both processes a fault to take on every page they wrote,
+ * ~1 ms of each start on a VM where a fault is dear), so it runs on a stack
+ * of its own and makes its calls raw: libc's errno is the supervisor's,
+ * which runs meanwhile. No signal handler is set while it runs. */
+static __attribute__((noreturn)) int stub_main(void *arg)
 {
+	const struct stub_args *a = arg;
 	char c;
-	prctl(PR_SET_PDEATHSIG, SIGKILL); /* until PTRACE_O_EXITKILL covers us */
-	if (read(sync_fd, &c, 1) != 1)
-		_exit(127);
+	long r;
+	stub_sys(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0); /* until PTRACE_O_EXITKILL covers us */
+	if (stub_sys(SYS_read, a->sync_fd, &c, 1) != 1)
+		stub_sys(SYS_exit_group, 127, 0, 0);
 	/* In a view, start where the view says (the fd is close-on-exec). */
-	if (cwd_fd >= 0 && fchdir(cwd_fd) < 0)
-		stub_trap(STUB_FILTER, errno);
-	close(sync_fd);
-	prctl(PR_SET_PDEATHSIG, 0);
-	sigprocmask(SIG_SETMASK, orig_mask, NULL);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		stub_trap(STUB_FILTER, errno);
+	if (a->cwd_fd >= 0 && (r = stub_sys(SYS_fchdir, a->cwd_fd, 0, 0)) < 0)
+		stub_trap(STUB_FILTER, (int)-r);
+	stub_sys(SYS_close, a->sync_fd, 0, 0);
+	stub_sys(SYS_prctl, PR_SET_PDEATHSIG, 0, 0);
+	arch_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&a->mask, 0, _NSIG / 8, 0, 0);
+	if ((r = arch_syscall6(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0)) < 0)
+		stub_trap(STUB_FILTER, (int)-r);
 	/* Under Landlock: confined before the filter, so that the holder it
 	 * starts has the tree's domain and a filter of its own. */
-	if (confine) {
+	if (a->confine) {
 		pid_t holder;
-		int r = view_holder_start(confine, &holder);
+		r = view_holder_start(a->confine, &holder);
 		stub_holder = holder;
 		if (r < 0)
-			stub_trap(STUB_CONFINE, -r);
+			stub_trap(STUB_CONFINE, (int)-r);
 	}
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
-	stub_listener = (int)fd;
-	stub_trap(STUB_FILTER, fd < 0 ? errno : 0);
-	execv(path, argv);
-	stub_trap(STUB_EXEC, errno);
+	long fd = stub_sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, a->flags, a->prog);
+	stub_listener = fd < 0 ? -1 : (int)fd;
+	stub_trap(STUB_FILTER, fd < 0 ? (int)-fd : 0);
+	r = stub_sys(SYS_execve, a->path, a->argv, environ);
+	stub_trap(STUB_EXEC, (int)-r);
 	/* As strace's child does, so that the trace ends the same way; the
 	 * supervisor reports the error and chooses facet's exit status. */
-	_exit(1);
+	for (;;)
+		stub_sys(SYS_exit_group, 1, 0, 0);
 }
 
 /* PATH search done by the supervisor, as strace does, so the trace shows
@@ -183,38 +206,42 @@ static int take_holder(struct facet_session *s, pid_t pid, int step)
 
 int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog)
 {
-	char path[PATH_MAX];
-	int r = s->vs ? view_find_command(s, argv[0], path, sizeof(path)) : find_command(argv[0], path, sizeof(path));
+	if (!s->stub_area) {
+		void *area = mmap(NULL, STUB_AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (area == MAP_FAILED)
+			return session_fail(s, -errno, "memory for the command's start");
+		s->stub_area = area;
+	}
+	struct stub_args *a = s->stub_area;
+	int r = s->vs ? view_find_command(s, argv[0], a->path, sizeof(a->path))
+		      : find_command(argv[0], a->path, sizeof(a->path));
 	if (r < 0) {
 		s->command_error = true;
 		return session_fail(s, r, "%s", argv[0]);
 	}
 
-	unsigned flags = 0;
+	a->flags = 0;
 	if (s->backend == FACET_BACKEND_NOTIFY) {
-		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		a->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 		if (s->feat.wait_killable)
-			flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+			a->flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
 	}
+	a->argv = argv;
+	a->prog = prog;
+	a->cwd_fd = s->vs ? s->vs->start_fd : -1;
+	a->confine = s->vs && s->vs->landlock.abi > 0 ? s->vs : NULL;
+	sigprocmask(SIG_SETMASK, NULL, &a->mask);
 
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return session_fail(s, -errno, "pipe");
-	sigset_t all, orig;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, NULL, &orig);
-
-	pid_t pid = fork();
+	a->sync_fd = sync[0];
+	pid_t pid = clone(stub_main, (char *)s->stub_area + STUB_AREA_SIZE, CLONE_VM | SIGCHLD, a);
 	if (pid < 0) {
 		r = -errno;
 		close(sync[0]);
 		close(sync[1]);
-		return session_fail(s, r, "fork");
-	}
-	if (pid == 0) {
-		close(sync[1]);
-		child_main(sync[0], &orig, path, argv, prog, flags, s->vs ? s->vs->start_fd : -1,
-			   s->vs && s->vs->landlock.abi > 0 ? s->vs : NULL);
+		return session_fail(s, r, "clone");
 	}
 	close(sync[0]);
 	s->root_pid = pid;
@@ -253,6 +280,12 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	regs_forget();
 	ptrace(PTRACE_CONT, pid, 0, 0);
 	return 0;
+}
+
+void spawn_free(struct facet_session *s)
+{
+	munmap(s->stub_area, STUB_AREA_SIZE);
+	s->stub_area = NULL;
 }
 
 bool spawn_exec_failed(struct facet_session *s, pid_t tid)

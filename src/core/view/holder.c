@@ -60,6 +60,7 @@
 
 #include "core/seccomp_compat.h"
 #include "core/view/view.h"
+#include "machine.h" /* src/core/arch/<arch>/: arch_syscall6() */
 
 #ifndef SECCOMP_RET_KILL_PROCESS
 #define SECCOMP_RET_KILL_PROCESS 0x80000000U
@@ -179,16 +180,19 @@ static __attribute__((noreturn)) void holder_main(const struct view_state *vs, i
 	}
 }
 
+/* In the stub, which shares the supervisor's memory: raw calls, no errno
+ * (spawn.c). The holder is a copy. */
 int view_holder_start(const struct view_state *vs, pid_t *holder)
 {
 	*holder = 0;
-	if (syscall(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0) < 0)
-		return -errno;
-	long pid = syscall(SYS_clone, CLONE_UNTRACED | CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+	long r = arch_syscall6(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0, 0, 0, 0, 0);
+	if (r < 0)
+		return (int)r;
+	long pid = arch_syscall6(SYS_clone, CLONE_UNTRACED | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0, 0);
 	if (pid == 0)
 		holder_main(vs, vs->holder.sock[1]);
 	if (pid < 0)
-		return -errno;
+		return (int)pid;
 	*holder = (pid_t)pid;
 	return 0;
 }

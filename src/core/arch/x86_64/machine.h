@@ -31,4 +31,18 @@ static inline void arch_trap(void)
 	__asm__ volatile("int3");
 }
 
+/* A system call that leaves errno alone: the result, or -errno. For code
+ * that runs in the supervisor's memory on a stack of its own (spawn.c's
+ * stub, a clone with CLONE_VM), where libc's errno is the supervisor's. */
+static inline long arch_syscall6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d, r8 __asm__("r8") = e, r9 __asm__("r9") = f;
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 #endif
