@@ -13,6 +13,9 @@
 #  - The tree cannot take the supervisor's fds (pidfd_getfd: EPERM): the
 #    supervisor is outside its Landlock domain.
 #  - -v says whether Landlock is used.
+#  - The holder of the view's fds (core/view/holder.c) is facet-holder, a
+#    program of its own and not a copy of facet, facet's child while the
+#    tree runs, and gone when facet is.
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -84,5 +87,24 @@ for mode in --fast --confine --no-fast; do
 		-- /try open 3 file w open 3 file r 3<"$TEST_TMP/ro"
 done
 [ "$(cat ro/file)" = ro ] && [ ! -e ro/new ] || fail "the read-only mount's host directory changed"
+
+# The holder: facet-holder, beside facet-loader, a child of facet.
+"$FACET" --backend="$FACET_BACKEND" -b "$TEST_TMP:/mnt" -- sleep 3 </dev/null &
+fpid=$!
+holder=
+for _ in $(seq 100); do
+	holder=$(pgrep -P "$fpid" -x facet-holder) && break
+	sleep 0.05
+done
+[ -n "$holder" ] || fail "no facet-holder child of facet while the tree runs"
+case "$(readlink "/proc/$holder/exe")" in
+*/facet-holder) ;;
+*) fail "the holder runs $(readlink "/proc/$holder/exe"), not facet-holder" ;;
+esac
+grep -q '^VmRSS:' "/proc/$holder/status" &&
+	[ "$(awk '/^VmRSS:/ { print $2 }' "/proc/$holder/status")" -lt 512 ] ||
+	fail "the holder is not a small program of its own: $(grep '^VmRSS:' "/proc/$holder/status")"
+wait "$fpid" || fail "facet -- sleep 3 exited with $?"
+[ "$(cat "/proc/$holder/comm" 2>/dev/null)" != facet-holder ] || fail "facet-holder outlived facet"
 
 checks_done

@@ -13,10 +13,10 @@
  * starts the holder: a process of the tree's domain whose fd N is, when
  * the view names it, the supervisor's fd N.
  *
- *   stub                                   holder (raw system calls only: a
- *                                          clone of the stub, without libc's fork)
+ *   stub                                   facet-holder (src/holder/: a program
+ *                                          of its own, freestanding)
  *   landlock_restrict_self
- *   clone(CLONE_PARENT|CLONE_UNTRACED) ──► closes every fd but its end of a
+ *   vfork+exec (CLONE_PARENT|UNTRACED) ──► closes every fd but its end of a
  *   loads the tree's filter, traps         socket pair; loads a filter of
  *                                          its own; says it is ready
  *   supervisor: view_fd_name() sends fd N over the socket (SCM_RIGHTS: the
@@ -24,7 +24,7 @@
  *   holder puts it at N (dup3) and answers, the supervisor checks that
  *   the holder's fd N is its object; the name is /proc/<holder>/fd/N.
  *
- * Its filter kills it on any call but those few: a process of the tree
+ * Its filter kills it on any call but a few: a process of the tree
  * that takes hold of it (ptrace, process_vm_writev and pidfd_getfd are
  * allowed within a Landlock domain, and Yama may not forbid them) can make
  * it do nothing else, and finds in it only its socket and fds of objects
@@ -39,6 +39,11 @@
  * fsuid and fsgid (proxy.c). Under Landlock the holder makes those
  * proxies on request: children with the task's ids that share its fd
  * table (CLONE_FILES) and wait.
+ *
+ * The holder was a fork of the stub until facet-holder: a copy of facet's
+ * page tables, a fault on every page either wrote afterwards, and a large
+ * address space to free at its end, 3.7 ms of each start in a view on a VM
+ * where a fault costs ~12 us.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,151 +51,34 @@
 #include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <poll.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/seccomp_compat.h"
 #include "core/view/view.h"
-#include "machine.h" /* src/core/arch/<arch>/: arch_syscall6() */
-
-#ifndef SECCOMP_RET_KILL_PROCESS
-#define SECCOMP_RET_KILL_PROCESS 0x80000000U
-#endif
-
-/* What the holder and its proxies may do: receive, place and answer;
- * make a proxy, which takes its ids and waits. Anything else kills them. */
-static const long holder_calls[] = {
-	SYS_recvmsg, SYS_write, SYS_dup3, SYS_close, SYS_clone, SYS_setgroups, SYS_setresgid,
-	SYS_setresuid, SYS_prctl, SYS_getpid, SYS_ppoll, SYS_exit, SYS_exit_group,
-};
+#include "holder/protocol.h"
+#include "machine.h" /* src/core/arch/<arch>/: arch_syscall6(), arch_vfork_exec() */
 
 #define HOLDER_ANSWER_MS 5000 /* the holder answers at once, unless stopped or dead */
 
-/* A request; HOLDER_PLACE comes with one fd (SCM_RIGHTS). The answer
- * carries its request's number, so that an answer that comes too late is
- * never taken for the next one's; its value is 0, a proxy's pid, or
- * -errno. The holder's first answer, number 0, unasked, says it is ready. */
-enum holder_op { HOLDER_PLACE = 1, HOLDER_PROXY };
-struct holder_msg {
-	uint32_t seq;
-	int32_t op;
-	int32_t fd;                        /* HOLDER_PLACE: the number to put it at */
-	uint32_t uid, gid;                 /* HOLDER_PROXY: the proxy's ids */
-};
-struct holder_answer {
-	uint32_t seq;
-	int32_t value;
-};
-
-/* ---------------------------------------------------------------------- */
-/* The holder and its proxies: a copy of the stub, raw system calls only.  */
-
-static __attribute__((noreturn)) void holder_exit(void)
-{
-	for (;;)
-		syscall(SYS_exit_group, 1);
-}
-
-static void answer(int sock, uint32_t seq, int32_t value)
-{
-	struct holder_answer a = { seq, value };
-	syscall(SYS_write, sock, &a, sizeof(a));
-}
-
-/* A proxy: the holder's fd table, the task's ids; waits until killed. */
-static __attribute__((noreturn)) void proxy_body(int sock, const struct holder_msg *m)
-{
-	uint32_t uid = m->uid, gid = m->gid;
-	if (syscall(SYS_setgroups, 0, NULL) < 0 || syscall(SYS_setresgid, gid, gid, gid) < 0 ||
-	    syscall(SYS_setresuid, uid, uid, uid) < 0) {
-		answer(sock, m->seq, -errno);
-		holder_exit();
-	}
-	/* After the ids: changing them resets both. */
-	syscall(SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0);
-	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	answer(sock, m->seq, (int32_t)syscall(SYS_getpid));
-	for (;;)
-		syscall(SYS_ppoll, NULL, 0, NULL, NULL, 0); /* every signal is blocked */
-}
-
-static int32_t place(const struct holder_msg *m, struct msghdr *mh)
-{
-	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EINVAL;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	if (fd == m->fd)
-		return 0;
-	int32_t r = syscall(SYS_dup3, fd, m->fd, 0) < 0 ? -errno : 0;
-	syscall(SYS_close, fd);
-	return r;
-}
-
-static __attribute__((noreturn)) void holder_main(const struct view_state *vs, int sock)
-{
-	uint64_t all = ~(uint64_t)0;
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(all));
-	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (syscall(SYS_getppid) != vs->self)
-		holder_exit();
-	/* Nothing of the stub's: only what the supervisor sends. */
-	if (sock > 0)
-		syscall(SYS_close_range, 0, sock - 1, 0);
-	syscall(SYS_close_range, sock + 1, ~0U, 0);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &vs->holder.prog) < 0) {
-		answer(sock, 0, -errno);
-		holder_exit();
-	}
-	answer(sock, 0, 0);
-	for (;;) {
-		struct holder_msg m;
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} control;
-		struct iovec io = { &m, sizeof(m) };
-		struct msghdr mh = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = control.buf,
-				     .msg_controllen = sizeof(control.buf) };
-		long n = syscall(SYS_recvmsg, sock, &mh, MSG_CMSG_CLOEXEC);
-		if (n == 0 || (n < 0 && errno != EINTR))
-			holder_exit(); /* the supervisor is gone */
-		if (n != sizeof(m))
-			continue;
-		if (m.op == HOLDER_PLACE) {
-			answer(sock, m.seq, place(&m, &mh));
-		} else if (m.op == HOLDER_PROXY) {
-			long pid = syscall(SYS_clone, CLONE_FILES | CLONE_UNTRACED | CLONE_PARENT | SIGCHLD, 0, NULL,
-					   NULL, 0);
-			if (pid == 0)
-				proxy_body(sock, &m);
-			if (pid < 0)
-				answer(sock, m.seq, -errno); /* else the proxy answers */
-		}
-	}
-}
-
 /* In the stub, which shares the supervisor's memory: raw calls, no errno
- * (spawn.c). The holder is a copy. */
+ * (spawn.c). The holder is a program of its own (src/holder/), started
+ * with vfork and exec: nothing of facet's memory is copied. */
 int view_holder_start(const struct view_state *vs, pid_t *holder)
 {
 	*holder = 0;
+	const struct view_holder *h = &vs->holder;
 	long r = arch_syscall6(SYS_landlock_restrict_self, vs->landlock.ruleset_fd, 0, 0, 0, 0, 0);
 	if (r < 0)
 		return (int)r;
-	long pid = arch_syscall6(SYS_clone, CLONE_UNTRACED | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0, 0);
-	if (pid == 0)
-		holder_main(vs, vs->holder.sock[1]);
+	long pid = arch_vfork_exec(CLONE_UNTRACED | CLONE_PARENT | SIGCHLD, h->path, h->argv, h->envp, h->sock[1]);
 	if (pid < 0)
 		return (int)pid;
 	*holder = (pid_t)pid;
@@ -202,28 +90,32 @@ int view_holder_start(const struct view_state *vs, pid_t *holder)
 
 int view_holder_prepare(struct facet_session *s)
 {
-	struct view_holder *h = &s->vs->holder;
-	if (s->vs->landlock.abi <= 0)
+	struct view_state *vs = s->vs;
+	struct view_holder *h = &vs->holder;
+	if (vs->landlock.abi <= 0)
 		return 0;
+	/* facet-holder: beside facet-loader, whose directory the Landlock
+	 * ruleset lets the tree read and execute. */
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s", vs->loader_path);
+	char *slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash - path) + sizeof("/facet-holder") > sizeof(path))
+		return session_fail(s, -ENAMETOOLONG, "facet-holder's path");
+	strcpy(slash + 1, "facet-holder");
+	if (access(path, X_OK) < 0)
+		return session_fail(s, -errno, "facet-holder, which holds the view's files for the tree under "
+				    "Landlock, is not beside %s; reinstall facet", vs->loader_path);
+	if (!(h->path = strdup(path)))
+		return session_fail(s, -ENOMEM, "facet-holder's path");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, h->sock) < 0)
 		return session_fail(s, -errno, "a socket pair for the view's fd holder");
-	/* arch (else kill); nr; one jump per call allowed; kill; allow */
-	struct sock_filter *f = h->insns;
-	unsigned n = 0, ncalls = sizeof(holder_calls) / sizeof(holder_calls[0]);
-	unsigned allow = 4 + ncalls + 1;
-	_Static_assert(sizeof(h->insns) / sizeof(h->insns[0]) >= 4 + sizeof(holder_calls) / sizeof(long) + 2,
-		       "room for the holder's filter");
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 1, 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (unsigned i = 0; i < ncalls; i++, n++)
-		f[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)holder_calls[i],
-						    (uint8_t)(allow - n - 1), 0);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	h->prog.len = (unsigned short)n;
-	h->prog.filter = h->insns;
+	snprintf(h->pid_arg, sizeof(h->pid_arg), "%d", (int)vs->self);
+	snprintf(h->fd_arg, sizeof(h->fd_arg), "%d", h->sock[1]);
+	h->argv[0] = "facet-holder";
+	h->argv[1] = h->pid_arg;
+	h->argv[2] = h->fd_arg;
+	h->argv[HOLDER_ARGC] = NULL;
+	h->envp[0] = NULL;
 	return 0;
 }
 
@@ -401,6 +293,8 @@ void view_holder_stop(struct view_holder *h)
 	}
 	h->nprocs = 0;
 	h->ready = false;
+	free(h->path);
+	h->path = NULL;
 	if (h->pidfd >= 0)
 		close(h->pidfd);
 	h->pidfd = -1;

@@ -138,8 +138,9 @@ struct view_state {
 		int sock[2];               /* the supervisor's end, and the holder's */
 		int pidfd;                 /* the holder's */
 		uint32_t seq;              /* the last request's number */
-		struct sock_filter insns[24];
-		struct sock_fprog prog;    /* their filter */
+		char *path;                /* facet-holder, and how it is started */
+		char pid_arg[16], fd_arg[16];
+		char *argv[4], *envp[1];
 		struct view_holder_proc { pid_t pid; uid_t uid; gid_t gid; } procs[VIEW_MAX_PROXIES + 1];
 		unsigned nprocs;
 		/* What the holder's fd N was last given (an exec names the same
