@@ -411,10 +411,15 @@ static int build_table(struct facet_session *s, struct view_state *vs)
 {
 	const struct facet_view *v = s->view;
 	vs->table_size = 64 * 1024;
-	vs->table = calloc(1, vs->table_size);
+	/* Room for long paths, of which a few hundred bytes are used: zeroing
+	 * it all (calloc) cost 16 page faults at every start, ~12 us each on
+	 * some VMs. The mounts' slots are zeroed, the strings written as they
+	 * come, and only what the table uses is ever read or copied. */
+	vs->table = malloc(vs->table_size);
 	if (!vs->table)
 		return -ENOMEM;
 	vfs_table_init(vs->table, vs->table_size, VIEW_MAX_MOUNTS);
+	memset(vs->table->mounts, 0, VIEW_MAX_MOUNTS * sizeof(vs->table->mounts[0]));
 	/* A bind at "/" is the root, unless a root was given too. */
 	const char *root = v->root;
 	unsigned root_flags = 0, root_bind = v->nbinds;
