@@ -198,21 +198,53 @@ static void find_allowed(const struct sock_filter *f, size_t n, const struct unk
 	}
 }
 
-/* The tree of ranges [first, first + n): an inner node is 2
- * instructions, a leaf 4 (see emit_tree). */
-static size_t tree_len(unsigned n)
+/* The allowed numbers are a search over the boundaries of their n ranges:
+ * 2n + 1 intervals, the odd ones allowed, each boundary a `jge` whose
+ * leaves jump to one `ret ALLOW` after the tree or past it. 2n + 1
+ * instructions, for a view's ~55 ranges 111 where a tree of ranges took
+ * 328: the kernel compiles the filter at every start, ~2 us an
+ * instruction on some VMs. Conditional jumps reach 255 instructions, so
+ * more ranges than that allows take the tree of ranges (emit_range_tree). */
+#define SEARCH_MAX_RANGES 127
+
+static size_t range_tree_len(unsigned n)
 {
-	return n == 0 ? 0 : n == 1 ? 4 : 2 + tree_len(n / 2) + tree_len(n - n / 2);
+	return n == 0 ? 0 : n == 1 ? 4 : 2 + range_tree_len(n / 2) + range_tree_len(n - n / 2);
 }
 
-/* Writes the tree at out[*i]; with %A = the number, a range's number
- * returns ALLOW, any other jumps to out[end]. Conditional jumps reach
- * 255 instructions at most, so far ones are `ja`. */
-static void emit_tree(const struct allowed *r, unsigned first, unsigned n, struct sock_filter *out, size_t *i,
-		      size_t end)
+static size_t tree_len(unsigned n)
 {
-	if (n == 0)
-		return; /* every number trapped (an engine wants them all) */
+	return n == 0 ? 0 : n <= SEARCH_MAX_RANGES ? 2 * (size_t)n + 1 : range_tree_len(n);
+}
+
+/* Boundary j (1..2n) between intervals j - 1 and j. */
+static uint32_t boundary(const struct allowed *r, unsigned j)
+{
+	return j % 2 ? r->lo[j / 2] : r->hi[j / 2 - 1] + 1;
+}
+
+/* Intervals lo..hi (lo < hi) at out[*i]: one `jge` per boundary, the
+ * smaller side first; a leaf is `allow` (odd) or the instruction after it. */
+static void emit_search(const struct allowed *r, unsigned lo, unsigned hi, struct sock_filter *out, size_t *i,
+			size_t allow)
+{
+	unsigned m = (lo + hi + 1) / 2;
+	size_t at = (*i)++;
+	size_t below = m - 1 > lo ? m - 1 - lo : 0; /* instructions of the smaller side */
+	uint8_t jf = m - 1 > lo ? 0 : (uint8_t)(allow + !((m - 1) % 2) - at - 1);
+	uint8_t jt = hi > m ? (uint8_t)below : (uint8_t)(allow + !(m % 2) - at - 1);
+	out[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, boundary(r, m), jt, jf);
+	if (m - 1 > lo)
+		emit_search(r, lo, m - 1, out, i, allow);
+	if (hi > m)
+		emit_search(r, m, hi, out, i, allow);
+}
+
+/* A tree of ranges: an inner node is 2 instructions, a leaf 4; far
+ * jumps are `ja`. */
+static void emit_range_tree(const struct allowed *r, unsigned first, unsigned n, struct sock_filter *out, size_t *i,
+			    size_t end)
+{
 	if (n == 1) {
 		out[(*i)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r->lo[first], 0, 2);
 		out[(*i)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, r->hi[first], 1, 0);
@@ -223,9 +255,24 @@ static void emit_tree(const struct allowed *r, unsigned first, unsigned n, struc
 	}
 	unsigned left = n / 2;
 	out[(*i)++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r->lo[first + left], 0, 1);
-	out[(*i)++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)tree_len(left));
-	emit_tree(r, first, left, out, i, end);
-	emit_tree(r, first + left, n - left, out, i, end);
+	out[(*i)++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)range_tree_len(left));
+	emit_range_tree(r, first, left, out, i, end);
+	emit_range_tree(r, first + left, n - left, out, i, end);
+}
+
+/* Writes tree_len(r->n) instructions at out[*i]: with %A = the number, an
+ * allowed one returns ALLOW, any other goes on after them. */
+static void emit_tree(const struct allowed *r, struct sock_filter *out, size_t *i)
+{
+	if (r->n == 0)
+		return; /* every number trapped (an engine wants them all) */
+	if (r->n > SEARCH_MAX_RANGES) {
+		emit_range_tree(r, 0, r->n, out, i, *i + range_tree_len(r->n));
+		return;
+	}
+	size_t allow = *i + 2 * (size_t)r->n;
+	emit_search(r, 0, 2 * r->n, out, i, allow);
+	out[(*i)++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 }
 
 static size_t preamble_len(bool fast, const struct unknown_ranges *u, const struct allowed *a)
@@ -248,7 +295,7 @@ static void write_preamble(const struct view_state *vs, bool fast, const struct 
 	if (fast) {
 		size_t ranges = i + 1 + tree_len(a->n) + FAST_LEN; /* where the unknown ranges start */
 		out[i++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-		emit_tree(a, 0, a->n, out, &i, i + tree_len(a->n));
+		emit_tree(a, out, &i);
 		uint32_t native = (uint32_t)view_native_gate_ip(vs), gate = (uint32_t)view_rt_gate_ip(vs);
 		size_t at = i; /* the fast part's first instruction */
 		struct sock_filter p[FAST_LEN] = {

@@ -235,6 +235,45 @@ static struct facet_session *session_with(enum facet_backend b, struct sock_fpro
 	return s;
 }
 
+/* The numbers allowed by number alone, before the fast part, as the
+ * kernel's action cache sees them: with few ranges of them (a view's
+ * usual wishes) a search over their boundaries, with many (an engine
+ * that wants every other call) a tree of ranges. Either way exactly the
+ * numbers nobody wants are allowed, and at most 255 instructions apart. */
+static void check_allowed_tree(long step)
+{
+	struct facet_session *s = facet_session_new();
+	struct facet_engine *e = facet_engine_new(&(struct facet_engine_ops){ .name = "every-nth" }, NULL);
+	for (long nr = 0; nr < FACET_NR_MAX; nr += step)
+		facet_engine_want_syscall(e, nr, FACET_EV_SYSCALL_ENTRY);
+	facet_session_attach(s, e);
+	struct view_state vs = {
+		.fast = true, .loader_lo = 0x7e001000, .loader_hi = 0x7e020000,
+		.native_gate = 0x7e001100, .rt_gate = 0x7e001200, .rt_pass = 0x7e001300,
+	};
+	s->backend = FACET_BACKEND_NOTIFY;
+	CHECK(session_prepare(s) == 0, "every %ld: session_prepare", step);
+	s->vs = &vs;
+	struct sock_fprog p;
+	int r = filter_compile(s, &p);
+	CHECK(r == 0, "every %ld: filter_compile: %s", step, strerror(-r));
+	unsigned wrong = 0;
+	for (long nr = 0; r == 0 && nr < FACET_NR_MAX; nr++) {
+		uint64_t mask;
+		bool wanted = nr % step == 0, known = facet_syscall_by_nr(nr) != NULL;
+		bool core = keep_traced_nr(nr, &mask) || watch_nr(nr, &mask) || view_traps(s, nr);
+		bool allowed = kernel_const_allow(&p, (uint32_t)nr);
+		if (allowed != (known && !wanted && !core) && wrong++ < 5)
+			CHECK(false, "every %ld: number %ld is %sallowed by number alone", step, nr, allowed ? "" : "not ");
+		if (wanted && known && action_at(&p, nr, 0x7f0000001234) == SECCOMP_RET_ALLOW && wrong++ < 5)
+			CHECK(false, "every %ld: wanted number %ld runs natively", step, nr);
+	}
+	if (r == 0)
+		filter_free(&p);
+	s->vs = NULL;
+	facet_session_free(s);
+}
+
 int main(void)
 {
 	struct sock_fprog prog;
@@ -263,6 +302,8 @@ int main(void)
 	facet_session_free(s);
 
 	check_fast_preamble();
+	check_allowed_tree(97);  /* a few ranges: the search over boundaries */
+	check_allowed_tree(2);   /* some 170: the tree of ranges */
 	if (failures)
 		return 1;
 	puts("ok");
