@@ -127,7 +127,6 @@ struct facet_session {
 	int notify_fd;                     /* -1 with the ptrace back end */
 	bool sync_on;                      /* synchronous wake-up set on notify_fd (backend_notify.c) */
 	pid_t root_pid;
-	void *stub_area;                   /* spawn.c: the stub's stack, until the session ends */
 	int root_status;
 	bool emulating;                    /* some call may be emulated (session_prepare) */
 	unsigned cwd_changing;             /* emulate.c: tasks whose chdir may not have returned */
@@ -287,9 +286,10 @@ int probe_features(struct facet_features *f);
 int probe_features_by_child(struct facet_features *f);
 
 /* spawn.c */
-int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog);
-/* Unmaps the stub's stack: once the tree is gone. */
-void spawn_free(struct facet_session *s);
+/* area: SPAWN_AREA_SIZE bytes, 16-aligned, for the stub (its stack), valid
+ * until the command has exec'd or died: facet_session_run()'s frame. */
+#define SPAWN_AREA_SIZE (16 * 1024)
+int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog, void *area);
 /* At a SIGTRAP of the root task: true if it is the stub reporting that
  * execve failed; the error is then recorded and the task hidden from the
  * engines, and when resumed it exits with status 1 (as strace's child does). */

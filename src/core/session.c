@@ -32,8 +32,6 @@ void facet_session_free(struct facet_session *s)
 	free(s->engines);
 	if (s->notify_fd >= 0)
 		close(s->notify_fd);
-	if (s->stub_area)
-		spawn_free(s);
 	free(s);
 }
 
@@ -175,7 +173,9 @@ int facet_session_run(struct facet_session *s, char *const argv[])
 	if ((r = filter_compile(s, &prog)) < 0)
 		return session_fail(s, r, "compiling the seccomp filter");
 	s->started = true;
-	r = spawn_tree(s, argv, &prog);
+	/* The stub runs on this, in our memory, until it execs (spawn.c). */
+	char stub_area[SPAWN_AREA_SIZE] __attribute__((aligned(16)));
+	r = spawn_tree(s, argv, &prog, stub_area);
 	filter_free(&prog);
 	if (r < 0)
 		return r;

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -48,10 +47,11 @@ static volatile pid_t stub_holder;
 enum stub_step { STUB_FILTER, STUB_CONFINE, STUB_EXEC };
 static volatile int stub_step;
 
-/* The stub's own memory, mapped for the session (s->stub_area): its stack
- * at the top and, at the bottom, what it reads after spawn_tree() has
- * returned (it execs when the supervisor resumes it). */
-#define STUB_AREA_SIZE (64 * 1024)
+/* The stub's own memory, the caller's SPAWN_AREA_SIZE bytes: its stack at
+ * the top and, at the bottom, what it reads after spawn_tree() has
+ * returned (it execs when the supervisor resumes it). Not a mapping of
+ * its own: unmapping it at the end cost a TLB shootdown, ~0.18 ms, as the
+ * stub had run in the supervisor's memory on another CPU. */
 struct stub_args {
 	char path[PATH_MAX];
 	char *const *argv;
@@ -204,15 +204,11 @@ static int take_holder(struct facet_session *s, pid_t pid, int step)
 	return r < 0 ? session_fail(s, r, "starting the process that holds the view's files for the tree") : 0;
 }
 
-int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog)
+_Static_assert(sizeof(struct stub_args) + 4096 <= SPAWN_AREA_SIZE, "room for the stub's stack");
+
+int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fprog *prog, void *area)
 {
-	if (!s->stub_area) {
-		void *area = mmap(NULL, STUB_AREA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (area == MAP_FAILED)
-			return session_fail(s, -errno, "memory for the command's start");
-		s->stub_area = area;
-	}
-	struct stub_args *a = s->stub_area;
+	struct stub_args *a = area;
 	int r = s->vs ? view_find_command(s, argv[0], a->path, sizeof(a->path))
 		      : find_command(argv[0], a->path, sizeof(a->path));
 	if (r < 0) {
@@ -236,7 +232,7 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return session_fail(s, -errno, "pipe");
 	a->sync_fd = sync[0];
-	pid_t pid = clone(stub_main, (char *)s->stub_area + STUB_AREA_SIZE, CLONE_VM | SIGCHLD, a);
+	pid_t pid = clone(stub_main, (char *)area + SPAWN_AREA_SIZE, CLONE_VM | SIGCHLD, a);
 	if (pid < 0) {
 		r = -errno;
 		close(sync[0]);
@@ -280,12 +276,6 @@ int spawn_tree(struct facet_session *s, char *const argv[], const struct sock_fp
 	regs_forget();
 	ptrace(PTRACE_CONT, pid, 0, 0);
 	return 0;
-}
-
-void spawn_free(struct facet_session *s)
-{
-	munmap(s->stub_area, STUB_AREA_SIZE);
-	s->stub_area = NULL;
 }
 
 bool spawn_exec_failed(struct facet_session *s, pid_t tid)
