@@ -25,16 +25,19 @@ _Static_assert(OWNERS_ADDR >= RT_SITE_TABLE + 8ull * RT_MAX_SITES + 4096,
 _Static_assert(OWNERS_ADDR + OWNERS_SIZE(OWNERS_SLOTS) < FACET_LOADER_BASE,
 	       "fake root's record lies below facet-loader's image (src/loader/meson.build)");
 
-static const struct owners_table *owners;
+/* rt_owners, fake root's mapped record, is defined in start.c with the
+ * runtime's other small state: alone here it took a page of its own, one
+ * more to allocate in every process, written only to store the zero it
+ * already held. */
 
 bool rt_fake_ready(void)
 {
-	return owners != 0;
+	return rt_owners != 0;
 }
 
 bool rt_fake_typed(void)
 {
-	return __atomic_load_n(&owners->h.typed, __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n(&rt_owners->h.typed, __ATOMIC_RELAXED) != 0;
 }
 
 static bool mapped(long p)
@@ -44,7 +47,7 @@ static bool mapped(long p)
 
 void rt_fake_start(void)
 {
-	owners = 0;
+	rt_owners = 0;
 	if (!rt_fake() || !rt_config.owners_path[0])
 		return;
 	/* Close-on-exec, and closed at once: the program never sees it. */
@@ -68,29 +71,29 @@ void rt_fake_start(void)
 		rt_syscall(__NR_munmap, p, size, 0, 0, 0, 0);
 		return;
 	}
-	owners = t;
+	rt_owners = t;
 }
 
 bool rt_fake_writes(void)
 {
-	return rt_fake() && owners && (__atomic_load_n(&rt_config.flags, __ATOMIC_RELAXED) & RT_CONFIG_FAKE_ROOT_IDS);
+	return rt_fake() && rt_owners && (__atomic_load_n(&rt_config.flags, __ATOMIC_RELAXED) & RT_CONFIG_FAKE_ROOT_IDS);
 }
 
 bool rt_fake_none(void)
 {
-	return __atomic_load_n(&owners->h.live, __ATOMIC_RELAXED) == 0;
+	return __atomic_load_n(&rt_owners->h.live, __ATOMIC_RELAXED) == 0;
 }
 
 /* A record of (dev, ino), stale or not: the supervisor's to judge. */
 static bool recorded(uint64_t dev, uint64_t ino)
 {
 	struct owner_rec r;
-	return owners_find(owners, dev, ino, &r) != 0;
+	return owners_find(rt_owners, dev, ino, &r) != 0;
 }
 
 bool rt_fake_may_remove(long dirfd, const char *name)
 {
-	if (__atomic_load_n(&owners->h.xattrs, __ATOMIC_RELAXED))
+	if (__atomic_load_n(&rt_owners->h.xattrs, __ATOMIC_RELAXED))
 		return false;
 	if (rt_fake_none())
 		return true;
@@ -108,7 +111,7 @@ bool rt_fake_may_create(long dirfd)
 	struct owner_rec r;
 	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) != 0)
 		return false;
-	if (!owners_find(owners, st.dev, st.ino, &r))
+	if (!owners_find(rt_owners, st.dev, st.ino, &r))
 		return true;
 	/* A record of its owner or mode (tar and dpkg chown each directory
 	 * they make): the new file has the tree's ids, the host's with no
@@ -122,12 +125,12 @@ bool rt_fake_may_create(long dirfd)
  * as the tree's root's. */
 static bool plain_owned(const struct rt_stat *st)
 {
-	return st->uid == owners->h.real_uid && st->gid == owners->h.real_gid && !recorded(st->dev, st->ino);
+	return st->uid == rt_owners->h.real_uid && st->gid == rt_owners->h.real_gid && !recorded(st->dev, st->ino);
 }
 
 bool rt_fake_chown_to_root(uint32_t uid, uint32_t gid)
 {
-	return (uid == (uint32_t)-1 || uid == owners->h.fake_uid) && (gid == (uint32_t)-1 || gid == owners->h.fake_gid);
+	return (uid == (uint32_t)-1 || uid == rt_owners->h.fake_uid) && (gid == (uint32_t)-1 || gid == rt_owners->h.fake_gid);
 }
 
 bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid)
@@ -147,8 +150,8 @@ bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid)
 static bool mode_is_real(const struct rt_stat *st)
 {
 	struct owner_rec r;
-	return st->uid == owners->h.real_uid && st->gid == owners->h.real_gid &&
-	       !(owners_find(owners, st->dev, st->ino, &r) && (r.fields & (OWNER_MODE | OWNER_TYPE)));
+	return st->uid == rt_owners->h.real_uid && st->gid == rt_owners->h.real_gid &&
+	       !(owners_find(rt_owners, st->dev, st->ino, &r) && (r.fields & (OWNER_MODE | OWNER_TYPE)));
 }
 
 /* The supervisor makes fake root's chmod real with the bits the real
@@ -194,7 +197,7 @@ void rt_fake_stat(struct rt_stat *st, long dirfd, const char *name)
 		.dev = st->dev, .ino = st->ino, .uid = st->uid, .gid = st->gid, .mode = st->mode, .rdev = st->rdev,
 	};
 	struct where w = { dirfd, name };
-	owners_apply_lazy(owners, &v, btime_of, &w);
+	owners_apply_lazy(rt_owners, &v, btime_of, &w);
 	st->uid = v.uid;
 	st->gid = v.gid;
 	st->mode = v.mode;
@@ -215,7 +218,7 @@ void rt_fake_statx(struct statx *sx)
 		v.btime_sec = sx->stx_btime.tv_sec;
 		v.btime_nsec = sx->stx_btime.tv_nsec;
 	}
-	owners_apply(owners, &v);
+	owners_apply(rt_owners, &v);
 	sx->stx_uid = v.uid;
 	sx->stx_gid = v.gid;
 	sx->stx_mode = (uint16_t)v.mode;
@@ -241,7 +244,7 @@ void rt_fake_dirents(void *buf, long n, uint64_t dev, long dirfd)
 		if (d->d_reclen == 0)
 			break;
 		struct where w = { dirfd, d->d_name };
-		int type = owners_dirent_type(owners, dev, d->d_ino, btime_of, &w);
+		int type = owners_dirent_type(rt_owners, dev, d->d_ino, btime_of, &w);
 		if (type >= 0)
 			d->d_type = (uint8_t)type;
 		off += d->d_reclen;

@@ -72,5 +72,8 @@ extern struct rt_cwd rt_cwd;
 /* The cwd's mount as cwd_mount() found it (fds.c): seq << 32 | 1 + mount,
  * one store, for threads. */
 extern uint64_t rt_cwd_mount;
+/* Fake root's record as the runtime mapped it, or 0 (fake.c). */
+struct owners_table;
+extern const struct owners_table *rt_owners;
 
 #endif
