@@ -90,7 +90,7 @@ static __attribute__((noreturn)) int stub_main(void *arg)
 	stub_sys(SYS_close, a->sync_fd, 0, 0);
 	stub_sys(SYS_prctl, PR_SET_PDEATHSIG, 0, 0);
 	arch_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&a->mask, 0, _NSIG / 8, 0, 0);
-	if ((r = arch_syscall6(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0)) < 0)
+	if ((r = stub_sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0)) < 0)
 		stub_trap(STUB_FILTER, (int)-r);
 	/* Under Landlock: confined before the filter, so that the holder it
 	 * starts has the tree's domain and a filter of its own. */
