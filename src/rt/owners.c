@@ -13,8 +13,7 @@ static inline uint32_t load_seq(const struct owners_header *h)
 
 int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct owner_rec *out)
 {
-	uint32_t n = t->h.nslots;
-	if (t->h.magic != OWNERS_MAGIC || n == 0 || (n & (n - 1)) || n > OWNERS_SLOTS || !t->h.live)
+	if (t->h.magic != OWNERS_MAGIC || !t->h.live)
 		return 0;
 	/* A change takes the writer well under a microsecond; a counter odd
 	 * for a million tries is a file the tree wrote itself (it may, where
@@ -25,6 +24,11 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 			__asm__ volatile("" ::: "memory");
 			continue;
 		}
+		/* The table grows (the supervisor rebuilds it, the counter odd
+		 * meanwhile): its size is read with the records. */
+		uint32_t n = __atomic_load_n(&t->h.nslots, __ATOMIC_RELAXED);
+		if (n == 0 || (n & (n - 1)) || n > OWNERS_SLOTS)
+			return 0;
 		int found = 0;
 		uint32_t i = owners_hash(dev, ino, n);
 		for (uint32_t probes = 0; probes < n; probes++, i = (i + 1) & (n - 1)) {

@@ -9,8 +9,9 @@
  * It is a file each traced process maps read-only at OWNERS_ADDR, into
  * which the supervisor copies each change of its own copy. A header, then an
  * open-addressed hash table of records keyed by the file's identity
- * (device and inode number), whose slots are never moved: a record that
- * goes leaves a tombstone. The supervisor is the only writer, one change
+ * (device and inode number) in h.nslots slots: a record that goes leaves
+ * a tombstone, and records move only when the supervisor builds the table
+ * again, larger (it starts small) or without its tombstones. The supervisor is the only writer, one change
  * at a time; a reader copies a record under the sequence counter (odd
  * while a change is being made) and tries again if it moved.
  *

@@ -297,4 +297,23 @@ else
 	fi
 fi
 cd "$TEST_TMP" || fail "cd $TEST_TMP"
+
+# --- many records: the table starts small and grows (core/fakeroot/table.c) ---
+# owners PATTERN...: how many of the files show each owner, in the run.
+owners='stat -c %u:%g "$@" | sort | uniq -c | awk "{ print \$1, \$2 }"'
+for mode in --fast --no-fast; do
+	rm -rf many && mkdir many && cd many || fail "mkdir many"
+	seq 3000 | sed 's/^/f/' | xargs touch
+	check "$mode: 3000 files chowned in one run, as that run sees them" "3000 5:6" \
+		fr "$mode" --fakeroot-state st -- sh -c "chown 5:6 f* && set -- f* && $owners"
+	check "$mode: ... as the next run sees them" "3000 5:6" \
+		fr "$(see "$mode")" --fakeroot-state st -- sh -c "set -- f* && $owners"
+	# Removals leave tombstones, which a rebuild drops.
+	check "$mode: 1111 of them removed and the rest chowned again" "1889 7:8" \
+		fr "$mode" --fakeroot-state st -- sh -c "rm f1* && chown 7:8 f* && set -- f* && $owners"
+	check "$mode: ... as the next run sees them" "1889 7:8" \
+		fr "$(see "$mode")" --fakeroot-state st -- sh -c "set -- f* && $owners"
+	check "$mode: the state file's records" "1889 end 1889" summary
+	cd "$TEST_TMP" || fail "cd $TEST_TMP"
+done
 checks_done

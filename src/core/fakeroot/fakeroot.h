@@ -95,6 +95,8 @@ int fakeroot_end(struct facet_session *s);
 void fakeroot_stop(struct facet_session *s);
 
 /* table.c */
+/* A new table's slots; it doubles up to OWNERS_SLOTS (table.c). */
+#define FAKEROOT_FIRST_SLOTS 1024u
 /* The most records (and tombstones) a table of nslots takes. */
 #define FAKEROOT_TABLE_MAX(nslots) ((nslots) / 4 * 3)
 /* A tombstone's ino; it keeps the removed file's in rdev. */

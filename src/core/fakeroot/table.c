@@ -4,8 +4,11 @@
  * writer. It keeps its own copy (private memory) and copies each change
  * into a memfd mapped shared, which the runtime in every traced process
  * maps read-only through /proc/PID/fd/N (view_rt_config_for: the holder's
- * under Landlock); only the pages records land on take memory. The memfd
- * is sealed against shrinking, so that
+ * under Landlock); only the pages records land on take memory. The table
+ * starts small and doubles as records come (rebuild()): a record lands on
+ * a page the hash picks, and each page first touched is a fault in the
+ * supervisor, twice, and in every process that looks a file up there. The
+ * memfd is sealed against shrinking, so that
  * nothing the tree does to it (it may open it writable: it is the same
  * user's) can make the supervisor's stores fault; what it writes changes
  * what its own runtimes see, never the supervisor's copy.
@@ -92,7 +95,7 @@ int fakeroot_table_create(struct fakeroot *fr)
 	struct owners_header *h = &fr->table->h;
 	h->magic = OWNERS_MAGIC;
 	h->version = OWNERS_VERSION;
-	h->nslots = OWNERS_SLOTS;
+	h->nslots = FAKEROOT_FIRST_SLOTS;
 	h->real_uid = fr->real_uid;
 	h->real_gid = fr->real_gid;
 	h->fake_uid = fr->uid;
@@ -150,7 +153,7 @@ void fakeroot_view_of(struct owner_view *v, const struct stat *st, const struct 
 static struct owner_rec *slot_of(struct fakeroot *fr, uint64_t dev, uint64_t ino, bool *found)
 {
 	struct owners_table *t = fr->table;
-	uint32_t n = OWNERS_SLOTS, i = owners_hash(dev, ino, n); /* not h.nslots: the tree may write the file */
+	uint32_t n = t->h.nslots, i = owners_hash(dev, ino, n); /* the private copy's: the tree cannot write it */
 	struct owner_rec *place = NULL;
 	*found = false;
 	for (uint32_t probes = 0; probes < n; probes++, i = (i + 1) & (n - 1)) {
@@ -189,45 +192,60 @@ static int bury(struct fakeroot *fr, uint64_t dev, uint64_t ino, int64_t btime_s
 	return 0;
 }
 
-/* The table full of tombstones: built again from its records alone, and
- * the whole of it published. 0, or -ENOSPC if it holds removals to save
- * that cannot be buried. */
-static int compact(struct fakeroot *fr)
+/* The table built again from its records alone, without tombstones, in
+ * nslots slots (as many as before, or more), and the whole of it
+ * published. 0, -ENOSPC if it holds removals to save that cannot be
+ * buried, or -ENOMEM. */
+static int rebuild(struct fakeroot *fr, uint32_t nslots)
 {
 	struct owners_table *t = fr->table;
-	for (uint32_t i = 0; i < OWNERS_SLOTS; i++) {
+	uint32_t old_n = t->h.nslots;
+	for (uint32_t i = 0; i < old_n; i++) {
 		struct owner_rec *r = &t->slot[i];
 		if (r->ino == TOMBSTONE && r->dirty && bury(fr, r->dev, r->rdev, -1, 0) < 0)
 			return -ENOSPC;
 	}
-	size_t size = (size_t)OWNERS_SLOTS * sizeof(struct owner_rec);
-	struct owner_rec *old = malloc(size);
+	struct owner_rec *old = malloc((size_t)old_n * sizeof(*old));
 	if (!old)
 		return -ENOMEM;
-	memcpy(old, t->slot, size);
+	memcpy(old, t->slot, (size_t)old_n * sizeof(*old));
+	size_t size = (size_t)nslots * sizeof(*old);
 	begin(fr);
 	memset(t->slot, 0, size);
+	t->h.nslots = nslots;
 	t->h.used = 0;
-	for (uint32_t i = 0; i < OWNERS_SLOTS; i++) {
+	for (uint32_t i = 0; i < old_n; i++) {
 		if (old[i].ino == TOMBSTONE || (old[i].dev == 0 && old[i].ino == 0))
 			continue;
-		uint32_t j = owners_hash(old[i].dev, old[i].ino, OWNERS_SLOTS);
+		uint32_t j = owners_hash(old[i].dev, old[i].ino, nslots);
 		while (t->slot[j].dev || t->slot[j].ino)
-			j = (j + 1) & (OWNERS_SLOTS - 1);
+			j = (j + 1) & (nslots - 1);
 		t->slot[j] = old[i];
 		t->h.used++;
 	}
 	free(old);
+	publish(fr, &t->h.nslots, sizeof(t->h.nslots));
 	publish(fr, t->slot, size);
 	end(fr, &t->slot[0]);
 	return 0;
+}
+
+/* Room for one more record, which room_in() did not find: the table
+ * doubles once live records would fill half of what it takes, else it
+ * drops its tombstones. 0, or a negative errno. */
+static int make_room(struct fakeroot *fr)
+{
+	const struct owners_header *h = &fr->table->h;
+	if (h->live + 1 > FAKEROOT_TABLE_MAX(h->nslots) / 2 && h->nslots < OWNERS_SLOTS)
+		return rebuild(fr, h->nslots * 2);
+	return h->used == h->live ? -ENOSPC : rebuild(fr, h->nslots);
 }
 
 /* Whether a new record may take slot r: a quarter of the table stays
  * free, so that chains stay short and a free slot ends each. */
 static bool room_in(const struct owners_table *t, const struct owner_rec *r)
 {
-	return r && (r->ino == TOMBSTONE || t->h.used + 1 <= FAKEROOT_TABLE_MAX(OWNERS_SLOTS));
+	return r && (r->ino == TOMBSTONE || t->h.used + 1 <= FAKEROOT_TABLE_MAX(t->h.nslots));
 }
 
 int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
@@ -236,8 +254,7 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 	struct owners_table *t = fr->table;
 	bool found;
 	struct owner_rec *r = slot_of(fr, v->dev, v->ino, &found);
-	if (!found && !room_in(t, r) && (t->h.used == t->h.live || compact(fr) < 0 ||
-					 !room_in(t, r = slot_of(fr, v->dev, v->ino, &found))))
+	if (!found && !room_in(t, r) && (make_room(fr) < 0 || !room_in(t, r = slot_of(fr, v->dev, v->ino, &found))))
 		return -ENOSPC;
 	struct owner_rec n = found && owners_matches(r, v) ? *r : (struct owner_rec){ 0 };
 	n.dev = v->dev;
@@ -309,8 +326,7 @@ int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec)
 	struct owner_rec *r = slot_of(fr, rec->dev, rec->ino, &found);
 	if (found)
 		return -EEXIST;
-	if (!room_in(t, r) && (t->h.used == t->h.live || compact(fr) < 0 ||
-			       !room_in(t, r = slot_of(fr, rec->dev, rec->ino, &found))))
+	if (!room_in(t, r) && (make_room(fr) < 0 || !room_in(t, r = slot_of(fr, rec->dev, rec->ino, &found))))
 		return -ENOSPC;
 	struct owners_header *h = &t->h;
 	begin(fr);
