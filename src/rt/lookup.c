@@ -185,6 +185,23 @@ static bool refuses(const struct vfs_table *t, int m, bool writes)
 	return writes && (t->mounts[m].flags & VFS_MOUNT_RO);
 }
 
+/* rt_follow() for a caller with no path buffer to spare. Not inlined:
+ * the buffer is on the stack only while it is needed. */
+__attribute__((noinline)) static long follow_name(long dirfd, const char *name, const char *dir, size_t dir_len,
+						  const char *tail, char *next)
+{
+	char link[VFS_PATH_MAX];
+	return rt_follow(dirfd, name, link, sizeof(link), dir, dir_len, tail, next);
+}
+
+/* rt_follow() of the host path in host[] (VFS_PATH_MAX bytes), the
+ * target read into the rest of host[], which the caller no longer needs. */
+static long follow_host(char *host, const char *dir, size_t dir_len, const char *tail, char *next)
+{
+	size_t used = loader_strlen(host) + 1;
+	return rt_follow(AT_FDCWD, host, host + used, VFS_PATH_MAX - used, dir, dir_len, tail, next);
+}
+
 /* Opens the shallowest plain directory of absolute `path` (len bytes)
  * that lies above its last name, among the first `plain` bytes (names
  * without "." or ".."); *rest is then what follows it, for openat2 to
@@ -232,7 +249,7 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 		long below = rt_syscall(__NR_openat, fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0, 0, 0);
 		if (below < 0 && (below == -ENOTDIR || below == -ELOOP)) {
 			/* A symlink (/lib -> usr/lib), maybe: the path through it. */
-			long r = rt_follow(fd, name, path, start - 1, path + i, next);
+			long r = follow_name(fd, name, path, start - 1, path + i, next);
 			rt_syscall(__NR_close, fd, 0, 0, 0, 0, 0);
 			return r == RT_LINK || r == -ENOENT ? r : RT_FORWARD;
 		}
@@ -342,7 +359,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
 		return fd;
 	}
 	/* A symlink, maybe: the path through it. */
-	long r = rt_follow(AT_FDCWD, host, path, rt_parent_len(path, len), "", next);
+	long r = follow_host(host, path, rt_parent_len(path, len), "", next);
 	return r == RT_NOT_LINK ? fd : r == RT_LINK ? r : RT_FORWARD;
 }
 
@@ -355,7 +372,7 @@ static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64
  * ELOOP, which is then the answer; else RT_NOT_DIRECT, for the walk. A
  * link in procfs (a mount that shows the host's / shows its /proc too)
  * is the process's own, or magic: the supervisor's. */
-__attribute__((noinline)) static long last_link(const char *host, const char *path, size_t len, uint64_t oflags,
+__attribute__((noinline)) static long last_link(char *host, const char *path, size_t len, uint64_t oflags,
 						char *next)
 {
 	if ((oflags & O_CREAT) && (oflags & O_EXCL))
@@ -375,7 +392,7 @@ __attribute__((noinline)) static long last_link(const char *host, const char *pa
 		return -ELOOP;
 	/* No directory on the way is a symlink (the open above): the kernel
 	 * reads the link from the host path as the view would. */
-	r = rt_follow(AT_FDCWD, host, path, rt_parent_len(path, len), "", next);
+	r = follow_host(host, path, rt_parent_len(path, len), "", next);
 	return r == RT_NOT_LINK ? RT_NOT_DIRECT : r;
 }
 
@@ -395,10 +412,8 @@ __attribute__((noinline)) static long first_link(const struct vfs_table *t, int 
 	 * what replaced the mount point (host_of). */
 	size_t hlen = t->mounts[m].host_len == 1 ? 0 : t->mounts[m].host_len;
 	size_t hend = hlen + (end - (glen == 1 ? 0 : glen));
-	char saved = host[hend];
-	host[hend] = '\0';
-	long r = rt_follow(AT_FDCWD, host, path, start - 1, path + end, next);
-	host[hend] = saved;
+	host[hend] = '\0'; /* host[] is spent: the target goes after it */
+	long r = follow_host(host, path, start - 1, path + end, next);
 	return r == RT_LINK || r == -ENOENT ? r : RT_NOT_DIRECT;
 }
 

@@ -133,8 +133,13 @@ long rt_splice(char *out, const char *dir, size_t dir_len, const char *mid, size
 size_t rt_parent_len(const char *path, size_t len);
 /* If `name` in dirfd (whose name is dir) is a symlink, writes the path
  * that follows it, with `tail`, into next: RT_LINK; RT_NOT_LINK if it
- * is none; the kernel's -errno (ENOENT...) or RT_FORWARD. */
-long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, const char *tail, char *next);
+ * is none; the kernel's -errno (ENOENT...) or RT_FORWARD. The target is
+ * read into spare (spare_len bytes; RT_FORWARD if it does not fit): the
+ * unused end of a caller's path buffer, so that the runtime's stack holds
+ * one 4 KiB buffer less (each page of it a process touches is one more to
+ * allocate). spare must not lie in next. */
+long rt_follow(long dirfd, const char *name, char *spare, size_t spare_len, const char *dir, size_t dir_len,
+	       const char *tail, char *next);
 /* Resolves `rest` name by name below `start`, the directory named `text`
  * (text_len bytes, "" for the root), where openat2(RESOLVE_BENEATH) could
  * not: the opened fd (oflags, mode), -errno, RT_FORWARD, or RT_RESTART or

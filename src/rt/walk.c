@@ -45,7 +45,7 @@ long rt_splice(char *out, const char *dir, size_t dir_len, const char *mid, size
 
 /* fs.protected_symlinks, for the link `name` in dirfd (or the absolute
  * host path `name`): where the kernel's walk would check it. */
-/* Not inlined: its buffer and rt_follow's are never needed at once. */
+/* Not inlined: its buffer is on the stack only when it is asked. */
 __attribute__((noinline)) static long may_follow(long dirfd, const char *name)
 {
 	if (!(rt_config.flags & RT_CONFIG_PROTECTED_SYMLINKS))
@@ -75,15 +75,17 @@ __attribute__((noinline)) static long may_follow(long dirfd, const char *name)
 	return fsuid < 0 ? RT_FORWARD : vfs_may_follow(dir.mode, dir.uid, link.uid, (uint32_t)fsuid);
 }
 
-long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, const char *tail, char *next)
+long rt_follow(long dirfd, const char *name, char *spare, size_t spare_len, const char *dir, size_t dir_len,
+	       const char *tail, char *next)
 {
-	char link[VFS_PATH_MAX];
-	long n = rt_syscall(__NR_readlinkat, dirfd, name, link, sizeof(link), 0, 0);
+	if (spare_len < 2)
+		return RT_FORWARD; /* readlink's EINVAL would say "no link" */
+	long n = rt_syscall(__NR_readlinkat, dirfd, name, spare, spare_len, 0, 0);
 	if (n == 0)
 		return -ENOENT; /* an empty target names nothing */
 	if (n == -EINVAL)
 		return RT_NOT_LINK;
-	if (n < 0 || n >= (long)sizeof(link))
+	if (n < 0 || n >= (long)spare_len)
 		return n == -ENOENT || n == -ENOTDIR || n == -EACCES ? n : RT_FORWARD;
 	/* The kernel checks the last name only, "name/" too (vfs_may_follow):
 	 * the last name of the target is again the last, and checked then. */
@@ -93,7 +95,7 @@ long rt_follow(long dirfd, const char *name, const char *dir, size_t dir_len, co
 	long r = *after ? 0 : may_follow(dirfd, name);
 	if (r < 0)
 		return r == -EACCES ? r : RT_FORWARD;
-	r = rt_splice(next, dir, dir_len, link, (size_t)n, tail);
+	r = rt_splice(next, dir, dir_len, spare, (size_t)n, tail);
 	return r == RT_RESTART ? RT_LINK : r;
 }
 
@@ -149,7 +151,8 @@ long rt_walk(long start, const char *text, size_t text_len, const char *rest, ui
 		bool follow = !last || slash ||
 			      !((oflags & O_NOFOLLOW) || ((oflags & O_CREAT) && (oflags & O_EXCL)));
 		if (follow && !dot) {
-			r = rt_follow(cur, name, dir, dl, after, next);
+			/* The target goes after the directory's name in dir[]. */
+			r = rt_follow(cur, name, dir + dl, VFS_PATH_MAX - dl, dir, dl, after, next);
 			/* A last name not there yet is O_CREAT's to make. */
 			if (r != RT_NOT_LINK && !(last && r == -ENOENT && (oflags & O_CREAT)))
 				break;
