@@ -579,7 +579,9 @@ static bool host_root_all_writable(const struct vfs_table *t)
 	return root;
 }
 
-long rt_write_mount_of_fd(long dirfd, bool exact)
+/* rt_write_mount_of_fd(), with the fd's fstat in *st if `stat` (else
+ * made here only where it is needed). */
+static long write_mount_of_fd(long dirfd, bool exact, struct rt_stat *st, bool stat)
 {
 	const struct vfs_table *t = table();
 	char host[VFS_PATH_MAX];
@@ -593,8 +595,8 @@ long rt_write_mount_of_fd(long dirfd, bool exact)
 		 * the supervisor's. The mount, for the name of what is made below
 		 * the fd, is its mark, which facet believes only where the host
 		 * path lies in that mount (fds.c). */
-		struct rt_stat st;
-		if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || rt_proc_dev(st.dev))
+		if ((!stat && rt_syscall(__NR_newfstatat, dirfd, "", st, AT_EMPTY_PATH, 0, 0) < 0) ||
+		    rt_proc_dev(st->dev))
 			return RT_FORWARD;
 		return rt_fd_mount(dirfd);
 	}
@@ -611,6 +613,23 @@ long rt_write_mount_of_fd(long dirfd, bool exact)
 		marked |= (long)i == mark;
 	}
 	return found == -1 && marked ? mark : found;
+}
+
+long rt_write_mount_of_fd(long dirfd, bool exact)
+{
+	struct rt_stat st;
+	return write_mount_of_fd(dirfd, exact, &st, false);
+}
+
+long rt_write_mount_of_dir(long dirfd, bool exact)
+{
+	/* One fstat for both looks: a write below a directory fd (tar -C,
+	 * rm -r) makes one per file. */
+	struct rt_stat st;
+	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || !S_ISDIR(st.mode) ||
+	    is_fence(st.dev, st.ino))
+		return RT_FORWARD;
+	return write_mount_of_fd(dirfd, exact, &st, true);
 }
 
 long rt_proc_self_fd(long dirfd, const char *path, char host[VFS_PATH_MAX])
@@ -663,8 +682,8 @@ long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint6
 {
 	if ((int)dirfd < 0 || !path || !path[0] || path[0] == '/')
 		return RT_FORWARD;
-	long m = rt_write_mount_of_fd((int)dirfd, exact);
-	if (m == RT_FORWARD || !rt_plain_dir((int)dirfd))
+	long m = rt_write_mount_of_dir((int)dirfd, exact);
+	if (m == RT_FORWARD)
 		return RT_FORWARD;
 	*mount = (int)m;
 	/* Not into another of the host's mounts below it (procfs under a

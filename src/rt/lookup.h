@@ -99,6 +99,9 @@ long rt_open_to_write(const char *path, uint64_t oflags, uint64_t mode, int *mou
  * fd's mark (-1: none), which names what is made below it, without
  * reading the host path; procfs stays the supervisor's. */
 long rt_write_mount_of_fd(long fd, bool exact);
+/* The same for a directory fd that must also be plain (rt_plain_dir()):
+ * RT_FORWARD if it is not. */
+long rt_write_mount_of_dir(long fd, bool exact);
 /* path (relative to dirfd) is "/proc/self/fd/N", as glibc names an O_PATH
  * fd to chmod the file through it (fchmodat's AT_SYMLINK_NOFOLLOW), and
  * the view's /proc is a procfs of the host's, and the caller is the

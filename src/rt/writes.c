@@ -135,8 +135,8 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 	memcpy(leaf, last, ll + 1);
 	*own = name > 0;
 	if (below && !*own) {
-		long m = rt_write_mount_of_fd(dirfd, exact);
-		if (m == RT_FORWARD || !rt_plain_dir(dirfd))
+		long m = rt_write_mount_of_dir(dirfd, exact);
+		if (m == RT_FORWARD)
 			return RT_FORWARD;
 		*mount = (int)m;
 		return dirfd;
