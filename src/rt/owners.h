@@ -11,9 +11,10 @@
  * open-addressed hash table of records keyed by the file's identity
  * (device and inode number) in h.nslots slots: a record that goes leaves
  * a tombstone, and records move only when the supervisor builds the table
- * again, larger (it starts small) or without its tombstones. The supervisor is the only writer, one change
- * at a time; a reader copies a record under the sequence counter (odd
- * while a change is being made) and tries again if it moved.
+ * again, larger (it starts small) or without its tombstones. The
+ * supervisor is the only writer, one change at a time; a reader copies a
+ * record under the sequence counter (odd while a change is being made)
+ * and tries again if it moved.
  *
  * A file's inode number is reused once the file is gone: a record also
  * holds the file's birth time (statx STATX_BTIME) where the file system
