@@ -57,12 +57,18 @@ static bool is_fence(uint64_t dev, uint64_t ino)
 	return rt_proc_dev(dev) || rt_fence(dev, ino);
 }
 
+/* rt_plain_dir() of a directory fd, its fstat in *st. */
+static bool plain_dir_stat(long dirfd, struct rt_stat *st)
+{
+	if (rt_syscall(__NR_newfstatat, dirfd, "", st, AT_EMPTY_PATH, 0, 0) < 0)
+		return false;
+	return S_ISDIR(st->mode) && !is_fence(st->dev, st->ino);
+}
+
 bool rt_plain_dir(long dirfd)
 {
 	struct rt_stat st;
-	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0)
-		return false;
-	return S_ISDIR(st.mode) && !is_fence(st.dev, st.ino);
+	return plain_dir_stat(dirfd, &st);
 }
 
 static const struct vfs_table *table(void)
@@ -626,10 +632,7 @@ long rt_write_mount_of_dir(long dirfd, bool exact)
 	/* One fstat for both looks: a write below a directory fd (tar -C,
 	 * rm -r) makes one per file. */
 	struct rt_stat st;
-	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || !S_ISDIR(st.mode) ||
-	    is_fence(st.dev, st.ino))
-		return RT_FORWARD;
-	return write_mount_of_fd(dirfd, exact, &st, true);
+	return plain_dir_stat(dirfd, &st) ? write_mount_of_fd(dirfd, exact, &st, true) : RT_FORWARD;
 }
 
 long rt_proc_self_fd(long dirfd, const char *path, char host[VFS_PATH_MAX])
