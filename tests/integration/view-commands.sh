@@ -62,6 +62,21 @@ check "a script found through PATH" "/bin/argv -x /tmp/script a" \
 check "a script by absolute path" "/bin/argv -x /tmp/script" facet_top -r "$R" /tmp/script
 check "a script by relative path" "/bin/argv -x ./script" facet_top -r "$R" -w /tmp ./script
 check "a script through a symlink keeps the symlink's name" "/bin/argv -x /tmp/script-link" facet_top -r "$R" /tmp/script-link
+# A script's argv is rebuilt for its interpreter; it may be as long as the
+# kernel takes (xargs, find -exec {} +, libtool's link lines): not only
+# the first 510 arguments (facet's limit before), in every mode.
+# What the interpreter got: the count of its arguments, the first four,
+# and whether 1 to N follow in order.
+argv_summary() {
+	"$@" | awk '{ ok = "in order"; for (i = 4; i <= NF; i++) if ($i != i - 3) ok = "not in order";
+		      print NF, $1, $2, $3, $4, $NF, ok }'
+}
+many=$(seq 3000)
+for mode in --fast --confine --no-fast; do
+	# shellcheck disable=SC2086 # one argument per number
+	check "a script exec'd with 3000 arguments ($mode)" "3003 /bin/argv -x /tmp/script 1 3000 in order" \
+		argv_summary facet_top $mode -r "$R" /bin/exec /tmp/script /tmp/script $many
+done
 
 # --- absolute symlinks inside the root ------------------------------------------------
 check "a chain of absolute symlinks through PATH" "" env PATH=/tmp/l2 "$FACET" --backend="$FACET_BACKEND" -r "$R" true

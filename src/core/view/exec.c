@@ -190,45 +190,70 @@ static bool fd_cloexec(struct facet_task *t, int fd)
 	return flags & O_CLOEXEC;
 }
 
+/* The program's argv[1...] (pointers as they are) after the n pointers
+ * already in *ptrs (of *cap), the array grown as needed and ended with a
+ * NULL: the new count, or 0 if argv cannot be read. Read a page at a time
+ * up to the NULL, never past it into memory that may not be mapped. */
+static size_t append_argv_tail(struct facet_task *t, uint64_t argv, uint64_t **ptrs, size_t *cap, size_t n)
+{
+	uint64_t first = 0;
+	if (argv && facet_mem_read(t, argv, &first, sizeof(first)) != sizeof(first))
+		return 0;
+	for (uint64_t at = argv + 8; argv && first;) {
+		uint64_t chunk[512];
+		size_t want = (4096 - (at & 4095)) / 8;
+		if (want > sizeof(chunk) / sizeof(chunk[0]))
+			want = sizeof(chunk) / sizeof(chunk[0]);
+		if (want == 0 || facet_mem_read(t, at, chunk, want * 8) != (ssize_t)(want * 8))
+			return 0;
+		size_t k = 0;
+		while (k < want && chunk[k])
+			k++;
+		if (n + k + 1 > *cap) {
+			size_t grown = (n + k + 1) * 2;
+			uint64_t *p = realloc(*ptrs, grown * sizeof(*p));
+			if (!p)
+				return 0;
+			*ptrs = p;
+			*cap = grown;
+		}
+		memcpy(*ptrs + n, chunk, k * 8);
+		n += k;
+		if (k < want)
+			break;
+		at += want * 8;
+	}
+	(*ptrs)[n++] = 0;
+	return n;
+}
+
 /* The argv of the loader's exec: the scripts' interpreters before the
- * program's own arguments (the first replaced), as binfmt_script makes it. */
+ * program's own arguments (the first replaced), as binfmt_script makes it.
+ * The strings go in scratch slot 1, the array where view_push_large()
+ * finds room: a script may have as many arguments as the kernel takes
+ * (xargs, find -exec {} +, libtool's link lines). */
 static uint64_t push_argv(struct facet_task *t, uint64_t argv, char *const prefix[], unsigned nprefix)
 {
-	/* Strings in slot 1, the array in slot 2 onwards (grown as needed). */
 	char strings[4096];
 	size_t used = 0;
 	uint64_t sbase = view_push(t, 1, NULL, 0);
-	uint64_t ptrs[512];
-	unsigned n = 0;
+	size_t cap = 2 * MAX_INTERPRETERS + 64, n = 0;
+	_cleanup_free_ uint64_t *ptrs = malloc(cap * sizeof(*ptrs));
+	if (!ptrs || !sbase)
+		return 0;
 	for (unsigned i = 0; i < nprefix; i++) {
 		size_t l = strlen(prefix[i]) + 1;
-		if (used + l > sizeof(strings) || !sbase)
+		if (used + l > sizeof(strings))
 			return 0;
 		memcpy(strings + used, prefix[i], l);
 		ptrs[n++] = sbase + used;
 		used += l;
 	}
-	if (facet_mem_write(t, sbase, strings, used) != (ssize_t)used)
+	if (facet_mem_write(t, sbase, strings, used) != (ssize_t)used ||
+	    !(n = append_argv_tail(t, argv, &ptrs, &cap, n)))
 		return 0;
-	/* The program's argv[1...], pointers as they are. */
-	for (uint64_t i = 1; argv; i++) {
-		uint64_t p;
-		if (facet_mem_read(t, argv + i * 8, &p, sizeof(p)) != sizeof(p))
-			return 0;
-		if (i == 1) {
-			uint64_t first;
-			if (facet_mem_read(t, argv, &first, sizeof(first)) != sizeof(first) || !first)
-				break; /* argc 0: nothing after argv[0] */
-		}
-		if (!p)
-			break;
-		if (n + 1 >= sizeof(ptrs) / sizeof(ptrs[0]))
-			return 0;
-		ptrs[n++] = p;
-	}
-	ptrs[n++] = 0;
-	uint64_t arr = (sbase - n * 8 - 64) & ~(uint64_t)15;
-	if (facet_mem_write(t, arr, ptrs, n * 8) != (ssize_t)(n * 8))
+	uint64_t arr = view_push_large(t, ptrs, n * 8);
+	if (!arr)
 		return 0;
 	return arr;
 }

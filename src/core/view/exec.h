@@ -29,6 +29,10 @@ void view_getdents(struct facet_task *t, const struct call *c, const struct path
 /* Writes `len` bytes below the tracee's stack pointer, in scratch slot
  * `slot` (0 to 3, of 4 KiB each), and returns their address, 0 on failure. */
 uint64_t view_push(struct facet_task *t, unsigned slot, const void *data, size_t len);
+/* len bytes of data where they do not fit in one slot: in slots 2 and 3
+ * (view_push) if they fit there, else below the stack pointer and every
+ * slot (a ptrace stop only). Their address, or 0. */
+uint64_t view_push_large(struct facet_task *t, const void *data, size_t len);
 /* Sets the registers to `args` and remembers the rewrite. */
 int view_rewrite(struct facet_task *t, const struct call *c, const uint64_t args[6]);
 /* At a seccomp stop: if this is a restart of the rewritten call, puts the

@@ -78,6 +78,20 @@ uint64_t view_push(struct facet_task *t, unsigned slot, const void *data, size_t
 	return addr;
 }
 
+uint64_t view_push_large(struct facet_task *t, const void *data, size_t len)
+{
+	uint64_t s2 = view_push(t, 2, NULL, 0), s3 = view_push(t, 3, NULL, 0), addr, sp;
+	if (len <= 2 * SCRATCH_SLOT) /* slots 2 and 3 lie side by side, either way round */
+		addr = s2 < s3 ? s2 : s3;
+	else if (s2 && regs_stack_pointer(t->tid, &sp) == 0)
+		addr = (sp - SCRATCH_BELOW_SP - 4 * SCRATCH_SLOT - len) & ~(uint64_t)15;
+	else
+		return 0;
+	if (!addr || facet_mem_write(t, addr, data, len) != (ssize_t)len)
+		return 0;
+	return addr;
+}
+
 int view_rewrite(struct facet_task *t, const struct call *c, const uint64_t args[6])
 {
 	struct view_task *vt = view_task(t);
