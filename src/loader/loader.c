@@ -31,19 +31,30 @@ static char area[LOADER_COMM_LEN + LOADER_EXECFN_MAX + ELF_PHDRS_MAX] __attribut
 #define execfn_copy (area + LOADER_COMM_LEN)
 static loader_phdr *phdr_buf;
 
-/* The plan lies below the stack the loader uses (LOADER_STACK_RESERVE)
- * and within LOADER_PLAN_MAX of it: anything else is not the supervisor's
- * doing, and reading it could fault. */
+/* Where the supervisor writes the plan: in .bss, since the kernel may
+ * leave a new stack no room below the pointer for a write from outside
+ * (a program exec'd with a long argv has hardly a page there until it
+ * grows the stack itself). */
+uint8_t loader_plan_in[LOADER_PLAN_MAX] __attribute__((aligned(16)));
+
+/* The plan lies in loader_plan_in, or (loader-run, a test's) below the
+ * stack the loader uses (LOADER_STACK_RESERVE) and within LOADER_PLAN_MAX
+ * of it: anything else is not the supervisor's doing, and reading it
+ * could fault. */
 static const struct loader_plan *get_plan(uint64_t addr, uint64_t sp)
 {
 	if (addr == 0)
 		loader_fail("no load plan", NULL, "facet-loader is started by facet, not by hand", -EINVAL);
-	uint64_t low = sp - LOADER_STACK_RESERVE - LOADER_PLAN_MAX;
-	if (addr % 8 != 0 || addr < low || addr > sp - LOADER_STACK_RESERVE - sizeof(struct loader_plan))
+	uint64_t low = sp - LOADER_STACK_RESERVE - LOADER_PLAN_MAX, size;
+	if (addr == (uint64_t)loader_plan_in)
+		size = LOADER_PLAN_MAX;
+	else if (addr % 8 != 0 || addr < low || addr > sp - LOADER_STACK_RESERVE - sizeof(struct loader_plan))
 		loader_fail("load plan", NULL, "not below the stack pointer", -EFAULT);
+	else
+		size = sp - LOADER_STACK_RESERVE - addr;
 	const struct loader_plan *plan = (const struct loader_plan *)addr;
 	const char *why = NULL;
-	int err = loader_plan_check(plan, (uint32_t)(sp - LOADER_STACK_RESERVE - addr), &why);
+	int err = loader_plan_check(plan, (uint32_t)size, &why);
 	if (err < 0)
 		loader_fail("load plan", NULL, why, err);
 	return plan;

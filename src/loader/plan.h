@@ -6,16 +6,18 @@
  * resolves and checks the guest path, then lets the call run with the path
  * of the loader (facet-loader) in its place and the program's own argv and
  * envp. At the loader's PTRACE_EVENT_EXEC stop the supervisor writes a plan
- * into the new stack, below the stack pointer (loader_plan_place(),
- * plan_build.h), and puts its address in %rdi (the kernel leaves every
- * register but %rsp and %rip zero, so a loader started by hand sees no plan
- * and says so). The loader maps the extra images, the program and its
- * interpreter as binfmt_elf would, fixes the auxiliary vector, sets the
- * process name and jumps to the interpreter's entry (or the program's) with
- * the kernel's initial stack pointer, as if the kernel had exec'd the program
- * itself. The stack below the pointer is the program's once it runs, so the
- * loader copies the strings that must outlive the jump (AT_EXECFN, the
- * name) into its own .bss. On any error the loader writes one line,
+ * into the loader's .bss (loader_plan_in: a program exec'd with a long
+ * argv leaves the new stack hardly a page below the pointer that a write
+ * from outside can reach) or, a test's helper, below the stack pointer
+ * (loader_plan_place(), plan_build.h), and puts its address in %rdi (the
+ * kernel leaves every register but %rsp and %rip zero, so a loader started
+ * by hand sees no plan and says so). The loader maps the extra images, the
+ * program and its interpreter as binfmt_elf would, fixes the auxiliary
+ * vector, sets the process name and jumps to the interpreter's entry (or the
+ * program's) with the kernel's initial stack pointer, as if the kernel had
+ * exec'd the program itself. A plan below the pointer is the program's
+ * stack once it runs, so the loader copies the strings that must outlive
+ * the jump (AT_EXECFN, the name) into an area of its own .bss. On any error the loader writes one line,
  * "facet: loader: <what>: <errno name>", to fd 2 and exits with status 127.
  *
  * Layout. One contiguous block, native byte order (the loader and the
@@ -55,8 +57,9 @@
 #define LOADER_PLAN_MAGIC 0x504c4346u	/* "FCLP" in memory on a little-endian machine */
 #define LOADER_PLAN_VERSION 6u
 
-/* Largest plan, header included. With LOADER_STACK_RESERVE it bounds how far
- * below the stack pointer the supervisor writes (see loader_plan_place()). */
+/* Largest plan, header included: the size of loader_plan_in, and with
+ * LOADER_STACK_RESERVE how far below the stack pointer a plan placed
+ * there lies (see loader_plan_place()). */
 #define LOADER_PLAN_MAX (24u * 1024)
 
 /* Stack the loader may use below the initial stack pointer before it has

@@ -62,20 +62,28 @@ check "a script found through PATH" "/bin/argv -x /tmp/script a" \
 check "a script by absolute path" "/bin/argv -x /tmp/script" facet_top -r "$R" /tmp/script
 check "a script by relative path" "/bin/argv -x ./script" facet_top -r "$R" -w /tmp ./script
 check "a script through a symlink keeps the symlink's name" "/bin/argv -x /tmp/script-link" facet_top -r "$R" /tmp/script-link
+# What a program printed of its arguments: their count, the first and the
+# last, and whether those from the first number on are 1 to N in order.
+argv_summary() {
+	local from=$1
+	shift
+	"$@" | awk -v from="$from" '{ ok = "in order"; for (i = from; i <= NF; i++) if ($i != i - from + 1) ok = "not in order";
+				      print NF, $1, $NF, ok }'
+}
 # A script's argv is rebuilt for its interpreter; it may be as long as the
 # kernel takes (xargs, find -exec {} +, libtool's link lines): not only
-# the first 510 arguments (facet's limit before), in every mode.
-# What the interpreter got: the count of its arguments, the first four,
-# and whether 1 to N follow in order.
-argv_summary() {
-	"$@" | awk '{ ok = "in order"; for (i = 4; i <= NF; i++) if ($i != i - 3) ok = "not in order";
-		      print NF, $1, $2, $3, $4, $NF, ok }'
-}
+# the first 510 arguments (facet's limit before). And a program exec'd with
+# a long argv gets its load plan: the kernel leaves the new stack hardly a
+# page below the pointer, where the plan was written before. In every mode.
 many=$(seq 3000)
+longer=$(seq 30000)
 for mode in --fast --confine --no-fast; do
 	# shellcheck disable=SC2086 # one argument per number
-	check "a script exec'd with 3000 arguments ($mode)" "3003 /bin/argv -x /tmp/script 1 3000 in order" \
-		argv_summary facet_top $mode -r "$R" /bin/exec /tmp/script /tmp/script $many
+	check "a script exec'd with 3000 arguments ($mode)" "3003 /bin/argv 3000 in order" \
+		argv_summary 4 facet_top $mode -r "$R" /bin/exec /tmp/script /tmp/script $many
+	# shellcheck disable=SC2086
+	check "a program exec'd with 30000 arguments ($mode)" "30001 /bin/argv 30000 in order" \
+		argv_summary 2 facet_top $mode -r "$R" /bin/exec /bin/argv /bin/argv $longer
 done
 
 # --- absolute symlinks inside the root ------------------------------------------------

@@ -10,7 +10,7 @@
  * interpreters), finds the ELF interpreter in the view, and builds the
  * argv a script gets. Then the call runs with facet's loader in the file's
  * place. At the loader's exec event the supervisor writes the load plan
- * below its stack pointer (src/loader/plan.h): the loader maps the program
+ * into the loader's .bss (src/loader/plan.h): the loader maps the program
  * and its interpreter, opened by the supervisor and named through
  * /proc/<supervisor>/fd/N (view_fd_name()), and starts the program as the
  * kernel would.
@@ -421,9 +421,9 @@ void view_on_exec(struct facet_task *t)
 	}
 	char plan[LOADER_PLAN_MAX];
 	ssize_t size = loader_plan_build(plan, sizeof(plan), &spec);
-	uint64_t sp, ip, addr;
+	uint64_t sp, ip, addr = vs->plan_in;
 	if (size < 0 || regs_stack_pointer(t->tid, &sp) < 0 || regs_entry(t->tid, &ip) < 0 ||
-	    loader_plan_place(sp, (size_t)size, &addr) < 0 ||
+	    (!addr && loader_plan_place(sp, (size_t)size, &addr) < 0) ||
 	    facet_mem_write(t, addr, plan, (size_t)size) != size || regs_set_entry_arg(t->tid, addr) < 0) {
 		/* The loader, started without a plan, says so and exits 127. */
 		view_exec_free(x);

@@ -129,6 +129,7 @@ int view_find_loader(struct view_state *vs, const char *libdir_hint)
 		vs->rt_config_addr = find_symbol(&syms, "rt_config");
 		vs->rt_fd_marks = find_symbol(&syms, "rt_fd_marks");
 		vs->rt_scratch = find_symbol(&syms, "rt_scratch");
+		vs->plan_in = find_symbol(&syms, "loader_plan_in");
 		vs->rt_trampolines = find_symbol(&syms, "rt_trampolines");
 		if (find_symbol(&syms, "rt_site_table") != RT_SITE_TABLE || !vs->rt_trampolines)
 			vs->rt_sites = 0;

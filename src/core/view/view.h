@@ -117,6 +117,7 @@ struct view_state {
 	uint64_t rt_trampolines;           /* trampoline 0, where the table's slot 0 points */
 	uint64_t rt_config_addr;           /* the runtime's struct rt_config */
 	uint64_t rt_fd_marks;              /* the runtime's marks of its fds (rt/fds.h), 0: none */
+	uint64_t plan_in;                  /* the loader's .bss area for its plan (0: below the stack) */
 	uint64_t rt_scratch;               /* the image's scratch for rewritten arguments,
 					      0: none (view_push() uses the stack) */
 	int aslr_flags;                    /* loader_plan_aslr_flags(), read once */
