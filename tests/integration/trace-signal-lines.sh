@@ -12,7 +12,9 @@ need_cmd strace python3
 SH=$(command -v sh) PY=$(command -v python3)
 uid=$(id -u)
 
-# The signal and rt_sigreturn lines, pids replaced by P. rt_sigreturn
+# The signal and rt_sigreturn lines, pids replaced by P, a child's CPU
+# times (SIGCHLD's si_utime and si_stime, ticks that differ from run to
+# run) by T; their format is checked below. rt_sigreturn
 # gives back what the signal interrupted; for a signal that comes from
 # outside (SIGCHLD) that depends on timing (wait4 may have returned the
 # child's pid already, or be restarted), so with ASYNC set its result is
@@ -20,6 +22,7 @@ uid=$(id -u)
 lines_of() {
 	awk -v async="${ASYNC:-}" '
 	     { sub(/^[0-9]+ +/, ""); sub(/si_pid=[0-9]+/, "si_pid=P"); sub(/\) += /, ") = ")
+	       sub(/si_utime=[0-9]+( \/\* [0-9.]+ s \*\/)?/, "si_utime=T"); sub(/si_stime=[0-9]+( \/\* [0-9.]+ s \*\/)?/, "si_stime=T")
 	       if ($0 ~ /^rt_sigreturn/ && async != "") $NF = "ANY"
 	       if ($0 ~ /^(--- |rt_sigreturn|\+\+\+ killed)/) print }' "$1"
 }
