@@ -21,21 +21,22 @@
 #include "rt/rt.h"
 #include "sys.h"
 
-/* What must outlive the plan, which the program's stack will overwrite
- * (the name, AT_EXECFN's string), and after it, wherever it ends, the
- * program headers of the file being loaded: in .bss, where only the
- * pages touched are allocated, a fresh process touches one page of it,
- * not one for the strings and one for the headers. */
+/* What must outlive a plan below the stack pointer, which the program's
+ * stack will overwrite (the name, AT_EXECFN's string), and after it,
+ * wherever it ends, the program headers of the file being loaded: in
+ * .bss, where only the pages touched are allocated, a fresh process
+ * touches one page of it, not one for the strings and one for the
+ * headers. A plan in loader_plan_in needs none of it (take_plan). */
 static char area[LOADER_COMM_LEN + LOADER_EXECFN_MAX + ELF_PHDRS_MAX] __attribute__((aligned(8)));
 #define comm_copy area
 #define execfn_copy (area + LOADER_COMM_LEN)
-static loader_phdr *phdr_buf;
 
 /* Where the supervisor writes the plan: in .bss, since the kernel may
  * leave a new stack no room below the pointer for a write from outside
  * (a program exec'd with a long argv has hardly a page there until it
- * grows the stack itself). */
-uint8_t loader_plan_in[LOADER_PLAN_MAX] __attribute__((aligned(16)));
+ * grows the stack itself). The program headers follow the plan, so that
+ * a fresh process touches one page for both. */
+uint8_t loader_plan_in[LOADER_PLAN_MAX + ELF_PHDRS_MAX] __attribute__((aligned(16)));
 
 /* The plan lies in loader_plan_in, or (loader-run, a test's) below the
  * stack the loader uses (LOADER_STACK_RESERVE) and within LOADER_PLAN_MAX
@@ -67,6 +68,23 @@ static void copy_str(char *dst, const char *src, uint64_t size)
 		n = size - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+/* The name and the process name the program gets, and where the program
+ * headers go: a plan in loader_plan_in outlives the jump, and the headers
+ * follow it on the page it took; one below the stack pointer is copied. */
+static loader_phdr *take_plan(const struct loader_plan *plan, const char **name, const char **comm)
+{
+	if ((const uint8_t *)plan == loader_plan_in) {
+		*name = loader_plan_str(plan, plan->execfn);
+		*comm = loader_plan_str(plan, plan->comm);
+		return (loader_phdr *)(loader_plan_in + (((uint64_t)plan->size + 7) & ~7ul));
+	}
+	copy_str(execfn_copy, loader_plan_str(plan, plan->execfn), LOADER_EXECFN_MAX);
+	copy_str(comm_copy, loader_plan_str(plan, plan->comm), LOADER_COMM_LEN);
+	*name = execfn_copy;
+	*comm = comm_copy;
+	return (loader_phdr *)(area + ((LOADER_COMM_LEN + loader_strlen(execfn_copy) + 1 + 7) & ~7ul));
 }
 
 static int open_file(const char *path)
@@ -107,7 +125,7 @@ static int over_site_table(const struct elf_file *f)
 /* Opens, checks and maps one image, then closes it; a failure names the
  * image with what and name. The program is the image placed NEAR. */
 static void load(const char *what, const char *name, const char *path, struct elf_place place,
-		 uint64_t page, struct loaded *out)
+		 uint64_t page, loader_phdr *phdr_buf, struct loaded *out)
 {
 	int fd = open_file(path);
 	if (fd < 0)
@@ -140,7 +158,7 @@ static void load(const char *what, const char *name, const char *path, struct el
 	sys_close(fd);
 }
 
-static void load_extras(const struct loader_plan *plan, uint64_t page)
+static void load_extras(const struct loader_plan *plan, uint64_t page, loader_phdr *phdr_buf)
 {
 	const struct loader_plan_image *x = loader_plan_images(plan);
 	for (uint32_t i = 0; i < plan->extra_count; i++) {
@@ -148,18 +166,18 @@ static void load_extras(const struct loader_plan *plan, uint64_t page)
 		if (x[i].addr & (page - 1))
 			loader_fail("extra image", path, "address not page-aligned", -EINVAL);
 		struct loaded img;
-		load("extra image", path, path, (struct elf_place){ ELF_PLACE_FIXED, x[i].addr }, page, &img);
+		load("extra image", path, path, (struct elf_place){ ELF_PLACE_FIXED, x[i].addr }, page, phdr_buf, &img);
 	}
 }
 
-static void set_auxv(struct initial_stack *st, const struct elf_image *prog, uint64_t base)
+static void set_auxv(struct initial_stack *st, const struct elf_image *prog, uint64_t base, const char *execfn)
 {
 	auxv_set(st, AT_PHDR, prog->phdr);
 	auxv_set(st, AT_PHENT, sizeof(loader_phdr));
 	auxv_set(st, AT_PHNUM, prog->phnum);
 	auxv_set(st, AT_ENTRY, prog->entry);
 	auxv_set(st, AT_BASE, base);
-	auxv_set(st, AT_EXECFN, (uint64_t)execfn_copy);
+	auxv_set(st, AT_EXECFN, (uint64_t)execfn);
 }
 
 /* Called by start.S with %rdi as the kernel and the supervisor left it. */
@@ -170,19 +188,16 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	struct initial_stack st;
 	stack_read(sp, &st);
 	const struct loader_plan *plan = get_plan(plan_addr, (uint64_t)sp);
-	const char *name = loader_plan_str(plan, plan->execfn);
-	copy_str(execfn_copy, name, LOADER_EXECFN_MAX);
-	copy_str(comm_copy, loader_plan_str(plan, plan->comm), LOADER_COMM_LEN);
-	name = execfn_copy;
-	phdr_buf = (loader_phdr *)(area + ((LOADER_COMM_LEN + loader_strlen(execfn_copy) + 1 + 7) & ~7ul));
+	const char *name, *comm;
+	loader_phdr *phdr_buf = take_plan(plan, &name, &comm);
 
 	uint64_t page = auxv_get(&st, AT_PAGESZ, LOADER_PAGE_SIZE);
 	uint32_t randomize = layout_randomize(plan->flags);
-	load_extras(plan, page);
+	load_extras(plan, page, phdr_buf);
 
 	struct loaded prog, interp;
 	load("program", name, loader_plan_str(plan, plan->program),
-	     (struct elf_place){ ELF_PLACE_NEAR, layout_pie_base(randomize, page) }, page, &prog);
+	     (struct elf_place){ ELF_PLACE_NEAR, layout_pie_base(randomize, page) }, page, phdr_buf, &prog);
 	/* Now: its program headers are gone once the interpreter is read. */
 	const struct loader_plan_sites *sites = prog.over_runtime ? NULL : loader_plan_sites(plan);
 	if (sites)
@@ -193,7 +208,7 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	uint64_t entry = prog.img.entry, base = 0;
 	if (plan->interp) {
 		load("interpreter of", name, loader_plan_str(plan, plan->interp),
-		     (struct elf_place){ ELF_PLACE_ANY, 0 }, page, &interp);
+		     (struct elf_place){ ELF_PLACE_ANY, 0 }, page, phdr_buf, &interp);
 		entry = interp.img.entry;
 		base = interp.img.bias;
 		if (sites)
@@ -201,12 +216,12 @@ uint64_t loader_main(uint64_t plan_addr, uint64_t *sp)
 	}
 
 	uint64_t strings_end, top = stack_top(&st, page, &strings_end);
-	set_auxv(&st, &prog.img, base);
+	set_auxv(&st, &prog.img, base, name);
 	mm_describe(&st, &prog.img, layout_brk(&prog.img, prog.static_pie, randomize, page), strings_end);
 	long r;
 	if (prog.exec_stack && (r = mm_exec_stack(&st, top, page)) < 0)
 		loader_fail("program", name, "cannot make the stack executable", r);
-	if ((r = sys_prctl(PR_SET_NAME, (unsigned long)comm_copy, 0, 0, 0)) < 0)
+	if ((r = sys_prctl(PR_SET_NAME, (unsigned long)comm, 0, 0, 0)) < 0)
 		loader_fail("program", name, "cannot set the process name", r);
 	/* Last: from here on the filter hands the runtime calls. */
 	if ((plan->flags & LOADER_PLAN_RUNTIME) && !prog.over_runtime && (r = rt_start()) < 0)
