@@ -122,85 +122,125 @@ enum rt_config_flags {
 	RT_CONFIG_FAKE_ROOT_IDS = 1u << 6,
 };
 
+/* Room for the packed part of struct rt_config at the largest counts. */
+#define RT_CONFIG_DATA                                                                          \
+	(8u * RT_MAX_PROC_DEVS + 16u * RT_MAX_FENCES + 4u * RT_MAX_FENCES + 16u * RT_MAX_ROOTS + \
+	 RT_TABLE_MAX + RT_OWNERS_PATH_MAX + 16u)
+
 struct rt_config {
 	uint32_t flags;			/* enum rt_config_flags */
 	uint32_t nfences;		/* at most RT_MAX_FENCES */
 	uint32_t nproc_devs;		/* at most RT_MAX_PROC_DEVS */
-	uint32_t table_size;		/* bytes of `table`; 0: none */
+	uint32_t table_size;		/* bytes of the mount table; 0: none */
 	uint32_t nroots;		/* at most RT_MAX_ROOTS */
-	uint32_t reserved;
-	/* The host directories above the view's mount points (a name in one
-	 * may be a mount point) and procfs's devices (names there are the
-	 * process's own): below any other directory, the kernel resolves a
-	 * name as the view would. */
-	struct rt_ident fences[RT_MAX_FENCES];
-	/* What the view adds to fence i's link count: its mount points that
-	 * are directories the host directory lacks (as the supervisor's stat
-	 * counts them, core/view/exec_call.c). */
-	uint32_t fence_links[RT_MAX_FENCES];
-	uint64_t proc_devs[RT_MAX_PROC_DEVS];
-	/* The host directories of the view's mounts: ".." from any other
-	 * directory is its host parent, in the same mount. */
-	struct rt_ident roots[RT_MAX_ROOTS];
+	uint32_t owners_len;		/* of fake root's path, below RT_OWNERS_PATH_MAX */
 	/* Bit vfs_name_hash(name) % RT_NAME_BITS of each name in the mount
 	 * points' guest paths: a name whose bit is clear names none. */
 	uint64_t name_bits[RT_NAME_BITS / 64];
-	/* With RT_CONFIG_FAKEROOT: NUL-terminated, or "" (see above). */
-	char owners_path[RT_OWNERS_PATH_MAX];
-	/* A finished struct vfs_table, 8-byte aligned. */
-	uint64_t table[RT_TABLE_MAX / 8];
+	/* The rest packed, each part 8-byte aligned where it starts, so that
+	 * a small view's configuration fills the start of one page (rt_config
+	 * is page-aligned), in this order (rt_config_*() below find them):
+	 *   proc_devs[nproc_devs]  procfs's devices (names there are the
+	 *                          process's own)
+	 *   fences[nfences]        the host directories above the view's mount
+	 *                          points (a name in one may be a mount point):
+	 *                          below any other directory, and outside
+	 *                          procfs, the kernel resolves a name as the
+	 *                          view would
+	 *   fence_links[nfences]   what the view adds to fence i's link count:
+	 *                          its mount points that are directories the
+	 *                          host directory lacks (as the supervisor's
+	 *                          stat counts them, core/view/exec_call.c)
+	 *   roots[nroots]          the host directories of the view's mounts:
+	 *                          ".." from any other directory is its host
+	 *                          parent, in the same mount
+	 *   table                  a finished struct vfs_table, table_size bytes
+	 *   owners_path            with RT_CONFIG_FAKEROOT: fake root's record,
+	 *                          owners_len bytes and a NUL ("": none) */
+	uint64_t data[RT_CONFIG_DATA / 8];
 };
+
+static inline uint32_t rt_config_align8(uint32_t n)
+{
+	return (n + 7u) & ~7u;
+}
+
+/* Where each packed part starts in data, in bytes. */
+static inline uint32_t rt_config_fences_at(const struct rt_config *c)
+{
+	return 8u * c->nproc_devs;
+}
+static inline uint32_t rt_config_links_at(const struct rt_config *c)
+{
+	return rt_config_fences_at(c) + 16u * c->nfences;
+}
+static inline uint32_t rt_config_roots_at(const struct rt_config *c)
+{
+	return rt_config_align8(rt_config_links_at(c) + 4u * c->nfences);
+}
+static inline uint32_t rt_config_table_at(const struct rt_config *c)
+{
+	return rt_config_roots_at(c) + 16u * c->nroots;
+}
+static inline uint32_t rt_config_owners_at(const struct rt_config *c)
+{
+	return rt_config_align8(rt_config_table_at(c) + c->table_size);
+}
+
+/* The bytes of c in use, from its start: what the supervisor writes into
+ * a new image (the rest is the zero of a fresh image). */
+static inline uint32_t rt_config_size(const struct rt_config *c)
+{
+	return (uint32_t)__builtin_offsetof(struct rt_config, data) + rt_config_owners_at(c) + c->owners_len + 1u;
+}
+
+static inline const uint64_t *rt_config_proc_devs(const struct rt_config *c)
+{
+	return c->data;
+}
+static inline const struct rt_ident *rt_config_fences(const struct rt_config *c)
+{
+	return (const struct rt_ident *)((const char *)c->data + rt_config_fences_at(c));
+}
+static inline const uint32_t *rt_config_fence_links(const struct rt_config *c)
+{
+	return (const uint32_t *)((const char *)c->data + rt_config_links_at(c));
+}
+static inline const struct rt_ident *rt_config_roots(const struct rt_config *c)
+{
+	return (const struct rt_ident *)((const char *)c->data + rt_config_roots_at(c));
+}
+/* NULL without one. */
+static inline const void *rt_config_table(const struct rt_config *c)
+{
+	return c->table_size ? (const char *)c->data + rt_config_table_at(c) : 0;
+}
+static inline const char *rt_config_owners(const struct rt_config *c)
+{
+	return (const char *)c->data + rt_config_owners_at(c);
+}
 
 #define RT_CONFIG_FLAGS_KNOWN                                                                              \
 	(RT_CONFIG_ALL_FENCED | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_FAKEROOT | RT_CONFIG_HOST_PATHS |        \
 	 RT_CONFIG_PROTECTED_SYMLINKS | RT_CONFIG_ROOTS_UNKNOWN | RT_CONFIG_FAKE_ROOT_IDS)
 
 /* Whether c is a configuration the runtime can use: known flags, counts
- * within the arrays, fake root's path ending inside its field. The
- * supervisor writes only the parts in use (rt_config_ranges): the rest
- * is the zero of a fresh image. */
+ * within their limits, every part inside data, fake root's path ending
+ * where owners_len says. */
 static inline int rt_config_valid(const struct rt_config *c)
 {
-	int terminated = 0;
-	for (unsigned i = 0; i < RT_OWNERS_PATH_MAX && !terminated; i++)
-		terminated = c->owners_path[i] == '\0';
-	return terminated && !(c->flags & ~RT_CONFIG_FLAGS_KNOWN) && c->nfences <= RT_MAX_FENCES &&
-	       c->nproc_devs <= RT_MAX_PROC_DEVS && c->nroots <= RT_MAX_ROOTS && c->table_size <= RT_TABLE_MAX;
+	if ((c->flags & ~RT_CONFIG_FLAGS_KNOWN) || c->nfences > RT_MAX_FENCES || c->nproc_devs > RT_MAX_PROC_DEVS ||
+	    c->nroots > RT_MAX_ROOTS || c->table_size > RT_TABLE_MAX || c->owners_len >= RT_OWNERS_PATH_MAX ||
+	    rt_config_size(c) > sizeof(*c))
+		return 0;
+	const char *owners = rt_config_owners(c);
+	for (uint32_t i = 0; i < c->owners_len; i++)
+		if (owners[i] == '\0')
+			return 0;
+	return owners[c->owners_len] == '\0';
 }
 
-/* The parts of c in use, as (offset, length) pairs into struct rt_config,
- * in out[0..return): what the supervisor writes into a new image. */
-struct rt_config_range {
-	uint32_t off, len;
-};
-#define RT_CONFIG_RANGES 8u
-static inline unsigned rt_config_ranges(const struct rt_config *c, struct rt_config_range out[RT_CONFIG_RANGES])
-{
-	unsigned n = 0, path = 0;
-	while (path < RT_OWNERS_PATH_MAX - 1 && c->owners_path[path])
-		path++;
-#define RT_RANGE(field, size)                                                                         \
-	do {                                                                                          \
-		uint32_t len_ = (uint32_t)(size);                                                     \
-		if (len_)                                                                             \
-			out[n++] = (struct rt_config_range){ (uint32_t)__builtin_offsetof(struct rt_config, field), len_ }; \
-	} while (0)
-	RT_RANGE(flags, __builtin_offsetof(struct rt_config, fences));
-	RT_RANGE(fences, c->nfences * sizeof(c->fences[0]));
-	RT_RANGE(fence_links, c->nfences * sizeof(c->fence_links[0]));
-	RT_RANGE(proc_devs, c->nproc_devs * sizeof(c->proc_devs[0]));
-	RT_RANGE(roots, c->nroots * sizeof(c->roots[0]));
-	RT_RANGE(name_bits, sizeof(c->name_bits));
-	RT_RANGE(owners_path, path + 1);
-	RT_RANGE(table, c->table_size);
-#undef RT_RANGE
-	return n;
-}
-
-_Static_assert(sizeof(struct rt_config) ==
-		       24 + 20 * RT_MAX_FENCES + 8 * RT_MAX_PROC_DEVS + 16 * RT_MAX_ROOTS + RT_NAME_BITS / 8 +
-			       RT_OWNERS_PATH_MAX +
-			       RT_TABLE_MAX,
+_Static_assert(sizeof(struct rt_config) == 24 + RT_NAME_BITS / 8 + RT_CONFIG_DATA,
 	       "the runtime's configuration is ABI between runtime and supervisor");
 
 /* The calls the runtime answers itself when it can (src/rt/calls.c), in a

@@ -48,10 +48,10 @@ static bool mapped(long p)
 void rt_fake_start(void)
 {
 	rt_owners = 0;
-	if (!rt_fake() || !rt_config.owners_path[0])
+	if (!rt_fake() || !rt_config.owners_len)
 		return;
 	/* Close-on-exec, and closed at once: the program never sees it. */
-	long fd = rt_syscall(__NR_openat, AT_FDCWD, rt_config.owners_path, O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, rt_config_owners(&rt_config), O_RDONLY | O_CLOEXEC, 0, 0, 0);
 	if (fd < 0)
 		return;
 	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);

@@ -58,7 +58,7 @@ int rt_fd_mount(long dirfd)
  * (config.h, struct rt_cwd), lies. Kept for the names' `seq`. */
 static int cwd_mount(void)
 {
-	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+	const struct vfs_table *t = rt_config_table(&rt_config);
 	uint32_t seq = __atomic_load_n(&rt_cwd.seq, __ATOMIC_ACQUIRE);
 	uint64_t c = __atomic_load_n(&rt_cwd_mount, __ATOMIC_RELAXED);
 	if (c >> 32 == seq && (uint32_t)c)
@@ -95,7 +95,7 @@ long rt_fd_host(long fd, char *host)
 
 static bool host_in_view(const char *host, long n)
 {
-	const struct vfs_table *t = rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+	const struct vfs_table *t = rt_config_table(&rt_config);
 	for (uint32_t i = 0; t && n > 0 && i < t->nmounts; i++)
 		if (vfs_path_within(host, (size_t)n, vfs_mount_host(t, (int)i), t->mounts[i].host_len))
 			return true;

@@ -26,8 +26,9 @@
 
 bool rt_proc_dev(uint64_t dev)
 {
+	const uint64_t *devs = rt_config_proc_devs(&rt_config);
 	for (uint32_t i = 0; i < rt_config.nproc_devs; i++)
-		if (rt_config.proc_devs[i] == dev)
+		if (devs[i] == dev)
 			return true;
 	return false;
 }
@@ -36,8 +37,9 @@ bool rt_fence(uint64_t dev, uint64_t ino)
 {
 	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
 		return true;
+	const struct rt_ident *f = rt_config_fences(&rt_config);
 	for (uint32_t i = 0; i < rt_config.nfences; i++)
-		if (rt_config.fences[i].dev == dev && rt_config.fences[i].ino == ino)
+		if (f[i].dev == dev && f[i].ino == ino)
 			return true;
 	return false;
 }
@@ -46,9 +48,10 @@ uint32_t rt_fence_links(uint64_t dev, uint64_t ino)
 {
 	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
 		return RT_LINKS_UNKNOWN;
+	const struct rt_ident *f = rt_config_fences(&rt_config);
 	for (uint32_t i = 0; i < rt_config.nfences; i++)
-		if (rt_config.fences[i].dev == dev && rt_config.fences[i].ino == ino)
-			return rt_config.fence_links[i];
+		if (f[i].dev == dev && f[i].ino == ino)
+			return rt_config_fence_links(&rt_config)[i];
 	return 0;
 }
 
@@ -73,7 +76,7 @@ bool rt_plain_dir(long dirfd)
 
 static const struct vfs_table *table(void)
 {
-	return rt_config.table_size ? (const struct vfs_table *)rt_config.table : 0;
+	return rt_config_table(&rt_config);
 }
 
 bool rt_dotdot_plain(long dirfd, const char *path)
@@ -85,8 +88,9 @@ bool rt_dotdot_plain(long dirfd, const char *path)
 	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) < 0 || !S_ISDIR(st.mode) ||
 	    rt_proc_dev(st.dev))
 		return false;
+	const struct rt_ident *roots = rt_config_roots(&rt_config);
 	for (uint32_t i = 0; i < rt_config.nroots; i++)
-		if (rt_config.roots[i].dev == st.dev && rt_config.roots[i].ino == st.ino)
+		if (roots[i].dev == st.dev && roots[i].ino == st.ino)
 			return false; /* ".." is the mount point's parent, another mount's */
 	/* A directory outside the view (an fd from elsewhere) has no ".." in
 	 * it: the supervisor refuses it. */

@@ -7,7 +7,8 @@
 #include "rt/lookup.h"
 #include "rt/rt.h"
 
-struct rt_config rt_config;
+/* Page-aligned: a small view's configuration is in one page (config.h). */
+struct rt_config rt_config __attribute__((aligned(4096)));
 
 /* Not static: the supervisor finds them by name (core/view/loader_image.c). */
 struct rt_site rt_sites[RT_MAX_SITES];

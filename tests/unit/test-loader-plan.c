@@ -159,23 +159,32 @@ static void test_runtime(void)
 	ssize_t n = loader_plan_build(buf, sizeof(buf), &s);
 	CHECK(n > 0 && loader_plan_check(plan(), (uint32_t)n, NULL) == 0 && (plan()->flags & LOADER_PLAN_RUNTIME),
 	      "a plan with a runtime");
-	static struct rt_config rc = { .flags = RT_CONFIG_FAKEROOT, .owners_path = "/tmp/facet-view.x/owners" };
-	CHECK(rt_config_valid(&rc), "fake root's configuration");
+	static struct rt_config rc = { .flags = RT_CONFIG_FAKEROOT };
+	static const char owners[] = "/tmp/facet-view.x/owners";
+	CHECK(rt_config_valid(&rc) && rt_config_owners(&rc)[0] == '\0', "a configuration with nothing packed");
+	/* Packed: 1 procfs device, 2 fences and their links (padded to 8),
+	 * 1 root, a 40-byte table, the owners path. */
+	rc.nproc_devs = 1;
 	rc.nfences = 2;
 	rc.nroots = 1;
 	rc.table_size = 40;
-	struct rt_config_range r[RT_CONFIG_RANGES];
-	unsigned k = rt_config_ranges(&rc, r);
-	uint32_t total = 0;
-	for (unsigned i = 0; i < k; i++)
-		total += r[i].len;
-	CHECK(k == 7 && r[0].off == 0 && r[1].off == offsetof(struct rt_config, fences) &&
-	      total == offsetof(struct rt_config, fences) + 2 * 16 + 2 * 4 + 16 + RT_NAME_BITS / 8 +
-			       sizeof("/tmp/facet-view.x/owners") + 40,
-	      "the parts in use: %u ranges, %u bytes", k, total);
-	memset(rc.owners_path, 'a', sizeof(rc.owners_path));
-	CHECK(!rt_config_valid(&rc), "an unterminated owners path");
-	rc.owners_path[0] = '\0';
+	rc.owners_len = sizeof(owners) - 1;
+	memcpy((char *)rc.data + rt_config_owners_at(&rc), owners, sizeof(owners));
+	CHECK(rt_config_valid(&rc) && !strcmp(rt_config_owners(&rc), owners), "fake root's configuration");
+	CHECK(rt_config_fences_at(&rc) == 8 && rt_config_links_at(&rc) == 40 && rt_config_roots_at(&rc) == 48 &&
+	      rt_config_table_at(&rc) == 64 && rt_config_owners_at(&rc) == 104 &&
+	      (const char *)rt_config_table(&rc) == (const char *)rc.data + 64,
+	      "the parts' places: %u %u %u %u %u", rt_config_fences_at(&rc), rt_config_links_at(&rc),
+	      rt_config_roots_at(&rc), rt_config_table_at(&rc), rt_config_owners_at(&rc));
+	CHECK(rt_config_size(&rc) == offsetof(struct rt_config, data) + 104 + sizeof(owners) &&
+	      rt_config_size(&rc) < 4096 - 64,
+	      "the bytes in use: %u, the start of one page", rt_config_size(&rc));
+	rc.owners_len = 3;
+	CHECK(!rt_config_valid(&rc), "an owners path longer than owners_len says");
+	rc.owners_len = sizeof(owners) - 1;
+	rc.table_size = RT_TABLE_MAX + 8;
+	CHECK(!rt_config_valid(&rc), "a table larger than RT_TABLE_MAX");
+	rc.table_size = 40;
 	rc.flags = 1u << 31;
 	CHECK(!rt_config_valid(&rc), "an unknown runtime flag");
 	rc.flags = 0;

@@ -169,6 +169,12 @@ static bool host_paths(const struct vfs_table *t)
 	return true;
 }
 
+/* Where a part of c's packed data starts (config.h). */
+static void *part(struct rt_config *c, uint32_t at)
+{
+	return (char *)c->data + at;
+}
+
 int view_rt_prepare(struct view_state *vs)
 {
 	if (!vs->rt_sites || !vs->rt_site_next || !vs->rt_config_addr || !vs->rt_pass ||
@@ -179,13 +185,18 @@ int view_rt_prepare(struct view_state *vs)
 	struct rt_config *c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	/* The packed parts are gathered first: where each goes depends on the
+	 * counts of those before it. */
+	struct rt_ident fences[RT_MAX_FENCES], roots[RT_MAX_ROOTS];
+	uint32_t fence_links[RT_MAX_FENCES];
+	uint64_t proc_devs[RT_MAX_PROC_DEVS];
 	if (vs->nfences > RT_MAX_FENCES)
 		c->flags |= RT_CONFIG_ALL_FENCED;
 	if (vs->protected_symlinks)
 		c->flags |= RT_CONFIG_PROTECTED_SYMLINKS;
 	for (unsigned i = 0; i < vs->nfences && i < RT_MAX_FENCES; i++) {
-		c->fences[c->nfences] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
-		c->fence_links[c->nfences++] = view_extra_links(vs, vs->fences[i].dev, vs->fences[i].ino);
+		fences[c->nfences] = (struct rt_ident){ vs->fences[i].dev, vs->fences[i].ino };
+		fence_links[c->nfences++] = view_extra_links(vs, vs->fences[i].dev, vs->fences[i].ino);
 	}
 	for (unsigned i = 0; i < vs->table->nmounts; i++) {
 		const char *g = vfs_mount_guest(vs->table, (int)i);
@@ -206,27 +217,35 @@ int view_rt_prepare(struct view_state *vs)
 			c->flags |= RT_CONFIG_ROOTS_UNKNOWN;
 			break;
 		}
-		c->roots[c->nroots++] = (struct rt_ident){ st.st_dev, st.st_ino };
+		roots[c->nroots++] = (struct rt_ident){ st.st_dev, st.st_ino };
 	}
 	/* The host's procfs, whether the view mounts it or shows it through
 	 * its root, and the view's own procfs mounts. */
 	if (stat("/proc", &st) == 0)
-		c->proc_devs[c->nproc_devs++] = st.st_dev;
+		proc_devs[c->nproc_devs++] = st.st_dev;
 	for (unsigned i = 0; i < vs->nproc_devs; i++) {
 		if (c->nproc_devs == RT_MAX_PROC_DEVS) {
 			c->flags |= RT_CONFIG_ALL_FENCED;
 			break;
 		}
-		c->proc_devs[c->nproc_devs++] = vs->proc_devs[i];
+		proc_devs[c->nproc_devs++] = vs->proc_devs[i];
 	}
 	/* The mount table, for absolute paths, if it fits. */
-	if (vs->table->used <= RT_TABLE_MAX) {
+	bool table = vs->table->used <= RT_TABLE_MAX;
+	if (table) {
 		if (host_paths(vs->table))
 			c->flags |= RT_CONFIG_HOST_PATHS;
-		memcpy(c->table, vs->table, vs->table->used);
-		uint32_t used = vs->table->used; /* the copy is only as large */
-		memcpy((char *)c->table + offsetof(struct vfs_table, size), &used, sizeof(used));
 		c->table_size = vs->table->used;
+	}
+	memcpy(part(c, 0), proc_devs, c->nproc_devs * sizeof(proc_devs[0]));
+	memcpy(part(c, rt_config_fences_at(c)), fences, c->nfences * sizeof(fences[0]));
+	memcpy(part(c, rt_config_links_at(c)), fence_links, c->nfences * sizeof(fence_links[0]));
+	memcpy(part(c, rt_config_roots_at(c)), roots, c->nroots * sizeof(roots[0]));
+	if (table) {
+		char *t = part(c, rt_config_table_at(c));
+		memcpy(t, vs->table, vs->table->used);
+		uint32_t used = vs->table->used; /* the copy is only as large */
+		memcpy(t + offsetof(struct vfs_table, size), &used, sizeof(used));
 	}
 	/* Fake root's record, which the runtime maps and applies: its name
 	 * is given at each exec (view_rt_config_for). */
@@ -245,9 +264,13 @@ const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_confi
 	/* Fake root's record (a memfd of the supervisor's) by a name the
 	 * tree's kernel lets the runtime open: the holder's under Landlock
 	 * (holder.c). None: fake root's calls are the supervisor's. */
-	if (vs->fr && view_fd_name(t, vs->rt_config->owners_path, sizeof(vs->rt_config->owners_path), vs->fr->fd,
-				   NULL) < 0)
-		vs->rt_config->owners_path[0] = '\0';
+	if (vs->fr) {
+		struct rt_config *c = vs->rt_config;
+		char *owners = part(c, rt_config_owners_at(c));
+		int n = view_fd_name(t, owners, RT_OWNERS_PATH_MAX, vs->fr->fd, NULL);
+		c->owners_len = n < 0 ? 0 : (uint32_t)n;
+		owners[c->owners_len] = '\0';
+	}
 	bool root_changed = t->view && view_fs_root_changed(view_fs_of(t));
 	bool not_root = (vs->rt_config->flags & RT_CONFIG_FAKE_ROOT_IDS) && t->view &&
 			!fakeroot_ids_root(vs->fr, t->view->ids);
@@ -264,16 +287,9 @@ const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_confi
 int view_rt_config_write(struct facet_task *t, const struct rt_config *c)
 {
 	const struct view_state *vs = t->session->vs;
-	struct rt_config_range ranges[RT_CONFIG_RANGES];
-	struct iovec local[RT_CONFIG_RANGES], remote[RT_CONFIG_RANGES];
-	unsigned n = rt_config_ranges(c, ranges);
-	size_t total = 0;
-	for (unsigned i = 0; i < n; i++) {
-		local[i] = (struct iovec){ (char *)c + ranges[i].off, ranges[i].len };
-		remote[i] = (struct iovec){ (void *)(uintptr_t)(vs->rt_config_addr + ranges[i].off), ranges[i].len };
-		total += ranges[i].len;
-	}
-	ssize_t w = mem_writev(t, local, remote, n, total);
+	size_t len = rt_config_size(c);
+	struct iovec local = { (void *)c, len }, remote = { (void *)(uintptr_t)vs->rt_config_addr, len };
+	ssize_t w = mem_writev(t, &local, &remote, 1, len);
 	return w < 0 ? (int)w : 0;
 }
 

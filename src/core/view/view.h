@@ -297,7 +297,7 @@ int view_rt_prepare(struct view_state *vs);
 /* What the runtime of t is told at exec (buf: room for a variant). */
 const struct rt_config *view_rt_config_for(struct facet_task *t, struct rt_config *buf);
 /* Writes c into the runtime of t's new image (at its exec stop), the
- * parts in use only (rt_config_ranges): 0 or -errno. */
+ * bytes in use only (rt_config_size): 0 or -errno. */
 int view_rt_config_write(struct facet_task *t, const struct rt_config *c);
 /* A chroot changed the root of fs: the runtimes that share it are told. */
 void view_rt_root_changed(struct facet_session *s, const struct view_fs *fs);
