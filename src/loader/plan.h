@@ -38,12 +38,12 @@
  * runtime (src/rt/), which lives in the loader's own image, just before it
  * jumps to the program. Its configuration is not in the plan: the
  * supervisor writes it into the runtime's own `rt_config` at the same
- * stop, the parts in use only (a fresh process then has one page of it,
- * not the 10 KiB of the whole, twice: in the plan and in the copy), and
- * rt_start() checks it (rt_config_valid). With `sites` set too, it first patches those call sites of the interpreter (the ones the
- * supervisor patched in earlier processes, core/view/sites.c), as the
- * supervisor would at their first call: all of them, only if every one
- * holds the bytes the plan gives.
+ * stop, packed, the bytes in use only (rt_config_size: a fresh process
+ * then has one page of it), and rt_start() checks it (rt_config_valid).
+ * With `sites` set too, it first patches those call sites of the
+ * interpreter (the ones the supervisor patched in earlier processes,
+ * core/view/sites.c), as the supervisor would at their first call: all of
+ * them, only if every one holds the bytes the plan gives.
  *
  * This header is included by freestanding code: <stdint.h> only.
  */
