@@ -252,10 +252,7 @@ static uint64_t push_argv(struct facet_task *t, uint64_t argv, char *const prefi
 	if (facet_mem_write(t, sbase, strings, used) != (ssize_t)used ||
 	    !(n = append_argv_tail(t, argv, &ptrs, &cap, n)))
 		return 0;
-	uint64_t arr = view_push_large(t, ptrs, n * 8);
-	if (!arr)
-		return 0;
-	return arr;
+	return view_push_large(t, ptrs, n * 8);
 }
 
 void view_exec(struct facet_task *t, const struct call *c, const struct path_call *pc, struct emu_result *res)
