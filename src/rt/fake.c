@@ -2,10 +2,11 @@
 /*
  * Fake root in the runtime (facet -0): the supervisor keeps the record of
  * owners, modes and device nodes in a shared file (rt/owners.h); each
- * process maps it read-only at OWNERS_ADDR when it starts, and the
- * runtime applies it to every stat answer it gives and to the types of
- * directory entries, as the supervisor does to its own (core/fakeroot/
- * files.c), so that a call gets the same answer on either way.
+ * process maps it at OWNERS_ADDR when it starts, and the runtime applies
+ * it to every stat answer it gives and to the types of directory entries,
+ * as the supervisor does to its own (core/fakeroot/files.c), so that a
+ * call gets the same answer on either way. The runtime's own chowns go
+ * into the file's ring, its one page mapped writable.
  *
  * A process that cannot map it (a program whose own segments lie there, a
  * path that did not fit the configuration) answers none of the calls fake
@@ -22,7 +23,7 @@
 
 _Static_assert(OWNERS_ADDR >= RT_SITE_TABLE + 8ull * RT_MAX_SITES + 4096,
 	       "fake root's record lies above the runtime's jump table");
-_Static_assert(OWNERS_ADDR + OWNERS_SIZE(OWNERS_SLOTS) < FACET_LOADER_BASE,
+_Static_assert(OWNERS_ADDR + OWNERS_FILE_SIZE < FACET_LOADER_BASE,
 	       "fake root's record lies below facet-loader's image (src/loader/meson.build)");
 
 /* rt_owners, fake root's mapped record, is defined in start.c with the
@@ -48,13 +49,22 @@ static bool mapped(long p)
 void rt_fake_start(void)
 {
 	rt_owners = 0;
+	rt_owners_ring_rw = false;
 	if (!rt_fake() || !rt_config.owners_len)
 		return;
-	/* Close-on-exec, and closed at once: the program never sees it. */
-	long fd = rt_syscall(__NR_openat, AT_FDCWD, rt_config_owners(&rt_config), O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	/* Close-on-exec, and closed at once: the program never sees it.
+	 * Writable for the ring (owners.h); where it cannot be, this
+	 * process's chowns are the supervisor's. */
+	const char *path = rt_config_owners(&rt_config);
+	bool rw = true;
+	long fd = rt_syscall(__NR_openat, AT_FDCWD, path, O_RDWR | O_CLOEXEC, 0, 0, 0);
+	if (fd < 0) {
+		rw = false;
+		fd = rt_syscall(__NR_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	}
 	if (fd < 0)
 		return;
-	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);
+	uint64_t size = OWNERS_FILE_SIZE;
 	struct rt_stat st;
 	long p = -EINVAL;
 	if (rt_syscall(__NR_fstat, fd, &st, 0, 0, 0, 0) == 0 && (uint64_t)st.size >= size)
@@ -67,10 +77,11 @@ void rt_fake_start(void)
 	/* A kernel older than MAP_FIXED_NOREPLACE (4.17) takes the address
 	 * as a hint only. */
 	if ((uint64_t)p != OWNERS_ADDR || t->h.magic != OWNERS_MAGIC || t->h.version != OWNERS_VERSION || !n ||
-	    (n & (n - 1)) || n > OWNERS_SLOTS) {
+	    (n & (n - 1)) || n > OWNERS_SLOTS || !owners_ring_of(t)) {
 		rt_syscall(__NR_munmap, p, size, 0, 0, 0, 0);
 		return;
 	}
+	rt_owners_ring_rw = rw && rt_syscall(__NR_mprotect, p + OWNERS_RING_OFF, 4096, PROT_READ | PROT_WRITE, 0, 0, 0) == 0;
 	rt_owners = t;
 }
 
@@ -81,7 +92,7 @@ bool rt_fake_writes(void)
 
 bool rt_fake_none(void)
 {
-	return __atomic_load_n(&rt_owners->h.live, __ATOMIC_RELAXED) == 0;
+	return owners_none(rt_owners);
 }
 
 /* A record of (dev, ino), stale or not: the supervisor's to judge. */
@@ -126,6 +137,53 @@ bool rt_fake_may_create(long dirfd)
 static bool plain_owned(const struct rt_stat *st)
 {
 	return st->uid == rt_owners->h.real_uid && st->gid == rt_owners->h.real_gid && !recorded(st->dev, st->ino);
+}
+
+int rt_fake_chown_change(const struct statx *sx, uint32_t uid, uint32_t gid, struct owner_change *c)
+{
+	if (!rt_owners_ring_rw || __atomic_load_n(&rt_owners->h.xattrs, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&rt_owners->h.live, __ATOMIC_RELAXED) >= OWNERS_RING_LIVE_MAX ||
+	    !(sx->stx_mask & STATX_BASIC_STATS))
+		return -1;
+	struct owner_view v = {
+		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
+		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
+		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
+	};
+	if (sx->stx_mask & STATX_BTIME) {
+		v.has_btime = 1;
+		v.btime_sec = sx->stx_btime.tv_sec;
+		v.btime_nsec = sx->stx_btime.tv_nsec;
+	}
+	struct owner_view now = v;
+	struct owner_rec r;
+	bool owner_recorded = owners_find(rt_owners, v.dev, v.ino, &r) && owners_matches(&r, &v) &&
+			      (r.fields & (OWNER_UID | OWNER_GID));
+	owners_apply(rt_owners, &now);
+	/* A chown by root takes a set-user-ID bit, and set-group-ID with
+	 * group execute: a mode the supervisor records. */
+	if (!S_ISDIR(now.mode) && !S_ISLNK(now.mode) &&
+	    ((now.mode & S_ISUID) || (now.mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP)))
+		return -1;
+	/* As the supervisor's fakeroot_chown(): what the file shows with no
+	 * record of its owner, and the ids it is to show. */
+	const struct owners_header *h = &rt_owners->h;
+	uint32_t bare_uid = v.uid == h->real_uid ? h->fake_uid : v.uid;
+	uint32_t bare_gid = v.gid == h->real_gid ? h->fake_gid : v.gid;
+	uint32_t u = uid == (uint32_t)-1 ? now.uid : uid, g = gid == (uint32_t)-1 ? now.gid : gid;
+	uint32_t set = (u != bare_uid ? OWNER_UID : 0) | (g != bare_gid ? OWNER_GID : 0);
+	if (!set && !owner_recorded)
+		return 0;
+	*c = (struct owner_change){
+		.dev = v.dev, .ino = v.ino, .btime_sec = v.btime_sec, .btime_nsec = v.btime_nsec,
+		.has_btime = v.has_btime, .set = set, .drop = (OWNER_UID | OWNER_GID) & ~set, .uid = u, .gid = g,
+	};
+	return 1;
+}
+
+bool rt_fake_chown_record(const struct owner_change *c)
+{
+	return owners_push((struct owners_table *)rt_owners, c) == 0;
 }
 
 bool rt_fake_chown_to_root(uint32_t uid, uint32_t gid)

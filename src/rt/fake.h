@@ -49,6 +49,16 @@ bool rt_fake_may_create(long dirfd);
  * has no set-user-ID bit (nor set-group-ID with group execute) that a
  * chown by root takes away. */
 bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid);
+/* A chown by root of the file sx (statx with its birth time, not
+ * followed) to uid, gid (-1: unchanged) that the runtime may record
+ * itself, in the ring (rt/owners.h): 1 with the change in *c, to put
+ * there once the kernel's chown(-1, -1) has said yes, 0 if it changes
+ * nothing fake root records, -1 if the supervisor must (a set-user-ID
+ * bit to take, no writable ring, a table nearly full). */
+struct owner_change;
+int rt_fake_chown_change(const struct statx *sx, uint32_t uid, uint32_t gid, struct owner_change *c);
+/* Puts change c in the ring: false if it is full (the supervisor's then). */
+bool rt_fake_chown_record(const struct owner_change *c);
 /* The ids a chown asks for (-1: unchanged) are the tree's root's: else
  * the chown is a record, the supervisor's, whatever the file. */
 bool rt_fake_chown_to_root(uint32_t uid, uint32_t gid);

@@ -11,9 +11,109 @@ static inline uint32_t load_seq(const struct owners_header *h)
 	return __atomic_load_n(&h->seq, __ATOMIC_ACQUIRE);
 }
 
+void owners_change_apply(struct owner_rec *r, const struct owner_change *c)
+{
+	/* A record of another file that had the inode number: gone. */
+	if (r->fields && (r->dev != c->dev || r->ino != c->ino ||
+			  ((r->fields & OWNER_BTIME) && c->has_btime &&
+			   (r->btime_sec != c->btime_sec || r->btime_nsec != c->btime_nsec))))
+		__builtin_memset(r, 0, sizeof(*r));
+	if (c->set & (OWNER_UID | OWNER_GID)) {
+		/* As the supervisor records one (fakeroot_record). */
+		r->dev = c->dev;
+		r->ino = c->ino;
+		r->fields = (r->fields & ~(uint32_t)OWNER_BTIME) | (c->set & (OWNER_UID | OWNER_GID));
+		if (c->has_btime) {
+			r->fields |= OWNER_BTIME;
+			r->btime_sec = c->btime_sec;
+			r->btime_nsec = c->btime_nsec;
+		}
+		if (c->set & OWNER_UID)
+			r->uid = c->uid;
+		if (c->set & OWNER_GID)
+			r->gid = c->gid;
+	}
+	r->fields &= ~(c->drop & (OWNER_UID | OWNER_GID));
+	if (!(r->fields & ~(uint32_t)OWNER_BTIME))
+		r->fields = 0;
+}
+
+/* The ring's changes i, tail <= i < head, of (dev, ino) applied to *out,
+ * in their order: 0, or -1 if the supervisor took some meanwhile (their
+ * places may have been written again: the caller looks again). A change
+ * still being written is not made yet: its chown has not returned. */
+static int apply_ring(const struct owners_ring *ring, uint64_t tail, uint64_t head, uint64_t dev, uint64_t ino,
+		      struct owner_rec *out)
+{
+	if (head - tail > OWNERS_RING)
+		head = tail + OWNERS_RING; /* a ring the tree wrote itself */
+	for (uint64_t i = tail; i != head; i++) {
+		const struct owner_change *c = &ring->change[i % OWNERS_RING];
+		if (__atomic_load_n(&c->seq, __ATOMIC_ACQUIRE) != i + 1 || c->dev != dev || c->ino != ino)
+			continue;
+		struct owner_change copy;
+		__builtin_memcpy(&copy, c, sizeof(copy));
+		owners_change_apply(out, &copy);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&ring->tail, __ATOMIC_RELAXED) == tail ? 0 : -1;
+}
+
+int owners_none(const struct owners_table *t)
+{
+	const struct owners_ring *ring = owners_ring_of(t);
+	/* The supervisor counts a change among the records before it takes
+	 * it from the ring: the ring first. */
+	if (ring && __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) != __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE))
+		return 0;
+	return __atomic_load_n(&t->h.live, __ATOMIC_ACQUIRE) == 0;
+}
+
+int owners_push(struct owners_table *t, const struct owner_change *c)
+{
+	struct owners_ring *ring = owners_ring_of(t);
+	if (!ring)
+		return -1;
+	uint64_t head = __atomic_load_n(&ring->head, __ATOMIC_RELAXED);
+	do {
+		if (head - __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) >= OWNERS_RING)
+			return -1;
+	} while (!__atomic_compare_exchange_n(&ring->head, &head, head + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	struct owner_change *slot = &ring->change[head % OWNERS_RING];
+	uint64_t seq = head + 1;
+	__builtin_memcpy(slot, c, sizeof(*slot));
+	slot->seq = 0; /* the copy's, until the change is whole */
+	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int owners_next(const struct owners_table *t, struct owner_change *c)
+{
+	const struct owners_ring *ring = owners_ring_of(t);
+	if (!ring)
+		return 0;
+	uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) == tail)
+		return 0;
+	const struct owner_change *slot = &ring->change[tail % OWNERS_RING];
+	if (__atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != tail + 1)
+		return 0;
+	__builtin_memcpy(c, slot, sizeof(*c));
+	return 1;
+}
+
+void owners_taken(struct owners_table *t)
+{
+	struct owners_ring *ring = owners_ring_of(t);
+	__atomic_store_n(&ring->tail, __atomic_load_n(&ring->tail, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+}
+
 int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct owner_rec *out)
 {
-	if (t->h.magic != OWNERS_MAGIC || !t->h.live)
+	if (t->h.magic != OWNERS_MAGIC)
+		return 0;
+	const struct owners_ring *ring = owners_ring_of(t);
+	if (owners_none(t))
 		return 0;
 	/* A change takes the writer well under a microsecond; a counter odd
 	 * for a million tries is a file the tree wrote itself (it may, where
@@ -24,12 +124,21 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 			__asm__ volatile("" ::: "memory");
 			continue;
 		}
+		/* The ring's ends before the table: a change the supervisor
+		 * moves into the table meanwhile is then found in one of them
+		 * at least (apply_ring). */
+		uint64_t tail = 0, head = 0;
+		if (ring) {
+			tail = __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
+			head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+		}
 		/* The table grows (the supervisor rebuilds it, the counter odd
 		 * meanwhile): its size is read with the records. */
 		uint32_t n = __atomic_load_n(&t->h.nslots, __ATOMIC_RELAXED);
 		if (n == 0 || (n & (n - 1)) || n > OWNERS_SLOTS)
 			return 0;
 		int found = 0;
+		__builtin_memset(out, 0, sizeof(*out));
 		uint32_t i = owners_hash(dev, ino, n);
 		for (uint32_t probes = 0; probes < n; probes++, i = (i + 1) & (n - 1)) {
 			const struct owner_rec *r = &t->slot[i];
@@ -44,8 +153,14 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 			}
 		}
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (load_seq(&t->h) == seq)
+		if (load_seq(&t->h) != seq)
+			continue;
+		if (tail == head)
 			return found;
+		if (!found)
+			__builtin_memset(out, 0, sizeof(*out)); /* a record being freed */
+		if (apply_ring(ring, tail, head, dev, ino, out) == 0)
+			return out->fields != 0;
 	}
 	return 0;
 }

@@ -6,15 +6,27 @@
  * runtime reads it to answer stat calls; both apply it with the functions
  * below. Freestanding: no libc.
  *
- * It is a file each traced process maps read-only at OWNERS_ADDR, into
- * which the supervisor copies each change of its own copy. A header, then an
+ * It is a file each traced process maps at OWNERS_ADDR, read-only but
+ * for the ring's page, into which the supervisor copies each change of
+ * its own copy. A header, then an
  * open-addressed hash table of records keyed by the file's identity
  * (device and inode number) in h.nslots slots: a record that goes leaves
  * a tombstone, and records move only when the supervisor builds the table
  * again, larger (it starts small) or without its tombstones. The
- * supervisor is the only writer, one change at a time; a reader copies a
- * record under the sequence counter (odd while a change is being made)
- * and tries again if it moved.
+ * supervisor is the table's only writer, one change at a time; a reader
+ * copies a record under the sequence counter (odd while a change is
+ * being made) and tries again if it moved.
+ *
+ * A chown the runtime can make itself (root's identity, a file in a
+ * writable mount) it does not send to the supervisor: it puts the change
+ * in the ring (struct owners_ring), the one page of the file every
+ * process maps writable, and the supervisor moves the ring's changes into
+ * the table before it reads or changes the table (core/fakeroot/table.c),
+ * in their order. A reader applies the changes still in the ring over
+ * the table's record; a change is only about the owner and group (set or
+ * dropped), so that applying one the table already holds changes
+ * nothing. A full ring sends the chown to the supervisor, which empties
+ * it first.
  *
  * A file's inode number is reused once the file is gone: a record also
  * holds the file's birth time (statx STATX_BTIME) where the file system
@@ -32,13 +44,13 @@
 
 /* Where the runtime maps the table, and its largest size: just above the
  * runtime's jump table (RT_SITE_TABLE, 0x050f0000-0x050f8000), so that
- * the view keeps one low range (0x050ef000-0x05801000 with fake root)
+ * the view keeps one low range (0x050ef000-0x05802000 with fake root)
  * that a non-PIE program must leave free; its brk already stops below the
  * jump table. */
 #define OWNERS_ADDR 0x05100000ull
 #define OWNERS_SLOTS (1u << 17)
 #define OWNERS_MAGIC 0x666b7274u /* "trkf" */
-#define OWNERS_VERSION 1u
+#define OWNERS_VERSION 2u
 
 /* What a record changes of what the kernel says. */
 enum owner_fields {
@@ -74,7 +86,9 @@ struct owners_header {
 	/* Files owned by real_uid (real_gid) with no record appear owned by
 	 * fake_uid (fake_gid). */
 	uint32_t real_uid, real_gid, fake_uid, fake_gid;
-	uint64_t reserved[4];
+	uint32_t ring_off;       /* where the ring lies from the table's start (0: none) */
+	uint32_t reserved32;
+	uint64_t reserved[3];
 };
 
 struct owners_table {
@@ -83,6 +97,44 @@ struct owners_table {
 };
 
 #define OWNERS_SIZE(nslots) (sizeof(struct owners_header) + (uint64_t)(nslots) * sizeof(struct owner_rec))
+
+/* A chown the runtime made: the file, its birth time, and what becomes of
+ * its record's owner and group. */
+struct owner_change {
+	uint64_t seq;            /* its index in the ring + 1, once written */
+	uint64_t dev, ino;
+	int64_t btime_sec;       /* valid with has_btime */
+	uint32_t btime_nsec;
+	uint32_t has_btime;
+	uint32_t set, drop;      /* OWNER_UID and OWNER_GID: recorded as uid and gid, or dropped */
+	uint32_t uid, gid;
+	uint32_t pad[2];
+};
+
+/* The ring: head counts the changes the runtimes took places for, tail
+ * those the supervisor has moved into the table; change i lies at
+ * change[i % OWNERS_RING]. One page, after the table's largest size. */
+#define OWNERS_RING 62u
+struct owners_ring {
+	uint64_t head;
+	uint64_t pad_head[7];    /* the writers' line apart from the supervisor's */
+	uint64_t tail;
+	uint64_t pad_tail[7];
+	struct owner_change change[OWNERS_RING];
+};
+/* The runtime puts changes in the ring while the table has fewer records
+ * than this: far below the most it takes (3/4 of OWNERS_SLOTS). */
+#define OWNERS_RING_LIVE_MAX (OWNERS_SLOTS / 2)
+#define OWNERS_RING_OFF ((OWNERS_SIZE(OWNERS_SLOTS) + 4095u) & ~4095ull)
+#define OWNERS_FILE_SIZE (OWNERS_RING_OFF + 4096u)
+_Static_assert(sizeof(struct owners_ring) <= 4096, "the ring is one page");
+
+/* The table's ring: a table with one is OWNERS_FILE_SIZE bytes long. */
+static inline struct owners_ring *owners_ring_of(const struct owners_table *t)
+{
+	return __atomic_load_n(&t->h.ring_off, __ATOMIC_RELAXED) == OWNERS_RING_OFF
+		? (struct owners_ring *)((char *)t + OWNERS_RING_OFF) : 0;
+}
 
 /* A file as the kernel describes it, the fields a record may change. */
 struct owner_view {
@@ -101,9 +153,26 @@ static inline uint32_t owners_hash(uint64_t dev, uint64_t ino, uint32_t nslots)
 	return (uint32_t)(h >> 32) & (nslots - 1);
 }
 
-/* Copies the live record of (dev, ino) into *out: 1, or 0 if there is
- * none. Safe against the supervisor changing the table meanwhile. */
+/* Copies the live record of (dev, ino), with the ring's changes of it
+ * applied, into *out: 1, or 0 if there is none. Safe against the
+ * supervisor changing the table meanwhile. */
 int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct owner_rec *out);
+
+/* No record and no change in the ring. */
+int owners_none(const struct owners_table *t);
+
+/* The runtime's side of the ring: puts change *c in it (its seq is
+ * set): 0, or -1 if the ring is full or absent. */
+int owners_push(struct owners_table *t, const struct owner_change *c);
+
+/* The supervisor's side: the oldest change not yet taken, into *c: 1, or
+ * 0 if there is none (or the oldest is still being written); then
+ * owners_taken() once the table holds it. */
+int owners_next(const struct owners_table *t, struct owner_change *c);
+void owners_taken(struct owners_table *t);
+
+/* Change c applied to record *r of its file (*r: fields 0 for none). */
+void owners_change_apply(struct owner_rec *r, const struct owner_change *c);
 
 /* Whether record r is about the file v (not a stale record of an inode
  * number reused since). */

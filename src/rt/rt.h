@@ -35,6 +35,8 @@
 #ifndef FACET_RT_H
 #define FACET_RT_H
 
+#include <stdbool.h>
+
 #include "rt/config.h"
 
 /* Installs the runtime in the process that is about to run the program.
@@ -75,5 +77,6 @@ extern uint64_t rt_cwd_mount;
 /* Fake root's record as the runtime mapped it, or 0 (fake.c). */
 struct owners_table;
 extern const struct owners_table *rt_owners;
+extern bool rt_owners_ring_rw;
 
 #endif

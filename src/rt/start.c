@@ -22,6 +22,7 @@ uint64_t rt_answer_bits[RT_ANSWER_NRS / 64];
 uint64_t rt_stack_bits;   /* the stacks in use (arch/<cpu>/sites.S) */
 uint64_t rt_cwd_mount;    /* the cwd's mount, for its names' seq (fds.c) */
 const struct owners_table *rt_owners; /* fake root's mapped record (fake.c) */
+bool rt_owners_ring_rw;     /* and its ring mapped writable */
 /* The supervisor's (config.h); the runtime never touches it. */
 char rt_scratch[RT_SCRATCH_SLOTS][RT_SCRATCH_SIZE] __attribute__((aligned(4096)));
 

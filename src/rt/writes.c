@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The runtime's writes (calls.c dispatches them): an open that writes or
  * creates, unlink, rmdir, mkdir, symlink, rename, link, utimensat, chmod,
@@ -9,18 +10,8 @@
  * path only writable mounts show, so that the mount is known:
  * a read-only one leaves the call to the supervisor (EROFS; lookup.c).
  * Under fake root, only while the process is root and no record is
- * concerned (rt/fake.c).
- *//* SPDX-License-Identifier: LGPL-2.1-or-later */
-/*
- * The runtime's writes (calls.c dispatches them): an open that writes or creates, unlink, rmdir, mkdir, symlink,
- * rename, link, utimensat and chmod. The kernel makes
- * them in the program, with its umask and credentials, and the fd is the
- * program's own from the start (its close is the last, as inotify and
- * locks expect), where the view's answer is the kernel's: not with fake
- * root (owners are recorded), and resolved as an absolute path (a relative
- * one from the cwd's name, rt_cwd), or below a directory fd whose host path
- * only writable mounts show, so that the mount is known: a read-only one
- * leaves the call to the supervisor (EROFS; lookup.c).
+ * concerned (rt/fake.c), but for a chown, which the runtime records
+ * itself (fake_chown).
  */
 #include <asm/unistd.h>
 #include <linux/errno.h>
@@ -32,6 +23,7 @@
 #include "rt/fake.h"
 #include "rt/fds.h"
 #include "rt/lookup.h"
+#include "rt/owners.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
 
@@ -316,18 +308,53 @@ long rt_chmod_call(const struct call *c, long dirfd, const char *path, long mode
 	return answer(c, __NR_fchmodat2, r);
 }
 
+/* A chown by fake root's root of name in fd (name "": fd itself, as
+ * fchown, or fchownat with AT_EMPTY_PATH) that a record must say: the
+ * kernel's chown(-1, -1) for its errors and the change time, then the
+ * change put in the ring (rt_fake_chown_change). `follow`: a symlink
+ * there is the supervisor's to follow. The fd must lie in writable mounts
+ * only, as rt_fd_owner_call's. */
+static long fake_chown(const struct call *c, long fd, const char *name, long uid, long gid, bool follow)
+{
+	struct statx sx;
+	bool itself = !name[0];
+	long r = rt_syscall(__NR_statx, fd, (long)name, AT_SYMLINK_NOFOLLOW | (itself ? AT_EMPTY_PATH : 0),
+			    STATX_BASIC_STATS | STATX_BTIME, (long)&sx, 0);
+	if (r < 0)
+		return r == -EBADF || r == -ENOENT || r == -ENOTDIR ? r : RT_FORWARD;
+	struct rt_stat st = { .dev = rt_makedev(sx.stx_dev_major, sx.stx_dev_minor) };
+	struct owner_change change;
+	int k;
+	if ((follow && S_ISLNK(sx.stx_mode)) || (itself && !rt_fd_writable(fd, &st)) ||
+	    (k = rt_fake_chown_change(&sx, (uint32_t)uid, (uint32_t)gid, &change)) < 0)
+		return RT_FORWARD;
+	long nr = c->nr == __NR_fchown ? __NR_fchown : __NR_fchownat;
+	if (c->nr == __NR_fchown)
+		r = rt_syscall(__NR_fchown, fd, -1, -1, 0, 0, 0);
+	else
+		r = rt_syscall(__NR_fchownat, fd, (long)name, -1, -1, itself ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW, 0);
+	/* A full ring: the supervisor's, which empties it first (the change
+	 * time is set: the kernel's chown would have set it too). */
+	if (r == 0 && k > 0 && !rt_fake_chown_record(&change))
+		return RT_FORWARD;
+	return answer(c, nr, r);
+}
+
 /* Under fake root (the calls no other view traps), with root's identity
  * (rt_fake_writes): fchmod where the kernel's chmod is fake root's
  * (rt_fake_chmod_is_real); fchown, and fchownat of the fd itself, where
  * the chown changes nothing (rt_fake_chown_is_noop: a tar or dpkg giving
  * its files to root), made as fchown(fd, -1, -1), or fchownat's own
  * form, for the kernel's errors (EBADF on an O_PATH fd, EROFS) and the
- * change time a chown sets. The fd must lie in writable mounts only. */
+ * change time a chown sets; any other chown, fake_chown(). The fd must
+ * lie in writable mounts only. */
 long rt_fd_owner_call(const struct call *c, long fd, long uid, long gid, long mode)
 {
 	struct rt_stat st;
-	if (!rt_fake_writes() || (c->nr != __NR_fchmod && !rt_fake_chown_to_root((uint32_t)uid, (uint32_t)gid)))
+	if (!rt_fake_writes())
 		return RT_FORWARD;
+	if (c->nr != __NR_fchmod && !rt_fake_chown_to_root((uint32_t)uid, (uint32_t)gid))
+		return fake_chown(c, fd, "", uid, gid, false);
 	long r = rt_syscall(__NR_newfstatat, fd, "", (long)&st, AT_EMPTY_PATH, 0, 0);
 	if (r < 0)
 		return r == -EBADF ? r : RT_FORWARD;
@@ -337,7 +364,7 @@ long rt_fd_owner_call(const struct call *c, long fd, long uid, long gid, long mo
 		return rt_fake_chmod_is_real(&st, (uint32_t)mode) ? answer(c, __NR_fchmod, rt_syscall(__NR_fchmod, fd, mode, 0, 0, 0, 0))
 								    : RT_FORWARD;
 	if (!rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid))
-		return RT_FORWARD;
+		return fake_chown(c, fd, "", uid, gid, false);
 	/* fchownat's own form: it takes AT_FDCWD and O_PATH fds, fchown not. */
 	if (c->nr == __NR_fchownat)
 		return answer(c, __NR_fchownat, rt_syscall(__NR_fchownat, fd, "", -1, -1, AT_EMPTY_PATH, 0));
@@ -352,8 +379,7 @@ long rt_chown_call(const struct call *c, long dirfd, const char *path, long uid,
 	char leaf[VFS_NAME_MAX + 1];
 	bool own;
 	int mount = -1;
-	if (!rt_fake_writes() || !rt_fake_chown_to_root((uint32_t)uid, (uint32_t)gid) ||
-	    (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) || !readable((long)path))
+	if (!rt_fake_writes() || (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) || !readable((long)path))
 		return RT_FORWARD;
 	if ((flags & AT_EMPTY_PATH) && !path[0])
 		return rt_fd_owner_call(c, dirfd, uid, gid, 0);
@@ -361,12 +387,14 @@ long rt_chown_call(const struct call *c, long dirfd, const char *path, long uid,
 	if (fd < 0)
 		return fd;
 	struct rt_stat st;
+	bool follow = !(flags & AT_SYMLINK_NOFOLLOW);
 	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
 	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
 		r = RT_FORWARD;
-	else if (r == 0 && ((S_ISLNK(st.mode) && !(flags & AT_SYMLINK_NOFOLLOW)) ||
-		       !rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid)))
+	else if (r == 0 && S_ISLNK(st.mode) && follow)
 		r = RT_FORWARD;
+	else if (r == 0 && !rt_fake_chown_is_noop(&st, (uint32_t)uid, (uint32_t)gid))
+		r = fake_chown(c, fd, leaf, uid, gid, follow);
 	else if (r == 0)
 		r = answer(c, __NR_fchownat,
 			   rt_syscall(__NR_fchownat, fd, (long)leaf, -1, -1, AT_SYMLINK_NOFOLLOW, 0));

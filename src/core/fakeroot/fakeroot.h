@@ -114,6 +114,11 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 /* Adds a record read from --fakeroot-state, not dirty: 0, -EEXIST if
  * the file has one already, -ENOSPC when the table is full. */
 int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec);
+/* Moves the chowns the runtimes made (the ring, rt/owners.h) into the
+ * table: the functions here that read or change it do first;
+ * fakeroot_table() is the table for a reader outside table.c. */
+void fakeroot_sync(struct fakeroot *fr);
+const struct owners_table *fakeroot_table(struct fakeroot *fr);
 /* An extended attribute is recorded (xattrs.c): from now on the runtime
  * leaves removals to the supervisor, which drops a file's with it. */
 void fakeroot_table_xattrs(struct fakeroot *fr);

@@ -118,7 +118,7 @@ int64_t fakeroot_chmod(struct facet_task *t, int fd, mode_t mode)
 		return r;
 	/* The owner, or CAP_FOWNER; S_ISGID needs the group (or CAP_FSETID). */
 	now = v;
-	owners_apply(fr_of(t)->table, &now);
+	owners_apply(fakeroot_table(fr_of(t)), &now);
 	if (now.uid != fsuid_of(t) && !capable(t, CAP_FOWNER))
 		return -EPERM;
 	if ((mode & S_ISGID) && !in_group(t, now.gid) && !capable(t, CAP_FSETID))
@@ -197,7 +197,7 @@ int64_t fakeroot_chown(struct facet_task *t, int fd, uid_t uid, gid_t gid)
 	if (r < 0)
 		return r;
 	now = file;
-	owners_apply(fr->table, &now);
+	owners_apply(fakeroot_table(fr), &now);
 	/* What the file shows with no record of its owner. */
 	bare = file;
 	bare.uid = file.uid == fr->real_uid ? fr->uid : file.uid;
@@ -275,7 +275,7 @@ gid_t fakeroot_new_gid(struct facet_task *t, int dirfd)
 	/* A set-group-ID directory gives its group, as the tree sees it: one
 	 * only a record can make differ from the host's. */
 	struct owner_view v;
-	if (fr->table->h.live && view_of_fd(dirfd, "", &v) == 0) {
+	if (!owners_none(fakeroot_table(fr)) && view_of_fd(dirfd, "", &v) == 0) {
 		owners_apply(fr->table, &v);
 		if (S_ISDIR(v.mode) && (v.mode & S_ISGID))
 			g = v.gid;
@@ -317,7 +317,7 @@ static void btime_of(void *ctx, struct owner_view *v)
 static void apply(struct fakeroot *fr, struct owner_view *v, int fd, const char *name)
 {
 	struct stat_where w = { fd, name };
-	owners_apply_lazy(fr->table, v, btime_of, &w);
+	owners_apply_lazy(fakeroot_table(fr), v, btime_of, &w);
 }
 
 void fakeroot_stat(struct facet_task *t, struct stat *st, int fd, const char *name)
@@ -350,5 +350,5 @@ void fakeroot_statx(struct facet_task *t, struct statx *stx)
 int fakeroot_dirent_type(struct facet_task *t, uint64_t dev, uint64_t ino, int dirfd, const char *name)
 {
 	struct stat_where w = { dirfd, name };
-	return owners_dirent_type(fr_of(t)->table, dev, ino, btime_of, &w);
+	return owners_dirent_type(fakeroot_table(fr_of(t)), dev, ino, btime_of, &w);
 }

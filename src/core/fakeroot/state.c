@@ -312,6 +312,7 @@ int fakeroot_state_save(struct facet_session *s, struct fakeroot *fr)
 	struct stat st;
 	size_t nx;
 	const struct fakeroot_xattr *x = fakeroot_xattr_all(&nx);
+	fakeroot_sync(fr); /* the last chowns of the tree's runtimes */
 	if (!state_changed(fr->table) && !(fr->graves && state_changed(fr->graves)) && !state_xattrs_changed(x, nx) &&
 	    stat(fr->state_file, &st) == 0)
 		return 0;

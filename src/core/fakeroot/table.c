@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Fake root's record (src/rt/owners.h), the supervisor's side: the one
- * writer. It keeps its own copy (private memory) and copies each change
- * into a memfd mapped shared, which the runtime in every traced process
- * maps read-only through /proc/PID/fd/N (view_rt_config_for: the holder's
- * under Landlock); only the pages records land on take memory. The table
+ * Fake root's record (src/rt/owners.h), the supervisor's side: the
+ * table's one writer. It keeps its own copy (private memory) and copies
+ * each change into a memfd mapped shared, which the runtime in every
+ * traced process maps through /proc/PID/fd/N (view_rt_config_for: the
+ * holder's under Landlock), read-only but for the ring of the runtimes'
+ * chowns, which fakeroot_sync() moves into the table before the table is
+ * read or changed; only the pages records land on take memory. The table
  * starts small and doubles as records come (rebuild()): a record lands on
  * a page the hash picks, and each page first touched is a fault in the
  * supervisor, twice, and in every process that looks a file up there. The
@@ -68,7 +70,7 @@ void fakeroot_table_xattrs(struct fakeroot *fr)
 
 int fakeroot_table_create(struct fakeroot *fr)
 {
-	uint64_t size = OWNERS_SIZE(OWNERS_SLOTS);
+	uint64_t size = OWNERS_FILE_SIZE;
 	/* The supervisor's own copy: private, so that nothing the tree does
 	 * to the published one reaches the supervisor. */
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -100,6 +102,7 @@ int fakeroot_table_create(struct fakeroot *fr)
 	h->real_gid = fr->real_gid;
 	h->fake_uid = fr->uid;
 	h->fake_gid = fr->gid;
+	h->ring_off = OWNERS_RING_OFF; /* the private copy's stays empty */
 	publish(fr, h, sizeof(*h));
 	return 0;
 }
@@ -248,8 +251,8 @@ static bool room_in(const struct owners_table *t, const struct owner_rec *r)
 	return r && (r->ino == TOMBSTONE || t->h.used + 1 <= FAKEROOT_TABLE_MAX(t->h.nslots));
 }
 
-int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
-		    mode_t mode, dev_t rdev)
+static int record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
+		  mode_t mode, dev_t rdev)
 {
 	struct owners_table *t = fr->table;
 	bool found;
@@ -291,7 +294,7 @@ int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fi
 	return 0;
 }
 
-void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields)
+static void forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields)
 {
 	struct owners_table *t = fr->table;
 	bool found;
@@ -319,8 +322,53 @@ void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t f
 	end(fr, r);
 }
 
+/* A chown the runtime made (owners.h), as fakeroot_chown() records one.
+ * A change the tree wrote itself may say anything of the ids it sets,
+ * but only of owner and group. */
+static void take(struct fakeroot *fr, const struct owner_change *c)
+{
+	uint32_t set = c->set & (OWNER_UID | OWNER_GID), drop = c->drop & (OWNER_UID | OWNER_GID) & ~set;
+	struct owner_view v = { .dev = c->dev, .ino = c->ino, .has_btime = c->has_btime != 0,
+		.btime_sec = c->btime_sec, .btime_nsec = c->btime_nsec };
+	/* The runtime stops using the ring while the table has room for a
+	 * ring's records more (OWNERS_RING_LIVE_MAX): record() finds room. */
+	if (set)
+		record(fr, &v, set, c->uid, c->gid, 0, 0);
+	if (drop)
+		forget(fr, c->dev, c->ino, drop);
+}
+
+void fakeroot_sync(struct fakeroot *fr)
+{
+	struct owner_change c;
+	while (fr->shown && owners_next(fr->shown, &c)) {
+		take(fr, &c);
+		owners_taken(fr->shown);
+	}
+}
+
+const struct owners_table *fakeroot_table(struct fakeroot *fr)
+{
+	fakeroot_sync(fr);
+	return fr->table;
+}
+
+int fakeroot_record(struct fakeroot *fr, const struct owner_view *v, uint32_t fields, uid_t uid, gid_t gid,
+		    mode_t mode, dev_t rdev)
+{
+	fakeroot_sync(fr);
+	return record(fr, v, fields, uid, gid, mode, rdev);
+}
+
+void fakeroot_forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fields)
+{
+	fakeroot_sync(fr);
+	forget(fr, dev, ino, fields);
+}
+
 int fakeroot_insert(struct fakeroot *fr, const struct owner_rec *rec)
 {
+	fakeroot_sync(fr);
 	struct owners_table *t = fr->table;
 	bool found;
 	struct owner_rec *r = slot_of(fr, rec->dev, rec->ino, &found);
