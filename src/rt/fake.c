@@ -119,17 +119,20 @@ bool rt_fake_may_create(long dirfd)
 	if (rt_fake_none())
 		return true;
 	struct rt_stat st;
+	return rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) == 0 && rt_fake_may_create_in(&st);
+}
+
+bool rt_fake_may_create_in(const struct rt_stat *dir)
+{
 	struct owner_rec r;
-	if (rt_syscall(__NR_newfstatat, dirfd, "", &st, AT_EMPTY_PATH, 0, 0) != 0)
-		return false;
-	if (!owners_find(rt_owners, st.dev, st.ino, &r))
+	if (!owners_find(rt_owners, dir->dev, dir->ino, &r))
 		return true;
 	/* A record of its owner or mode (tar and dpkg chown each directory
 	 * they make): the new file has the tree's ids, the host's with no
 	 * record, unless the directory is set-group-ID as the tree or the
 	 * host sees it. */
-	uint32_t mode = (r.fields & OWNER_MODE) ? r.mode : st.mode;
-	return !(r.fields & OWNER_TYPE) && !(mode & S_ISGID) && !(st.mode & S_ISGID);
+	uint32_t mode = (r.fields & OWNER_MODE) ? r.mode : dir->mode;
+	return !(r.fields & OWNER_TYPE) && !(mode & S_ISGID) && !(dir->mode & S_ISGID);
 }
 
 /* The file is the real user's, owner and group, with no record: it shows

@@ -43,6 +43,8 @@ bool rt_fake_may_remove(long dirfd, const char *name);
  * directory has none, or one that leaves it not set-group-ID (which
  * would give the new file a recorded group), nor is it so on the host. */
 bool rt_fake_may_create(long dirfd);
+/* The same for the directory whose stat is dir. */
+bool rt_fake_may_create_in(const struct rt_stat *dir);
 /* chown of the file st to uid, gid (-1: unchanged) changes nothing fake
  * root records or the kernel would change: the file is the real user's,
  * has no record, each id asked for is the tree's root's, and the file

@@ -687,6 +687,12 @@ bool rt_fd_writable(long fd, const struct rt_stat *st)
 
 long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount, bool exact)
 {
+	return rt_open_to_write_below_as(dirfd, path, oflags, mode, 0, mount, exact);
+}
+
+long rt_open_to_write_below_as(long dirfd, const char *path, uint64_t oflags, uint64_t mode, uint64_t resolve,
+			       int *mount, bool exact)
+{
 	if ((int)dirfd < 0 || !path || !path[0] || path[0] == '/')
 		return RT_FORWARD;
 	long m = rt_write_mount_of_dir((int)dirfd, exact);
@@ -695,5 +701,5 @@ long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint6
 	*mount = (int)m;
 	/* Not into another of the host's mounts below it (procfs under a
 	 * bind of the host's /, which the view leaves to the supervisor). */
-	return open_below((int)dirfd, false, 0, 0, path, oflags, mode, RESOLVE_NO_XDEV, 0);
+	return open_below((int)dirfd, false, 0, 0, path, oflags, mode, RESOLVE_NO_XDEV | resolve, 0);
 }

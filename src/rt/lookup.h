@@ -116,6 +116,9 @@ bool rt_fd_writable(long fd, const struct rt_stat *st);
  * host path lies in no read-only mount (tar -C, and the *at() calls of
  * programs that walk a tree they write). */
 long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount, bool exact);
+/* The same with openat2's RESOLVE_* flags `resolve` besides. */
+long rt_open_to_write_below_as(long dirfd, const char *path, uint64_t oflags, uint64_t mode, uint64_t resolve,
+			       int *mount, bool exact);
 
 /* Moves the runtime's own fd above the numbers programs use
  * (F_DUPFD_CLOEXEC, RT_FD_HIGH and up), so that the fd an open then gives

@@ -16,6 +16,7 @@
 #include <asm/unistd.h>
 #include <linux/errno.h>
 #include <linux/fcntl.h>
+#include <linux/openat2.h>
 #include <linux/stat.h>
 
 #include "loader/lib.h"
@@ -54,6 +55,44 @@ static bool fake_write_open(long flags)
 
 static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount, bool exact);
 
+/* fake_create_below() leaves the open to fake_create_call()'s way. */
+#define RT_NOT_BELOW (RT_FORWARD - 30)
+
+/* fake_create_call() of a path with a directory in it below the program's
+ * directory fd (tar -C DIR -x opens "./a/b" from DIR's fd): where the
+ * directory has no record that concerns the new file, openat2 of the
+ * whole path beneath the fd, with no symlink on the way
+ * (RESOLVE_NO_SYMLINKS: one there, or at the last name to follow, is the
+ * supervisor's), so that the fd is the program's from the start: three
+ * calls (the two directories' fstat, the open), where opening the
+ * directory, moving its fd up, the open and the close take seven. */
+static long fake_create_below(const struct call *c, const long a[6], int *mount)
+{
+	const char *path = (const char *)a[1];
+	if ((int)a[0] < 0 || !path[0] || path[0] == '/')
+		return RT_NOT_BELOW;
+	size_t len = loader_strlen(path), name = len;
+	while (name > 0 && path[name - 1] != '/')
+		name--;
+	size_t dl = name;
+	while (dl > 0 && path[dl - 1] == '/')
+		dl--;
+	if (!dl || name == len || len >= VFS_PATH_MAX)
+		return RT_NOT_BELOW;
+	char dir[VFS_PATH_MAX];
+	memcpy(dir, path, dl);
+	dir[dl] = '\0';
+	struct rt_stat st;
+	if (rt_syscall(__NR_newfstatat, a[0], (long)dir, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0) < 0 ||
+	    !S_ISDIR(st.mode) || !rt_fake_may_create_in(&st))
+		return RT_NOT_BELOW;
+	/* openat2 refuses a mode without O_CREAT or O_TMPFILE, which openat
+	 * ignores. */
+	uint64_t mode = (uint64_t)a[3] & 07777;
+	return answer(c, __NR_openat, rt_open_to_write_below_as(a[0], path, (uint64_t)a[2], mode, RESOLVE_NO_SYMLINKS,
+								 mount, false));
+}
+
 /* Under fake root with records, an open that may create: made in the
  * name's directory (name_dir) where that directory has no record (a
  * recorded set-group-ID one gives the new file its group), the name not
@@ -66,10 +105,13 @@ static long fake_create_call(const struct call *c, const long a[6], int *mount)
 	long flags = a[2];
 	if (rt_fake_typed() || !readable(a[1]))
 		return RT_FORWARD;
+	long r = fake_create_below(c, a, mount);
+	if (r != RT_NOT_BELOW)
+		return r;
 	long fd = name_dir(a[0], (const char *)a[1], leaf, &own, mount, false);
 	if (fd < 0)
 		return fd;
-	long r = RT_FORWARD;
+	r = RT_FORWARD;
 	if (rt_fake_may_create(fd)) {
 		if (own)
 			fd = rt_fd_high(fd); /* the program's fd is the lowest free */

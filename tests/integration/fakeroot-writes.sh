@@ -141,6 +141,25 @@ for i in range(3):
 os.symlink("through", "dl")
 print("create through dl", e(lambda: os.close(os.open("dl", os.O_CREAT | os.O_WRONLY, 0o644))),
       "excl on dl", e(os.open, "dl", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+# Made below a directory fd through a directory (tar -C): in the
+# set-group-ID g its group, in h (given away) root's; through a symlink to
+# a directory, and to follow at the last name; the fd the lowest free.
+dfd = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+def made(name, flags=os.O_CREAT | os.O_WRONLY):
+    return e(lambda: os.close(os.open(name, flags, 0o640, dir_fd=dfd)))
+os.symlink("h", "hl")
+os.symlink("v4", "h/dl")
+made("h/warm") # the call site's first call is the supervisor's (it patches the site)
+print("below fd", made("g/v1"), made("./h//v2"), made("hl/v3"), made("h/dl"),
+      made("h/dl", os.O_CREAT | os.O_EXCL | os.O_WRONLY), made("h/v2", os.O_CREAT | os.O_EXCL | os.O_WRONLY),
+      made("nodir/v"), made("../w/h/v5"))
+low = os.open("/dev/null", os.O_RDONLY)
+os.close(low)
+fd = os.open("h/v6", os.O_CREAT | os.O_WRONLY, 0o600, dir_fd=dfd)
+print("lowest", fd == low)
+os.close(fd)
+os.close(dfd)
+show(["g/v1", "h/v2", "h/v3", "h/v4", "h/v5", "h/v6"])
 # glibc's fchmodat(AT_SYMLINK_NOFOLLOW): an O_PATH fd, then chmod of
 # /proc/self/fd/N, which the runtime makes where nothing is recorded.
 def lchmod(name, mode):
@@ -211,6 +230,14 @@ ro fd EROFS EROFS
   ../pre/g 0:0 -rw-r--r--
 rm f1 ok rename f0 over f2 ok
 create through dl ok excl on dl EEXIST
+below fd ok ok ok ok EEXIST EEXIST ENOENT ok
+lowest True
+  g/v1 0:7 -rw-r-----
+  h/v2 0:0 -rw-r-----
+  h/v3 0:0 -rw-r-----
+  h/v4 0:0 -rw-r-----
+  h/v5 0:0 -rw-r-----
+  h/v6 0:0 -rw-------
 lchmod ok ok ENOTSUP EROFS
   d 0:0 drwxr-x---
   f1 ENOENT
