@@ -142,22 +142,29 @@ static bool plain_owned(const struct rt_stat *st)
 	return st->uid == rt_owners->h.real_uid && st->gid == rt_owners->h.real_gid && !recorded(st->dev, st->ino);
 }
 
+/* The file a statx answer describes, as a record keys and changes it. */
+static void view_of_statx(struct owner_view *v, const struct statx *sx)
+{
+	*v = (struct owner_view){
+		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
+		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
+		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
+	};
+	if (sx->stx_mask & STATX_BTIME) {
+		v->has_btime = 1;
+		v->btime_sec = sx->stx_btime.tv_sec;
+		v->btime_nsec = sx->stx_btime.tv_nsec;
+	}
+}
+
 int rt_fake_chown_change(const struct statx *sx, uint32_t uid, uint32_t gid, struct owner_change *c)
 {
 	if (!rt_owners_ring_rw || __atomic_load_n(&rt_owners->h.xattrs, __ATOMIC_RELAXED) ||
 	    __atomic_load_n(&rt_owners->h.live, __ATOMIC_RELAXED) >= OWNERS_RING_LIVE_MAX ||
 	    !(sx->stx_mask & STATX_BASIC_STATS))
 		return -1;
-	struct owner_view v = {
-		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
-		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
-		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
-	};
-	if (sx->stx_mask & STATX_BTIME) {
-		v.has_btime = 1;
-		v.btime_sec = sx->stx_btime.tv_sec;
-		v.btime_nsec = sx->stx_btime.tv_nsec;
-	}
+	struct owner_view v;
+	view_of_statx(&v, sx);
 	struct owner_view now = v;
 	struct owner_rec r;
 	bool owner_recorded = owners_find(rt_owners, v.dev, v.ino, &r) && owners_matches(&r, &v) &&
@@ -269,16 +276,8 @@ void rt_fake_stat(struct rt_stat *st, long dirfd, const char *name)
 
 void rt_fake_statx(struct statx *sx)
 {
-	struct owner_view v = {
-		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
-		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
-		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
-	};
-	if (sx->stx_mask & STATX_BTIME) {
-		v.has_btime = 1;
-		v.btime_sec = sx->stx_btime.tv_sec;
-		v.btime_nsec = sx->stx_btime.tv_nsec;
-	}
+	struct owner_view v;
+	view_of_statx(&v, sx);
 	owners_apply(rt_owners, &v);
 	sx->stx_uid = v.uid;
 	sx->stx_gid = v.gid;
