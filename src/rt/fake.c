@@ -114,6 +114,67 @@ bool rt_fake_may_remove(long dirfd, const char *name)
 	return r == -ENOENT || r == -ENOTDIR || (r == 0 && !recorded(st.dev, st.ino));
 }
 
+/* The file a statx answer describes, as a record keys and changes it. */
+static void view_of_statx(struct owner_view *v, const struct statx *sx)
+{
+	*v = (struct owner_view){
+		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
+		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
+		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
+	};
+	if (sx->stx_mask & STATX_BTIME) {
+		v->has_btime = 1;
+		v->btime_sec = sx->stx_btime.tv_sec;
+		v->btime_nsec = sx->stx_btime.tv_nsec;
+	}
+}
+
+/* The ring's places kept free for removals: a removal checks for room
+ * before its call and puts its change after it; a few chowns of other
+ * threads may take places meanwhile. */
+#define REMOVAL_ROOM 8
+
+int rt_fake_removal(long dirfd, const char *name, struct owner_change *c)
+{
+	if (__atomic_load_n(&rt_owners->h.xattrs, __ATOMIC_RELAXED))
+		return -1;
+	if (rt_fake_none())
+		return 0;
+	struct statx sx;
+	struct owner_rec r;
+	long e = rt_syscall(__NR_statx, dirfd, (long)name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME,
+			    (long)&sx, 0);
+	/* Nothing there: the call fails as the kernel says, or makes nothing. */
+	if (e == -ENOENT || e == -ENOTDIR)
+		return 0;
+	if (e < 0 || !(sx.stx_mask & STATX_BASIC_STATS))
+		return -1;
+	struct owner_view v;
+	view_of_statx(&v, &sx);
+	/* No record, or one another link keeps (a directory has none). */
+	if (!owners_find(rt_owners, v.dev, v.ino, &r) || (!S_ISDIR(v.mode) && sx.stx_nlink > 1))
+		return 0;
+	if (!rt_owners_ring_rw || !owners_room(rt_owners, REMOVAL_ROOM))
+		return -1;
+	*c = (struct owner_change){
+		.dev = v.dev, .ino = v.ino, .btime_sec = v.btime_sec, .btime_nsec = v.btime_nsec,
+		.has_btime = v.has_btime, .drop = OWNER_UID | OWNER_GID | OWNER_MODE | OWNER_TYPE,
+	};
+	return 1;
+}
+
+void rt_fake_removed(const struct owner_change *c)
+{
+	/* Made: the change must go in. A ring still full after many tries
+	 * (a writer killed while it wrote its change) leaves the record, which
+	 * the birth time marks stale where the file system has one. */
+	for (int tries = 0; tries < 10000; tries++) {
+		if (owners_push((struct owners_table *)rt_owners, c) == 0)
+			return;
+		rt_syscall(__NR_sched_yield, 0, 0, 0, 0, 0, 0);
+	}
+}
+
 bool rt_fake_may_create(long dirfd)
 {
 	if (rt_fake_none())
@@ -142,20 +203,6 @@ static bool plain_owned(const struct rt_stat *st)
 	return st->uid == rt_owners->h.real_uid && st->gid == rt_owners->h.real_gid && !recorded(st->dev, st->ino);
 }
 
-/* The file a statx answer describes, as a record keys and changes it. */
-static void view_of_statx(struct owner_view *v, const struct statx *sx)
-{
-	*v = (struct owner_view){
-		.dev = rt_makedev(sx->stx_dev_major, sx->stx_dev_minor), .ino = sx->stx_ino,
-		.uid = sx->stx_uid, .gid = sx->stx_gid, .mode = sx->stx_mode,
-		.rdev = rt_makedev(sx->stx_rdev_major, sx->stx_rdev_minor),
-	};
-	if (sx->stx_mask & STATX_BTIME) {
-		v->has_btime = 1;
-		v->btime_sec = sx->stx_btime.tv_sec;
-		v->btime_nsec = sx->stx_btime.tv_nsec;
-	}
-}
 
 int rt_fake_chown_change(const struct statx *sx, uint32_t uid, uint32_t gid, struct owner_change *c)
 {

@@ -39,6 +39,14 @@ bool rt_fake_none(void);
  * extended attribute is recorded, and the file there, if any, has no
  * record to drop. */
 bool rt_fake_may_remove(long dirfd, const char *name);
+/* unlinkat of name in dirfd (rmdir too) by the runtime: 0 if it changes
+ * nothing recorded, 1 if it takes the last link of a recorded file,
+ * whose record then goes: *c, for rt_fake_removed() once the kernel has
+ * removed it; -1 if the supervisor must make it (an extended attribute
+ * is recorded, no room in the ring). */
+struct owner_change;
+int rt_fake_removal(long dirfd, const char *name, struct owner_change *c);
+void rt_fake_removed(const struct owner_change *c);
 /* A file may be made in directory dirfd, and then needs no record: the
  * directory has none, or one that leaves it not set-group-ID (which
  * would give the new file a recorded group), nor is it so on the host. */
@@ -57,7 +65,6 @@ bool rt_fake_chown_is_noop(const struct rt_stat *st, uint32_t uid, uint32_t gid)
  * there once the kernel's chown(-1, -1) has said yes, 0 if it changes
  * nothing fake root records, -1 if the supervisor must (a set-user-ID
  * bit to take, no writable ring, a table nearly full). */
-struct owner_change;
 int rt_fake_chown_change(const struct statx *sx, uint32_t uid, uint32_t gid, struct owner_change *c);
 /* Puts change c in the ring: false if it is full (the supervisor's then). */
 bool rt_fake_chown_record(const struct owner_change *c);

@@ -33,7 +33,7 @@ void owners_change_apply(struct owner_rec *r, const struct owner_change *c)
 		if (c->set & OWNER_GID)
 			r->gid = c->gid;
 	}
-	r->fields &= ~(c->drop & (OWNER_UID | OWNER_GID));
+	r->fields &= ~(c->drop & (OWNER_UID | OWNER_GID | OWNER_MODE | OWNER_TYPE));
 	if (!(r->fields & ~(uint32_t)OWNER_BTIME))
 		r->fields = 0;
 }
@@ -85,6 +85,13 @@ int owners_push(struct owners_table *t, const struct owner_change *c)
 	slot->seq = 0; /* the copy's, until the change is whole */
 	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int owners_room(const struct owners_table *t, uint32_t n)
+{
+	const struct owners_ring *ring = owners_ring_of(t);
+	return ring && __atomic_load_n(&ring->head, __ATOMIC_RELAXED) - __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) +
+			       n <= OWNERS_RING;
 }
 
 int owners_next(const struct owners_table *t, struct owner_change *c)

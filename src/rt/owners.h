@@ -18,13 +18,14 @@
  * being made) and tries again if it moved.
  *
  * A chown the runtime can make itself (root's identity, a file in a
- * writable mount) it does not send to the supervisor: it puts the change
+ * writable mount), and the removal of a recorded file's last link, it
+ * does not send to the supervisor: it puts the change
  * in the ring (struct owners_ring), the one page of the file every
  * process maps writable, and the supervisor moves the ring's changes into
  * the table before it reads or changes the table (core/fakeroot/table.c),
  * in their order. A reader applies the changes still in the ring over
- * the table's record; a change is only about the owner and group (set or
- * dropped), so that applying one the table already holds changes
+ * the table's record; a change sets the owner or group, or drops
+ * fields, so that applying one the table already holds changes
  * nothing. A full ring sends the chown to the supervisor, which empties
  * it first.
  *
@@ -106,7 +107,8 @@ struct owner_change {
 	int64_t btime_sec;       /* valid with has_btime */
 	uint32_t btime_nsec;
 	uint32_t has_btime;
-	uint32_t set, drop;      /* OWNER_UID and OWNER_GID: recorded as uid and gid, or dropped */
+	uint32_t set;            /* OWNER_UID and OWNER_GID: recorded as uid and gid */
+	uint32_t drop;           /* those two, or with OWNER_MODE and OWNER_TYPE (a removal): dropped */
 	uint32_t uid, gid;
 	uint32_t pad[2];
 };
@@ -164,6 +166,9 @@ int owners_none(const struct owners_table *t);
 /* The runtime's side of the ring: puts change *c in it (its seq is
  * set): 0, or -1 if the ring is full or absent. */
 int owners_push(struct owners_table *t, const struct owner_change *c);
+/* The ring has n free places at least (for a change that must be put
+ * there after a call that cannot be undone: a removal). */
+int owners_room(const struct owners_table *t, uint32_t n);
 
 /* The supervisor's side: the oldest change not yet taken, into *c: 1, or
  * 0 if there is none (or the oldest is still being written); then

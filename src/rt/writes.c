@@ -223,12 +223,16 @@ long rt_name_call(const struct call *c, long nr, long dirfd, const char *path, l
 	if (fd < 0)
 		return fd;
 	long r;
-	if (rt_fake() && !(nr == __NR_unlinkat ? rt_fake_may_remove(fd, leaf) : rt_fake_may_create(fd)))
+	struct owner_change gone;
+	int removal = rt_fake() && nr == __NR_unlinkat ? rt_fake_removal(fd, leaf, &gone) : 0;
+	if (removal < 0 || (rt_fake() && nr != __NR_unlinkat && !rt_fake_may_create(fd)))
 		r = RT_FORWARD;
 	else if (nr == __NR_symlinkat)
 		r = rt_syscall(nr, arg, fd, (long)leaf, 0, 0, 0);
 	else
 		r = rt_syscall(nr, fd, (long)leaf, nr == __NR_mkdirat ? arg & 07777 : arg, 0, 0, 0);
+	if (r == 0 && removal > 0)
+		rt_fake_removed(&gone);
 	if (own)
 		close_fd(fd);
 	/* EACCES under fake root: rt_call() forwards it. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fake root's chowns that the runtime records itself (src/rt/owners.h:
-# the ring, which the supervisor empties into its table later): one
+# Fake root's chowns and removals that the runtime records itself
+# (src/rt/owners.h: the ring, which the supervisor empties into its table
+# later): one
 # process gives files away while another, forked before it, stats each as
 # soon as the first says so through a pipe, with no call between them that
 # the supervisor sees, so that the answer comes from the ring. More chowns
@@ -96,4 +97,32 @@ run - "$TEST_TMP/err-save" "$FACET" --backend="$FACET_BACKEND" -0 --fakeroot-sta
 	{ echo "FAIL: saving: exited $status"; show "$TEST_TMP/err-save"; _checks_failed=$((_checks_failed + 1)); }
 check "a later session reads every chown back from --fakeroot-state" "$(cat "$TEST_TMP/expected")" \
 	facet_top -0 --fakeroot-state "$TEST_TMP/state" -w "$d" -- bash -c "$(declare -f stat_all); N=$N; stat_all"
+# Removals the runtime makes: a recorded file's last link takes its
+# record (none is saved), one of two links leaves it (the other name
+# keeps the owner), a recorded directory's rmdir takes its record; a file
+# made after them is root's. The state file holds the one record left.
+cat >"$TEST_TMP/rm.py" <<'EOF'
+import os
+os.mkdir("rm")
+for i in range(150):
+    open(f"rm/f{i}", "w").close()
+    os.chown(f"rm/f{i}", 7, 8)
+    os.mkdir(f"rm/d{i}")
+    os.chown(f"rm/d{i}", 9, 10)
+os.link("rm/f0", "rm/kept")
+for i in range(150):
+    os.unlink(f"rm/f{i}")
+    os.rmdir(f"rm/d{i}")
+for i in range(150):
+    open(f"rm/n{i}", "w").close()
+st = os.stat("rm/kept")
+print("kept", st.st_uid, st.st_gid)
+print("others", sorted({(os.stat(f"rm/n{i}").st_uid, os.stat(f"rm/n{i}").st_gid) for i in range(150)}))
+EOF
+d=$TEST_TMP/removed
+mkdir "$d"
+check "removals drop their records, and another link keeps its own" "kept 7 8
+others [(0, 0)]" facet_top -0 --fakeroot-state "$TEST_TMP/state-rm" -w "$d" -- python3 "$TEST_TMP/rm.py"
+check "the record left is the linked file's" "1 ug 7 8" \
+	sh -c 'grep -c "^[0-9]" "$1" | tr "\n" " "; grep "^[0-9]" "$1" | cut -d" " -f4-6' sh "$TEST_TMP/state-rm"
 checks_done

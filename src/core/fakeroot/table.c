@@ -322,12 +322,14 @@ static void forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fie
 	end(fr, r);
 }
 
-/* A chown the runtime made (owners.h), as fakeroot_chown() records one.
- * A change the tree wrote itself may say anything of the ids it sets,
- * but only of owner and group. */
+/* A chown the runtime made (owners.h), as fakeroot_chown() records one,
+ * or a removal, as fakeroot_removed() forgets the file. A change the tree
+ * wrote itself may say anything of the ids it sets, but sets only owner
+ * and group. */
 static void take(struct fakeroot *fr, const struct owner_change *c)
 {
-	uint32_t set = c->set & (OWNER_UID | OWNER_GID), drop = c->drop & (OWNER_UID | OWNER_GID) & ~set;
+	uint32_t set = c->set & (OWNER_UID | OWNER_GID);
+	uint32_t drop = c->drop & (OWNER_UID | OWNER_GID | OWNER_MODE | OWNER_TYPE) & ~set;
 	struct owner_view v = { .dev = c->dev, .ino = c->ino, .has_btime = c->has_btime != 0,
 		.btime_sec = c->btime_sec, .btime_nsec = c->btime_nsec };
 	/* The runtime stops using the ring while the table has room for a
