@@ -31,6 +31,11 @@ _Static_assert(OWNERS_ADDR + OWNERS_FILE_SIZE < FACET_LOADER_BASE,
  * more to allocate in every process, written only to store the zero it
  * already held. */
 
+void owners_yield(void)
+{
+	rt_syscall(__NR_sched_yield, 0, 0, 0, 0, 0, 0);
+}
+
 bool rt_fake_ready(void)
 {
 	return rt_owners != 0;

@@ -4,6 +4,8 @@
 #include "rt/owners.h"
 
 #define S_IFMT_ 0170000u
+#define OWNERS_SPINS (1u << 12)
+#define OWNERS_YIELDS (1u << 21)
 #define PERM_BITS 07777u
 
 static inline uint32_t load_seq(const struct owners_header *h)
@@ -39,11 +41,11 @@ void owners_change_apply(struct owner_rec *r, const struct owner_change *c)
 }
 
 /* The ring's changes i, tail <= i < head, of (dev, ino) applied to *out,
- * in their order: 0, or -1 if the supervisor took some meanwhile (their
- * places may have been written again: the caller looks again). A change
- * still being written is not made yet: its chown has not returned. */
-static int apply_ring(const struct owners_ring *ring, uint64_t tail, uint64_t head, uint64_t dev, uint64_t ino,
-		      struct owner_rec *out)
+ * in their order. A change still being written is not made yet (its call
+ * has not returned); one the supervisor took is in the table. The caller
+ * checks that the supervisor took none meanwhile. */
+static void apply_ring(const struct owners_ring *ring, uint64_t tail, uint64_t head, uint64_t dev, uint64_t ino,
+		       struct owner_rec *out)
 {
 	if (head - tail > OWNERS_RING)
 		head = tail + OWNERS_RING; /* a ring the tree wrote itself */
@@ -55,8 +57,6 @@ static int apply_ring(const struct owners_ring *ring, uint64_t tail, uint64_t he
 		__builtin_memcpy(&copy, c, sizeof(copy));
 		owners_change_apply(out, &copy);
 	}
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return __atomic_load_n(&ring->tail, __ATOMIC_RELAXED) == tail ? 0 : -1;
 }
 
 int owners_none(const struct owners_table *t)
@@ -94,25 +94,32 @@ int owners_room(const struct owners_table *t, uint32_t n)
 			       n <= OWNERS_RING;
 }
 
-int owners_next(const struct owners_table *t, struct owner_change *c)
-{
-	const struct owners_ring *ring = owners_ring_of(t);
-	if (!ring)
-		return 0;
-	uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) == tail)
-		return 0;
-	const struct owner_change *slot = &ring->change[tail % OWNERS_RING];
-	if (__atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE) != tail + 1)
-		return 0;
-	__builtin_memcpy(c, slot, sizeof(*c));
-	return 1;
-}
-
-void owners_taken(struct owners_table *t)
+void owners_take(struct owners_table *t, void (*take)(const struct owner_change *c, void *ctx), void *ctx)
 {
 	struct owners_ring *ring = owners_ring_of(t);
-	__atomic_store_n(&ring->tail, __atomic_load_n(&ring->tail, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+	if (!ring)
+		return;
+	uint64_t tail = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED), head = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+	if (head - tail > OWNERS_RING)
+		head = tail + OWNERS_RING;
+	uint64_t taken_to = tail;
+	for (uint64_t i = tail; i != head; i++) {
+		struct owner_change *slot = &ring->change[i % OWNERS_RING];
+		uint64_t seq = __atomic_load_n(&slot->seq, __ATOMIC_ACQUIRE);
+		if (seq == i + 1) {
+			struct owner_change c;
+			__builtin_memcpy(&c, slot, sizeof(c));
+			take(&c, ctx);
+			/* After the table's change, whose counter readers check
+			 * after they have read the ring. */
+			seq = (i + 1) | OWNERS_TAKEN;
+			__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
+		}
+		if (seq == ((i + 1) | OWNERS_TAKEN) && taken_to == i)
+			taken_to = i + 1;
+	}
+	if (taken_to != tail)
+		__atomic_store_n(&ring->tail, taken_to, __ATOMIC_RELEASE);
 }
 
 int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct owner_rec *out)
@@ -122,18 +129,24 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 	const struct owners_ring *ring = owners_ring_of(t);
 	if (owners_none(t))
 		return 0;
-	/* A change takes the writer well under a microsecond; a counter odd
-	 * for a million tries is a file the tree wrote itself (it may, where
-	 * the view shows it writable): no record, rather than a hang. */
-	for (uint32_t tries = 0; tries < (1u << 20); tries++) {
+	/* A change takes the writer well under a microsecond, but the table
+	 * built again larger takes milliseconds (pages to clear and copy):
+	 * the reader spins a while, then yields the CPU until the counter is
+	 * even. A counter odd for that long (seconds) is a file the tree
+	 * wrote itself (it may, where the view shows it writable): no
+	 * record, rather than a hang. */
+	for (uint32_t tries = 0; tries < OWNERS_SPINS + OWNERS_YIELDS; tries++) {
 		uint32_t seq = load_seq(&t->h);
 		if (seq & 1) {
+			if (tries >= OWNERS_SPINS)
+				owners_yield();
 			__asm__ volatile("" ::: "memory");
 			continue;
 		}
-		/* The ring's ends before the table: a change the supervisor
-		 * moves into the table meanwhile is then found in one of them
-		 * at least (apply_ring). */
+		/* The ring's ends, the table, the ring's changes, then the
+		 * counter and the tail again: a change the supervisor takes
+		 * into the table meanwhile moves the counter, and places it
+		 * frees for writers move the tail. */
 		uint64_t tail = 0, head = 0;
 		if (ring) {
 			tail = __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
@@ -159,15 +172,16 @@ int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct
 				break;
 			}
 		}
+		if (tail != head) {
+			if (!found)
+				__builtin_memset(out, 0, sizeof(*out)); /* a record being freed */
+			apply_ring(ring, tail, head, dev, ino, out);
+			found = out->fields != 0;
+		}
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (load_seq(&t->h) != seq)
+		if (load_seq(&t->h) != seq || (ring && __atomic_load_n(&ring->tail, __ATOMIC_RELAXED) != tail))
 			continue;
-		if (tail == head)
-			return found;
-		if (!found)
-			__builtin_memset(out, 0, sizeof(*out)); /* a record being freed */
-		if (apply_ring(ring, tail, head, dev, ino, out) == 0)
-			return out->fields != 0;
+		return found;
 	}
 	return 0;
 }

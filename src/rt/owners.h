@@ -24,9 +24,9 @@
  * process maps writable, and the supervisor moves the ring's changes into
  * the table before it reads or changes the table (core/fakeroot/table.c),
  * in their order. A reader applies the changes still in the ring over
- * the table's record; a change sets the owner or group, or drops
- * fields, so that applying one the table already holds changes
- * nothing. A full ring sends the chown to the supervisor, which empties
+ * the table's record, and checks the table's counter after it has read
+ * the ring; a change sets the owner or group, or drops fields, so that
+ * applying one the table already holds changes nothing. A full ring sends the chown to the supervisor, which empties
  * it first.
  *
  * A file's inode number is reused once the file is gone: a record also
@@ -160,6 +160,10 @@ static inline uint32_t owners_hash(uint64_t dev, uint64_t ino, uint32_t nslots)
  * supervisor changing the table meanwhile. */
 int owners_find(const struct owners_table *t, uint64_t dev, uint64_t ino, struct owner_rec *out);
 
+/* Gives up the CPU while the supervisor changes the table (sched_yield):
+ * each side that links owners.c has its own. */
+void owners_yield(void);
+
 /* No record and no change in the ring. */
 int owners_none(const struct owners_table *t);
 
@@ -170,11 +174,15 @@ int owners_push(struct owners_table *t, const struct owner_change *c);
  * there after a call that cannot be undone: a removal). */
 int owners_room(const struct owners_table *t, uint32_t n);
 
-/* The supervisor's side: the oldest change not yet taken, into *c: 1, or
- * 0 if there is none (or the oldest is still being written); then
- * owners_taken() once the table holds it. */
-int owners_next(const struct owners_table *t, struct owner_change *c);
-void owners_taken(struct owners_table *t);
+/* The supervisor's side: take(c, ctx) for each change written and not
+ * yet taken, in the ring's order, which the table must hold once take()
+ * returns; each is then marked taken (OWNERS_TAKEN in its seq), and the
+ * tail moves past those taken. Changes after one still being written are
+ * taken too: a later change of the supervisor's own must not find an
+ * older one of the same file still in the ring, which readers would
+ * apply over it. */
+#define OWNERS_TAKEN (1ull << 63)
+void owners_take(struct owners_table *t, void (*take)(const struct owner_change *c, void *ctx), void *ctx);
 
 /* Change c applied to record *r of its file (*r: fields 0 for none). */
 void owners_change_apply(struct owner_rec *r, const struct owner_change *c);

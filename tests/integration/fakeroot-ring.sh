@@ -97,6 +97,33 @@ run - "$TEST_TMP/err-save" "$FACET" --backend="$FACET_BACKEND" -0 --fakeroot-sta
 	{ echo "FAIL: saving: exited $status"; show "$TEST_TMP/err-save"; _checks_failed=$((_checks_failed + 1)); }
 check "a later session reads every chown back from --fakeroot-state" "$(cat "$TEST_TMP/expected")" \
 	facet_top -0 --fakeroot-state "$TEST_TMP/state" -w "$d" -- bash -c "$(declare -f stat_all); N=$N; stat_all"
+# Processes and threads at once: four processes of four threads each
+# give 1,500 files away, then each process stats its own. The table grows
+# meanwhile (the supervisor builds it again, larger, which takes
+# milliseconds: a reader waits for it rather than find no record).
+cat >"$TEST_TMP/many.py" <<'EOF'
+import os, sys, threading
+p, n = int(sys.argv[1]), 1500
+names = [f"m/p{p}_{i}" for i in range(n)]
+for x in names:
+    open(x, "w").close()
+def work(t):
+    for i in range(t, n, 4):
+        os.chown(names[i], 3000 + p, 4000 + i % 9)
+ts = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+bad = [i for i in range(n) if (os.stat(names[i]).st_uid, os.stat(names[i]).st_gid) != (3000 + p, 4000 + i % 9)]
+print(p, "wrong", len(bad), bad[:5])
+EOF
+d=$TEST_TMP/many
+mkdir "$d" "$d/m"
+check "processes and threads see their own chowns, while the table grows" "1 wrong 0 []
+2 wrong 0 []
+3 wrong 0 []
+4 wrong 0 []" facet_top -0 -w "$d" -- sh -c 'for p in 1 2 3 4; do python3 "$1" $p >out$p & done; wait; cat out1 out2 out3 out4' \
+	sh "$TEST_TMP/many.py"
+
 # Removals the runtime makes: a recorded file's last link takes its
 # record (none is saved), one of two links leaves it (the other name
 # keeps the owner), a recorded directory's rmdir takes its record; a file

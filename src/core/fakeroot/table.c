@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -29,6 +30,13 @@
 #include "core/fakeroot/fakeroot.h"
 
 #define TOMBSTONE FAKEROOT_TOMBSTONE
+
+/* The supervisor reads its own copy, never odd: owners.c never waits
+ * here. */
+void owners_yield(void)
+{
+	sched_yield();
+}
 
 /* Copies part of the supervisor's table into the published copy. */
 static void publish(struct fakeroot *fr, const void *part, size_t len)
@@ -326,8 +334,9 @@ static void forget(struct fakeroot *fr, uint64_t dev, uint64_t ino, uint32_t fie
  * or a removal, as fakeroot_removed() forgets the file. A change the tree
  * wrote itself may say anything of the ids it sets, but sets only owner
  * and group. */
-static void take(struct fakeroot *fr, const struct owner_change *c)
+static void take(const struct owner_change *c, void *ctx)
 {
+	struct fakeroot *fr = ctx;
 	uint32_t set = c->set & (OWNER_UID | OWNER_GID);
 	uint32_t drop = c->drop & (OWNER_UID | OWNER_GID | OWNER_MODE | OWNER_TYPE) & ~set;
 	struct owner_view v = { .dev = c->dev, .ino = c->ino, .has_btime = c->has_btime != 0,
@@ -342,11 +351,8 @@ static void take(struct fakeroot *fr, const struct owner_change *c)
 
 void fakeroot_sync(struct fakeroot *fr)
 {
-	struct owner_change c;
-	while (fr->shown && owners_next(fr->shown, &c)) {
-		take(fr, &c);
-		owners_taken(fr->shown);
-	}
+	if (fr->shown)
+		owners_take(fr->shown, take, fr);
 }
 
 const struct owners_table *fakeroot_table(struct fakeroot *fr)
