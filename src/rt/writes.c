@@ -34,6 +34,20 @@ const char *rt_absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX])
 		return path;
 	if ((int)dirfd != AT_FDCWD || !path[0]) /* the kernel takes an int */
 		return 0;
+	/* "./a/b" (tar -x in the cwd) is "a/b": a "." before another name
+	 * changes nothing the kernel finds, and a "." in an absolute path
+	 * takes the runtime's walk, a call a name, where a plain path is one
+	 * openat2. */
+	const char *rest = path;
+	while (rest[0] == '.' && rest[1] == '/') {
+		const char *next = rest + 2;
+		while (*next == '/')
+			next++;
+		if (!*next)
+			break;
+		rest = next;
+	}
+	path = rest;
 	long gl = rt_cwd_name(buf);
 	size_t n = loader_strlen(path);
 	if (gl < 0 || (size_t)gl + 1 + n >= VFS_PATH_MAX)

@@ -5,6 +5,7 @@
 # the same files in every mode. Names relative to the cwd (the runtime
 # takes the cwd's name, rt_cwd), absolute ones, symlinks that lead into
 # another mount, a read-only mount (EROFS, nothing written), a directory,
+# names that start with "./" (tar -x in the cwd),
 # missing directories, and a cwd changed by chdir. helper-sites makes each
 # call twice from a site of the patchable shape: the second goes through
 # the runtime in fast mode.
@@ -28,7 +29,8 @@ fixture() {
 	ln -s /mnt/b/made "$TEST_TMP/a/abs"    # dangling, into the other mount
 }
 
-NAMES=(new /mnt/a/new2 sub/new3 dl abs d nothere/x f/x /mnt/ro/new /mnt/ro/f /mnt/b/new4)
+NAMES=(new /mnt/a/new2 sub/new3 dl abs d nothere/x f/x /mnt/ro/new /mnt/ro/f /mnt/b/new4 ./new7 .//sub/./new8 ./d ./f/x
+	./nothere/y ./abs)
 expect=$(
 	writes new ok ok EEXIST ok ENOENT
 	writes /mnt/a/new2 ok ok EEXIST ok ENOENT
@@ -41,6 +43,12 @@ expect=$(
 	writes /mnt/ro/new EROFS ENOENT EROFS EROFS EROFS
 	writes /mnt/ro/f EROFS EROFS EEXIST EROFS EROFS
 	writes /mnt/b/new4 ok ok EEXIST ok ENOENT
+	writes ./new7 ok ok EEXIST ok ENOENT     # tar -x in the cwd names its files so
+	writes .//sub/./new8 ok ok EEXIST ok ENOENT
+	writes ./d EISDIR ok EEXIST EISDIR EISDIR
+	writes ./f/x ENOTDIR ENOTDIR ENOTDIR ENOTDIR ENOTDIR
+	writes ./nothere/y ENOENT ENOENT ENOENT ENOENT ENOENT
+	writes ./abs ok ok EEXIST ok ENOENT      # creates /mnt/b/made again
 )
 # What the host has afterwards: the files the links led to, each "w".
 left="$TEST_TMP/a/tgt: w
