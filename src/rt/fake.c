@@ -219,9 +219,8 @@ int rt_fake_chown_change(const struct statx *sx, uint32_t uid, uint32_t gid, str
 	view_of_statx(&v, sx);
 	struct owner_view now = v;
 	struct owner_rec r;
-	bool owner_recorded = owners_find(rt_owners, v.dev, v.ino, &r) && owners_matches(&r, &v) &&
-			      (r.fields & (OWNER_UID | OWNER_GID));
-	owners_apply(rt_owners, &now);
+	bool found = owners_find(rt_owners, v.dev, v.ino, &r);
+	bool owner_recorded = owners_apply_record(rt_owners, &now, found ? &r : 0) && (r.fields & (OWNER_UID | OWNER_GID));
 	/* A chown by root takes a set-user-ID bit, and set-group-ID with
 	 * group execute: a mode the supervisor records. */
 	if (!S_ISDIR(now.mode) && !S_ISLNK(now.mode) &&

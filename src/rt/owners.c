@@ -195,32 +195,36 @@ int owners_matches(const struct owner_rec *r, const struct owner_view *v)
 	return 1;
 }
 
-int owners_apply_lazy(const struct owners_table *t, struct owner_view *v, owners_btime_fn *btime, void *ctx)
+int owners_apply_record(const struct owners_table *t, struct owner_view *v, const struct owner_rec *r)
 {
-	if (!t)
-		return 0;
 	if (v->uid == t->h.real_uid)
 		v->uid = t->h.fake_uid;
 	if (v->gid == t->h.real_gid)
 		v->gid = t->h.fake_gid;
-	struct owner_rec r;
-	if (!owners_find(t, v->dev, v->ino, &r))
+	if (!r || !owners_matches(r, v))
 		return 0;
-	if ((r.fields & OWNER_BTIME) && !v->has_btime && btime)
-		btime(ctx, v);
-	if (!owners_matches(&r, v))
-		return 0;
-	if (r.fields & OWNER_UID)
-		v->uid = r.uid;
-	if (r.fields & OWNER_GID)
-		v->gid = r.gid;
-	if (r.fields & OWNER_MODE)
-		v->mode = (v->mode & S_IFMT_) | (r.mode & PERM_BITS);
-	if (r.fields & OWNER_TYPE) {
-		v->mode = (r.mode & S_IFMT_) | (v->mode & PERM_BITS);
-		v->rdev = r.rdev;
+	if (r->fields & OWNER_UID)
+		v->uid = r->uid;
+	if (r->fields & OWNER_GID)
+		v->gid = r->gid;
+	if (r->fields & OWNER_MODE)
+		v->mode = (v->mode & S_IFMT_) | (r->mode & PERM_BITS);
+	if (r->fields & OWNER_TYPE) {
+		v->mode = (r->mode & S_IFMT_) | (v->mode & PERM_BITS);
+		v->rdev = r->rdev;
 	}
 	return 1;
+}
+
+int owners_apply_lazy(const struct owners_table *t, struct owner_view *v, owners_btime_fn *btime, void *ctx)
+{
+	if (!t)
+		return 0;
+	struct owner_rec r;
+	int found = owners_find(t, v->dev, v->ino, &r);
+	if (found && (r.fields & OWNER_BTIME) && !v->has_btime && btime)
+		btime(ctx, v);
+	return owners_apply_record(t, v, found ? &r : 0);
 }
 
 int owners_apply(const struct owners_table *t, struct owner_view *v)

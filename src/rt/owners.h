@@ -195,6 +195,9 @@ int owners_matches(const struct owner_rec *r, const struct owner_view *v);
  * Returns 1 if a record applied, 0 otherwise. */
 int owners_apply(const struct owners_table *t, struct owner_view *v);
 
+/* The same with the record r that owners_find() gave (NULL: none). */
+int owners_apply_record(const struct owners_table *t, struct owner_view *v, const struct owner_rec *r);
+
 /* The same, for a caller whose view of the file has no birth time yet
  * (stat has none): btime(ctx, v) is asked for it only when a record with
  * one is found, so that the common case stays one call. */
