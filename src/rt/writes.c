@@ -448,8 +448,12 @@ long rt_chown_call(const struct call *c, long dirfd, const char *path, long uid,
 		return fd;
 	struct rt_stat st;
 	bool follow = !(flags & AT_SYMLINK_NOFOLLOW);
-	long r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0);
-	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+	long r;
+	/* A chown to another owner: fake_chown()'s statx is the one look. */
+	if (!rt_fake_chown_to_root((uint32_t)uid, (uint32_t)gid))
+		r = fake_chown(c, fd, leaf, uid, gid, follow);
+	else if ((r = rt_syscall(__NR_newfstatat, fd, (long)leaf, (long)&st, AT_SYMLINK_NOFOLLOW, 0, 0)) < 0 &&
+		 r != -ENOENT && r != -ENOTDIR)
 		r = RT_FORWARD;
 	else if (r == 0 && S_ISLNK(st.mode) && follow)
 		r = RT_FORWARD;
