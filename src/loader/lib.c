@@ -3,8 +3,9 @@
  * with -fno-tree-loop-distribute-patterns so that these loops are not
  * turned back into calls to themselves. */
 #include "loader/lib.h"
+#include "util/hot.h"
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+FACET_HOT void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -34,7 +35,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+FACET_HOT int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 	for (; n; n--, x++, y++)
@@ -43,7 +44,7 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-size_t loader_strlen(const char *s)
+FACET_HOT size_t loader_strlen(const char *s)
 {
 	size_t n = 0;
 	while (s[n])

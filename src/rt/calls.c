@@ -28,6 +28,7 @@
 #include "rt/fds.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
+#include "util/hot.h"
 #include "vfs/vfs.h"
 
 static long forward(const struct call *c)
@@ -50,7 +51,7 @@ static bool one_plain_name(long dirfd, const char *path)
  * was in procfs (a name there is in procfs too, or a mount point into
  * another file system, which is no procfs name the view changes); a
  * failed lookup checks the directory itself. One call instead of two. */
-static bool look_first(const char *name)
+FACET_HOT static bool look_first(const char *name)
 {
 	return !(rt_config.flags & RT_CONFIG_ALL_FENCED) && !rt_names_mount(name, false);
 }
@@ -67,7 +68,7 @@ static bool fake_status_name(const char *name)
 	return !*s && !*name;
 }
 
-static bool found_plain(long r, uint64_t dev, long dirfd)
+FACET_HOT static bool found_plain(long r, uint64_t dev, long dirfd)
 {
 	return r == 0 ? !rt_proc_dev(dev) : rt_plain_dir(dirfd);
 }
@@ -79,7 +80,7 @@ static bool found_plain(long r, uint64_t dev, long dirfd)
  * way that the kernel follows into procfs, such as /dev/fd, leads to the
  * process's own objects, which are the view's too. Errors are the view's:
  * the same names, the same directories. */
-static bool found_host(long r, uint64_t dev)
+FACET_HOT static bool found_host(long r, uint64_t dev)
 {
 	return r < 0 ? r != -EPERM && r != -ENOSYS : !rt_proc_dev(dev);
 }
@@ -88,7 +89,7 @@ static bool found_host(long r, uint64_t dev)
  * (name "": dirfd itself), with call nr: what the tree sees of it. A
  * directory above mount points counts them among its links, as the
  * supervisor's answer does. */
-static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st, long dirfd, const char *name)
+FACET_HOT static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st, long dirfd, const char *name)
 {
 	/* A failed call wrote nothing, and the buffer may be none (EFAULT). */
 	if (r != 0)
@@ -102,7 +103,7 @@ static long stat_done(const struct call *c, long nr, long r, struct rt_stat *st,
 	return answer(c, nr, r);
 }
 
-static long statx_done(const struct call *c, long r, struct statx *sx)
+FACET_HOT static long statx_done(const struct call *c, long r, struct statx *sx)
 {
 	if (r != 0)
 		return r; /* as stat_done() */
@@ -126,7 +127,7 @@ static long statx_done(const struct call *c, long r, struct statx *sx)
 
 /* stat of an absolute path that rt_host_path() takes, on its host path:
  * the answer, or RT_WALK (not such a path, or a symlink to follow). */
-__attribute__((noinline)) static long stat_host(const struct call *c, const char *path, struct rt_stat *st, long flags)
+FACET_HOT __attribute__((noinline)) static long stat_host(const struct call *c, const char *path, struct rt_stat *st, long flags)
 {
 	char host[VFS_PATH_MAX];
 	if (rt_host_path(path, host, NULL) < 0)
@@ -138,7 +139,7 @@ __attribute__((noinline)) static long stat_host(const struct call *c, const char
 }
 
 /* Each handler returns the call's result, or RT_FORWARD. */
-static long stat_call(const struct call *c, const long a[6])
+FACET_HOT static long stat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[3];
@@ -186,7 +187,7 @@ static long stat_call(const struct call *c, const long a[6])
 	return r;
 }
 
-static long statx_call(const struct call *c, const long a[6])
+FACET_HOT static long statx_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
@@ -266,7 +267,7 @@ __attribute__((noinline)) static long open_host(const struct call *c, const char
 }
 
 /* openat; *mount: the mount the fd lies in, if known (else -1). */
-static long open_call(const struct call *c, const long a[6], int *mount)
+FACET_HOT static long open_call(const struct call *c, const long a[6], int *mount)
 {
 	const char *path = (const char *)a[1];
 	long flags = a[2];
@@ -324,7 +325,7 @@ static long open_call(const struct call *c, const long a[6], int *mount)
 
 /* The fd an open gives the program is marked with its mount, which
  * facet then names it after (fds.c). */
-static long openat_call(const struct call *c, const long a[6])
+FACET_HOT static long openat_call(const struct call *c, const long a[6])
 {
 	int mount = -1;
 	long r = open_call(c, a, &mount);
@@ -332,7 +333,7 @@ static long openat_call(const struct call *c, const long a[6])
 	return r;
 }
 
-static long readlinkat_call(const struct call *c, const long a[6])
+FACET_HOT static long readlinkat_call(const struct call *c, const long a[6])
 {
 	const char *path = (const char *)a[1];
 	if ((int)a[3] <= 0)
@@ -360,7 +361,7 @@ __attribute__((noinline)) static long open_to_write(long dirfd, const char *path
 /* faccessat (flags 0) and faccessat2. W_OK is looked up as a write is:
  * a read-only mount's answer (EROFS) is the supervisor's, and fake
  * root's. */
-static long access_call(const struct call *c, const long a[6], long flags)
+FACET_HOT static long access_call(const struct call *c, const long a[6], long flags)
 {
 	const char *path = (const char *)a[1];
 	long mode = a[2];
@@ -453,7 +454,7 @@ static bool fake_changes(long nr)
 	}
 }
 
-static long handle(const struct call *c)
+FACET_HOT static long handle(const struct call *c)
 {
 	const long *a = c->a;
 	if (rt_fake() && !rt_fake_ready() && fake_changes(c->nr))
@@ -548,7 +549,7 @@ static long handle(const struct call *c)
 	}
 }
 
-long rt_call(long nr, const long a[6])
+FACET_HOT long rt_call(long nr, const long a[6])
 {
 	const struct call c = { nr, a };
 	long r = handle(&c);

@@ -28,12 +28,13 @@
 #include "rt/fds.h"
 #include "rt/rt.h"
 #include "rt/sys.h"
+#include "util/hot.h"
 #include "vfs/vfs.h"
 
 /* Not static: the supervisor may read it (config.h). */
 uint8_t rt_fd_marks[RT_FD_MARKS];
 
-void rt_fd_note(long result, int mount)
+FACET_HOT void rt_fd_note(long result, int mount)
 {
 	int fd = (int)result;
 	if (result >= 0 && fd < (int)RT_FD_MARKS)

@@ -22,9 +22,10 @@
 #include "rt/fds.h"
 #include "rt/lookup.h"
 #include "rt/sys.h"
+#include "util/hot.h"
 #include "vfs/vfs.h"
 
-bool rt_proc_dev(uint64_t dev)
+FACET_HOT bool rt_proc_dev(uint64_t dev)
 {
 	const uint64_t *devs = rt_config_proc_devs(&rt_config);
 	for (uint32_t i = 0; i < rt_config.nproc_devs; i++)
@@ -33,7 +34,7 @@ bool rt_proc_dev(uint64_t dev)
 	return false;
 }
 
-bool rt_fence(uint64_t dev, uint64_t ino)
+FACET_HOT bool rt_fence(uint64_t dev, uint64_t ino)
 {
 	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
 		return true;
@@ -44,7 +45,7 @@ bool rt_fence(uint64_t dev, uint64_t ino)
 	return false;
 }
 
-uint32_t rt_fence_links(uint64_t dev, uint64_t ino)
+FACET_HOT uint32_t rt_fence_links(uint64_t dev, uint64_t ino)
 {
 	if (rt_config.flags & RT_CONFIG_ALL_FENCED)
 		return RT_LINKS_UNKNOWN;
@@ -55,20 +56,20 @@ uint32_t rt_fence_links(uint64_t dev, uint64_t ino)
 	return 0;
 }
 
-static bool is_fence(uint64_t dev, uint64_t ino)
+FACET_HOT static bool is_fence(uint64_t dev, uint64_t ino)
 {
 	return rt_proc_dev(dev) || rt_fence(dev, ino);
 }
 
 /* rt_plain_dir() of a directory fd, its fstat in *st. */
-static bool plain_dir_stat(long dirfd, struct rt_stat *st)
+FACET_HOT static bool plain_dir_stat(long dirfd, struct rt_stat *st)
 {
 	if (rt_syscall(__NR_newfstatat, dirfd, "", st, AT_EMPTY_PATH, 0, 0) < 0)
 		return false;
 	return S_ISDIR(st->mode) && !is_fence(st->dev, st->ino);
 }
 
-bool rt_plain_dir(long dirfd)
+FACET_HOT bool rt_plain_dir(long dirfd)
 {
 	struct rt_stat st;
 	return plain_dir_stat(dirfd, &st);
@@ -79,7 +80,7 @@ static const struct vfs_table *table(void)
 	return rt_config_table(&rt_config);
 }
 
-bool rt_dotdot_plain(long dirfd, const char *path)
+FACET_HOT bool rt_dotdot_plain(long dirfd, const char *path)
 {
 	if (!path || path[0] != '.' || path[1] != '.' || path[2] ||
 	    (rt_config.flags & (RT_CONFIG_ROOTS_UNKNOWN | RT_CONFIG_ROOT_CHANGED | RT_CONFIG_ALL_FENCED)))
@@ -100,7 +101,7 @@ bool rt_dotdot_plain(long dirfd, const char *path)
 	return (int)dirfd != AT_FDCWD ? rt_fd_inside(dirfd) : rt_link_in_view("/proc/self/cwd");
 }
 
-bool rt_one_name(const char *p)
+FACET_HOT bool rt_one_name(const char *p)
 {
 	if (!p || !p[0] || (p[0] == '.' && p[1] == '.' && !p[2]))
 		return false;
@@ -110,7 +111,7 @@ bool rt_one_name(const char *p)
 	return true;
 }
 
-bool rt_host_named(const char *path)
+FACET_HOT bool rt_host_named(const char *path)
 {
 	const struct vfs_table *t = table();
 	if (!t || !(rt_config.flags & RT_CONFIG_HOST_PATHS) || (rt_config.flags & RT_CONFIG_ROOT_CHANGED) ||
@@ -121,7 +122,7 @@ bool rt_host_named(const char *path)
 	return m >= 0 && !(t->mounts[m].flags & VFS_MOUNT_PROC);
 }
 
-bool rt_names_mount(const char *name, bool fences)
+FACET_HOT bool rt_names_mount(const char *name, bool fences)
 {
 	const struct vfs_table *t = table();
 	if (!t)
@@ -158,7 +159,7 @@ bool rt_above_mounts(const char *path)
  * of its leading names that are neither "", "." nor ".." ("/" counts 1;
  * == the length: the whole path, "/" included, is such names, without a
  * trailing "/"). */
-static size_t absolute_len(const char *p, size_t *plain)
+FACET_HOT static size_t absolute_len(const char *p, size_t *plain)
 {
 	size_t i = 1;
 	*plain = 0;
@@ -286,7 +287,7 @@ static long open_plain_prefix(const char *path, size_t len, size_t plain, const 
 
 /* Into host[]: the host path of absolute `path` (len bytes, canonical)
  * that lies in mount m, or is m's mount point. */
-static long host_of(const struct vfs_table *t, int m, const char *path, size_t len, char host[VFS_PATH_MAX])
+FACET_HOT static long host_of(const struct vfs_table *t, int m, const char *path, size_t len, char host[VFS_PATH_MAX])
 {
 	size_t hlen = t->mounts[m].host_len, glen = t->mounts[m].guest_len;
 	size_t tail = len == glen ? 0 : (glen == 1 ? len : len - glen); /* "/x" after the mount's host path */
@@ -301,7 +302,7 @@ static long host_of(const struct vfs_table *t, int m, const char *path, size_t l
 }
 
 /* rt_host_path(), and in *mount the mount the name lies in. */
-static long host_path_in(const char *path, char host[VFS_PATH_MAX], int *mount)
+FACET_HOT static long host_path_in(const char *path, char host[VFS_PATH_MAX], int *mount)
 {
 	const struct vfs_table *t = table();
 	size_t plain, len = absolute_len(path, &plain);
@@ -323,7 +324,7 @@ static long host_path_in(const char *path, char host[VFS_PATH_MAX], int *mount)
 	return host_of(t, m, path, len, host);
 }
 
-long rt_host_path(const char *path, char host[VFS_PATH_MAX], int *mount)
+FACET_HOT long rt_host_path(const char *path, char host[VFS_PATH_MAX], int *mount)
 {
 	int m;
 	return host_path_in(path, host, mount ? mount : &m);
@@ -334,7 +335,7 @@ long rt_host_path(const char *path, char host[VFS_PATH_MAX], int *mount)
  * takes: the last name is not followed unless the caller follows it; a
  * symlink followed gives RT_LINK and the path through it in `next`.
  * With `writes`, a read-only mount gives RT_FORWARD. */
-static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64_t mode, char *next, bool writes,
+FACET_HOT static long open_host_path(const char *path, size_t len, uint64_t oflags, uint64_t mode, char *next, bool writes,
 			   int *mount)
 {
 	const struct vfs_table *t = table();
@@ -437,7 +438,7 @@ __attribute__((noinline)) static long first_link(const struct vfs_table *t, int 
  * several. The view's procfs mounts (/proc, and any bind of one) are
  * mounts of their own, which this leaves alone. A symlink on the way
  * (ELOOP) is the walk's. */
-__attribute__((noinline)) static long open_direct(const char *path, size_t len, uint64_t oflags, uint64_t mode,
+FACET_HOT __attribute__((noinline)) static long open_direct(const char *path, size_t len, uint64_t oflags, uint64_t mode,
 						  bool writes, char *next, int *mount)
 {
 	const struct vfs_table *t = table();
@@ -555,7 +556,7 @@ static long open_path(const char *path, uint64_t oflags, uint64_t mode, bool wri
 	return RT_FORWARD;
 }
 
-long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)
+FACET_HOT long rt_open_beneath(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount)
 {
 	int m;
 	if (!mount)

@@ -6,6 +6,7 @@
 #include "rt/fake.h"
 #include "rt/lookup.h"
 #include "rt/rt.h"
+#include "util/hot.h"
 
 /* Page-aligned: a small view's configuration is in one page (config.h). */
 struct rt_config rt_config __attribute__((aligned(4096)));
@@ -39,7 +40,7 @@ long rt_start(void)
 	return 0;
 }
 
-long rt_site_call(long nr, const long a[6])
+FACET_HOT long rt_site_call(long nr, const long a[6])
 {
 	_Static_assert(RT_PASS == -100003L, "arch/<cpu>/sites.S knows RT_PASS");
 	return rt_answers(nr, rt_config.flags) ? rt_call(nr, a) : RT_PASS;

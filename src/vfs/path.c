@@ -3,8 +3,9 @@
  * and the kernel's rule for following a symlink. */
 #include "vfs/vfs.h"
 #include "vfs/internal.h"
+#include "util/hot.h"
 
-size_t vfs_strlen(const char *s)
+FACET_HOT size_t vfs_strlen(const char *s)
 {
 	size_t n = 0;
 	while (s[n])
@@ -12,7 +13,7 @@ size_t vfs_strlen(const char *s)
 	return n;
 }
 
-void vfs_memcpy(void *dst, const void *src, size_t n)
+FACET_HOT void vfs_memcpy(void *dst, const void *src, size_t n)
 {
 	char *d = dst;
 	const char *s = src;
@@ -42,12 +43,12 @@ int vfs_memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-bool vfs_streq(const char *a, size_t alen, const char *b, size_t blen)
+FACET_HOT bool vfs_streq(const char *a, size_t alen, const char *b, size_t blen)
 {
 	return alen == blen && vfs_memcmp(a, b, alen) == 0;
 }
 
-bool vfs_path_within(const char *p, size_t len, const char *dir, size_t dir_len)
+FACET_HOT bool vfs_path_within(const char *p, size_t len, const char *dir, size_t dir_len)
 {
 	if (dir_len == 1 && dir[0] == '/')
 		return len >= 1 && p[0] == '/';

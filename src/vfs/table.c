@@ -7,6 +7,7 @@
  */
 #include "vfs/vfs.h"
 #include "vfs/internal.h"
+#include "util/hot.h"
 
 static const char *str(const struct vfs_table *t, uint32_t off)
 {
@@ -116,7 +117,7 @@ int vfs_table_finish(struct vfs_table *t)
 	return 0;
 }
 
-int vfs_mount_at(const struct vfs_table *t, const char *p, size_t len)
+FACET_HOT int vfs_mount_at(const struct vfs_table *t, const char *p, size_t len)
 {
 	for (uint32_t i = 0; i < t->nmounts; i++)
 		if (vfs_streq(str(t, t->mounts[i].guest), t->mounts[i].guest_len, p, len))
@@ -124,7 +125,7 @@ int vfs_mount_at(const struct vfs_table *t, const char *p, size_t len)
 	return -1;
 }
 
-int vfs_mount_of(const struct vfs_table *t, const char *p, size_t len)
+FACET_HOT int vfs_mount_of(const struct vfs_table *t, const char *p, size_t len)
 {
 	int best = -1;
 	uint32_t best_len = 0;
@@ -139,7 +140,7 @@ int vfs_mount_of(const struct vfs_table *t, const char *p, size_t len)
 	return best;
 }
 
-bool vfs_mounts_below(const struct vfs_table *t, const char *p, size_t len)
+FACET_HOT bool vfs_mounts_below(const struct vfs_table *t, const char *p, size_t len)
 {
 	for (uint32_t i = 0; i < t->nmounts; i++) {
 		const struct vfs_mount *m = &t->mounts[i];

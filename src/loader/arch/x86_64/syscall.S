@@ -6,7 +6,8 @@
  */
 #include "syscall6.h"
 
-	.text
+	/* With the runtime's hot code, whose calls it makes (src/util/hot.h). */
+	.section .text.hot.loader_gate, "ax", @progbits
 	SYSCALL6 loader_syscall6, loader_gate
 
 	.section .note.GNU-stack, "", @progbits

@@ -56,6 +56,8 @@ rt_trampolines:
  * the program would: an exec that succeeds never returns to give it back
  * (from a vfork's child, the parent's), and a signal that comes meanwhile
  * finds the program's stack. */
+	/* With the runtime's other hot code (src/util/hot.h). */
+	.section .text.hot.rt_site_entry, "ax", @progbits
 	.type	rt_site_entry, @function
 rt_site_entry:
 	add	%r11, %r11		/* 2k: rt_sites[k] is at rt_sites + 8 * %r11 (16 bytes) */
