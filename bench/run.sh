@@ -259,7 +259,7 @@ VS=(vs-name vs-abs vs-thr vs-sys vs-raw vs-go)
 FR=(fr-tar fr-untar fr-untar-owned fr-stat-name fr-stat-abs)
 MICRO=(getppid stat open "${RT[@]}" "${VS[@]}" fr-stat-name fr-stat-abs)
 MACRO=(find tar python make)
-VIEW=(find-view tar-view untar-view python-root make-view)
+VIEW=(start-view find-view tar-view untar-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
@@ -312,7 +312,11 @@ untar_dir() {
 PY_IMPORT='import json,sqlite3,email,http.client'
 # in_view_usr PATH: PATH under /usr as seen through the bind of /usr.
 in_view_usr() { printf '%s\n' "$VIEW_USR${1#/usr}"; }
+# start-view: each runner's own start and end, the price of every command
+# run through it, which short workloads (python-root) mostly measure.
+START_TIMES=20
 WLABEL+=(
+	[start-view]="\`true\` $START_TIMES times, each started anew, \`-b /usr:$VIEW_USR\` (s for all $START_TIMES)"
 	[find-view]="\`find $(in_view_usr "$FIND_DIR") -xdev\`, \`-b /usr:$VIEW_USR\`"
 	[tar-view]="\`tar -C $(in_view_usr "$TAR_DIR") -cf - . \\| cat\`, \`-b /usr:$VIEW_USR\`"
 	[python-root]="\`python3 -c '$PY_IMPORT'\` in \`-R\` of a Debian root"
@@ -342,7 +346,7 @@ is_micro() {
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-untar | fr-untar-owned | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
 is_vs() { case $1 in vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
-is_view() { case $1 in find-view | tar-view | untar-view | python-root | make-view) return 0 ;; esac; return 1; }
+is_view() { case $1 in start-view | find-view | tar-view | untar-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
 # Sets RNS to the runners (columns) of workload $1.
@@ -442,6 +446,11 @@ wcmd() {
 view_cmd() {
 	local wl=$1 rn=$2 host="" guest="" root="" native inview
 	case $wl in
+	start-view)
+		host=/usr guest=$VIEW_USR
+		native=(/usr/bin/true)
+		inview=("$(in_view_usr /usr/bin/true)")
+		;;
 	find-view)
 		host=/usr guest=$VIEW_USR
 		native=(find "$FIND_DIR" -xdev)
@@ -508,6 +517,10 @@ view_cmd() {
 		fi
 		;;
 	esac
+	# Each of the START_TIMES runs starts the runner anew.
+	[ "$wl" = start-view ] &&
+		CMD=(sh -c 'n=$1; shift; while [ "$n" -gt 0 ]; do "$@" || exit; n=$((n - 1)); done' sh "$START_TIMES" "${CMD[@]}")
+	return 0
 }
 
 # Sets CMD to round-trip workload $1 under runner $2 with loop count $3:
