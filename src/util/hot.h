@@ -6,9 +6,9 @@
  * facet-loader's text instead of nine for a stat. Each system call the
  * runtime makes switches page tables twice (page-table isolation, without
  * PCID on our VMs), which empties the TLB: every page touched after it
- * costs a page walk, and a patched stat of an absolute path took ~45 ns
- * less with its code together (bench/, vs-abs, by hand). The assembly
- * parts (rt_site_entry, loader_gate) are put in .text.hot.* by name.
+ * costs a page walk (ten scattered pages, ~70-110 ns a call there). The
+ * assembly parts (rt_site_entry, loader_gate) are put in .text.hot.* by
+ * name.
  */
 #ifndef FACET_UTIL_HOT_H
 #define FACET_UTIL_HOT_H
