@@ -259,7 +259,7 @@ VS=(vs-name vs-abs vs-thr vs-sys vs-raw vs-go)
 FR=(fr-tar fr-untar fr-untar-owned fr-stat-name fr-stat-abs)
 MICRO=(getppid stat open "${RT[@]}" "${VS[@]}" fr-stat-name fr-stat-abs)
 MACRO=(find tar python make)
-VIEW=(start-view find-view tar-view untar-view python-root make-view)
+VIEW=(start-view find-view tar-view untar-view untar-cwd-view python-root make-view)
 TRACE=(getppid stat open "${MACRO[@]}")
 WORKLOADS=("${TRACE[@]}" "${VIEW[@]}" "${RT[@]}" "${VS[@]}" "${FR[@]}")
 declare -A N=([getppid]=$N_GETPPID [stat]=$N_STAT [open]=$N_OPEN [rtt]=$N_GETPPID [vstat]=$N_STAT
@@ -322,6 +322,7 @@ WLABEL+=(
 	[python-root]="\`python3 -c '$PY_IMPORT'\` in \`-R\` of a Debian root"
 	[make-view]="\`make -j2\` (bench/cproject), \`-b PROJECT:$VIEW_PROJECT\`"
 	[untar-view]="\`tar -C $VIEW_UNTAR -xf\` (an archive of $TAR_DIR) into a fresh directory, \`-b DIR:$VIEW_UNTAR\`"
+	[untar-cwd-view]="the same, \`tar -xf\` started in $VIEW_UNTAR (names relative to the cwd)"
 	[rtt]="bare round trip: getppid notified, answered CONTINUE (ns/call)"
 	[vstat]="stat emulated in a view, \`--no-fast -b /usr:$VIEW_USR\` (ns/call)"
 	[vs-name]="stat of a name in the cwd, \`-w $VIEW_USR\` \`bin\` (ns/call)"
@@ -346,7 +347,7 @@ is_micro() {
 is_big_tree() { case $1 in fr-tar) return 0 ;; esac; return 1; }
 is_fr() { case $1 in fr-tar | fr-untar | fr-untar-owned | fr-stat-name | fr-stat-abs) return 0 ;; esac; return 1; }
 is_vs() { case $1 in vs-name | vs-abs | vs-thr | vs-sys | vs-raw | vs-go) return 0 ;; esac; return 1; }
-is_view() { case $1 in start-view | find-view | tar-view | untar-view | python-root | make-view) return 0 ;; esac; return 1; }
+is_view() { case $1 in start-view | find-view | tar-view | untar-view | untar-cwd-view | python-root | make-view) return 0 ;; esac; return 1; }
 is_rt() { case $1 in rtt | vstat) return 0 ;; esac; return 1; }
 
 # Sets RNS to the runners (columns) of workload $1.
@@ -375,6 +376,7 @@ runners_for() {
 [ -d "$FIND_DIR" ] || SKIP[find]="$FIND_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[tar]="$TAR_DIR does not exist"
 [ -d "$TAR_DIR" ] || SKIP[untar-view]="$TAR_DIR does not exist"
+[ -d "$TAR_DIR" ] || SKIP[untar-cwd-view]="$TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[tar]="tar not installed"
 [ -d "$FR_TAR_DIR" ] || SKIP[fr-tar]="$FR_TAR_DIR does not exist"
 command -v tar >/dev/null || SKIP[fr-tar]="tar not installed"
@@ -470,6 +472,15 @@ view_cmd() {
 		host=$UNTAR_DIR guest=$VIEW_UNTAR
 		native=(tar -C "$host" -xf "$WORK/untar.tar")
 		inview=(tar -C "$VIEW_UNTAR" -xf "$WORK/untar.tar")
+		;;
+	untar-cwd-view)
+		# The way tar -x is mostly run: in the directory, its names
+		# ("./a/b") relative to the cwd, not to -C's fd.
+		[ -f "$WORK/untar.tar" ] || tar -C "$TAR_DIR" -cf "$WORK/untar.tar" .
+		untar_dir
+		host=$UNTAR_DIR guest=$VIEW_UNTAR
+		native=(env -C "$host" tar -xf "$WORK/untar.tar")
+		inview=(env -C "$VIEW_UNTAR" tar -xf "$WORK/untar.tar")
 		;;
 	make-view)
 		wcmd make 0 # a fresh copy
@@ -966,7 +977,7 @@ report() {
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- kernel: $(uname -srm)"
 	echo "- CPUs: $(nproc)${cpu:+ ($cpu)}"
-	echo "- untar-view, fr-untar and fr-untar-owned extract $(case $UNTAR_BASE in /dev/shm/*) echo "in memory (a tmpfs, /dev/shm)" ;; *) echo "on disk ($WORK/untar)" ;; esac)"
+	echo "- untar-view, untar-cwd-view, fr-untar and fr-untar-owned extract $(case $UNTAR_BASE in /dev/shm/*) echo "in memory (a tmpfs, /dev/shm)" ;; *) echo "on disk ($WORK/untar)" ;; esac)"
 	echo "- BENCH_RUNS: $RUNS (median of $RUNS run$([ "$RUNS" = 1 ] || echo s) after a warm-up run$([ $quick = 1 ] && echo ', --quick'))"
 	echo "- user: $(id -un) (uid $(id -u))"
 	local tools=() t v
