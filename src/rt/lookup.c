@@ -609,7 +609,7 @@ static long write_mount_of_fd(long dirfd, bool exact, struct rt_stat *st, bool s
 		if ((!stat && rt_syscall(__NR_newfstatat, dirfd, "", st, AT_EMPTY_PATH, 0, 0) < 0) ||
 		    rt_proc_dev(st->dev))
 			return RT_FORWARD;
-		return rt_fd_mount(dirfd);
+		return rt_dir_mount(dirfd);
 	}
 	if ((n = rt_fd_host(dirfd, host)) < 0)
 		return RT_FORWARD;
@@ -624,6 +624,12 @@ static long write_mount_of_fd(long dirfd, bool exact, struct rt_stat *st, bool s
 		marked |= (long)i == mark;
 	}
 	return found == -1 && marked ? mark : found;
+}
+
+bool rt_cwd_writes_below(void)
+{
+	const struct vfs_table *t = table();
+	return t && !(rt_config.flags & RT_CONFIG_ROOT_CHANGED) && host_root_all_writable(t);
 }
 
 long rt_write_mount_of_fd(long dirfd, bool exact)
@@ -694,7 +700,8 @@ long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint6
 long rt_open_to_write_below_as(long dirfd, const char *path, uint64_t oflags, uint64_t mode, uint64_t resolve,
 			       int *mount, bool exact)
 {
-	if ((int)dirfd < 0 || !path || !path[0] || path[0] == '/')
+	if (!path || !path[0] || path[0] == '/' ||
+	    ((int)dirfd < 0 && ((int)dirfd != AT_FDCWD || exact || !rt_cwd_writes_below())))
 		return RT_FORWARD;
 	long m = rt_write_mount_of_dir((int)dirfd, exact);
 	if (m == RT_FORWARD)

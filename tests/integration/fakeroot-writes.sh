@@ -281,6 +281,52 @@ done
 chmod -R u+rwx "$TEST_TMP/pre" # for the test's clean-up
 check "the read-only mount's file is untouched" "keep" cat "$TEST_TMP/ro/f"
 
+# The same creates relative to the cwd (tar -x run in the directory), in a
+# view with no read-only mount: there the runtime makes them below the
+# cwd as below a directory fd, without the cwd's name (rt_cwd_writes_below).
+cat >"$TEST_TMP/cwd.py" <<'PY'
+import errno, os, stat
+def e(f):
+    try:
+        f()
+        return "ok"
+    except OSError as x:
+        return errno.errorcode[x.errno]
+os.umask(0o022)
+os.mkdir("c")
+os.chdir("c")
+os.mkdir("g")
+os.chown("g", 0, 7)
+os.chmod("g", 0o2775)
+os.mkdir("h")
+os.chown("h", 5, 7)
+os.symlink("h", "hl")
+os.symlink("v4", "h/dl")
+def made(name, flags=os.O_CREAT | os.O_WRONLY):
+    return e(lambda: os.close(os.open(name, flags, 0o640)))
+made("h/warm") # the call site's first call is the supervisor's (it patches the site)
+print("cwd", made("g/v1"), made("./h//v2"), made("hl/v3"), made("h/dl"),
+      made("h/dl", os.O_CREAT | os.O_EXCL | os.O_WRONLY), made("h/v2", os.O_CREAT | os.O_EXCL | os.O_WRONLY),
+      made("nodir/v"), made("v0"), e(lambda: os.mkdir("./h/d")), e(lambda: os.mkdir("g/d")), e(lambda: os.rmdir("h/d")))
+for n in ["g/v1", "h/v2", "h/v3", "h/v4", "v0", "g/d", "h/d"]:
+    try:
+        st = os.lstat(n)
+        print(f"  {n} {st.st_uid}:{st.st_gid} {stat.filemode(st.st_mode)}")
+    except OSError as x:
+        print(f"  {n} {errno.errorcode[x.errno]}")
+PY
+for mode in --fast --no-fast; do
+	rm -rf "$TEST_TMP/c"
+	check "$mode: creates relative to the cwd with records about" "cwd ok ok ok ok EEXIST EEXIST ENOENT ok ok ok ok
+  g/v1 0:7 -rw-r-----
+  h/v2 0:0 -rw-r-----
+  h/v3 0:0 -rw-r-----
+  h/v4 0:0 -rw-r-----
+  v0 0:0 -rw-r-----
+  g/d 0:7 drwxr-sr-x
+  h/d ENOENT" sh -c "cd '$TEST_TMP' && $(printf '%q ' "$FACET") --backend=$FACET_BACKEND $mode -0 -- python3 cwd.py"
+done
+
 # The record the runtimes map is the supervisor's memfd, which the tree
 # may open (it is the same user's) but not shrink: the supervisor writes
 # it through a shared mapping, which a shorter file would fault.
