@@ -29,15 +29,32 @@
 #include "rt/sys.h"
 #include "vfs/vfs.h"
 
+/* Whether path has a ".." name, which leads above the directory it
+ * starts in. */
+static bool has_dotdot(const char *p)
+{
+	while (*p) {
+		if (p[0] == '.' && p[1] == '.' && (!p[2] || p[2] == '/'))
+			return true;
+		while (*p && *p != '/')
+			p++;
+		while (*p == '/')
+			p++;
+	}
+	return false;
+}
+
 /* Whether a write of relative `path` is made below dirfd (a directory
  * fd, or the cwd where rt_cwd_writes_below()), not on an absolute path
- * from the cwd's name (rt_absolute). */
+ * from the cwd's name (rt_absolute). A ".." above the cwd (gcc -o
+ * ../x.o) would leave below it for the supervisor: such paths keep the
+ * cwd's name, which the runtime resolves itself. */
 static bool below_dir(long dirfd, const char *path, bool exact)
 {
 	if (!path[0] || path[0] == '/')
 		return false;
 	int fd = (int)dirfd; /* the kernel takes an int */
-	return fd >= 0 || (fd == AT_FDCWD && !exact && rt_cwd_writes_below());
+	return fd >= 0 || (fd == AT_FDCWD && !exact && !has_dotdot(path) && rt_cwd_writes_below());
 }
 
 const char *rt_absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX])
