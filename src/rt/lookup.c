@@ -626,11 +626,43 @@ static long write_mount_of_fd(long dirfd, bool exact, struct rt_stat *st, bool s
 	return found == -1 && marked ? mark : found;
 }
 
-bool rt_cwd_writes_below(void)
+/* Whether a write relative to the cwd may be made below it, as below a
+ * directory fd, without the cwd's name: the view's root shows the host's
+ * / and no mount refuses a write (then a directory's fstat tells all a
+ * write needs; its name, a readlink of /proc/self/cwd, cost more than the
+ * write). */
+static bool cwd_writes_below(void)
 {
 	const struct vfs_table *t = table();
 	return t && !(rt_config.flags & RT_CONFIG_ROOT_CHANGED) && host_root_all_writable(t);
 }
+
+/* Whether path has a ".." name, which leads above the directory it
+ * starts in. */
+static bool has_dotdot(const char *p)
+{
+	while (*p) {
+		if (p[0] == '.' && p[1] == '.' && (!p[2] || p[2] == '/'))
+			return true;
+		while (*p && *p != '/')
+			p++;
+		while (*p == '/')
+			p++;
+	}
+	return false;
+}
+
+/* A ".." above the cwd (gcc -o ../x.o) would leave below it for the
+ * supervisor: such paths keep the cwd's name, which the runtime
+ * resolves itself. */
+bool rt_write_below(long dirfd, const char *path, bool exact)
+{
+	if (!path[0] || path[0] == '/')
+		return false;
+	int fd = (int)dirfd; /* the kernel takes an int */
+	return fd >= 0 || (fd == AT_FDCWD && !exact && !has_dotdot(path) && cwd_writes_below());
+}
+
 
 long rt_write_mount_of_fd(long dirfd, bool exact)
 {
@@ -700,8 +732,7 @@ long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint6
 long rt_open_to_write_below_as(long dirfd, const char *path, uint64_t oflags, uint64_t mode, uint64_t resolve,
 			       int *mount, bool exact)
 {
-	if (!path || !path[0] || path[0] == '/' ||
-	    ((int)dirfd < 0 && ((int)dirfd != AT_FDCWD || exact || !rt_cwd_writes_below())))
+	if (!path || !rt_write_below(dirfd, path, exact))
 		return RT_FORWARD;
 	long m = rt_write_mount_of_dir((int)dirfd, exact);
 	if (m == RT_FORWARD)

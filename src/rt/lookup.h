@@ -102,12 +102,11 @@ long rt_write_mount_of_fd(long fd, bool exact);
 /* The same for a directory fd that must also be plain (rt_plain_dir()):
  * RT_FORWARD if it is not. */
 long rt_write_mount_of_dir(long fd, bool exact);
-/* Whether a write relative to the cwd may be made below it, as below a
- * directory fd, without the cwd's name: the view's root shows the host's
- * / and no mount refuses a write (then a directory's fstat tells all a
- * write needs; its name, a readlink of /proc/self/cwd, cost more than the
- * write). */
-bool rt_cwd_writes_below(void);
+/* Whether a write of relative `path` is made below dirfd, a directory fd
+ * or the cwd (where the view's root shows the host's / and no mount
+ * refuses a write, and not `exact`), rather than on an absolute path from
+ * the cwd's name (writes.c, rt_absolute). */
+bool rt_write_below(long dirfd, const char *path, bool exact);
 /* path (relative to dirfd) is "/proc/self/fd/N", as glibc names an O_PATH
  * fd to chmod the file through it (fchmodat's AT_SYMLINK_NOFOLLOW), and
  * the view's /proc is a procfs of the host's, and the caller is the
@@ -121,7 +120,7 @@ bool rt_fd_writable(long fd, const struct rt_stat *st);
 /* The same for a relative path below the program's directory fd, whose
  * host path lies in no read-only mount (tar -C, and the *at() calls of
  * programs that walk a tree they write), or below the cwd where
- * rt_cwd_writes_below() (and not `exact`). */
+ * rt_write_below() says so. */
 long rt_open_to_write_below(long dirfd, const char *path, uint64_t oflags, uint64_t mode, int *mount, bool exact);
 /* The same with openat2's RESOLVE_* flags `resolve` besides. */
 long rt_open_to_write_below_as(long dirfd, const char *path, uint64_t oflags, uint64_t mode, uint64_t resolve,

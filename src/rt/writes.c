@@ -8,7 +8,7 @@
  * view's answer is the kernel's: resolved as an absolute path (a relative
  * one from the cwd's name, rt_cwd), or below a directory fd whose host
  * path only writable mounts show (the cwd too, where every mount takes
- * writes: rt_cwd_writes_below), so that the mount is known:
+ * writes: rt_write_below), so that the mount is known:
  * a read-only one leaves the call to the supervisor (EROFS; lookup.c).
  * Under fake root, only while the process is root and no record is
  * concerned (rt/fake.c), but for a chown, which the runtime records
@@ -28,34 +28,6 @@
 #include "rt/owners.h"
 #include "rt/sys.h"
 #include "vfs/vfs.h"
-
-/* Whether path has a ".." name, which leads above the directory it
- * starts in. */
-static bool has_dotdot(const char *p)
-{
-	while (*p) {
-		if (p[0] == '.' && p[1] == '.' && (!p[2] || p[2] == '/'))
-			return true;
-		while (*p && *p != '/')
-			p++;
-		while (*p == '/')
-			p++;
-	}
-	return false;
-}
-
-/* Whether a write of relative `path` is made below dirfd (a directory
- * fd, or the cwd where rt_cwd_writes_below()), not on an absolute path
- * from the cwd's name (rt_absolute). A ".." above the cwd (gcc -o
- * ../x.o) would leave below it for the supervisor: such paths keep the
- * cwd's name, which the runtime resolves itself. */
-static bool below_dir(long dirfd, const char *path, bool exact)
-{
-	if (!path[0] || path[0] == '/')
-		return false;
-	int fd = (int)dirfd; /* the kernel takes an int */
-	return fd >= 0 || (fd == AT_FDCWD && !exact && !has_dotdot(path) && rt_cwd_writes_below());
-}
 
 const char *rt_absolute(long dirfd, const char *path, char buf[VFS_PATH_MAX])
 {
@@ -112,7 +84,7 @@ static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], 
 static long fake_create_below(const struct call *c, const long a[6], int *mount)
 {
 	const char *path = (const char *)a[1];
-	if (!below_dir(a[0], path, false))
+	if (!rt_write_below(a[0], path, false))
 		return RT_NOT_BELOW;
 	size_t len = loader_strlen(path), name = len;
 	while (name > 0 && path[name - 1] != '/')
@@ -177,7 +149,7 @@ long rt_write_open_call(const struct call *c, const long a[6], int *mount)
 		return rt_fake_writes() && (flags & O_CREAT) ? fake_create_call(c, a, mount) : RT_FORWARD;
 	/* openat ignores the mode without O_CREAT, openat2 refuses it. */
 	uint64_t mode = flags & O_CREAT ? (uint64_t)a[3] & 07777 : 0;
-	if (below_dir(a[0], (const char *)a[1], false) || !(path = rt_absolute(a[0], (const char *)a[1], buf)))
+	if (rt_write_below(a[0], (const char *)a[1], false) || !(path = rt_absolute(a[0], (const char *)a[1], buf)))
 		return answer(c, __NR_openat, rt_open_to_write_below(a[0], (const char *)a[1], (uint64_t)flags, mode, mount, false));
 	return answer(c, __NR_openat, rt_open_to_write(path, (uint64_t)flags, mode, mount));
 }
@@ -195,7 +167,7 @@ long rt_write_open_call(const struct call *c, const long a[6], int *mount)
 static long name_dir(long dirfd, const char *path, char leaf[VFS_NAME_MAX + 1], bool *own, int *mount, bool exact)
 {
 	char buf[VFS_PATH_MAX];
-	bool below = below_dir(dirfd, path, exact);
+	bool below = rt_write_below(dirfd, path, exact);
 	const char *p = below ? path : rt_absolute(dirfd, path, buf);
 	if ((rt_fake() && !rt_fake_writes()) || !p)
 		return RT_FORWARD;
