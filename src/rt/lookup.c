@@ -463,6 +463,71 @@ FACET_HOT __attribute__((noinline)) static long open_direct(const char *path, si
 	return fd;
 }
 
+/* An absolute path with "." or ".." among its names, or "//" (gcc's
+ * driver looks up /usr/lib/gcc/x86_64-linux-gnu/12/../../../../x86_64-linux-gnu/bin/as):
+ * with no symlink on the way each ".." takes back the name before it, so
+ * the walk goes through the places its names say. If no step leaves the
+ * mount its leading names lie in (a ".." from the mount's root, a name
+ * that is another mount's point), the kernel's walk of its host path,
+ * refusing symlinks, is the view's walk, errors included: one call, as
+ * open_direct() makes for a path of names alone, where the walk from its
+ * plain directory takes five or more. A symlink on the way (ELOOP) is the
+ * walk's. `plain`: the length of the leading names (absolute_len). */
+FACET_HOT __attribute__((noinline)) static long open_dotted(const char *path, size_t len, size_t plain, uint64_t oflags,
+							  uint64_t mode, bool writes, int *mount)
+{
+	const struct vfs_table *t = table();
+	int m = vfs_mount_of(t, path, plain);
+	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) ||
+	    refuses(t, m, writes))
+		return RT_NOT_DIRECT;
+	/* Where the walk is, as names alone ("/" counts 1); then the host
+	 * path, in the same buffer. */
+	char at[VFS_PATH_MAX];
+	size_t root = t->mounts[m].guest_len, n = plain, i = plain;
+	memcpy(at, path, plain);
+	while (i < len) {
+		while (path[i] == '/')
+			i++;
+		size_t start = i;
+		while (i < len && path[i] != '/')
+			i++;
+		size_t k = i - start;
+		if (k == 0 || (k == 1 && path[start] == '.'))
+			continue;
+		if (k == 2 && path[start] == '.' && path[start + 1] == '.') {
+			if (n <= root)
+				return RT_NOT_DIRECT; /* out of the mount */
+			while (at[n - 1] != '/')
+				n--;
+			n = n > 1 ? n - 1 : 1;
+			continue;
+		}
+		if (n + 1 + k >= VFS_PATH_MAX)
+			return RT_NOT_DIRECT;
+		if (n > 1)
+			at[n++] = '/';
+		memcpy(at + n, path + start, k);
+		n += k;
+		if (vfs_mount_of(t, at, n) != m)
+			return RT_NOT_DIRECT; /* into another mount */
+	}
+	/* A directory above mount points lists them (open_direct). */
+	char *host = at;
+	if ((!(oflags & O_PATH) && vfs_mounts_below(t, at, n)) || host_of(t, m, path, len, host) < 0)
+		return RT_NOT_DIRECT;
+	struct open_how how = {
+		.flags = rt_open_flags(oflags) | (oflags & O_PATH ? 0 : O_LARGEFILE),
+		.mode = mode,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
+	if (fd == -ELOOP || fd == -EINVAL || fd == -ENOSYS || fd == -EPERM || fd == -EAGAIN || fd == -EXDEV)
+		return RT_NOT_DIRECT;
+	*mount = m;
+	return fd;
+}
+
 /* openat2(start, rest) beneath the plain directory `start`, which is the
  * runtime's own if `owned`: as rt_open_beneath(). `resolve`: RESOLVE_*
  * flags besides. */
@@ -509,11 +574,10 @@ static long open_absolute(const char *path, uint64_t oflags, uint64_t mode, bool
 	bool simple = plain == len;
 	if (simple && (len == 1 || vfs_mount_at(table(), path, len) >= 0))
 		return open_host_path(path, len, oflags, mode, next, writes, mount);
-	if (simple) {
-		long fd = open_direct(path, len, oflags, mode, writes, next, mount);
-		if (fd != RT_NOT_DIRECT)
-			return fd;
-	}
+	long fd = simple ? open_direct(path, len, oflags, mode, writes, next, mount)
+			: open_dotted(path, len, plain, oflags, mode, writes, mount);
+	if (fd != RT_NOT_DIRECT)
+		return fd;
 	const char *rest = 0;
 	size_t dir_len = 0;
 	long start = open_plain_prefix(path, len, plain, &rest, &dir_len, next, writes, mount);

@@ -174,6 +174,20 @@ static void endings_symlink_dot_dot(struct out *o)
 		endings(o, "w/sl-dots");
 }
 
+/* Absolute paths whose "." and ".." the runtime may hand to the kernel
+ * whole: into the mount from its parent, and out of it and back. */
+static void stat_dotted_into_root(struct out *o)
+{
+	const char *base = strrchr(ctx.root, '/');
+	char path[sizeof(ctx.root) + 64];
+	snprintf(path, sizeof(path), "%.*s/.%s/t/f", (int)(base - ctx.root), ctx.root, base);
+	out_stat(o, path);
+	snprintf(path, sizeof(path), "%s/t/d/../../..%s/t/f", ctx.root, base);
+	out_stat(o, path);
+	snprintf(path, sizeof(path), "%s/t/d/../../..%s/t/nothere/../f", ctx.root, base);
+	out_stat(o, path);
+}
+
 const struct conform_case path_cases[] = {
 	PROBE("stat-abs-file", PR_STAT, "%/d/f", 0),
 	PROBE("stat-dot", PR_STAT, ".", 0),
@@ -182,6 +196,22 @@ const struct conform_case path_cases[] = {
 	PROBE("stat-dotdot-abs", PR_STAT, "%/d/sub/../../f", 0),
 	PROBE("stat-dotdot-after-file", PR_STAT, "f/../d", 0),
 	PROBE("stat-dotdot-after-missing", PR_STAT, "nothere/../d", 0),
+	PROBE("stat-dotdot-abs-after-missing", PR_STAT, "%/nothere/../d", 0),
+	PROBE("stat-dotdot-abs-after-file", PR_STAT, "%/f/../d", 0),
+	PROBE("stat-dotdot-abs-after-symlink", PR_STAT, "%/sl-deep/../f", 0),
+	PROBE("stat-dotdot-abs-denied", PR_STAT, "%/x000/../f", 0),
+	PROBE("stat-dots-abs", PR_STAT, "%/./d/./sub/.././f", 0),
+	PROBE("stat-dotdot-abs-to-mount-root", PR_STAT, "%/d/../..", 0),
+	PROBE("stat-trailing-slash-abs-dir", PR_STAT, "%/d/sub/", 0),
+	PROBE("stat-trailing-slash-abs-file", PR_STAT, "%/f/", 0),
+	PROBE("lstat-trailing-slash-abs-symlink-dir", PR_LSTAT, "%/sl-d/", 0),
+	PROBE("lstat-dotdot-abs-symlink", PR_LSTAT, "%/d/sub/../../sl-f", 0),
+	PROBE("readlink-dotdot-abs", PR_READLINK, "%/d/../sl-f", 0),
+	PROBE("readlink-dotdot-abs-dir", PR_READLINK, "%/d/sub/..", 0),
+	PROBE("open-dotdot-abs", PR_OPEN, "%/d/sub/../f", O_RDONLY),
+	PROBE("list-dotdot-abs", PR_LIST, "%/d/sub/..", 0),
+	PROBE("access-dotdot-abs", PR_ACCESS, "%/d/sub/../f", R_OK),
+	CASE("stat-dotted-into-root", stat_dotted_into_root),
 	PROBE("stat-repeated-slashes", PR_STAT, "d//sub///g", 0),
 	PROBE("stat-file-as-dir", PR_STAT, "f/x", 0),
 	PROBE("stat-trailing-slash-file", PR_STAT, "d/f/", 0),
