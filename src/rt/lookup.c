@@ -428,6 +428,35 @@ __attribute__((noinline)) static long first_link(const struct vfs_table *t, int 
 	return r == RT_LINK || r == -ENOENT ? r : RT_NOT_DIRECT;
 }
 
+/* The mount whose host path open_direct() or open_dotted() may open for
+ * a path whose leading names (len bytes) lie in it, or -1. */
+FACET_HOT static int direct_mount(const struct vfs_table *t, const char *path, size_t len, bool writes)
+{
+	int m = vfs_mount_of(t, path, len);
+	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) || refuses(t, m, writes))
+		return -1;
+	return m;
+}
+
+/* openat2 of a host path on which the kernel must meet no symlink. */
+FACET_HOT static long open_no_links(const char *host, uint64_t oflags, uint64_t mode)
+{
+	struct open_how how = {
+		.flags = rt_open_flags(oflags) | (oflags & O_PATH ? 0 : O_LARGEFILE),
+		.mode = mode,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	return rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
+}
+
+/* An answer of open_no_links() that is not the view's: a kernel without
+ * openat2, or flags it refuses, and EPERM or ENOSYS, maybe the program's
+ * own seccomp filter (rt_open_beneath). */
+FACET_HOT static bool not_direct(long fd)
+{
+	return fd == -EINVAL || fd == -ENOSYS || fd == -EPERM || fd == -EAGAIN || fd == -EXDEV;
+}
+
 /* An absolute path of names alone (no ".", "..", "//"), not itself a
  * mount point: it lies in the deepest mount whose mount point is a
  * prefix of it, and no other mount point is on its way. If the kernel
@@ -442,22 +471,16 @@ FACET_HOT __attribute__((noinline)) static long open_direct(const char *path, si
 						  bool writes, char *next, int *mount)
 {
 	const struct vfs_table *t = table();
-	int m = vfs_mount_of(t, path, len);
+	int m = direct_mount(t, path, len, writes);
 	char host[VFS_PATH_MAX];
-	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) ||
-	    refuses(t, m, writes) || (!(oflags & O_PATH) && rt_above_mounts(path)) || host_of(t, m, path, len, host) < 0)
+	if (m < 0 || (!(oflags & O_PATH) && rt_above_mounts(path)) || host_of(t, m, path, len, host) < 0)
 		return RT_NOT_DIRECT;
-	struct open_how how = {
-		.flags = rt_open_flags(oflags) | (oflags & O_PATH ? 0 : O_LARGEFILE),
-		.mode = mode,
-		.resolve = RESOLVE_NO_SYMLINKS,
-	};
-	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
+	long fd = open_no_links(host, oflags, mode);
 	if (fd == -ELOOP) {
 		fd = (oflags & O_PATH) && (oflags & O_NOFOLLOW) ? RT_NOT_DIRECT : last_link(host, path, len, oflags, next);
 		return fd == RT_NOT_DIRECT ? first_link(t, m, path, len, host, next) : fd;
 	}
-	if (fd == -EINVAL || fd == -ENOSYS || fd == -EPERM || fd == -EAGAIN || fd == -EXDEV)
+	if (not_direct(fd))
 		return RT_NOT_DIRECT;
 	*mount = m;
 	return fd;
@@ -477,9 +500,8 @@ FACET_HOT __attribute__((noinline)) static long open_dotted(const char *path, si
 							  uint64_t mode, bool writes, int *mount)
 {
 	const struct vfs_table *t = table();
-	int m = vfs_mount_of(t, path, plain);
-	if (m < 0 || (t->mounts[m].flags & (VFS_MOUNT_PROC | VFS_MOUNT_FILE | VFS_MOUNT_SYNTHETIC)) ||
-	    refuses(t, m, writes))
+	int m = direct_mount(t, path, plain, writes);
+	if (m < 0)
 		return RT_NOT_DIRECT;
 	/* Where the walk is, as names alone ("/" counts 1); then the host
 	 * path, in the same buffer. */
@@ -516,13 +538,8 @@ FACET_HOT __attribute__((noinline)) static long open_dotted(const char *path, si
 	char *host = at;
 	if ((!(oflags & O_PATH) && vfs_mounts_below(t, at, n)) || host_of(t, m, path, len, host) < 0)
 		return RT_NOT_DIRECT;
-	struct open_how how = {
-		.flags = rt_open_flags(oflags) | (oflags & O_PATH ? 0 : O_LARGEFILE),
-		.mode = mode,
-		.resolve = RESOLVE_NO_SYMLINKS,
-	};
-	long fd = rt_syscall(__NR_openat2, AT_FDCWD, host, &how, sizeof(how), 0, 0);
-	if (fd == -ELOOP || fd == -EINVAL || fd == -ENOSYS || fd == -EPERM || fd == -EAGAIN || fd == -EXDEV)
+	long fd = open_no_links(host, oflags, mode);
+	if (fd == -ELOOP || not_direct(fd))
 		return RT_NOT_DIRECT;
 	*mount = m;
 	return fd;
