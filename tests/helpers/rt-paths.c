@@ -242,6 +242,16 @@ static void absolute(void)
 	readlink_path("readlink-abs", AT_FDCWD, in_dir("p/d/abs", b1, sizeof(b1)));
 	readlink_path("readlink-f", AT_FDCWD, in_dir("p/d/f", b1, sizeof(b1)));
 	readlink_path("readlink-missing", AT_FDCWD, in_dir("p/d/missing", b1, sizeof(b1)));
+	/* Names in DIR itself, a mount point in the views: a readlink there
+	 * reads the host path's last name at once. */
+	say("symlink-top: %s", rc(symlink("p/d/f", in_dir("top-l", b1, sizeof(b1)))));
+	readlink_path("readlink-top", AT_FDCWD, in_dir("top-l", b1, sizeof(b1)));
+	readlink_path("readlink-top-dir", AT_FDCWD, in_dir("p", b1, sizeof(b1)));
+	readlink_path("readlink-top-missing", AT_FDCWD, in_dir("top-missing", b1, sizeof(b1)));
+	char small[4];
+	ssize_t n = readlink(in_dir("top-l", b1, sizeof(b1)), small, sizeof(small));
+	say("readlink-top-short: %zd %.*s", n, n > 0 ? (int)n : 0, small);
+	say("unlink-top: %s", rc(unlink(in_dir("top-l", b1, sizeof(b1)))));
 	statx_path("statx-l-nofollow", AT_FDCWD, in_dir("p/d/l", b1, sizeof(b1)), AT_SYMLINK_NOFOLLOW);
 	statx_path("statx-l", AT_FDCWD, in_dir("p/d/l", b1, sizeof(b1)), 0);
 	statx_path("statx-missing", AT_FDCWD, in_dir("p/d/missing", b1, sizeof(b1)), 0);
