@@ -44,6 +44,9 @@ static inline bool rt_opens_for_program(uint64_t oflags)
 /* dirfd (or the cwd) is a directory with no mount point below it, not in
  * procfs. */
 bool rt_plain_dir(long dirfd);
+/* The same, with the directory's fstat in *st. */
+struct rt_stat;
+bool rt_plain_dir_stat(long dirfd, struct rt_stat *st);
 /* path is "..", and from dirfd (or the cwd) it leads where the kernel
  * takes it: dirfd is no mount's host directory, not in procfs, and the
  * process's root is the view's. */
@@ -115,7 +118,6 @@ bool rt_write_below(long dirfd, const char *path, bool exact);
 long rt_proc_self_fd(long dirfd, const char *path, char host[4096]);
 /* Whether a write on the program's fd, st its stat, is the kernel's to
  * make: not in procfs, and in writable mounts only (as above). */
-struct rt_stat;
 bool rt_fd_writable(long fd, const struct rt_stat *st);
 /* The same for a relative path below the program's directory fd, whose
  * host path lies in no read-only mount (tar -C, and the *at() calls of
