@@ -30,7 +30,8 @@ fixture() {
 }
 
 NAMES=(new /mnt/a/new2 sub/new3 dl abs d nothere/x f/x /mnt/ro/new /mnt/ro/f /mnt/b/new4 ./new7 .//sub/./new8 ./d ./f/x
-	./nothere/y ./abs)
+	./nothere/y ./abs /mnt/a/sub/../new9 /mnt/a/./sub//./new10 /mnt/a/../ro/new11 /mnt/ro/./new12 /mnt/a/nothere/../new13
+	/mnt/a/f/../new14)
 expect=$(
 	writes new ok ok EEXIST ok ENOENT
 	writes /mnt/a/new2 ok ok EEXIST ok ENOENT
@@ -49,6 +50,14 @@ expect=$(
 	writes ./f/x ENOTDIR ENOTDIR ENOTDIR ENOTDIR ENOTDIR
 	writes ./nothere/y ENOENT ENOENT ENOENT ENOENT ENOENT
 	writes ./abs ok ok EEXIST ok ENOENT      # creates /mnt/b/made again
+	# Absolute paths with "." and "..": within a mount, out of it, into
+	# the read-only one.
+	writes /mnt/a/sub/../new9 ok ok EEXIST ok ENOENT
+	writes /mnt/a/./sub//./new10 ok ok EEXIST ok ENOENT
+	writes /mnt/a/../ro/new11 EROFS ENOENT EROFS EROFS EROFS
+	writes /mnt/ro/./new12 EROFS ENOENT EROFS EROFS EROFS
+	writes /mnt/a/nothere/../new13 ENOENT ENOENT ENOENT ENOENT ENOENT
+	writes /mnt/a/f/../new14 ENOTDIR ENOTDIR ENOTDIR ENOTDIR ENOTDIR
 )
 # What the host has afterwards: the files the links led to, each "w".
 left="$TEST_TMP/a/tgt: w
