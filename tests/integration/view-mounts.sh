@@ -135,6 +135,38 @@ want_ls=$({ ls -1A root; printf '%s\n' data proc usr; } | sort -u)
 [ "$got_ls" = "$want_ls" ] || fail "-r: ls / shows '$got_ls', expected '$want_ls'"
 [ "$(echo "$out" | tail -n 4)" = "$(printf '/\n./etc\n/\nno-host-etc')" ] || fail "-r: .. or cwd: got '$out'"
 
+# /proc/self/mountinfo, /proc/PID/mounts and /proc/mounts list the view's
+# mounts (mountpoint(1), findmnt and df read them): a bind at its guest
+# path, of its host directory, read-only where the view's is; IDs unique
+# and each parent listed (but the root's); under -r nothing of the host
+# but what is bound, and no host path as a mount point.
+mkdir -p ro
+for mode in "" --confine --no-fast; do
+	# shellcheck disable=SC2086
+	out=$(v $mode -b "$TEST_TMP/a:$G" -b "$TEST_TMP/ro:$G/ro:ro" sh -c "
+		mountpoint -q $G && echo mountpoint; mountpoint -q /tmp || echo not-mountpoint
+		awk '\$5 == \"$G\" { sub(/.*\\//, \"\", \$4); print \$4, substr(\$6, 1, 3) }' /proc/self/mountinfo
+		awk '\$5 == \"$G/ro\" { print substr(\$6, 1, 3) }' /proc/\$\$/mountinfo
+		awk '\$2 == \"$G/ro\" { print \$3 != \"\", substr(\$4, 1, 3) }' /proc/mounts
+		awk '{ id[\$1]++; p[NR] = \$2 } END { for (i in id) if (id[i] > 1) print \"dup\", i
+			for (n = 2; n <= NR; n++) if (!(p[n] in id)) print \"orphan\", p[n] }' /proc/self/mountinfo") ||
+		fail "mountinfo ($mode): exit status $?"
+	[ "$out" = "$(printf 'mountpoint\nnot-mountpoint\na rw,\nro,\n1 ro,')" ] ||
+		fail "the view's mounts in mountinfo ($mode): got '$out'"
+done
+# (The root has no awk: /etc/alternatives is the host's.)
+mi=$(v -r "$TEST_TMP/root" -b /usr -b /proc -b "$TEST_TMP/c:/data" cat /proc/self/mountinfo) ||
+	fail "mountinfo under -r: exit status $?"
+points=$(echo "$mi" | awk '{ print $5 }')
+for want in / /usr /proc /data; do
+	echo "$points" | grep -qx -- "$want" || fail "mountinfo under -r lacks $want: got '$mi'"
+done
+# (Host mounts below a bind come with it: /proc's binfmt_misc.)
+echo "$points" | grep -qvx -- '/\|/usr\(/.*\)\?\|/proc\(/.*\)\?\|/data\(/.*\)\?' &&
+	fail "mountinfo under -r lists more than the view's mounts: '$mi'"
+[ "$(echo "$mi" | awk '$5 == "/" { print $4 }' | sed 's|.*/||')" = root ] ||
+	fail "the root's entry must name its host directory: got '$mi'"
+
 # The tracer prints guest paths.
 v -b "$TEST_TMP/a:$G" --trace=openat -o trace cat "$G/file" >/dev/null || fail "trace in a view: exit $?"
 expect_grep trace "openat\(AT_FDCWD, \"$G/file\", O_RDONLY\) = 3" "the trace shows the guest path"

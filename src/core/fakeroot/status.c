@@ -65,26 +65,6 @@ static bool rewrite_line(struct strbuf *out, const char *line, size_t len, const
 	return true;
 }
 
-/* The text in a sealed memfd, given as a new read-only fd. */
-static int memfd_of(const struct strbuf *b)
-{
-	_cleanup_close_ int fd = memfd_create("status", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return -errno;
-	for (size_t off = 0; off < b->len;) {
-		ssize_t w = write(fd, b->s + off, b->len - off);
-		if (w < 0)
-			return -errno;
-		off += (size_t)w;
-	}
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
-		return -errno;
-	char magic[40];
-	view_magic_name(magic, sizeof(magic), fd);
-	int ro = open(magic, O_RDONLY | O_CLOEXEC);
-	return ro < 0 ? -errno : ro;
-}
-
 int fakeroot_status_file(struct facet_task *t, int fd, pid_t tid)
 {
 	struct facet_task *who = task_find(t->session, tid);
@@ -101,7 +81,7 @@ int fakeroot_status_file(struct facet_task *t, int fd, pid_t tid)
 		i += len;
 	}
 	if (r == 0)
-		r = memfd_of(&out);
+		r = view_sealed_file("status", out.s, out.len);
 	strbuf_free(&real);
 	strbuf_free(&out);
 	return r;

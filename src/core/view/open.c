@@ -153,18 +153,25 @@ static void answer_fd(struct emu_result *res, int fd, int flags)
 	res->cloexec = flags & O_CLOEXEC;
 }
 
-/* Fake root: the status file of a task of the tree, opened to be read,
- * shows its fake credentials: a copy of the file (core/fakeroot/status.c)
- * is given instead. */
-static bool fake_status(struct facet_task *t, const struct call *c, const struct path_call *pc,
-			enum call_route route, struct pc_name *n, const struct open_req *o, struct emu_result *res)
+/* A file of procfs that the view shows otherwise, opened to be read by
+ * name (/proc/PID/..., PID a task of the tree): fake root's status, with
+ * the task's fake credentials (core/fakeroot/status.c), and the mount
+ * table, with the view's mounts (mountinfo.c). A copy is given instead. */
+static bool proc_copy(struct facet_task *t, const struct call *c, const struct path_call *pc, enum call_route route,
+		      struct pc_name *n, const struct open_req *o, struct emu_result *res)
 {
-	if (!t->session->vs->fr || (o->flags & O_PATH) || writes(o->flags) || !(pc_mount_flags(t, n) & VFS_MOUNT_PROC))
+	struct facet_session *s = t->session;
+	if ((o->flags & O_PATH) || writes(o->flags) || !(pc_mount_flags(t, n) & VFS_MOUNT_PROC))
 		return false;
-	pid_t tid = view_proc_status_tid(t->session, n->r.fd);
-	if (tid <= 0)
+	char name[16];
+	pid_t tid = view_proc_task_file(s, n->r.fd, name, sizeof(name));
+	int fd;
+	if (tid > 0 && s->vs->fr && !strcmp(name, "status"))
+		fd = fakeroot_status_file(t, n->r.fd, tid);
+	else if (tid > 0 && (!strcmp(name, "mountinfo") || !strcmp(name, "mounts")))
+		fd = view_mounts_file(s, !strcmp(name, "mounts"));
+	else
 		return false;
-	int fd = fakeroot_status_file(t, n->r.fd, tid);
 	if (fd < 0) {
 		res->kind = EMU_VALUE;
 		res->value = fd;
@@ -269,7 +276,7 @@ static void open_object(struct facet_task *t, const struct call *c, const struct
 	}
 	if ((res->value = view_confined(t, n, view_landlock_open_access(o->flags, st.st_mode))) < 0)
 		return;
-	if (S_ISREG(st.st_mode) && fake_status(t, c, pc, route, n, o, res))
+	if (S_ISREG(st.st_mode) && proc_copy(t, c, pc, route, n, o, res))
 		return;
 	view_task(t)->open_mount = n->r.mount; /* -1: unknown, and not worth a readlink */
 	if (route == ROUTE_PTRACE) {

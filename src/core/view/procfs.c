@@ -10,15 +10,18 @@
  * directory the view does not show cannot be entered.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "core/view/view.h"
+#include "util/cleanup.h"
 
 /* The part of `dir` below its procfs mount: "", "/1234", "/1234/task/1235/fd"...,
  * and that mount's host directory. */
@@ -166,7 +169,7 @@ static pid_t last_number(const char *path, size_t *len)
 	return (pid_t)strtol(path + i, NULL, 10);
 }
 
-pid_t view_proc_status_tid(struct facet_session *s, int fd)
+pid_t view_proc_task_file(struct facet_session *s, int fd, char *name, size_t size)
 {
 	struct statfs sf;
 	char magic[40], path[VFS_PATH_MAX];
@@ -174,11 +177,36 @@ pid_t view_proc_status_tid(struct facet_session *s, int fd)
 		return 0;
 	view_magic_name(magic, sizeof(magic), fd);
 	ssize_t n = readlink(magic, path, sizeof(path) - 1);
-	static const char status[] = "/status";
-	if (n < (ssize_t)sizeof(status) || memcmp(path + n - (sizeof(status) - 1), status, sizeof(status) - 1))
+	if (n <= 0)
 		return 0;
-	/* .../PID/status or .../PID/task/TID/status: the task is the last number. */
-	size_t len = (size_t)n - (sizeof(status) - 1);
+	/* .../PID/NAME or .../PID/task/TID/NAME: the task is the last number. */
+	size_t len = (size_t)n;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	if (len == 0 || (size_t)n - len >= size)
+		return 0;
+	memcpy(name, path + len, (size_t)n - len);
+	name[(size_t)n - len] = '\0';
+	len--;
 	pid_t tid = last_number(path, &len);
 	return tid > 0 && task_find(s, tid) ? tid : 0;
+}
+
+int view_sealed_file(const char *name, const char *data, size_t len)
+{
+	_cleanup_close_ int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0)
+			return -errno;
+		off += (size_t)w;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+		return -errno;
+	char magic[40];
+	view_magic_name(magic, sizeof(magic), fd);
+	int ro = open(magic, O_RDONLY | O_CLOEXEC);
+	return ro < 0 ? -errno : ro;
 }

@@ -402,8 +402,17 @@ long view_proc_link(struct facet_session *s, struct facet_task *t, const char *d
  * `dir` is not one the view translates. */
 long view_proc_readlink(struct facet_task *t, const char *dir, size_t dir_len, const char *name, char *buf,
 			size_t size);
-/* The task of the tree whose status file (/proc/PID/status,
- * /proc/PID/task/TID/status) fd is, or 0 if it is not one. */
-pid_t view_proc_status_tid(struct facet_session *s, int fd);
+/* The task of the tree whose file of procfs (/proc/PID/NAME,
+ * /proc/PID/task/TID/NAME) fd is, NAME in name (size bytes), or 0 if it
+ * is not one. */
+pid_t view_proc_task_file(struct facet_session *s, int fd, char *name, size_t size);
+
+/* len bytes of data in a sealed memfd (named name), given as a new
+ * read-only fd: a procfs file as the view shows it. -errno on failure. */
+int view_sealed_file(const char *name, const char *data, size_t len);
+/* The view's mounts as /proc/PID/mountinfo (or, `legacy`, /proc/PID/mounts)
+ * would show them in a mount namespace of their own (mountinfo.c): a sealed
+ * memfd, or -errno. */
+int view_mounts_file(struct facet_session *s, bool legacy);
 
 #endif
