@@ -74,24 +74,26 @@ static void escape(struct strbuf *b, const char *s)
 /* Splits one line in place; false if it is not one. */
 static bool parse_line(char *line, struct host_mount *m)
 {
-	char *f[7], *save = NULL;
+	char *f[6], *save = NULL;
 	for (int i = 0; i < 6; i++)
 		if (!(f[i] = strtok_r(i ? NULL : line, " ", &save)))
 			return false;
-	char *rest = save ? save : (char *)"";
-	char *dash = strstr(rest, "- ");
-	if (rest[0] == '-' && rest[1] == ' ')
-		dash = rest;
-	else if (dash && dash[-1] == ' ')
-		dash[-1] = '\0';
-	else
+	/* The optional fields (none, or "shared:1 master:2"), then " - ". */
+	char *rest = save ? save : (char *)"", *tail;
+	if (!strncmp(rest, "- ", 2)) {
+		m->optional = (char *)"";
+		tail = rest + 2;
+	} else if ((tail = strstr(rest, " - "))) {
+		*tail = '\0';
+		m->optional = rest;
+		tail += 3;
+	} else {
 		return false;
-	m->optional = dash == rest ? (char *)"" : rest;
-	char *tail = dash + 2;
+	}
+	char *super;
 	if (!(m->type = strtok_r(tail, " ", &save)) || !(m->source = strtok_r(NULL, " ", &save)))
 		return false;
-	f[6] = strtok_r(NULL, " ", &save);
-	m->super = f[6] ? f[6] : (char *)"";
+	m->super = (super = strtok_r(NULL, " ", &save)) ? super : (char *)"";
 	m->id = atoi(f[0]);
 	m->parent = atoi(f[1]);
 	m->majmin = f[2];
@@ -102,12 +104,6 @@ static bool parse_line(char *line, struct host_mount *m)
 	return true;
 }
 
-/* path within dir (equal, or below it). */
-static bool within(const char *path, size_t len, const char *dir, size_t dir_len)
-{
-	return vfs_path_within(path, len, dir, dir_len);
-}
-
 /* The host mount that holds host path p: the last one listed at the
  * deepest mount point over it. */
 static const struct host_mount *holder(const struct host_mount *hm, size_t n, const char *p)
@@ -115,7 +111,7 @@ static const struct host_mount *holder(const struct host_mount *hm, size_t n, co
 	const struct host_mount *best = NULL;
 	size_t len = strlen(p);
 	for (size_t i = 0; i < n; i++)
-		if (within(p, len, hm[i].point, hm[i].point_len) && (!best || hm[i].point_len >= best->point_len))
+		if (vfs_path_within(p, len, hm[i].point, hm[i].point_len) && (!best || hm[i].point_len >= best->point_len))
 			best = &hm[i];
 	return best;
 }
@@ -139,7 +135,7 @@ static bool covered(const struct vfs_table *t, int at, const char *g)
 	for (uint32_t j = 0; j < t->nmounts; j++) {
 		const struct vfs_mount *m = &t->mounts[j];
 		if ((int)j != at && !(m->flags & VFS_MOUNT_SYNTHETIC) && m->guest_len > t->mounts[at].guest_len &&
-		    within(g, len, vfs_mount_guest(t, (int)j), m->guest_len))
+		    vfs_path_within(g, len, vfs_mount_guest(t, (int)j), m->guest_len))
 			return true;
 	}
 	return false;
@@ -189,7 +185,7 @@ static int add_mount(struct build *b, const struct vfs_table *t, int i, const st
 	snprintf(e->point, sizeof(e->point), "%s", guest);
 	for (size_t k = 0; k < n; k++) {
 		/* (Another at the host path itself is one the holder covers.) */
-		if (hm[k].point_len == host_len || !within(hm[k].point, hm[k].point_len, host, host_len))
+		if (hm[k].point_len == host_len || !vfs_path_within(hm[k].point, hm[k].point_len, host, host_len))
 			continue;
 		char g[VFS_PATH_MAX];
 		const char *tail = hm[k].point + (host_len == 1 ? 0 : host_len);
@@ -220,7 +216,7 @@ static void link_parents(struct build *b)
 		e->parent = b->e[0].id;
 		for (size_t k = 0; k < i; k++) {
 			size_t pl = strlen(b->e[k].point);
-			if (within(e->point, len, b->e[k].point, pl) && pl >= best) {
+			if (vfs_path_within(e->point, len, b->e[k].point, pl) && pl >= best) {
 				best = pl;
 				e->parent = b->e[k].id;
 			}
