@@ -198,24 +198,29 @@ int main(int argc, char **argv)
 {
 	struct cli_plan plan;
 	char err[256];
-	if (cli_parse(argc, argv, &plan, err, sizeof(err)) < 0)
+	if (cli_parse(argc, argv, &plan, err, sizeof(err)) < 0) {
+		cli_plan_free(&plan);
 		return die(EXIT_USAGE, "%s", err);
-	if (plan.action == CLI_HELP) {
-		cli_usage(stdout);
-		return 0;
 	}
-	if (plan.action == CLI_VERSION) {
-		puts("facet " FACET_VERSION);
+	if (plan.action == CLI_HELP || plan.action == CLI_VERSION) {
+		if (plan.action == CLI_HELP)
+			cli_usage(stdout);
+		else
+			puts("facet " FACET_VERSION);
+		cli_plan_free(&plan);
 		return 0;
 	}
 	struct facet_session *s = facet_session_new();
-	if (!s)
+	if (!s) {
+		cli_plan_free(&plan);
 		return die(1, "%s", "out of memory");
+	}
 	facet_session_set_backend(s, plan.backend);
 	if (cli_has_view(&plan)) {
 		struct facet_view *v = cli_view_build(&plan);
 		if (!v || facet_session_set_view(s, v) < 0) {
 			facet_session_free(s);
+			cli_plan_free(&plan);
 			return die(1, "%s", "out of memory");
 		}
 	}
@@ -241,6 +246,7 @@ int main(int argc, char **argv)
 	if (out && out != stderr)
 		fclose(out);
 	facet_session_free(s);
+	cli_plan_free(&plan);
 	if (status >= 0)
 		die_like(status);
 	return code;

@@ -51,8 +51,11 @@ struct cli_plan {
 	const char *owner_state;
 };
 
-/* Returns 0, or -1 with a one-line message (without "facet: ") in err. */
+/* Returns 0, or -1 with a one-line message (without "facet: ") in err;
+ * either way the plan is then the caller's to free (cli_plan_free). */
 int cli_parse(int argc, char **argv, struct cli_plan *plan, char *err, size_t errlen);
+/* view_options.c: what parsing allocated (the binds' paths). */
+void cli_plan_free(struct cli_plan *plan);
 void cli_usage(FILE *out);
 
 /* view_options.c: one of -b, -r, -R, -w; the checks that need the host

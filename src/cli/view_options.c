@@ -62,6 +62,17 @@ static int parse_bind(struct cli_plan *plan, const char *spec, char *err, size_t
 	return 0;
 }
 
+void cli_plan_free(struct cli_plan *plan)
+{
+	/* The slot after the last bind too: a bind refused after its paths
+	 * were copied. */
+	for (unsigned i = 0; i < CLI_MAX_BINDS; i++) {
+		free(plan->binds[i].host);
+		free(plan->binds[i].guest);
+		plan->binds[i].host = plan->binds[i].guest = NULL;
+	}
+}
+
 static int set_mode(struct cli_plan *plan, enum facet_view_mode mode, const char *opt, char *err, size_t errlen)
 {
 	if (plan->mode_given && plan->mode != mode)
