@@ -179,7 +179,7 @@ static int add_mount(struct build *b, const struct vfs_table *t, int i, const st
 	bool ro = t->mounts[i].flags & VFS_MOUNT_RO;
 	e->m = m;
 	e->id = i == 0 || same ? m->id : b->next_id++;
-	e->parent = i == 0 ? m->parent : -1;
+	e->parent = m->parent; /* the root's; link_parents() sets the others' */
 	e->ro = ro;
 	entry_root(e->root, sizeof(e->root), m, host);
 	snprintf(e->point, sizeof(e->point), "%s", guest);
@@ -197,7 +197,6 @@ static int add_mount(struct build *b, const struct vfs_table *t, int i, const st
 			return -ENOMEM;
 		s->m = &hm[k];
 		s->id = i == 0 || same ? hm[k].id : b->next_id++;
-		s->parent = -1;
 		s->ro = ro;
 		snprintf(s->root, sizeof(s->root), "%s", hm[k].root);
 		snprintf(s->point, sizeof(s->point), "%s", g[0] ? g : "/");
